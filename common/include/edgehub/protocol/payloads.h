@@ -1,0 +1,68 @@
+// Payloads of the hub protocol (docs/protocol.md): build and parse, no I/O.
+//
+// JSON values travel as canonical JSON text (std::string) so that no JSON
+// library type leaks through this header.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "edgehub/common/result.h"
+
+namespace edgehub::protocol {
+
+// Largest telemetry payload the hub accepts by default (bytes, whole envelope).
+inline constexpr std::size_t kDefaultMaxPayloadBytes = 256 * 1024;
+
+// devices/<id>/telemetry: {"seq": <uint64>, "ts": <int64 ms, optional>, "data": <any JSON>}
+struct TelemetryEnvelope {
+  std::uint64_t seq = 0;
+  std::optional<std::int64_t> device_time_ms;
+  std::string data_json = "null";
+};
+
+// devices/<id>/commands: {"id": "<command id>", "name": "<name>", "payload": <JSON>,
+//                         "timeout_ms": <uint32>}
+struct CommandRequest {
+  std::string id;
+  std::string name;
+  std::string payload_json = "null";
+  std::uint32_t timeout_ms = 0;
+};
+
+// devices/<id>/responses: {"id": "<command id>", "status": <int>, "payload": <JSON>}
+struct CommandResponse {
+  std::string id;
+  int status = 200;
+  std::string payload_json = "null";
+};
+
+// Command response status codes (HTTP-like, as Azure direct methods).
+inline constexpr int kStatusOk = 200;
+inline constexpr int kStatusBadRequest = 400;
+inline constexpr int kStatusUnknownCommand = 404;
+inline constexpr int kStatusDeviceError = 500;
+
+// A command id: 1..64 characters of [A-Za-z0-9._-].
+bool is_valid_command_id(std::string_view id) noexcept;
+// A command name: 1..64 characters of [A-Za-z0-9._-].
+bool is_valid_command_name(std::string_view name) noexcept;
+
+// Parsers return invalid_argument with a reason an operator can read
+// ("not valid JSON: ...", "missing field 'seq'", ...).
+Result<TelemetryEnvelope> parse_telemetry(std::string_view payload);
+Result<CommandRequest> parse_command(std::string_view payload);
+Result<CommandResponse> parse_command_response(std::string_view payload);
+
+// Builders expect valid JSON text in the *_json fields and throw
+// std::invalid_argument otherwise (a caller bug, not input).
+std::string build_telemetry(const TelemetryEnvelope& envelope);
+std::string build_command(const CommandRequest& command);
+std::string build_command_response(const CommandResponse& response);
+
+// Canonical form of a JSON text, or invalid_argument with the parser's reason.
+Result<std::string> canonical_json(std::string_view text);
+
+}  // namespace edgehub::protocol

@@ -1,0 +1,142 @@
+#include "edgehub/protocol/payloads.h"
+
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+namespace edgehub::protocol {
+namespace {
+
+// ordered_json keeps the device's key order: a stored payload reads back as sent.
+using json = nlohmann::ordered_json;
+
+bool is_token(std::string_view text) noexcept {
+  if (text.empty() || text.size() > 64) return false;
+  for (char c : text) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Error invalid(std::string message) { return make_error(ErrorCode::invalid_argument, std::move(message)); }
+
+Result<json> parse_json(std::string_view text) {
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& error) {
+    return invalid(std::string("not valid JSON: ") + error.what());
+  }
+}
+
+Result<json> parse_object(std::string_view payload) {
+  auto document = parse_json(payload);
+  if (document && !document->is_object()) return invalid("payload is not a JSON object");
+  return document;
+}
+
+json parse_trusted(const std::string& text, const char* field) {
+  json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (value.is_discarded()) {
+    throw std::invalid_argument(std::string(field) + " is not valid JSON text");
+  }
+  return value;
+}
+
+}  // namespace
+
+bool is_valid_command_id(std::string_view id) noexcept { return is_token(id); }
+bool is_valid_command_name(std::string_view name) noexcept { return is_token(name); }
+
+Result<TelemetryEnvelope> parse_telemetry(std::string_view payload) {
+  auto document = parse_object(payload);
+  if (!document) return document.error();
+  const json& object = *document;
+  TelemetryEnvelope envelope;
+  const auto seq = object.find("seq");
+  if (seq == object.end()) return invalid("missing field 'seq'");
+  if (!seq->is_number_unsigned()) return invalid("field 'seq' is not an unsigned integer");
+  envelope.seq = seq->get<std::uint64_t>();
+  const auto data = object.find("data");
+  if (data == object.end()) return invalid("missing field 'data'");
+  envelope.data_json = data->dump();
+  if (const auto ts = object.find("ts"); ts != object.end()) {
+    if (!ts->is_number_integer()) return invalid("field 'ts' is not an integer");
+    envelope.device_time_ms = ts->get<std::int64_t>();
+  }
+  return envelope;
+}
+
+Result<CommandRequest> parse_command(std::string_view payload) {
+  auto document = parse_object(payload);
+  if (!document) return document.error();
+  const json& object = *document;
+  CommandRequest command;
+  const auto id = object.find("id");
+  if (id == object.end() || !id->is_string()) return invalid("missing string field 'id'");
+  command.id = id->get<std::string>();
+  if (!is_valid_command_id(command.id)) return invalid("field 'id' is not a valid command id");
+  const auto name = object.find("name");
+  if (name == object.end() || !name->is_string()) return invalid("missing string field 'name'");
+  command.name = name->get<std::string>();
+  if (!is_valid_command_name(command.name)) return invalid("field 'name' is not a valid command name");
+  if (const auto body = object.find("payload"); body != object.end()) command.payload_json = body->dump();
+  if (const auto timeout = object.find("timeout_ms"); timeout != object.end()) {
+    if (!timeout->is_number_unsigned() ||
+        timeout->get<std::uint64_t>() > std::numeric_limits<std::uint32_t>::max()) {
+      return invalid("field 'timeout_ms' is not an unsigned 32-bit integer");
+    }
+    command.timeout_ms = timeout->get<std::uint32_t>();
+  }
+  return command;
+}
+
+Result<CommandResponse> parse_command_response(std::string_view payload) {
+  auto document = parse_object(payload);
+  if (!document) return document.error();
+  const json& object = *document;
+  CommandResponse response;
+  const auto id = object.find("id");
+  if (id == object.end() || !id->is_string()) return invalid("missing string field 'id'");
+  response.id = id->get<std::string>();
+  if (!is_valid_command_id(response.id)) return invalid("field 'id' is not a valid command id");
+  const auto status = object.find("status");
+  if (status == object.end() || !status->is_number_integer()) {
+    return invalid("missing integer field 'status'");
+  }
+  const auto code = status->get<std::int64_t>();
+  if (code < 100 || code > 599) return invalid("field 'status' is outside 100..599");
+  response.status = static_cast<int>(code);
+  if (const auto body = object.find("payload"); body != object.end()) response.payload_json = body->dump();
+  return response;
+}
+
+std::string build_telemetry(const TelemetryEnvelope& envelope) {
+  json object = {{"seq", envelope.seq}, {"data", parse_trusted(envelope.data_json, "data_json")}};
+  if (envelope.device_time_ms) object["ts"] = *envelope.device_time_ms;
+  return object.dump();
+}
+
+std::string build_command(const CommandRequest& command) {
+  json object = {{"id", command.id},
+                 {"name", command.name},
+                 {"payload", parse_trusted(command.payload_json, "payload_json")},
+                 {"timeout_ms", command.timeout_ms}};
+  return object.dump();
+}
+
+std::string build_command_response(const CommandResponse& response) {
+  json object = {{"id", response.id},
+                 {"status", response.status},
+                 {"payload", parse_trusted(response.payload_json, "payload_json")}};
+  return object.dump();
+}
+
+Result<std::string> canonical_json(std::string_view text) {
+  auto value = parse_json(text);
+  if (!value) return value.error();
+  return value->dump();
+}
+
+}  // namespace edgehub::protocol

@@ -1,0 +1,87 @@
+#include "edgehub/protocol/topics.h"
+
+namespace edgehub::protocol {
+namespace {
+
+constexpr std::string_view kPrefix = "devices/";
+
+bool is_id_char(char c) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '_' || c == '-';
+}
+
+bool is_own_topic(std::string_view device_id, std::string_view topic, TopicKind kind) noexcept {
+  ParsedTopic parsed{};
+  return parse_device_topic(topic, parsed) && parsed.kind == kind && parsed.device_id == device_id;
+}
+
+}  // namespace
+
+bool is_valid_device_id(std::string_view device_id) noexcept {
+  if (device_id.empty() || device_id.size() > kMaxDeviceIdLength) return false;
+  if (device_id.front() == '.' || device_id.front() == '-') return false;
+  for (char c : device_id) {
+    if (!is_id_char(c)) return false;
+  }
+  return true;
+}
+
+std::string_view topic_leaf(TopicKind kind) noexcept {
+  switch (kind) {
+    case TopicKind::telemetry:
+      return "telemetry";
+    case TopicKind::commands:
+      return "commands";
+    case TopicKind::responses:
+      return "responses";
+  }
+  return {};
+}
+
+std::size_t build_device_topic(TopicKind kind, std::string_view device_id, char* buffer,
+                               std::size_t capacity) noexcept {
+  if (!is_valid_device_id(device_id) || buffer == nullptr) return 0;
+  const std::string_view leaf = topic_leaf(kind);
+  const std::size_t length = kPrefix.size() + device_id.size() + 1 + leaf.size();
+  if (length > capacity) return 0;
+  std::size_t at = 0;
+  for (char c : kPrefix) buffer[at++] = c;
+  for (char c : device_id) buffer[at++] = c;
+  buffer[at++] = '/';
+  for (char c : leaf) buffer[at++] = c;
+  return at;
+}
+
+bool parse_device_topic(std::string_view topic, ParsedTopic& out) noexcept {
+  if (topic.substr(0, kPrefix.size()) != kPrefix) return false;
+  const std::string_view rest = topic.substr(kPrefix.size());
+  const std::size_t slash = rest.find('/');
+  if (slash == std::string_view::npos) return false;
+  const std::string_view device_id = rest.substr(0, slash);
+  const std::string_view leaf = rest.substr(slash + 1);
+  if (!is_valid_device_id(device_id)) return false;
+  for (TopicKind kind : {TopicKind::telemetry, TopicKind::commands, TopicKind::responses}) {
+    if (leaf == topic_leaf(kind)) {
+      out.kind = kind;
+      out.device_id = device_id;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool device_may_publish(std::string_view device_id, std::string_view topic) noexcept {
+  return is_own_topic(device_id, topic, TopicKind::telemetry) ||
+         is_own_topic(device_id, topic, TopicKind::responses);
+}
+
+bool device_may_subscribe(std::string_view device_id, std::string_view filter) noexcept {
+  // A filter without wildcards that names the device's own command topic.
+  return is_own_topic(device_id, filter, TopicKind::commands);
+}
+
+bool device_may_receive(std::string_view device_id, std::string_view topic) noexcept {
+  return is_own_topic(device_id, topic, TopicKind::commands);
+}
+
+}  // namespace edgehub::protocol

@@ -1,0 +1,107 @@
+#include "edgehub/protocol/payloads.h"
+
+#include <doctest/doctest.h>
+
+#include <stdexcept>
+#include <string>
+
+using namespace edgehub;
+using namespace edgehub::protocol;
+
+TEST_CASE("telemetry round-trips through build and parse") {
+  TelemetryEnvelope envelope;
+  envelope.seq = 18446744073709551615ULL;
+  envelope.device_time_ms = 1732631234000;
+  envelope.data_json = R"({"temperature":21.5,"tags":["a"]})";
+  auto parsed = parse_telemetry(build_telemetry(envelope));
+  REQUIRE(parsed.ok());
+  CHECK(parsed->seq == envelope.seq);
+  CHECK(parsed->device_time_ms == envelope.device_time_ms);
+  CHECK(parsed->data_json == envelope.data_json);
+}
+
+TEST_CASE("telemetry without ts has no device time") {
+  auto parsed = parse_telemetry(R"({"seq":1,"data":3})");
+  REQUIRE(parsed.ok());
+  CHECK_FALSE(parsed->device_time_ms.has_value());
+  CHECK(parsed->data_json == "3");
+}
+
+TEST_CASE("malformed telemetry is refused with a reason an operator can read") {
+  auto not_json = parse_telemetry("{temperature: 5");
+  REQUIRE_FALSE(not_json.ok());
+  CHECK(not_json.error().code == ErrorCode::invalid_argument);
+  CHECK(not_json.error().message.find("not valid JSON") == 0);
+
+  auto not_object = parse_telemetry("[1,2]");
+  REQUIRE_FALSE(not_object.ok());
+  CHECK(not_object.error().message == "payload is not a JSON object");
+
+  auto no_seq = parse_telemetry(R"({"data":1})");
+  REQUIRE_FALSE(no_seq.ok());
+  CHECK(no_seq.error().message == "missing field 'seq'");
+
+  auto negative_seq = parse_telemetry(R"({"seq":-1,"data":1})");
+  REQUIRE_FALSE(negative_seq.ok());
+  CHECK(negative_seq.error().message == "field 'seq' is not an unsigned integer");
+
+  auto no_data = parse_telemetry(R"({"seq":1})");
+  REQUIRE_FALSE(no_data.ok());
+  CHECK(no_data.error().message == "missing field 'data'");
+
+  auto bad_ts = parse_telemetry(R"({"seq":1,"data":1,"ts":"now"})");
+  REQUIRE_FALSE(bad_ts.ok());
+  CHECK(bad_ts.error().message == "field 'ts' is not an integer");
+
+  auto empty = parse_telemetry("");
+  REQUIRE_FALSE(empty.ok());
+  CHECK(empty.error().message.find("not valid JSON") == 0);
+}
+
+TEST_CASE("commands round-trip and validate id, name and timeout") {
+  CommandRequest command{"c-1", "set-interval", R"({"interval_ms":500})", 10000};
+  auto parsed = parse_command(build_command(command));
+  REQUIRE(parsed.ok());
+  CHECK(parsed->id == "c-1");
+  CHECK(parsed->name == "set-interval");
+  CHECK(parsed->payload_json == R"({"interval_ms":500})");
+  CHECK(parsed->timeout_ms == 10000);
+
+  CHECK_FALSE(parse_command(R"({"name":"ping"})").ok());
+  CHECK_FALSE(parse_command(R"({"id":"a/b","name":"ping"})").ok());
+  CHECK_FALSE(parse_command(R"({"id":"c","name":""})").ok());
+  CHECK_FALSE(parse_command(R"({"id":"c","name":"ping","timeout_ms":-5})").ok());
+  CHECK_FALSE(parse_command(R"({"id":"c","name":"ping","timeout_ms":4294967296})").ok());
+  auto minimal = parse_command(R"({"id":"c","name":"ping"})");
+  REQUIRE(minimal.ok());
+  CHECK(minimal->payload_json == "null");
+}
+
+TEST_CASE("command responses round-trip and validate status") {
+  CommandResponse response{"c-1", 404, R"({"error":"unknown command"})"};
+  auto parsed = parse_command_response(build_command_response(response));
+  REQUIRE(parsed.ok());
+  CHECK(parsed->id == "c-1");
+  CHECK(parsed->status == 404);
+  CHECK(parsed->payload_json == R"({"error":"unknown command"})");
+
+  auto no_status = parse_command_response(R"({"id":"c-1"})");
+  REQUIRE_FALSE(no_status.ok());
+  CHECK(no_status.error().message == "missing integer field 'status'");
+  auto out_of_range = parse_command_response(R"({"id":"c-1","status":99})");
+  REQUIRE_FALSE(out_of_range.ok());
+  CHECK(out_of_range.error().message == "field 'status' is outside 100..599");
+}
+
+TEST_CASE("builders refuse JSON text that is not JSON (caller bug)") {
+  TelemetryEnvelope envelope;
+  envelope.data_json = "{oops";
+  CHECK_THROWS_AS(build_telemetry(envelope), std::invalid_argument);
+}
+
+TEST_CASE("canonical_json normalises whitespace and refuses garbage") {
+  auto canonical = canonical_json(" { \"a\" : [ 1 , 2 ] } ");
+  REQUIRE(canonical.ok());
+  CHECK(*canonical == R"({"a":[1,2]})");
+  CHECK_FALSE(canonical_json("nope").ok());
+}
