@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Quick start: builds the project, starts the hub (hubd, which generates its
+# CA and certificates and runs mosquitto with the device-identity plugin) and
+# a small simulated fleet, checks that telemetry flows and that a command is
+# answered, and prints what to type next.
+#
+#   deploy/quickstart.sh          start (or show, if already running)
+#   deploy/quickstart.sh stop     stop the fleet and the hub
+#   deploy/quickstart.sh status   is it running?
+#
+# Idempotent: a second run finds the running hub and fleet and reuses them.
+# Settings (environment): EDGEHUB_QUICKSTART_DIR (default <repo>/quickstart),
+# EDGEHUB_MQTT_PORT (8883), EDGEHUB_HTTP_PORT (8080), EDGEHUB_DEVICES (5).
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build_dir="${EDGEHUB_BUILD_DIR:-$repo/build}"
+bin="$build_dir/bin"
+state_dir="${EDGEHUB_QUICKSTART_DIR:-$repo/quickstart}"
+data_dir="$state_dir/hub-data"
+fleet_dir="$state_dir/fleet"
+mqtt_port="${EDGEHUB_MQTT_PORT:-8883}"
+http_port="${EDGEHUB_HTTP_PORT:-8080}"
+devices="${EDGEHUB_DEVICES:-5}"
+hub_url="http://127.0.0.1:$http_port"
+
+say() { printf 'quickstart: %s\n' "$*"; }
+die() { printf 'quickstart: error: %s\n' "$*" >&2; exit 1; }
+
+pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+hub_healthy() {
+  curl -fsS --max-time 2 "$hub_url/api/v1/health" 2>/dev/null | grep -q '"broker_connected": *true'
+}
+
+wait_for() {  # wait_for <seconds> <description> <command...>
+  local seconds=$1 what=$2; shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@"; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.3
+  done
+}
+
+stop_all() {
+  for name in fleet hubd; do
+    local pid_file="$state_dir/$name.pid"
+    if pid_alive "$pid_file"; then
+      say "stopping $name (pid $(cat "$pid_file"))"
+      kill -TERM "$(cat "$pid_file")"
+      wait_for 15 "$name to stop" bash -c "! kill -0 $(cat "$pid_file") 2>/dev/null" ||
+        kill -KILL "$(cat "$pid_file")" 2>/dev/null || true
+    fi
+    rm -f "$pid_file"
+  done
+}
+
+case "${1:-start}" in
+  stop) stop_all; exit 0 ;;
+  status)
+    pid_alive "$state_dir/hubd.pid" && say "hubd running (pid $(cat "$state_dir/hubd.pid"))" || say "hubd not running"
+    pid_alive "$state_dir/fleet.pid" && say "fleet running (pid $(cat "$state_dir/fleet.pid"))" || say "fleet not running"
+    exit 0 ;;
+  start) ;;
+  *) die "unknown action '$1' (start, stop, status)" ;;
+esac
+
+say "installing what is missing and building (first run takes a few minutes)"
+"$repo/deploy/build.sh" --target hubd hubctl firmware-sim edgehub_mosquitto_auth >/dev/null
+
+mkdir -p "$state_dir" "$fleet_dir"
+hubctl=("$bin/hubctl" --hub "$hub_url" --data-dir "$data_dir")
+
+if pid_alive "$state_dir/hubd.pid"; then
+  say "hubd already running (pid $(cat "$state_dir/hubd.pid"))"
+else
+  if hub_healthy; then
+    die "something else answers on $hub_url; set EDGEHUB_HTTP_PORT to a free port"
+  fi
+  say "starting hubd (data in $data_dir, MQTT/TLS on 127.0.0.1:$mqtt_port, REST on 127.0.0.1:$http_port)"
+  nohup "$bin/hubd" --data-dir "$data_dir" --mqtt-port "$mqtt_port" --http-port "$http_port" \
+    >>"$state_dir/hubd.log" 2>&1 &
+  echo $! >"$state_dir/hubd.pid"
+fi
+wait_for 30 "hubd" hub_healthy || { tail -20 "$state_dir/hubd.log" >&2; die "hubd did not become ready (log: $state_dir/hubd.log)"; }
+say "hubd is ready"
+
+if pid_alive "$state_dir/fleet.pid"; then
+  say "simulated fleet already running (pid $(cat "$state_dir/fleet.pid"))"
+else
+  say "starting a simulated fleet of $devices devices (registers them on first run)"
+  nohup "$bin/firmware-sim" --host 127.0.0.1 --port "$mqtt_port" --cert-dir "$fleet_dir" \
+    --register --hub "$hub_url" --data-dir "$data_dir" \
+    --devices "$devices" --id-prefix sim- --interval-ms 1000 \
+    >>"$state_dir/fleet.log" 2>&1 &
+  echo $! >"$state_dir/fleet.pid"
+fi
+
+telemetry_flowing() {
+  "${hubctl[@]}" --json streams list 2>/dev/null | grep -q '"name": *"telemetry"'
+}
+wait_for 30 "telemetry" telemetry_flowing || { tail -20 "$state_dir/fleet.log" >&2; die "no telemetry arrived (logs: $state_dir/*.log)"; }
+say "telemetry is flowing into the 'telemetry' stream"
+if "${hubctl[@]}" send sim-0001 ping --timeout 5 >/dev/null; then
+  say "command round trip works (sim-0001 answered ping)"
+else
+  die "sim-0001 did not answer ping (logs: $state_dir/*.log)"
+fi
+
+cat <<NEXT
+
+The hub and $devices simulated devices are running. Try:
+
+  ${bin}/hubctl --data-dir $data_dir devices list
+  ${bin}/hubctl --data-dir $data_dir streams list
+  ${bin}/hubctl --data-dir $data_dir streams read telemetry --limit 10
+  ${bin}/hubctl --data-dir $data_dir send sim-0001 ping
+  ${bin}/hubctl --data-dir $data_dir send sim-0002 set-interval --payload '{"interval_ms": 200}'
+  ${bin}/hubctl --data-dir $data_dir devices add my-device --out $state_dir/my-device
+
+Logs: $state_dir/hubd.log, $state_dir/fleet.log, $data_dir/broker/mosquitto.log
+Stop: deploy/quickstart.sh stop
+NEXT
