@@ -1,0 +1,215 @@
+#include "registry/sqlite_device_registry.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include <mutex>
+#include <stdexcept>
+#include <string>
+
+#include "registry/device_record_strings.h"
+#include "registry/device_record_validation.h"
+#include "registry/registry_errors.h"
+#include "registry/registry_schema.h"
+
+namespace edgehub::hub {
+namespace {
+
+// The plugin reads while hubd writes; a writer holds the lock for
+// microseconds, so waiting beats failing.
+constexpr int kBusyTimeoutMs = 5000;
+
+constexpr const char* kSelectDevice =
+    "SELECT id, role, status, cert_sha256, created_at_ms, attributes FROM devices";
+
+constexpr const char* kInsertRevocation =
+    "INSERT INTO revocations (device_id, revoked_at_ms) VALUES (?1, ?2)";
+
+Result<DeviceRecord> device_from_row(const SQLite::Statement& row) {
+  DeviceRecord device;
+  device.id = row.getColumn(0).getString();
+  const std::string role = row.getColumn(1).getString();
+  const std::string status = row.getColumn(2).getString();
+  const auto parsed_role = parse_device_role(role);
+  const auto parsed_status = parse_device_status(status);
+  if (!parsed_role || !parsed_status) {
+    return make_error(ErrorCode::internal, "registry holds unknown role '" + role +
+                                               "' or status '" + status + "' for device '" +
+                                               device.id + "'");
+  }
+  device.role = *parsed_role;
+  device.status = *parsed_status;
+  device.certificate_sha256 = row.getColumn(3).getString();
+  device.created_at_ms = row.getColumn(4).getInt64();
+  device.attributes_json = row.getColumn(5).getString();
+  return device;
+}
+
+// Runs body, turning a database failure at run time into ErrorCode::internal.
+template <typename Body>
+auto returning_internal_on_failure(std::string_view what, Body&& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const std::exception& failure) {
+    return make_error(ErrorCode::internal,
+                      "device registry: " + std::string(what) + " failed: " + failure.what());
+  }
+}
+
+void prepare_database(SQLite::Database& database) {
+  const std::string journal_mode = database.execAndGet("PRAGMA journal_mode = WAL").getString();
+  if (journal_mode != "wal") {
+    throw std::runtime_error("cannot switch to WAL journal mode (got '" + journal_mode + "')");
+  }
+  database.exec("PRAGMA synchronous = NORMAL");
+
+  SQLite::Transaction transaction(database, SQLite::TransactionBehavior::IMMEDIATE);
+  const int version = database.execAndGet("PRAGMA user_version").getInt();
+  if (version != 0 && version != registry_schema::kVersion) {
+    throw std::runtime_error("schema version " + std::to_string(version) + ", expected " +
+                             std::to_string(registry_schema::kVersion));
+  }
+  database.exec(registry_schema::kCreateStatements);
+  database.exec("PRAGMA user_version = " + std::to_string(registry_schema::kVersion));
+  // Tables created by someone else with other columns fail here, at start-up.
+  for (const char* query : {kSelectDevice, kInsertRevocation, registry_schema::kLookupDevice,
+                            registry_schema::kRevocationsAfter}) {
+    SQLite::Statement compiles(database, query);
+  }
+  transaction.commit();
+}
+
+}  // namespace
+
+struct SqliteDeviceRegistry::Impl {
+  Impl(SQLite::Database opened, const Clock& clock_in)
+      : database(std::move(opened)), clock(clock_in) {}
+
+  void record_revocation(std::string_view id) {
+    SQLite::Statement insert(database, kInsertRevocation);
+    insert.bind(1, std::string(id));
+    insert.bind(2, static_cast<std::int64_t>(clock.now_ms()));
+    insert.exec();
+  }
+
+  SQLite::Database database;
+  const Clock& clock;
+  std::mutex mutex;
+};
+
+std::unique_ptr<SqliteDeviceRegistry> SqliteDeviceRegistry::open(const std::filesystem::path& file,
+                                                                 const Clock& clock) {
+  try {
+    SQLite::Database database(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+                              kBusyTimeoutMs);
+    prepare_database(database);
+    return std::unique_ptr<SqliteDeviceRegistry>(
+        new SqliteDeviceRegistry(std::make_unique<Impl>(std::move(database), clock)));
+  } catch (const std::exception& failure) {
+    throw std::runtime_error("cannot open device registry '" + file.string() +
+                             "': " + failure.what());
+  }
+}
+
+SqliteDeviceRegistry::SqliteDeviceRegistry(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SqliteDeviceRegistry::~SqliteDeviceRegistry() = default;
+
+Result<DeviceRecord> SqliteDeviceRegistry::add(const DeviceRecord& device) {
+  if (Status valid = validate_new_device(device); !valid) return valid.error();
+  std::lock_guard lock(impl_->mutex);
+  return returning_internal_on_failure("add", [&]() -> Result<DeviceRecord> {
+    DeviceRecord stored = device;
+    if (stored.created_at_ms == 0) stored.created_at_ms = impl_->clock.now_ms();
+    SQLite::Statement insert(impl_->database,
+                             "INSERT INTO devices (id, role, status, cert_sha256, created_at_ms, "
+                             "attributes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    insert.bind(1, stored.id);
+    insert.bind(2, to_string(stored.role));
+    insert.bind(3, to_string(stored.status));
+    insert.bind(4, stored.certificate_sha256);
+    insert.bind(5, static_cast<std::int64_t>(stored.created_at_ms));
+    insert.bind(6, stored.attributes_json);
+    try {
+      insert.exec();
+    } catch (const SQLite::Exception& failure) {
+      if (failure.getExtendedErrorCode() == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        return device_already_registered(stored.id);
+      }
+      throw;
+    }
+    return stored;
+  });
+}
+
+Result<DeviceRecord> SqliteDeviceRegistry::find(std::string_view id) const {
+  std::lock_guard lock(impl_->mutex);
+  return returning_internal_on_failure("find", [&]() -> Result<DeviceRecord> {
+    SQLite::Statement select(impl_->database, std::string(kSelectDevice) + " WHERE id = ?1");
+    select.bind(1, std::string(id));
+    if (!select.executeStep()) return device_not_found(id);
+    return device_from_row(select);
+  });
+}
+
+Result<std::vector<DeviceRecord>> SqliteDeviceRegistry::list() const {
+  std::lock_guard lock(impl_->mutex);
+  return returning_internal_on_failure("list", [&]() -> Result<std::vector<DeviceRecord>> {
+    SQLite::Statement select(impl_->database, std::string(kSelectDevice) + " ORDER BY id");
+    std::vector<DeviceRecord> devices;
+    while (select.executeStep()) {
+      Result<DeviceRecord> device = device_from_row(select);
+      if (!device) return device.error();
+      devices.push_back(std::move(device).value());
+    }
+    return devices;
+  });
+}
+
+Status SqliteDeviceRegistry::remove(std::string_view id) {
+  std::lock_guard lock(impl_->mutex);
+  return returning_internal_on_failure("remove", [&]() -> Status {
+    SQLite::Transaction transaction(impl_->database, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement erase(impl_->database, "DELETE FROM devices WHERE id = ?1");
+    erase.bind(1, std::string(id));
+    if (erase.exec() == 0) return device_not_found(id);
+    impl_->record_revocation(id);
+    transaction.commit();
+    return ok_status();
+  });
+}
+
+Status SqliteDeviceRegistry::set_status(std::string_view id, DeviceStatus status) {
+  std::lock_guard lock(impl_->mutex);
+  return returning_internal_on_failure("set_status", [&]() -> Status {
+    SQLite::Transaction transaction(impl_->database, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement update(impl_->database, "UPDATE devices SET status = ?2 WHERE id = ?1");
+    update.bind(1, std::string(id));
+    update.bind(2, to_string(status));
+    if (update.exec() == 0) return device_not_found(id);
+    if (status == DeviceStatus::disabled) impl_->record_revocation(id);
+    transaction.commit();
+    return ok_status();
+  });
+}
+
+Status SqliteDeviceRegistry::set_certificate(std::string_view id,
+                                             std::string_view certificate_sha256) {
+  if (Status valid = validate_certificate_sha256(certificate_sha256); !valid) return valid;
+  std::lock_guard lock(impl_->mutex);
+  return returning_internal_on_failure("set_certificate", [&]() -> Status {
+    SQLite::Transaction transaction(impl_->database, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement select(impl_->database, "SELECT cert_sha256 FROM devices WHERE id = ?1");
+    select.bind(1, std::string(id));
+    if (!select.executeStep()) return device_not_found(id);
+    if (select.getColumn(0).getString() == certificate_sha256) return ok_status();
+    SQLite::Statement update(impl_->database, "UPDATE devices SET cert_sha256 = ?2 WHERE id = ?1");
+    update.bind(1, std::string(id));
+    update.bind(2, std::string(certificate_sha256));
+    update.exec();
+    impl_->record_revocation(id);
+    transaction.commit();
+    return ok_status();
+  });
+}
+
+}  // namespace edgehub::hub

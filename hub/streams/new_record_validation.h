@@ -1,0 +1,26 @@
+// The checks every StreamStore implementation applies to a record before
+// storing it, so that the in-memory store refuses exactly what the SQLite one
+// refuses.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+#include "edgehub/common/result.h"
+#include "streams/stream_store.h"
+
+namespace edgehub::hub {
+
+// Stream names follow the device id alphabet (1-64 of [A-Za-z0-9._-], not
+// starting with '.' or '-'): they appear in REST paths and file names.
+bool is_valid_stream_name(std::string_view name) noexcept;
+
+// The largest payload a store accepts (SQLite's default limit for one value).
+// hubd's own limit (--max-payload-bytes) is far below it.
+inline constexpr std::size_t kMaxStoredPayloadBytes = 1'000'000'000;
+
+// invalid_argument if the stream name is not valid; too_large if the payload
+// is over kMaxStoredPayloadBytes.
+Status validate_new_record(const NewRecord& record);
+
+}  // namespace edgehub::hub

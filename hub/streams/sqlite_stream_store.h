@@ -1,0 +1,35 @@
+// StreamStore over streams.db (SQLite, WAL, synchronous=NORMAL): a committed
+// append survives a crash of the process (kill -9); only a power loss or
+// kernel crash may roll back the last commits.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "streams/stream_store.h"
+
+namespace edgehub::hub {
+
+class SqliteStreamStore final : public StreamStore {
+ public:
+  // Opens or creates the file. Throws std::runtime_error naming the file if it
+  // cannot be opened or created, is not a SQLite database, or holds a
+  // different schema.
+  static std::unique_ptr<SqliteStreamStore> open(const std::filesystem::path& file);
+  ~SqliteStreamStore() override;
+
+  // Thread-safe. Database failures at run time (disk full, I/O error) are
+  // returned as ErrorCode::internal; a failed batch leaves nothing behind.
+  Result<AppendResult> append(const NewRecord& record) override;
+  Result<std::vector<AppendResult>> append_batch(std::span<const NewRecord> records) override;
+  Result<std::vector<StreamRecord>> read(std::string_view stream, std::uint64_t from_offset,
+                                         std::size_t limit) const override;
+  Result<std::vector<StreamInfo>> list() const override;
+
+ private:
+  struct Impl;
+  explicit SqliteStreamStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace edgehub::hub
