@@ -10,6 +10,14 @@ bool is_id_char(char c) noexcept {
          c == '_' || c == '-';
 }
 
+// string_view::substr can throw std::out_of_range: the SDK core links this
+// file without exceptions, so views are cut from data() and a length instead.
+std::string_view slice(std::string_view text, std::size_t from, std::size_t length) noexcept {
+  if (from > text.size()) return {};
+  if (length > text.size() - from) length = text.size() - from;
+  return std::string_view(text.data() + from, length);
+}
+
 bool is_own_topic(std::string_view device_id, std::string_view topic, TopicKind kind) noexcept {
   ParsedTopic parsed{};
   return parse_device_topic(topic, parsed) && parsed.kind == kind && parsed.device_id == device_id;
@@ -53,12 +61,12 @@ std::size_t build_device_topic(TopicKind kind, std::string_view device_id, char*
 }
 
 bool parse_device_topic(std::string_view topic, ParsedTopic& out) noexcept {
-  if (topic.substr(0, kPrefix.size()) != kPrefix) return false;
-  const std::string_view rest = topic.substr(kPrefix.size());
+  if (slice(topic, 0, kPrefix.size()) != kPrefix) return false;
+  const std::string_view rest = slice(topic, kPrefix.size(), topic.size());
   const std::size_t slash = rest.find('/');
   if (slash == std::string_view::npos) return false;
-  const std::string_view device_id = rest.substr(0, slash);
-  const std::string_view leaf = rest.substr(slash + 1);
+  const std::string_view device_id = slice(rest, 0, slash);
+  const std::string_view leaf = slice(rest, slash + 1, rest.size());
   if (!is_valid_device_id(device_id)) return false;
   for (TopicKind kind : {TopicKind::telemetry, TopicKind::commands, TopicKind::responses}) {
     if (leaf == topic_leaf(kind)) {

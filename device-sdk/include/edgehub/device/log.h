@@ -1,0 +1,17 @@
+// Logging hook of the device SDK core: compiles to nothing unless the
+// application defines EDGEHUB_DEVICE_LOG (on the command line or in its
+// EDGEHUB_DEVICE_CONFIG_FILE), for example
+//
+//   #define EDGEHUB_DEVICE_LOG(level, message, value) my_log(level, message, (long)(value))
+//
+// level is one of the string literals "error", "warn", "info", "debug";
+// message is a NUL-terminated string that lives forever; value is an integer detail (a packet id, a
+// status, a byte count). Arguments are not evaluated when logging is off, so
+// they must not have side effects.
+#pragma once
+
+#include "edgehub/device/config.h"
+
+#ifndef EDGEHUB_DEVICE_LOG
+#define EDGEHUB_DEVICE_LOG(level, message, value) ((void)0)
+#endif

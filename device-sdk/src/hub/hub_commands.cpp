@@ -1,0 +1,146 @@
+// HubClient: incoming commands and their responses.
+//
+// The response buffer is laid out so that the payload is written once, in
+// place: [room for the envelope prefix][payload][}]. The prefix is written
+// right-aligned in front of the payload when the status is known.
+#include <cstring>
+
+#include "edgehub/device/hub/hub_client.h"
+#include "edgehub/device/hub/json_scanner.h"
+#include "hub/response_envelope.h"
+#include "hub/text_writer.h"
+
+namespace edgehub::device::hub {
+namespace {
+
+using detail::kResponsePrefixMax;
+using detail::kResponseSuffix;
+
+constexpr std::string_view kPingCommand = "ping";
+constexpr std::string_view kSetIntervalCommand = "set-interval";
+constexpr std::uint64_t kMinIntervalMs = 10;
+
+int reply_with(CommandReply& reply, int status, std::string_view json) noexcept {
+  detail::TextWriter writer(reply.payload, reply.capacity);
+  writer.text(json);
+  reply.length = writer.overflowed() ? 0 : writer.length();
+  return status;
+}
+
+int reply_with_number(CommandReply& reply, std::string_view before, std::uint64_t number,
+                      std::string_view after) noexcept {
+  detail::TextWriter writer(reply.payload, reply.capacity);
+  writer.text(before);
+  writer.number(number);
+  writer.text(after);
+  reply.length = writer.overflowed() ? 0 : writer.length();
+  return kStatusOk;
+}
+
+}  // namespace
+
+mqtt::Delivery HubClient::on_publish(void* context, const mqtt::PublishInfo& message) noexcept {
+  auto* self = static_cast<HubClient*>(context);
+  if (message.topic != std::string_view(self->commands_topic_, self->commands_topic_length_)) {
+    self->report(Status::protocol_error, "message on a topic the device did not subscribe to");
+    return mqtt::Delivery::accepted;
+  }
+  return self->handle_command(message.payload);
+}
+
+mqtt::Delivery HubClient::handle_command(std::string_view message) noexcept {
+  if (response_pending_) send_pending_response();
+  if (response_pending_) return mqtt::Delivery::retry_later;  // one response at a time
+
+  ++statistics_.commands_received;
+  Command command;
+  const bool parsed = parse_command(message, &command) == Status::ok;
+  if (!parsed && command.id().empty()) {
+    report(Status::malformed, "command without a usable id dropped");
+    return mqtt::Delivery::accepted;
+  }
+  CommandReply reply;
+  reply.payload = buffers_.response + kResponsePrefixMax;
+  reply.capacity = buffers_.response_capacity - kResponsePrefixMax - kResponseSuffix.size();
+  const int status = answer(command, parsed, reply);
+  finish_response(command.id(), status, reply.length);
+  send_pending_response();
+  return mqtt::Delivery::accepted;
+}
+
+int HubClient::answer(const Command& command, bool parsed, CommandReply& reply) noexcept {
+  if (!parsed) {
+    report(Status::malformed, "malformed command answered with 400");
+    return reply_with(reply, kStatusBadRequest, R"({"error":"malformed command"})");
+  }
+  if (command.name() == kPingCommand) {
+    return reply_with_number(reply, R"({"pong":true,"uptime_ms":)", uptime_ms(), "}");
+  }
+  if (command.name() == kSetIntervalCommand && callbacks_.on_set_interval != nullptr) {
+    return answer_set_interval(command, reply);
+  }
+  if (callbacks_.on_command == nullptr) {
+    return reply_with(reply, kStatusUnknownCommand, R"({"error":"unknown command"})");
+  }
+  const std::size_t capacity = reply.capacity;
+  callbacks_.on_command(callbacks_.context, command, reply);
+  const bool valid = detail::is_valid_response_status(reply.status) && reply.length <= capacity &&
+                     (reply.length == 0 ||
+                      json::validate(std::string_view(reply.payload, reply.length)) == Status::ok);
+  if (!valid) {
+    report(Status::bad_parameter, "on_command produced an invalid reply; answered 500");
+    reply.capacity = capacity;
+    return reply_with(reply, kStatusDeviceError, R"({"error":"device produced an invalid reply"})");
+  }
+  return reply.status;
+}
+
+int HubClient::answer_set_interval(const Command& command, CommandReply& reply) noexcept {
+  std::string_view value;
+  std::uint64_t interval_ms = 0;
+  if (json::find_member(command.payload(), "interval_ms", &value) != Status::ok ||
+      json::read_uint64(value, &interval_ms) != Status::ok || interval_ms < kMinIntervalMs ||
+      interval_ms > UINT32_MAX) {
+    return reply_with(reply, kStatusBadRequest,
+                      R"({"error":"payload must be {\"interval_ms\":N} with N >= 10"})");
+  }
+  callbacks_.on_set_interval(callbacks_.context, static_cast<std::uint32_t>(interval_ms));
+  return reply_with_number(reply, R"({"interval_ms":)", interval_ms, "}");
+}
+
+void HubClient::finish_response(std::string_view id, int status,
+                                std::size_t payload_length) noexcept {
+  char* payload = buffers_.response + kResponsePrefixMax;
+  if (payload_length == 0) {
+    std::memcpy(payload, "null", 4);
+    payload_length = 4;
+  }
+  char prefix[kResponsePrefixMax];
+  const std::size_t prefix_length =
+      detail::write_response_prefix(id, status, prefix, sizeof(prefix));
+  response_begin_ = kResponsePrefixMax - prefix_length;
+  std::memcpy(buffers_.response + response_begin_, prefix, prefix_length);
+  std::memcpy(payload + payload_length, kResponseSuffix.data(), kResponseSuffix.size());
+  response_length_ = prefix_length + payload_length + kResponseSuffix.size();
+  response_pending_ = true;
+}
+
+void HubClient::send_pending_response() noexcept {
+  if (!response_pending_ || mqtt_.state() != mqtt::ClientState::connected) return;
+  mqtt::PublishInfo publish;
+  publish.topic = std::string_view(responses_topic_, responses_topic_length_);
+  publish.payload = std::string_view(buffers_.response + response_begin_, response_length_);
+  publish.qos = mqtt::QoS::at_least_once;
+  std::uint16_t packet_id = 0;
+  const Status status = mqtt_.publish(publish, &packet_id);
+  if (status == Status::busy || status == Status::not_connected) return;  // next process()
+  response_pending_ = false;
+  if (status != Status::ok) {
+    report(status, "command response could not be sent");
+    return;
+  }
+  (void)sent_.add(SentMessages::Entry{packet_id, false, 0});
+  ++statistics_.commands_answered;
+}
+
+}  // namespace edgehub::device::hub

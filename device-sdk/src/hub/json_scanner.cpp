@@ -1,0 +1,338 @@
+#include "edgehub/device/hub/json_scanner.h"
+
+#include "edgehub/device/config.h"
+
+namespace edgehub::device::json {
+namespace {
+
+bool is_whitespace(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// text[start, start + length): string_view::substr() may throw, which would
+// pull exception support into a -fno-exceptions firmware.
+std::string_view slice(std::string_view text, std::size_t start, std::size_t length) noexcept {
+  return std::string_view(text.data() + start, length);
+}
+
+// Reads 4 hex digits at text[at..at+4): the code unit, or -1.
+long read_hex4(std::string_view text, std::size_t at) noexcept {
+  if (at > text.size() || text.size() - at < 4) return -1;
+  long value = 0;
+  for (std::size_t i = 0; i < 4; ++i) {
+    const int digit = hex_value(text[at + i]);
+    if (digit < 0) return -1;
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+// Recursive-descent syntax check; `at` moves past what was scanned.
+class Scanner {
+ public:
+  explicit Scanner(std::string_view text, std::size_t at = 0) noexcept : text_(text), at_(at) {}
+
+  std::size_t position() const noexcept { return at_; }
+  bool at_end() const noexcept { return at_ >= text_.size(); }
+  char peek() const noexcept { return at_end() ? '\0' : text_[at_]; }
+  bool consume(char c) noexcept {
+    if (peek() != c || at_end()) return false;
+    ++at_;
+    return true;
+  }
+  void skip_whitespace() noexcept {
+    while (!at_end() && is_whitespace(text_[at_])) ++at_;
+  }
+
+  bool value(unsigned depth) noexcept {
+    skip_whitespace();
+    switch (peek()) {
+      case '{':
+        return depth < config::kJsonMaxDepth && object(depth + 1);
+      case '[':
+        return depth < config::kJsonMaxDepth && array(depth + 1);
+      case '"':
+        return string();
+      case 't':
+        return literal("true");
+      case 'f':
+        return literal("false");
+      case 'n':
+        return literal("null");
+      default:
+        return number();
+    }
+  }
+
+  bool string() noexcept {
+    if (!consume('"')) return false;
+    while (!at_end()) {
+      const char c = text_[at_++];
+      if (c == '"') return true;
+      if (static_cast<unsigned char>(c) < 0x20) return false;  // raw control character
+      if (c != '\\') continue;
+      if (at_end()) return false;
+      const char escape = text_[at_++];
+      if (escape == 'u') {
+        if (read_hex4(text_, at_) < 0) return false;
+        at_ += 4;
+      } else if (escape != '"' && escape != '\\' && escape != '/' && escape != 'b' &&
+                 escape != 'f' && escape != 'n' && escape != 'r' && escape != 't') {
+        return false;
+      }
+    }
+    return false;  // unterminated
+  }
+
+  // Scans "key": and leaves `at` on the value; *key is the raw string content.
+  bool member_name(std::string_view* key) noexcept {
+    skip_whitespace();
+    const std::size_t start = at_;
+    if (!string()) return false;
+    *key = slice(text_, start + 1, at_ - start - 2);
+    skip_whitespace();
+    return consume(':');
+  }
+
+ private:
+  bool literal(std::string_view word) noexcept {
+    if (text_.size() - at_ < word.size() || slice(text_, at_, word.size()) != word) return false;
+    at_ += word.size();
+    return true;
+  }
+
+  bool digits() noexcept {
+    if (!is_digit(peek())) return false;
+    while (is_digit(peek())) ++at_;
+    return true;
+  }
+
+  bool number() noexcept {
+    (void)consume('-');
+    if (consume('0')) {
+      if (is_digit(peek())) return false;  // no leading zeros
+    } else if (!digits()) {
+      return false;
+    }
+    if (consume('.') && !digits()) return false;
+    if (peek() == 'e' || peek() == 'E') {
+      ++at_;
+      if (!consume('+')) (void)consume('-');
+      if (!digits()) return false;
+    }
+    return true;
+  }
+
+  bool array(unsigned depth) noexcept {
+    if (!consume('[')) return false;
+    skip_whitespace();
+    if (consume(']')) return true;
+    for (;;) {
+      if (!value(depth)) return false;
+      skip_whitespace();
+      if (consume(']')) return true;
+      if (!consume(',')) return false;
+    }
+  }
+
+  bool object(unsigned depth) noexcept {
+    if (!consume('{')) return false;
+    skip_whitespace();
+    if (consume('}')) return true;
+    for (;;) {
+      std::string_view key;
+      if (!member_name(&key) || !value(depth)) return false;
+      skip_whitespace();
+      if (consume('}')) return true;
+      if (!consume(',')) return false;
+    }
+  }
+
+  std::string_view text_;
+  std::size_t at_;
+};
+
+// Appends a code point as UTF-8; false if it does not fit.
+bool put_utf8(unsigned long code, char* out, std::size_t capacity, std::size_t* length) noexcept {
+  char bytes[4];
+  std::size_t count = 0;
+  if (code < 0x80) {
+    bytes[count++] = static_cast<char>(code);
+  } else if (code < 0x800) {
+    bytes[count++] = static_cast<char>(0xC0 | (code >> 6));
+    bytes[count++] = static_cast<char>(0x80 | (code & 0x3F));
+  } else if (code < 0x10000) {
+    bytes[count++] = static_cast<char>(0xE0 | (code >> 12));
+    bytes[count++] = static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+    bytes[count++] = static_cast<char>(0x80 | (code & 0x3F));
+  } else {
+    bytes[count++] = static_cast<char>(0xF0 | (code >> 18));
+    bytes[count++] = static_cast<char>(0x80 | ((code >> 12) & 0x3F));
+    bytes[count++] = static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+    bytes[count++] = static_cast<char>(0x80 | (code & 0x3F));
+  }
+  if (capacity - *length < count) return false;
+  for (std::size_t i = 0; i < count; ++i) out[(*length)++] = bytes[i];
+  return true;
+}
+
+char simple_escape(char escape) noexcept {
+  switch (escape) {
+    case '"':
+      return '"';
+    case '\\':
+      return '\\';
+    case '/':
+      return '/';
+    case 'b':
+      return '\b';
+    case 'f':
+      return '\f';
+    case 'n':
+      return '\n';
+    case 'r':
+      return '\r';
+    case 't':
+      return '\t';
+    default:
+      return '\0';
+  }
+}
+
+// Decodes the escape starting after the backslash at raw[*at]; advances *at.
+// Returns the code point, or -1 for a bad escape or a lone surrogate.
+long decode_escape(std::string_view raw, std::size_t* at) noexcept {
+  if (*at >= raw.size()) return -1;
+  const char escape = raw[(*at)++];
+  if (escape != 'u') {
+    const char c = simple_escape(escape);
+    return c == '\0' ? -1 : static_cast<unsigned char>(c);
+  }
+  const long unit = read_hex4(raw, *at);
+  if (unit < 0) return -1;
+  *at += 4;
+  if (unit >= 0xDC00 && unit <= 0xDFFF) return -1;
+  if (unit < 0xD800 || unit > 0xDBFF) return unit;
+  // A high surrogate must be followed by \u and a low surrogate.
+  if (raw.size() - *at < 6 || raw[*at] != '\\' || raw[*at + 1] != 'u') return -1;
+  const long low = read_hex4(raw, *at + 2);
+  if (low < 0xDC00 || low > 0xDFFF) return -1;
+  *at += 6;
+  return 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+}
+
+}  // namespace
+
+Status validate(std::string_view text) noexcept {
+  Scanner scanner(text);
+  if (!scanner.value(0)) return Status::malformed;
+  scanner.skip_whitespace();
+  return scanner.at_end() ? Status::ok : Status::malformed;
+}
+
+Status ObjectReader::next(std::string_view* key, std::string_view* value) noexcept {
+  if (key == nullptr || value == nullptr) return Status::bad_parameter;
+  if (finished_) return Status::not_found;
+  Scanner scanner(text_, at_);
+  scanner.skip_whitespace();
+  if (!started_) {
+    if (!scanner.consume('{')) return Status::malformed;
+    started_ = true;
+    scanner.skip_whitespace();
+    if (scanner.consume('}')) {
+      finished_ = true;
+      at_ = scanner.position();
+      return Status::not_found;
+    }
+  } else if (!scanner.consume(',')) {
+    if (!scanner.consume('}')) return Status::malformed;
+    finished_ = true;
+    at_ = scanner.position();
+    return Status::not_found;
+  }
+  if (!scanner.member_name(key)) return Status::malformed;
+  scanner.skip_whitespace();
+  const std::size_t value_start = scanner.position();
+  if (!scanner.value(1)) return Status::malformed;
+  *value = slice(text_, value_start, scanner.position() - value_start);
+  scanner.skip_whitespace();
+  at_ = scanner.position();
+  return Status::ok;
+}
+
+bool string_equals(std::string_view raw, std::string_view text) noexcept {
+  std::size_t at = 0;
+  std::size_t matched = 0;
+  while (at < raw.size()) {
+    long code = static_cast<unsigned char>(raw[at++]);
+    if (code == '\\') code = decode_escape(raw, &at);
+    if (code < 0 || code >= 0x80) return false;  // text is ASCII
+    if (matched >= text.size() || text[matched] != static_cast<char>(code)) return false;
+    ++matched;
+  }
+  return matched == text.size();
+}
+
+Status find_member(std::string_view object_text, std::string_view key,
+                   std::string_view* value) noexcept {
+  if (value == nullptr) return Status::bad_parameter;
+  ObjectReader reader(object_text);
+  std::string_view name;
+  std::string_view member;
+  for (;;) {
+    const Status status = reader.next(&name, &member);
+    if (status != Status::ok) return status;
+    if (string_equals(name, key)) {
+      *value = member;
+      return Status::ok;
+    }
+  }
+}
+
+Status read_string(std::string_view value, char* out, std::size_t capacity,
+                   std::size_t* length) noexcept {
+  if (length == nullptr || (out == nullptr && capacity > 0)) return Status::bad_parameter;
+  Scanner scanner(value);
+  if (!scanner.string() || scanner.position() != value.size()) return Status::malformed;
+  const std::string_view raw = slice(value, 1, value.size() - 2);
+  std::size_t written = 0;
+  std::size_t at = 0;
+  while (at < raw.size()) {
+    long code = static_cast<unsigned char>(raw[at++]);
+    if (code == '\\') {
+      code = decode_escape(raw, &at);
+      if (code < 0) return Status::malformed;
+      if (!put_utf8(static_cast<unsigned long>(code), out, capacity, &written)) {
+        return Status::buffer_too_small;
+      }
+      continue;
+    }
+    if (written == capacity) return Status::buffer_too_small;
+    out[written++] = static_cast<char>(code);  // UTF-8 bytes are copied as they are
+  }
+  *length = written;
+  return Status::ok;
+}
+
+Status read_uint64(std::string_view value, std::uint64_t* out) noexcept {
+  if (out == nullptr) return Status::bad_parameter;
+  if (value.empty() || value.size() > 20) return Status::malformed;
+  if (value.size() > 1 && value[0] == '0') return Status::malformed;
+  std::uint64_t result = 0;
+  for (char c : value) {
+    if (!is_digit(c)) return Status::malformed;
+    const auto digit = static_cast<std::uint64_t>(c - '0');
+    if (result > (UINT64_MAX - digit) / 10) return Status::malformed;
+    result = result * 10 + digit;
+  }
+  *out = result;
+  return Status::ok;
+}
+
+}  // namespace edgehub::device::json

@@ -1,0 +1,46 @@
+// Internal: appends text and decimal numbers to a caller-owned char buffer,
+// remembering (instead of overrunning) when it does not fit.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+namespace edgehub::device::hub::detail {
+
+class TextWriter {
+ public:
+  TextWriter(char* buffer, std::size_t capacity) noexcept
+      : buffer_(buffer), capacity_(buffer == nullptr ? 0 : capacity) {}
+
+  void text(std::string_view text) noexcept {
+    if (overflowed_ || capacity_ - length_ < text.size()) {
+      overflowed_ = true;
+      return;
+    }
+    if (!text.empty()) std::memcpy(buffer_ + length_, text.data(), text.size());
+    length_ += text.size();
+  }
+
+  void number(std::uint64_t value) noexcept {
+    char digits[20];
+    std::size_t count = 0;
+    do {
+      digits[sizeof(digits) - 1 - count++] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    } while (value != 0);
+    text(std::string_view(digits + sizeof(digits) - count, count));
+  }
+
+  bool overflowed() const noexcept { return overflowed_; }
+  std::size_t length() const noexcept { return length_; }
+
+ private:
+  char* buffer_;
+  std::size_t capacity_;
+  std::size_t length_ = 0;
+  bool overflowed_ = false;
+};
+
+}  // namespace edgehub::device::hub::detail

@@ -1,0 +1,32 @@
+// --register: devices without local credentials are registered through the
+// hub's REST API (POST /api/v1/devices, docs/protocol.md section 6) and their
+// certificate, key (mode 0600) and the hub's CA are written to the cert dir.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace edgehub::sim {
+
+struct RegistrationSettings {
+  std::string hub_url;  // http://host:port
+  std::string token;
+  std::filesystem::path cert_dir;
+};
+
+// The token given with --token, or the content of <data-dir>/api-token.
+// Throws std::runtime_error if neither can be had.
+std::string resolve_api_token(const std::string& token, const std::string& data_dir);
+
+// Paths of a device's credentials in the cert dir.
+std::filesystem::path certificate_path(const std::filesystem::path& dir, const std::string& id);
+std::filesystem::path private_key_path(const std::filesystem::path& dir, const std::string& id);
+
+// Registers each id whose <id>.pem is missing; returns how many were
+// registered. Throws std::runtime_error with a clear message on the first
+// failure (409: registered at the hub but the local certificate is missing).
+std::size_t register_missing_devices(const RegistrationSettings& settings,
+                                     const std::vector<std::string>& ids);
+
+}  // namespace edgehub::sim

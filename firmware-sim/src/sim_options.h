@@ -1,0 +1,59 @@
+// firmware-sim's command line: what to simulate and where to connect.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace edgehub::sim {
+
+struct SimOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8883;
+  // Paths are plain strings (empty = not given): CLI11 2.1 takes
+  // std::filesystem::path for a container of characters.
+  std::string ca_file;  // default: <cert-dir>/ca.pem
+  std::string cert_dir;
+
+  int devices = 1;
+  std::string id_prefix = "sim-";
+  std::vector<std::string> ids;  // --ids a,b,c replaces --devices/--id-prefix
+
+  bool register_missing = false;
+  std::string hub_url = "http://127.0.0.1:8080";
+  std::string token;
+  std::string data_dir;
+
+  std::uint32_t interval_ms = 1000;
+  std::uint64_t count = 0;  // telemetry messages per device; 0 = until stopped
+  std::size_t payload_bytes = 0;
+  std::string ack_log;
+  bool json_summary = false;
+
+  int threads = 0;  // 0 = automatic
+  std::uint16_t keepalive_seconds = 30;
+  std::string log_level = "info";
+
+  std::filesystem::path effective_ca_file() const {
+    return ca_file.empty() ? std::filesystem::path(cert_dir) / "ca.pem"
+                           : std::filesystem::path(ca_file);
+  }
+};
+
+// Declares every option, with its help text, on app.
+void add_sim_options(CLI::App& app, SimOptions& options);
+
+// The device ids to simulate: --ids, or <prefix>0001 ... <prefix>N.
+std::vector<std::string> device_ids(const SimOptions& options);
+
+// Checks what CLI11 cannot: valid device ids, a usable thread count, ...
+// Returns an error message, or nothing when the options are usable.
+std::optional<std::string> validate(const SimOptions& options);
+
+}  // namespace edgehub::sim

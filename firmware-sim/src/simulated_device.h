@@ -1,0 +1,110 @@
+// One simulated device: its own TLS identity and connection, an SDK
+// HubClient, a telemetry schedule, and the messages not yet acknowledged
+// (kept to resend after a reconnect, since the session is persistent).
+//
+// Not thread-safe: one worker thread drives it (drive()), polling fd() for
+// poll_events() and calling drive() when it is ready or wakeup_ms() is due.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ack_log.h"
+#include "backoff.h"
+#include "edgehub/device/hub/hub_client.h"
+#include "edgehub/device/posix/tls_connection.h"
+#include "edgehub/device/posix/tls_context.h"
+#include "fleet_counters.h"
+#include "sensor_model.h"
+
+namespace edgehub::sim {
+
+struct DeviceSettings {
+  std::string host;
+  std::uint16_t port = 8883;
+  std::uint32_t interval_ms = 1000;
+  std::uint64_t count = 0;  // 0 = until stopped
+  std::size_t payload_bytes = 0;
+  std::uint16_t keepalive_seconds = 30;
+  std::uint32_t connect_timeout_ms = 10'000;
+  // How long a stopping device waits for outstanding acknowledgements.
+  std::uint32_t stop_grace_ms = 2'000;
+};
+
+class SimulatedDevice {
+ public:
+  // identity must be loaded; first_attempt_ms spreads the fleet's connects.
+  SimulatedDevice(std::string id, device::posix::TlsContext identity,
+                  const DeviceSettings& settings, FleetCounters& counters, AckLog* ack_log,
+                  std::uint64_t first_attempt_ms);
+  SimulatedDevice(const SimulatedDevice&) = delete;
+  SimulatedDevice& operator=(const SimulatedDevice&) = delete;
+
+  void drive(std::uint64_t now_ms);
+  // Stop sending; disconnect once outstanding messages are acknowledged (or
+  // the grace period is over).
+  void request_stop(std::uint64_t now_ms);
+
+  bool done() const noexcept { return phase_ == Phase::done; }
+  int fd() const noexcept { return connection_.fd(); }
+  short poll_events() const noexcept;
+  bool has_buffered_input() const noexcept { return connection_.has_buffered_input(); }
+  std::uint64_t wakeup_ms() const noexcept { return wakeup_ms_; }
+  const std::string& id() const noexcept { return id_; }
+
+ private:
+  enum class Phase { waiting, tls_connecting, mqtt, disconnecting, done };
+
+  struct Unacknowledged {
+    std::uint64_t timestamp_ms;
+    std::string data;
+  };
+
+  void start_connecting(std::uint64_t now_ms);
+  void continue_tls(std::uint64_t now_ms);
+  void drive_mqtt(std::uint64_t now_ms);
+  bool resend_unacknowledged();
+  void send_due_telemetry(std::uint64_t now_ms);
+  bool finished_sending() const noexcept;
+  void connection_failed(std::uint64_t now_ms, device::Status status, const std::string& detail);
+  void finish();
+
+  static void on_telemetry_acknowledged(void* context, std::uint64_t seq);
+  static void on_set_interval(void* context, std::uint32_t interval_ms);
+  static void on_problem(void* context, device::Status status, const char* what);
+
+  std::string id_;
+  device::posix::TlsContext identity_;
+  const DeviceSettings& settings_;
+  FleetCounters& counters_;
+  AckLog* ack_log_;
+  SensorModel sensors_;
+  Backoff backoff_;
+
+  std::vector<std::uint8_t> send_buffer_;
+  std::vector<std::uint8_t> receive_buffer_;
+  std::vector<char> telemetry_buffer_;
+  std::vector<char> response_buffer_;
+  device::posix::TlsConnection connection_;
+  std::unique_ptr<device::hub::HubClient> hub_;
+
+  Phase phase_ = Phase::waiting;
+  bool was_connected_ = false;  // this connection reached CONNACK
+  bool stopping_ = false;
+  std::uint64_t stop_deadline_ms_ = 0;
+  std::uint64_t next_attempt_ms_;
+  std::uint64_t next_send_ms_ = 0;
+  std::uint64_t wakeup_ms_ = 0;
+  std::uint32_t interval_ms_;
+  std::uint64_t sent_ = 0;
+  std::uint32_t answered_reported_ = 0;
+
+  std::map<std::uint64_t, Unacknowledged> unacknowledged_;  // by seq
+  // Next seq to resend after a reconnect; past the end when all are resent.
+  std::uint64_t resend_from_seq_ = UINT64_MAX;
+};
+
+}  // namespace edgehub::sim

@@ -1,0 +1,165 @@
+#include "hubctl/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "hubctl/api_token.h"
+#include "hubctl/command_failure.h"
+#include "hubctl/commands.h"
+#include "hubctl/device_files.h"
+#include "hubctl/hub_url.h"
+
+namespace edgehub::hubctl {
+namespace {
+
+struct GlobalOptions {
+  std::string hub_url;
+  std::string token;
+  std::string data_directory;
+  bool json = false;
+  double http_timeout_seconds = 10;
+};
+
+struct ParsedCommandLine {
+  GlobalOptions global;
+  DevicesAddOptions devices_add;
+  std::string device_to_remove;
+  SendOptions send;
+  std::string send_payload;
+  StreamsReadOptions streams_read;
+};
+
+// The CLI11 description of hubctl, filled into parsed.
+struct CommandLine {
+  explicit CommandLine(ParsedCommandLine& parsed);
+
+  CLI::App app{"hubctl: operate an edgehub hub through its REST API", "hubctl"};
+  CLI::Option* token = nullptr;
+  CLI::Option* data_directory = nullptr;
+  CLI::Option* payload = nullptr;
+  CLI::App* devices_add = nullptr;
+  CLI::App* devices_list = nullptr;
+  CLI::App* devices_remove = nullptr;
+  CLI::App* send = nullptr;
+  CLI::App* streams_list = nullptr;
+  CLI::App* streams_read = nullptr;
+};
+
+CommandLine::CommandLine(ParsedCommandLine& parsed) {
+  GlobalOptions& global = parsed.global;
+  app.fallthrough();  // global options may follow the command
+  app.require_subcommand(1);
+  app.footer(exit_codes_help() +
+             "\nEnvironment: HUBCTL_URL (default for --hub), HUBCTL_TOKEN (API token when"
+             " neither --token\nnor --data-dir is given)\n");
+  app.add_option("--hub", global.hub_url,
+                 std::string("hub REST API URL (default ") + kDefaultHubUrl + ", env HUBCTL_URL)");
+  token = app.add_option("--token", global.token, "API token (env HUBCTL_TOKEN)");
+  data_directory = app.add_option("--data-dir", global.data_directory,
+                                  "hubd's data directory: the token is read from DIR/api-token"
+                                  " (default ./hub-data)");
+  token->excludes(data_directory);
+  app.add_flag("--json", global.json, "print the API's JSON instead of text");
+  app.add_option("--timeout", global.http_timeout_seconds,
+                 "seconds to wait for the hub's HTTP answer (default 10; send waits longer)")
+      ->check(CLI::PositiveNumber);
+
+  CLI::App* devices = app.add_subcommand("devices", "register, list and remove devices");
+  devices->require_subcommand(1);
+  devices_add = devices->add_subcommand(
+      "add", "register a device and write its certificate, key and the hub CA to --out");
+  devices_add->add_option("id", parsed.devices_add.id, "device id")->required();
+  parsed.devices_add.directory = kDefaultDeviceDirectory;
+  devices_add->add_option("--out", parsed.devices_add.directory,
+                          "directory for <id>.pem, <id>.key (mode 0600) and ca.pem"
+                          " (default ./devices)");
+  devices_add->add_option("--attr", parsed.devices_add.attributes,
+                          "attribute key=value (repeatable)");
+  devices_list = devices->add_subcommand("list", "list registered devices");
+  devices_remove = devices->add_subcommand("remove", "remove a device (disconnects it at once)");
+  devices_remove->add_option("id", parsed.device_to_remove, "device id")->required();
+
+  send = app.add_subcommand("send", "send a command to a device and wait for its answer");
+  send->add_option("id", parsed.send.id, "device id")->required();
+  send->add_option("command", parsed.send.command, "command name, e.g. ping")->required();
+  payload = send->add_option("--payload", parsed.send_payload, "command payload as JSON");
+  send->add_option("--timeout", parsed.send.timeout_seconds,
+                   "seconds to wait for the device (default 10, at most 300)");
+
+  CLI::App* streams = app.add_subcommand("streams", "inspect the hub's streams");
+  streams->require_subcommand(1);
+  streams_list = streams->add_subcommand("list", "list streams with their offsets");
+  streams_read = streams->add_subcommand("read", "print records of a stream, one per line");
+  streams_read->add_option("stream", parsed.streams_read.stream, "stream name, e.g. telemetry")
+      ->required();
+  streams_read->add_option("--from", parsed.streams_read.from, "first offset (default 0)");
+  streams_read->add_option("--limit", parsed.streams_read.limit,
+                           "records at most, 1-10000 (default 100)");
+}
+
+ExitCode run_parsed(const CommandLine& line, ParsedCommandLine& parsed,
+                    const CliEnvironment& environment, Console& console) {
+  GlobalOptions& global = parsed.global;
+  std::string url = global.hub_url;
+  if (url.empty()) url = environment.variable("HUBCTL_URL").value_or(kDefaultHubUrl);
+  auto hub_url = parse_hub_url(url);
+  if (!hub_url) return report_usage_error(console, hub_url.error());
+  console.hub_url = hub_url->base;
+
+  ApiTokenSources sources;
+  if (line.token->count() > 0) sources.token_option = global.token;
+  if (line.data_directory->count() > 0) sources.data_directory = global.data_directory;
+  sources.token_variable = environment.variable("HUBCTL_TOKEN");
+  auto token = resolve_api_token(sources);
+  if (!token) return report_usage_error(console, token.error());
+
+  const auto http_timeout = std::chrono::milliseconds(
+      std::max<long long>(1, std::llround(global.http_timeout_seconds * 1000.0)));
+  const std::unique_ptr<HttpTransport> transport = environment.make_transport(hub_url->base);
+  HubApi api(*transport, token.value(), http_timeout);
+
+  if (line.devices_add->parsed()) {
+    parsed.devices_add.mqtt_host = hub_url->host;
+    return run_devices_add(api, parsed.devices_add, console);
+  }
+  if (line.devices_list->parsed()) return run_devices_list(api, console);
+  if (line.devices_remove->parsed())
+    return run_devices_remove(api, parsed.device_to_remove, console);
+  if (line.send->parsed()) {
+    if (line.payload->count() > 0) parsed.send.payload = parsed.send_payload;
+    return run_send(api, parsed.send, console);
+  }
+  if (line.streams_list->parsed()) return run_streams_list(api, console);
+  if (line.streams_read->parsed()) return run_streams_read(api, parsed.streams_read, console);
+  return report_usage_error(console, make_error(ErrorCode::invalid_argument, "no command given"));
+}
+
+}  // namespace
+
+int run_cli(const std::vector<std::string>& arguments, const CliEnvironment& environment,
+            std::ostream& out, std::ostream& err) {
+  ParsedCommandLine parsed;
+  CommandLine line(parsed);
+  try {
+    std::vector<std::string> reversed(arguments.rbegin(), arguments.rend());
+    line.app.parse(reversed);
+  } catch (const CLI::CallForHelp& help) {
+    return line.app.exit(help, out, err);
+  } catch (const CLI::CallForAllHelp& help) {
+    return line.app.exit(help, out, err);
+  } catch (const CLI::ParseError& error) {
+    line.app.exit(error, out, err);
+    return to_int(ExitCode::usage);
+  }
+  Console console{out, err, parsed.global.json, ""};
+  try {
+    return to_int(run_parsed(line, parsed, environment, console));
+  } catch (const std::exception& failure) {
+    err << "hubctl: " << failure.what() << "\n";
+    return to_int(ExitCode::hub_error);
+  }
+}
+
+}  // namespace edgehub::hubctl

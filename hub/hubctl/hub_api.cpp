@@ -1,0 +1,97 @@
+#include "hubctl/hub_api.h"
+
+#include <algorithm>
+
+namespace edgehub::hubctl {
+
+std::string encode_path_segment(std::string_view segment) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string encoded;
+  for (char c : segment) {
+    const auto byte = static_cast<unsigned char>(c);
+    const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      encoded.push_back(c);
+    } else {
+      encoded.push_back('%');
+      encoded.push_back(kHex[byte >> 4]);
+      encoded.push_back(kHex[byte & 0x0f]);
+    }
+  }
+  return encoded;
+}
+
+ApiResult interpret_answer(const HttpResponse& response) {
+  const bool success = response.status >= 200 && response.status <= 299;
+  if (success && (response.status == 204 || response.body.empty())) return nlohmann::json();
+  nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
+  if (success) {
+    if (body.is_discarded() || !body.is_object()) {
+      return ApiFailure{ApiFailure::Kind::bad_answer, response.status, "",
+                        "HTTP " + std::to_string(response.status) + " without a JSON object"};
+    }
+    return body;
+  }
+  ApiFailure failure{ApiFailure::Kind::http_error, response.status, "", ""};
+  if (!body.is_discarded() && body.is_object() && body.contains("error") &&
+      body["error"].is_object()) {
+    const nlohmann::json& error = body["error"];
+    if (error.contains("code") && error["code"].is_string()) failure.code = error["code"];
+    if (error.contains("message") && error["message"].is_string()) {
+      failure.message = error["message"];
+    }
+  }
+  return failure;
+}
+
+HubApi::HubApi(HttpTransport& transport, std::string token, std::chrono::milliseconds timeout)
+    : transport_(transport), token_(std::move(token)), timeout_(timeout) {}
+
+ApiResult HubApi::call(std::string method, std::string path, const nlohmann::json* body,
+                       std::chrono::milliseconds timeout) {
+  HttpRequest request;
+  request.method = std::move(method);
+  request.path = std::move(path);
+  if (body != nullptr) request.json_body = body->dump();
+  request.headers.emplace_back("Authorization", "Bearer " + token_);
+  request.headers.emplace_back("Accept", "application/json");
+  request.timeout = timeout;
+  TransportResult result = transport_.send(request);
+  if (const auto* failure = std::get_if<TransportFailure>(&result)) {
+    return ApiFailure{ApiFailure::Kind::unreachable, 0, "", failure->reason};
+  }
+  return interpret_answer(std::get<HttpResponse>(result));
+}
+
+ApiResult HubApi::list_devices() { return call("GET", "/api/v1/devices", nullptr, timeout_); }
+
+ApiResult HubApi::add_device(std::string_view id, const nlohmann::json& attributes) {
+  nlohmann::json body = {{"id", id}};
+  if (!attributes.empty()) body["attributes"] = attributes;
+  return call("POST", "/api/v1/devices", &body, timeout_);
+}
+
+ApiResult HubApi::remove_device(std::string_view id) {
+  return call("DELETE", "/api/v1/devices/" + encode_path_segment(id), nullptr, timeout_);
+}
+
+ApiResult HubApi::send_command(std::string_view id, std::string_view name,
+                               const nlohmann::json& payload,
+                               std::chrono::milliseconds command_timeout) {
+  const nlohmann::json body = {
+      {"name", name}, {"payload", payload}, {"timeout_ms", command_timeout.count()}};
+  return call("POST", "/api/v1/devices/" + encode_path_segment(id) + "/commands", &body,
+              std::max(timeout_, command_timeout + kCommandTimeoutMargin));
+}
+
+ApiResult HubApi::list_streams() { return call("GET", "/api/v1/streams", nullptr, timeout_); }
+
+ApiResult HubApi::read_stream(std::string_view stream, std::uint64_t from, std::uint32_t limit) {
+  return call("GET",
+              "/api/v1/streams/" + encode_path_segment(stream) +
+                  "/records?from=" + std::to_string(from) + "&limit=" + std::to_string(limit),
+              nullptr, timeout_);
+}
+
+}  // namespace edgehub::hubctl

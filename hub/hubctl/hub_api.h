@@ -1,0 +1,49 @@
+// hubd's REST API (docs/protocol.md section 6) as calls: builds each request,
+// sends it through the transport seam and turns the answer into an ApiResult.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "hubctl/api_result.h"
+#include "hubctl/http_transport.h"
+
+namespace edgehub::hubctl {
+
+// Extra time the HTTP request of a command gets beyond the command's own
+// timeout, so that hubd's 504 arrives before hubctl gives up.
+inline constexpr std::chrono::milliseconds kCommandTimeoutMargin{5000};
+
+class HubApi {
+ public:
+  // token: sent as "Authorization: Bearer <token>"; timeout: per HTTP request.
+  HubApi(HttpTransport& transport, std::string token, std::chrono::milliseconds timeout);
+
+  ApiResult list_devices();
+  ApiResult add_device(std::string_view id, const nlohmann::json& attributes);
+  ApiResult remove_device(std::string_view id);
+  ApiResult send_command(std::string_view id, std::string_view name, const nlohmann::json& payload,
+                         std::chrono::milliseconds command_timeout);
+  ApiResult list_streams();
+  ApiResult read_stream(std::string_view stream, std::uint64_t from, std::uint32_t limit);
+
+ private:
+  ApiResult call(std::string method, std::string path, const nlohmann::json* body,
+                 std::chrono::milliseconds timeout);
+
+  HttpTransport& transport_;
+  std::string token_;
+  std::chrono::milliseconds timeout_;
+};
+
+// Percent-encodes one path segment (anything but unreserved characters).
+std::string encode_path_segment(std::string_view segment);
+
+// The ApiResult for one HTTP answer: 2xx with a JSON body (or none for 204)
+// is a success; anything else a failure with the error body's code/message.
+ApiResult interpret_answer(const HttpResponse& response);
+
+}  // namespace edgehub::hubctl
