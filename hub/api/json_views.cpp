@@ -1,0 +1,76 @@
+#include "api/json_views.h"
+
+#include "api/text_encoding.h"
+
+namespace edgehub::hub {
+namespace {
+
+Json parsed_or_null(const std::string& text) {
+  Json value = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  return value.is_discarded() ? Json(nullptr) : value;
+}
+
+}  // namespace
+
+Json device_json(const DeviceRecord& device) {
+  Json attributes = parsed_or_null(device.attributes_json);
+  if (!attributes.is_object()) attributes = Json::object();
+  return Json{{"id", device.id},
+              {"role", to_string(device.role)},
+              {"status", to_string(device.status)},
+              {"certificate_sha256", device.certificate_sha256},
+              {"created_at_ms", device.created_at_ms},
+              {"attributes", std::move(attributes)}};
+}
+
+Json record_json(const StreamRecord& record) {
+  Json json = {{"offset", record.offset},
+               {"received_at_ms", record.received_at_ms},
+               {"device", record.device_id},
+               {"seq", record.seq ? Json(*record.seq) : Json(nullptr)},
+               {"topic", record.topic}};
+  // Dead letters are raw bytes even when they happen to parse as JSON ("5").
+  bool shown = false;
+  if (!record.reason) {
+    Json payload = Json::parse(record.payload, nullptr, /*allow_exceptions=*/false);
+    if (!payload.is_discarded()) {
+      json["payload"] = std::move(payload);
+      shown = true;
+    }
+  }
+  if (!shown) {
+    if (is_valid_utf8(record.payload)) {
+      json["payload_text"] = record.payload;
+    } else {
+      json["payload_base64"] = base64_encode(record.payload);
+    }
+  }
+  if (record.reason) json["reason"] = *record.reason;
+  return json;
+}
+
+Json stream_info_json(const StreamInfo& info) {
+  return Json{{"name", info.name},
+              {"first_offset", info.first_offset},
+              {"next_offset", info.next_offset},
+              {"record_count", info.record_count}};
+}
+
+Result<Json> parse_json_object_body(std::string_view body) {
+  if (body.empty()) {
+    return make_error(ErrorCode::invalid_argument, "request body is empty; expected a JSON object");
+  }
+  Json value;
+  try {
+    value = Json::parse(body);
+  } catch (const Json::parse_error& error) {
+    return make_error(ErrorCode::invalid_argument,
+                      std::string("request body is not valid JSON: ") + error.what());
+  }
+  if (!value.is_object()) {
+    return make_error(ErrorCode::invalid_argument, "request body must be a JSON object");
+  }
+  return value;
+}
+
+}  // namespace edgehub::hub

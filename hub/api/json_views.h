@@ -1,0 +1,33 @@
+// JSON shapes of docs/protocol.md (device, stream record, stream info).
+// Internal to hub/api: the only header of the hub that names a JSON type.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "edgehub/common/result.h"
+#include "registry/device_registry.h"
+#include "streams/stream_store.h"
+
+namespace edgehub::hub {
+
+// ordered_json keeps field order as documented, and stored payloads as sent.
+using Json = nlohmann::ordered_json;
+
+// {"id", "role", "status", "certificate_sha256", "created_at_ms", "attributes"}
+Json device_json(const DeviceRecord& device);
+
+// {"offset", "received_at_ms", "device", "seq", "topic", ...}: a payload
+// holding JSON (telemetry) as "payload"; raw bytes (dead letters, anything not
+// JSON) as "payload_text" when valid UTF-8, else "payload_base64"; plus
+// "reason" when the record has one.
+Json record_json(const StreamRecord& record);
+
+// {"name", "first_offset", "next_offset", "record_count"}
+Json stream_info_json(const StreamInfo& info);
+
+// A request body that must be a JSON object: invalid_argument otherwise,
+// with a message saying what is wrong.
+Result<Json> parse_json_object_body(std::string_view body);
+
+}  // namespace edgehub::hub

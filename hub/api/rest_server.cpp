@@ -1,0 +1,194 @@
+#include "api/rest_server.h"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <fcntl.h>
+#include <sys/socket.h>
+
+#include <chrono>
+#include <exception>
+#include <thread>
+
+#include "api/json_views.h"
+
+namespace edgehub::hub {
+namespace {
+
+constexpr const char* kJson = "application/json";
+constexpr const char* kHealthPath = "/api/v1/health";
+
+void reply(httplib::Response& response, const ApiResponse& api) {
+  response.status = api.status;
+  if (!api.body.empty()) response.set_content(api.body, kJson);
+}
+
+std::optional<std::string> parameter(const httplib::Request& request, const char* name) {
+  if (!request.has_param(name)) return std::nullopt;
+  return request.get_param_value(name);
+}
+
+}  // namespace
+
+bool bearer_token_matches(const std::string& authorization_header, const std::string& token) {
+  static constexpr std::string_view kScheme = "Bearer ";
+  if (token.empty() || authorization_header.size() != kScheme.size() + token.size() ||
+      authorization_header.compare(0, kScheme.size(), kScheme) != 0) {
+    return false;
+  }
+  unsigned char difference = 0;
+  for (std::size_t i = 0; i < token.size(); ++i) {
+    difference |= static_cast<unsigned char>(authorization_header[kScheme.size() + i] ^ token[i]);
+  }
+  return difference == 0;
+}
+
+struct RestServer::Impl {
+  RestHandlers& handlers;
+  RestServerSettings settings;
+  httplib::Server server;
+  std::thread serving;
+  int bound_port = 0;
+
+  Impl(RestHandlers& rest_handlers, RestServerSettings rest_settings)
+      : handlers(rest_handlers), settings(std::move(rest_settings)) {
+    const std::size_t threads = settings.worker_threads;
+    server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    server.set_payload_max_length(settings.max_body_bytes);
+    // httplib's default is SO_REUSEPORT, with which a second hubd would share
+    // the port instead of failing. SO_REUSEADDR only: a restart still binds
+    // while old connections sit in TIME_WAIT. Close-on-exec: the broker hubd
+    // starts must not hold the port.
+    server.set_socket_options([](socket_t socket) {
+      const int yes = 1;
+      ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+      ::fcntl(socket, F_SETFD, FD_CLOEXEC);
+    });
+    route();
+  }
+
+  void route() {
+    server.set_pre_routing_handler(
+        httplib::Server::HandlerWithResponse([this](const httplib::Request& request,
+                                                    httplib::Response& response) {
+          if (request.path == kHealthPath) return httplib::Server::HandlerResponse::Unhandled;
+          if (bearer_token_matches(request.get_header_value("Authorization"), settings.api_token)) {
+            return httplib::Server::HandlerResponse::Unhandled;
+          }
+          reply(response, unauthorized_response());
+          return httplib::Server::HandlerResponse::Handled;
+        }));
+
+    server.Get(kHealthPath, [this](const httplib::Request&, httplib::Response& response) {
+      reply(response, handlers.health());
+    });
+    server.Get("/api/v1/devices", [this](const httplib::Request&, httplib::Response& response) {
+      reply(response, handlers.list_devices());
+    });
+    server.Post("/api/v1/devices",
+                [this](const httplib::Request& request, httplib::Response& response) {
+                  reply(response, handlers.add_device(request.body));
+                });
+    server.Get(R"(/api/v1/devices/([^/]+))",
+               [this](const httplib::Request& request, httplib::Response& response) {
+                 reply(response, handlers.get_device(request.matches[1].str()));
+               });
+    server.Delete(R"(/api/v1/devices/([^/]+))",
+                  [this](const httplib::Request& request, httplib::Response& response) {
+                    reply(response, handlers.delete_device(request.matches[1].str()));
+                  });
+    server.Post(R"(/api/v1/devices/([^/]+)/commands)",
+                [this](const httplib::Request& request, httplib::Response& response) {
+                  reply(response, handlers.send_command(request.matches[1].str(), request.body));
+                });
+    server.Get("/api/v1/streams", [this](const httplib::Request&, httplib::Response& response) {
+      reply(response, handlers.list_streams());
+    });
+    server.Get(R"(/api/v1/streams/([^/]+)/records)",
+               [this](const httplib::Request& request, httplib::Response& response) {
+                 const auto from = parameter(request, "from");
+                 const auto limit = parameter(request, "limit");
+                 reply(response, handlers.read_records(request.matches[1].str(), from, limit));
+               });
+
+    // Responses >= 400 without a body (no such route, body too large, ...)
+    // get the error shape too.
+    server.set_error_handler(httplib::Server::HandlerWithResponse(
+        [](const httplib::Request& request, httplib::Response& response) {
+          if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+          const int status = response.status;
+          if (status == 413) {
+            reply(response, error_response(make_error(ErrorCode::too_large,
+                                                      "request body is too large")));
+          } else if (status == 404) {
+            reply(response, error_response(make_error(
+                                ErrorCode::not_found,
+                                "no such endpoint: " + request.method + " " + request.path)));
+          } else {
+            reply(response, error_response(make_error(
+                                status >= 500 ? ErrorCode::internal : ErrorCode::invalid_argument,
+                                "HTTP " + std::to_string(status))));
+          }
+          response.status = status;
+          return httplib::Server::HandlerResponse::Handled;
+        }));
+    server.set_exception_handler(
+        [](const httplib::Request& request, httplib::Response& response, std::exception_ptr error) {
+          std::string what = "unknown exception";
+          try {
+            if (error) std::rethrow_exception(error);
+          } catch (const std::exception& exception) {
+            what = exception.what();
+          } catch (...) {
+          }
+          spdlog::error("http: {} {} failed: {}", request.method, request.path, what);
+          reply(response, error_response(make_error(ErrorCode::internal, what)));
+        });
+    server.set_logger([](const httplib::Request& request, const httplib::Response& response) {
+      spdlog::debug("http: {} {} -> {}", request.method, request.path, response.status);
+    });
+  }
+};
+
+RestServer::RestServer(RestHandlers& handlers, RestServerSettings settings)
+    : impl_(std::make_unique<Impl>(handlers, std::move(settings))) {}
+
+RestServer::~RestServer() { stop(); }
+
+Status RestServer::start() {
+  const auto& settings = impl_->settings;
+  const std::string where = settings.bind_address + ":" + std::to_string(settings.port);
+  if (settings.port == 0) {
+    impl_->bound_port = impl_->server.bind_to_any_port(settings.bind_address);
+  } else if (impl_->server.bind_to_port(settings.bind_address, settings.port)) {
+    impl_->bound_port = settings.port;
+  } else {
+    impl_->bound_port = -1;
+  }
+  if (impl_->bound_port <= 0) {
+    return make_error(ErrorCode::conflict,
+                      "cannot listen for HTTP on " + where +
+                          " (port in use, or not an address of this machine)");
+  }
+  // The socket listens already: connections wait in the backlog until the
+  // serving thread accepts them. httplib's stop() only works once the
+  // serving loop runs, so wait for it.
+  impl_->serving = std::thread([this] { impl_->server.listen_after_bind(); });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!impl_->server.is_running() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return ok_status();
+}
+
+void RestServer::stop() {
+  if (!impl_ || !impl_->serving.joinable()) return;
+  impl_->server.stop();
+  impl_->serving.join();
+}
+
+std::uint16_t RestServer::port() const {
+  return impl_->bound_port > 0 ? static_cast<std::uint16_t>(impl_->bound_port) : 0;
+}
+
+}  // namespace edgehub::hub

@@ -1,0 +1,55 @@
+// The layout of hubd's --data-dir, and creating it (mode 0700) on first start.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace edgehub::hub {
+
+class DataDirectory {
+ public:
+  // root is made absolute: paths end up in mosquitto.conf and identify our
+  // broker in /proc/<pid>/cmdline.
+  explicit DataDirectory(const std::filesystem::path& root);
+
+  // Creates root, pki/, broker/ and broker/persistence/ (mode 0700) where
+  // missing. Throws std::runtime_error naming the directory.
+  void prepare() const;
+
+  const std::filesystem::path& root() const { return root_; }
+  std::filesystem::path registry_db() const { return root_ / "registry.db"; }
+  std::filesystem::path streams_db() const { return root_ / "streams.db"; }
+  std::filesystem::path api_token_file() const { return root_ / "api-token"; }
+
+  std::filesystem::path pki_dir() const { return root_ / "pki"; }
+  std::filesystem::path ca_certificate() const { return pki_dir() / "ca.pem"; }
+  std::filesystem::path server_certificate() const { return pki_dir() / "server.pem"; }
+  std::filesystem::path server_key() const { return pki_dir() / "server.key"; }
+  // The subject alternative names server.pem was issued for, one per line.
+  std::filesystem::path server_names() const { return pki_dir() / "server.names"; }
+  std::filesystem::path service_certificate() const { return pki_dir() / "hubd.pem"; }
+  std::filesystem::path service_key() const { return pki_dir() / "hubd.key"; }
+
+  std::filesystem::path broker_dir() const { return root_ / "broker"; }
+  std::filesystem::path broker_config() const { return broker_dir() / "mosquitto.conf"; }
+  std::filesystem::path broker_pid_file() const { return broker_dir() / "mosquitto.pid"; }
+  std::filesystem::path broker_log() const { return broker_dir() / "mosquitto.log"; }
+  std::filesystem::path broker_persistence_dir() const { return broker_dir() / "persistence"; }
+
+ private:
+  std::filesystem::path root_;
+};
+
+// Replaces file atomically with content, created with mode 0600 (or the
+// given mode) from the first byte. Throws std::runtime_error.
+void write_private_file(const std::filesystem::path& file, std::string_view content,
+                        unsigned mode = 0600);
+// Throws std::runtime_error if it cannot be read.
+std::string read_text_file(const std::filesystem::path& file);
+
+// The REST API token: <data-dir>/api-token, created (32 random bytes as hex,
+// mode 0600) if missing. Throws std::runtime_error (unreadable, empty).
+std::string load_or_create_api_token(const std::filesystem::path& file);
+
+}  // namespace edgehub::hub

@@ -1,0 +1,218 @@
+#include "hubd/hub_service.h"
+
+#include <pwd.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <stdexcept>
+
+#include "api/device_enrollment.h"
+#include "api/rest_handlers.h"
+#include "api/rest_server.h"
+#include "broker/broker_supervisor.h"
+#include "broker/mosquitto_config.h"
+#include "broker/tcp_port.h"
+#include "commands/command_dispatcher.h"
+#include "commands/command_id.h"
+#include "edgehub/protocol/topics.h"
+#include "hubd/message_router.h"
+#include "hubd/service_credentials.h"
+#include "ingest/telemetry_ingestor.h"
+#include "mqtt/paho_broker_connection.h"
+#include "pki/certificate_authority.h"
+#include "registry/sqlite_device_registry.h"
+#include "streams/sqlite_stream_store.h"
+
+#ifndef EDGEHUB_VERSION
+#define EDGEHUB_VERSION "0.0.0"
+#endif
+
+namespace edgehub::hub {
+namespace {
+
+constexpr std::chrono::days kDeviceCertificateValidity{3650};
+constexpr std::chrono::seconds kBrokerConnectTimeout{30};
+
+std::string current_user_name() {
+  if (const passwd* entry = ::getpwuid(::geteuid()); entry && entry->pw_name) return entry->pw_name;
+  throw std::runtime_error("cannot find the name of user " + std::to_string(::geteuid()) +
+                           " (mosquitto.conf needs it for 'user')");
+}
+
+void require_file(const std::filesystem::path& file, const std::string& what,
+                  const std::string& hint) {
+  if (!std::filesystem::is_regular_file(file)) {
+    throw std::runtime_error(what + " not found at " + file.string() + " (" + hint + ")");
+  }
+}
+
+[[noreturn]] void exit_store_broken(const Error& error) {
+  spdlog::critical(
+      "store: the stream store keeps failing ({}); exiting without acknowledging the message: "
+      "the broker keeps it for the next hubd",
+      error.message);
+  spdlog::default_logger()->flush();
+  std::_Exit(kExitStoreBroken);
+}
+
+}  // namespace
+
+HubService::HubService(HubdOptions options)
+    : options_(std::move(options)), layout_(options_.data_dir) {}
+
+HubService::~HubService() { stop(); }
+
+void HubService::start() {
+  open_state();
+  if (options_.http_port != 0) {
+    if (Status free = check_port_free(options_.http_bind, options_.http_port); !free) {
+      throw std::runtime_error("HTTP port: " + free.error().message);
+    }
+  }
+  start_broker();
+  connect_broker();
+  start_rest();
+  ready_ = true;
+  spdlog::info("hubd ready: mqtt={} http={} data={}",
+               format_host_port(options_.mqtt_bind, options_.mqtt_port),
+               format_host_port(options_.http_bind, rest_->port()), layout_.root().string());
+}
+
+void HubService::open_state() {
+  layout_.prepare();
+  registry_ = SqliteDeviceRegistry::open(layout_.registry_db(), clock_);
+  streams_ = SqliteStreamStore::open(layout_.streams_db());
+  authority_ = std::make_unique<CertificateAuthority>(
+      CertificateAuthority::load_or_create(layout_.pki_dir(), "edgehub hub CA"));
+  ensure_server_certificate(*authority_, layout_, server_subject_alt_names(options_.mqtt_bind));
+  ensure_service_identity(*authority_, *registry_, layout_);
+  api_token_ = load_or_create_api_token(layout_.api_token_file());
+  ingestor_ = std::make_unique<TelemetryIngestor>(*streams_,
+                                                  IngestLimits{options_.max_payload_bytes});
+}
+
+std::string HubService::broker_config_text() const {
+  MosquittoConfig config;
+  config.bind_address = options_.mqtt_bind;
+  config.port = options_.mqtt_port;
+  config.ca_file = layout_.ca_certificate();
+  config.certificate_file = layout_.server_certificate();
+  config.key_file = layout_.server_key();
+  config.plugin_file = std::filesystem::absolute(options_.plugin).lexically_normal();
+  config.registry_file = layout_.registry_db();
+  config.persistence_directory = layout_.broker_persistence_dir();
+  config.log_file = layout_.broker_log();
+  config.run_as_user = current_user_name();
+  config.max_payload_bytes = options_.max_payload_bytes;
+  config.max_inflight_messages = options_.broker_max_inflight;
+  config.max_queued_messages = options_.broker_max_queued;
+  return render_mosquitto_config(config);
+}
+
+void HubService::start_broker() {
+  const std::string config = broker_config_text();
+  if (options_.broker == BrokerMode::external) {
+    write_private_file(layout_.broker_config(), config, 0600);
+    spdlog::info("broker: external; connecting to {} (a matching configuration is in {})",
+                 format_host_port(options_.broker_host,
+                                  options_.broker_port ? options_.broker_port : options_.mqtt_port),
+                 layout_.broker_config().string());
+    return;
+  }
+  require_file(options_.mosquitto, "mosquitto", "install it or pass --mosquitto");
+  require_file(options_.plugin, "the broker plugin",
+               "build the target edgehub_mosquitto_auth or pass --plugin");
+  BrokerSupervisorSettings settings;
+  settings.mosquitto_executable = options_.mosquitto;
+  settings.config_file = layout_.broker_config();
+  settings.pid_file = layout_.broker_pid_file();
+  settings.output_file = layout_.broker_log();
+  settings.bind_address = options_.mqtt_bind;
+  settings.port = options_.mqtt_port;
+  supervisor_ = std::make_unique<BrokerSupervisor>(settings);
+  supervisor_->start(config);
+}
+
+void HubService::connect_broker() {
+  const bool external = options_.broker == BrokerMode::external;
+  PahoConnectionSettings settings;
+  settings.host = external ? options_.broker_host : connectable_host(options_.mqtt_bind);
+  settings.port = external && options_.broker_port ? options_.broker_port : options_.mqtt_port;
+  settings.client_id = std::string(kHubServiceId);
+  settings.ca_file = layout_.ca_certificate();
+  settings.certificate_file = layout_.service_certificate();
+  settings.key_file = layout_.service_key();
+  settings.subscriptions = {std::string(protocol::kTelemetryFilter),
+                            std::string(protocol::kResponsesFilter)};
+  broker_ = make_paho_broker_connection(settings);
+
+  commands_ = std::make_unique<CommandDispatcher>(*registry_, *broker_, *streams_, clock_,
+                                                  random_command_id);
+  router_ = std::make_unique<MessageRouter>(*ingestor_, *commands_, clock_, StoreRetryPolicy{},
+                                            exit_store_broken);
+  broker_->set_message_handler([this](const IncomingMessage& message) { router_->handle(message); });
+  if (Status started = broker_->start(); !started) {
+    throw std::runtime_error("MQTT: " + started.error().message);
+  }
+  if (broker_->wait_until_connected(kBrokerConnectTimeout)) return;
+  const std::string problem = "not connected to the broker at " +
+                              format_host_port(settings.host, settings.port) + " as '" +
+                              settings.client_id + "' after " +
+                              std::to_string(kBrokerConnectTimeout.count()) + " s";
+  if (!external) {
+    throw std::runtime_error(problem + "; see " + layout_.broker_log().string());
+  }
+  spdlog::warn("mqtt: {}; still trying (GET /api/v1/health shows broker_connected)", problem);
+}
+
+void HubService::start_rest() {
+  const CertificateAuthority& authority = *authority_;
+  enrollment_ = std::make_unique<DeviceEnrollment>(
+      *registry_,
+      [&authority](std::string_view common_name) {
+        return authority.issue_client(common_name, kDeviceCertificateValidity);
+      },
+      authority.certificate_pem());
+  handlers_ = std::make_unique<RestHandlers>(RestDependencies{
+      *registry_, *streams_, *commands_, *enrollment_,
+      [this] {
+        HealthReport report;
+        report.broker_connected = broker_ && broker_->is_connected();
+        const IngestCounters counters = ingestor_->counters();
+        report.counters = {{"telemetry_stored", counters.stored},
+                           {"telemetry_duplicates", counters.duplicates},
+                           {"deadlettered", counters.deadlettered},
+                           {"store_failures", counters.store_failures},
+                           {"commands_waiting", commands_->waiting()},
+                           {"broker_restarts", supervisor_ ? supervisor_->restart_count() : 0u}};
+        return report;
+      },
+      EDGEHUB_VERSION});
+  RestServerSettings settings;
+  settings.bind_address = options_.http_bind;
+  settings.port = options_.http_port;
+  settings.api_token = api_token_;
+  rest_ = std::make_unique<RestServer>(*handlers_, settings);
+  if (Status started = rest_->start(); !started) {
+    throw std::runtime_error("HTTP: " + started.error().message);
+  }
+}
+
+void HubService::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  // Requests waiting for a device's answer end now (503), not at their timeout.
+  if (commands_) commands_->shut_down();
+  if (rest_) rest_->stop();
+  if (broker_) broker_->stop();
+  if (supervisor_) supervisor_->stop();
+  if (ready_) {
+    const IngestCounters counters = ingestor_->counters();
+    spdlog::info("hubd stopped: telemetry stored={} duplicates={} deadlettered={} store_failures={}",
+                 counters.stored, counters.duplicates, counters.deadlettered,
+                 counters.store_failures);
+  }
+}
+
+}  // namespace edgehub::hub

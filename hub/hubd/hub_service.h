@@ -1,0 +1,71 @@
+// hubd's wiring: data directory, registry, streams, CA and certificates,
+// broker (supervised or external), MQTT connection, ingest, commands, REST.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "clock/clock.h"
+#include "hubd/data_directory.h"
+#include "hubd/hubd_options.h"
+
+namespace edgehub::hub {
+
+class BrokerConnection;
+class BrokerSupervisor;
+class CertificateAuthority;
+class CommandDispatcher;
+class DeviceEnrollment;
+class DeviceRegistry;
+class MessageRouter;
+class RestHandlers;
+class RestServer;
+class StreamStore;
+class TelemetryIngestor;
+
+// Exit code when the stream store stays broken: the message being handled
+// was not acknowledged and the broker redelivers it to the next hubd.
+inline constexpr int kExitStoreBroken = 3;
+
+class HubService {
+ public:
+  explicit HubService(HubdOptions options);
+  HubService(const HubService&) = delete;
+  HubService& operator=(const HubService&) = delete;
+  ~HubService();  // stop()
+
+  // Everything up to the "hubd ready" log line. Throws std::runtime_error
+  // with what to fix (bad option, port in use, unreadable files, broker not
+  // starting); whatever was started is stopped again by stop().
+  void start();
+  // REST, MQTT, then the supervised broker. Idempotent.
+  void stop();
+
+ private:
+  void open_state();
+  void start_broker();
+  void connect_broker();
+  void start_rest();
+  std::string broker_config_text() const;
+
+  HubdOptions options_;
+  DataDirectory layout_;
+  SystemClock clock_;
+  std::string api_token_;
+  std::unique_ptr<DeviceRegistry> registry_;
+  std::unique_ptr<StreamStore> streams_;
+  std::unique_ptr<CertificateAuthority> authority_;
+  std::unique_ptr<TelemetryIngestor> ingestor_;
+  std::unique_ptr<BrokerSupervisor> supervisor_;
+  std::unique_ptr<BrokerConnection> broker_;
+  std::unique_ptr<CommandDispatcher> commands_;
+  std::unique_ptr<MessageRouter> router_;
+  std::unique_ptr<DeviceEnrollment> enrollment_;
+  std::unique_ptr<RestHandlers> handlers_;
+  std::unique_ptr<RestServer> rest_;
+  bool ready_ = false;
+  bool stopped_ = false;
+};
+
+}  // namespace edgehub::hub

@@ -1,0 +1,100 @@
+#include "hubd/hubd_options.h"
+
+#include <CLI/CLI.hpp>
+#include <system_error>
+
+#ifndef EDGEHUB_MOSQUITTO_EXECUTABLE
+#define EDGEHUB_MOSQUITTO_EXECUTABLE "/usr/sbin/mosquitto"
+#endif
+#ifndef EDGEHUB_VERSION
+#define EDGEHUB_VERSION "0.0.0"
+#endif
+
+namespace edgehub::hub {
+
+std::filesystem::path default_mosquitto_executable() { return EDGEHUB_MOSQUITTO_EXECUTABLE; }
+
+std::filesystem::path default_plugin_path() {
+  std::error_code error;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) return "libedgehub_mosquitto_auth.so";
+  return (self.parent_path() / ".." / "lib" / "libedgehub_mosquitto_auth.so").lexically_normal();
+}
+
+void add_hubd_options(CLI::App& app, HubdOptions& options) {
+  options.mosquitto = default_mosquitto_executable();
+  options.plugin = default_plugin_path();
+
+  app.set_version_flag("--version", std::string("hubd ") + EDGEHUB_VERSION,
+                       "Print the version and exit");
+  app.set_config("--config", "",
+                 "Read options from a TOML file (keys are the long option names, e.g. "
+                 "mqtt-port = 8883); command-line options override it");
+  app.allow_config_extras(false);
+
+  app.add_option("--data-dir", options.data_dir,
+                 "Directory holding the hub's state, created (mode 0700) on first start: "
+                 "registry.db, streams.db, pki/ (CA, broker and hubd certificates), broker/ "
+                 "(mosquitto.conf, mosquitto.pid, mosquitto.log, persistence), api-token")
+      ->capture_default_str();
+  app.add_option("--mqtt-bind", options.mqtt_bind,
+                 "Address the broker's MQTT TLS listener binds to (devices connect here)")
+      ->capture_default_str();
+  app.add_option("--mqtt-port", options.mqtt_port, "Port of the broker's MQTT TLS listener")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65535));
+  app.add_option("--http-bind", options.http_bind,
+                 "Address the operator REST API binds to (keep it on loopback: the API token is "
+                 "the only protection)")
+      ->capture_default_str();
+  app.add_option("--http-port", options.http_port,
+                 "Port of the operator REST API (0: any free port, shown in the ready line)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+
+  app.add_option_function<std::string>(
+         "--broker",
+         [&options](const std::string& mode) {
+           options.broker = mode == "external" ? BrokerMode::external : BrokerMode::supervise;
+         },
+         "supervise: hubd starts mosquitto (or adopts the one it left running) and restarts it "
+         "if it dies; external: hubd connects to --broker-host/--broker-port and only writes "
+         "<data-dir>/broker/mosquitto.conf for the operator to run")
+      ->check(CLI::IsMember({"supervise", "external"}))
+      ->type_name("MODE")
+      ->default_str("supervise");
+  app.add_option("--broker-host", options.broker_host,
+                 "Broker host hubd connects to with --broker external")
+      ->capture_default_str();
+  app.add_option("--broker-port", options.broker_port,
+                 "Broker port hubd connects to with --broker external (0: --mqtt-port)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--mosquitto", options.mosquitto,
+                 "The mosquitto executable to run with --broker supervise")
+      ->capture_default_str();
+  app.add_option("--plugin", options.plugin,
+                 "The broker plugin that checks devices against the registry "
+                 "(libedgehub_mosquitto_auth.so)")
+      ->capture_default_str();
+  app.add_option("--max-payload-bytes", options.max_payload_bytes,
+                 "Largest telemetry payload stored; larger ones go to the deadletter stream, "
+                 "and the broker refuses packets over twice this size")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{64} * 1024 * 1024));
+  app.add_option("--broker-max-queued", options.broker_max_queued,
+                 "Messages the broker queues per offline persistent session (e.g. for hubd "
+                 "while it restarts); beyond it new messages are dropped")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 100000000u));
+  app.add_option("--broker-max-inflight", options.broker_max_inflight,
+                 "Unacknowledged QoS 1 messages the broker sends a client at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 65535u));
+  app.add_option("--log-level", options.log_level,
+                 "Log level: trace, debug, info, warn, error, critical, off")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+}
+
+}  // namespace edgehub::hub

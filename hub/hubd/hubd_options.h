@@ -1,0 +1,45 @@
+// hubd's command line (and --config TOML file): every option with its help.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace edgehub::hub {
+
+enum class BrokerMode {
+  supervise,  // hubd starts (or adopts) and watches its own mosquitto
+  external,   // an operator runs mosquitto; hubd only connects to it
+};
+
+struct HubdOptions {
+  std::filesystem::path data_dir = "./hub-data";
+  std::string mqtt_bind = "127.0.0.1";
+  std::uint16_t mqtt_port = 8883;
+  std::string http_bind = "127.0.0.1";
+  std::uint16_t http_port = 8080;
+  BrokerMode broker = BrokerMode::supervise;
+  std::string broker_host = "127.0.0.1";
+  std::uint16_t broker_port = 0;  // 0: --mqtt-port
+  std::filesystem::path mosquitto;
+  std::filesystem::path plugin;
+  std::size_t max_payload_bytes = 262144;
+  unsigned broker_max_queued = 100000;
+  unsigned broker_max_inflight = 1000;
+  std::string log_level = "info";
+};
+
+// Defaults that depend on the installation: mosquitto baked in at build
+// time, the plugin next to hubd (<dir of hubd>/../lib).
+std::filesystem::path default_mosquitto_executable();
+std::filesystem::path default_plugin_path();
+
+// Registers every option on app (with --config and --version).
+void add_hubd_options(CLI::App& app, HubdOptions& options);
+
+}  // namespace edgehub::hub

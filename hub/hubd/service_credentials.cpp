@@ -1,0 +1,101 @@
+#include "hubd/service_credentials.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <stdexcept>
+
+#include "api/device_enrollment.h"
+
+namespace edgehub::hub {
+namespace {
+
+constexpr std::chrono::days kServerCertificateValidity{825};
+constexpr std::chrono::days kServiceCertificateValidity{825};
+
+std::string names_file_text(const std::vector<std::string>& names) {
+  std::string text;
+  for (const auto& name : names) text += name + "\n";
+  return text;
+}
+
+void write_issued(const IssuedCertificate& issued, const std::filesystem::path& certificate,
+                  const std::filesystem::path& key) {
+  write_private_file(key, issued.private_key_pem, 0600);
+  write_private_file(certificate, issued.certificate_pem, 0644);
+}
+
+}  // namespace
+
+std::vector<std::string> server_subject_alt_names(const std::string& bind_address) {
+  std::vector<std::string> names = {"127.0.0.1", "::1", "localhost"};
+  const bool wildcard = bind_address.empty() || bind_address == "0.0.0.0" || bind_address == "::";
+  if (!wildcard && std::find(names.begin(), names.end(), bind_address) == names.end()) {
+    names.push_back(bind_address);
+  }
+  return names;
+}
+
+void ensure_server_certificate(const CertificateAuthority& authority, const DataDirectory& layout,
+                               const std::vector<std::string>& subject_alt_names) {
+  const std::string wanted = names_file_text(subject_alt_names);
+  const bool present = std::filesystem::exists(layout.server_certificate()) &&
+                       std::filesystem::exists(layout.server_key()) &&
+                       std::filesystem::exists(layout.server_names()) &&
+                       read_text_file(layout.server_names()) == wanted;
+  if (present) return;
+  const auto issued = authority.issue_server("edgehub broker", subject_alt_names,
+                                             kServerCertificateValidity);
+  write_issued(issued, layout.server_certificate(), layout.server_key());
+  write_private_file(layout.server_names(), wanted, 0644);
+  std::string listed;
+  for (const auto& name : subject_alt_names) listed += (listed.empty() ? "" : ", ") + name;
+  spdlog::info("pki: issued the broker's server certificate for {}", listed);
+}
+
+void ensure_service_identity(const CertificateAuthority& authority, DeviceRegistry& registry,
+                             const DataDirectory& layout) {
+  const std::string id(kHubServiceId);
+  if (!std::filesystem::exists(layout.service_certificate()) ||
+      !std::filesystem::exists(layout.service_key())) {
+    write_issued(authority.issue_client(id, kServiceCertificateValidity),
+                 layout.service_certificate(), layout.service_key());
+    spdlog::info("pki: issued the hub's service identity '{}'", id);
+  }
+  const std::string fingerprint =
+      CertificateAuthority::fingerprint_of_pem(read_text_file(layout.service_certificate()));
+
+  auto existing = registry.find(id);
+  if (!existing) {
+    if (existing.error().code != ErrorCode::not_found) {
+      throw std::runtime_error("registry: " + existing.error().message);
+    }
+    DeviceRecord record;
+    record.id = id;
+    record.role = DeviceRole::service;
+    record.status = DeviceStatus::enabled;
+    record.certificate_sha256 = fingerprint;
+    if (auto added = registry.add(record); !added) {
+      throw std::runtime_error("cannot register the service identity: " + added.error().message);
+    }
+    return;
+  }
+  if (existing->role != DeviceRole::service) {
+    throw std::runtime_error("the registry holds '" + id +
+                             "' as a device; remove it (it is reserved for the hub)");
+  }
+  if (existing->certificate_sha256 != fingerprint) {
+    if (Status updated = registry.set_certificate(id, fingerprint); !updated) {
+      throw std::runtime_error("cannot update the service identity: " + updated.error().message);
+    }
+  }
+  if (existing->status != DeviceStatus::enabled) {
+    if (Status enabled = registry.set_status(id, DeviceStatus::enabled); !enabled) {
+      throw std::runtime_error("cannot enable the service identity: " + enabled.error().message);
+    }
+  }
+}
+
+}  // namespace edgehub::hub

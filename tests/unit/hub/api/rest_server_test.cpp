@@ -1,0 +1,121 @@
+// One server on 127.0.0.1, on a port the system picks, stopped by the
+// fixture's destructor even when a check fails.
+#include "api/rest_server.h"
+
+#include <doctest/doctest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "mqtt/memory_broker_connection.h"
+#include "registry/memory_device_registry.h"
+#include "streams/memory_stream_store.h"
+
+using namespace edgehub;
+using namespace edgehub::hub;
+using nlohmann::json;
+
+namespace {
+
+const std::string kToken = "0123456789abcdef";
+
+struct ServerFixture {
+  ServerFixture() {
+    REQUIRE(server.start().ok());
+    REQUIRE(server.port() != 0);
+  }
+
+  httplib::Client client() {
+    httplib::Client http("127.0.0.1", server.port());
+    http.set_connection_timeout(2, 0);
+    http.set_read_timeout(5, 0);
+    return http;
+  }
+  httplib::Headers authorized() { return {{"Authorization", "Bearer " + kToken}}; }
+
+  ManualClock clock;
+  MemoryDeviceRegistry registry{clock};
+  MemoryStreamStore streams;
+  MemoryBrokerConnection broker;
+  CommandDispatcher commands{registry, broker, streams, clock, [] { return std::string("c-1"); }};
+  DeviceEnrollment enrollment{registry,
+                              [](std::string_view name) {
+                                return IssuedCertificate{"CERT " + std::string(name), "KEY",
+                                                         std::string(64, 'd')};
+                              },
+                              "CA"};
+  RestHandlers handlers{RestDependencies{registry, streams, commands, enrollment,
+                                         [] { return HealthReport{true, {}}; }, "0.1.0"}};
+  RestServer server{handlers, RestServerSettings{"127.0.0.1", 0, kToken, 4, 1024}};
+};
+
+}  // namespace
+
+TEST_CASE("bearer tokens must match exactly") {
+  CHECK(bearer_token_matches("Bearer abc", "abc"));
+  CHECK_FALSE(bearer_token_matches("Bearer abd", "abc"));
+  CHECK_FALSE(bearer_token_matches("Bearer abcd", "abc"));
+  CHECK_FALSE(bearer_token_matches("bearer abc", "abc"));
+  CHECK_FALSE(bearer_token_matches("abc", "abc"));
+  CHECK_FALSE(bearer_token_matches("", "abc"));
+  CHECK_FALSE(bearer_token_matches("Bearer ", ""));
+}
+
+TEST_CASE_FIXTURE(ServerFixture, "health needs no token, everything else does") {
+  auto http = client();
+  auto health = http.Get("/api/v1/health");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  CHECK(json::parse(health->body)["broker_connected"] == true);
+
+  auto anonymous = http.Get("/api/v1/devices");
+  REQUIRE(anonymous);
+  CHECK(anonymous->status == 401);
+  CHECK(json::parse(anonymous->body)["error"]["code"] == "unauthorized");
+
+  auto wrong = http.Get("/api/v1/devices", {{"Authorization", "Bearer nope"}});
+  REQUIRE(wrong);
+  CHECK(wrong->status == 401);
+
+  auto allowed = http.Get("/api/v1/devices", authorized());
+  REQUIRE(allowed);
+  CHECK(allowed->status == 200);
+  CHECK(allowed->get_header_value("Content-Type") == "application/json");
+}
+
+TEST_CASE_FIXTURE(ServerFixture, "routes reach their handlers with path ids and query values") {
+  auto http = client();
+  auto created = http.Post("/api/v1/devices", authorized(), R"({"id":"boiler-1"})",
+                           "application/json");
+  REQUIRE(created);
+  CHECK(created->status == 201);
+  auto device = http.Get("/api/v1/devices/boiler-1", authorized());
+  REQUIRE(device);
+  CHECK(json::parse(device->body)["id"] == "boiler-1");
+  auto records = http.Get("/api/v1/streams/telemetry/records?from=0&limit=0", authorized());
+  REQUIRE(records);
+  CHECK(records->status == 400);
+  auto removed = http.Delete("/api/v1/devices/boiler-1", authorized());
+  REQUIRE(removed);
+  CHECK(removed->status == 204);
+}
+
+TEST_CASE_FIXTURE(ServerFixture, "unknown routes and oversized bodies get the error shape") {
+  auto http = client();
+  auto missing = http.Get("/api/v1/nothing-here", authorized());
+  REQUIRE(missing);
+  CHECK(missing->status == 404);
+  CHECK(json::parse(missing->body)["error"]["code"] == "not_found");
+
+  auto too_big = http.Post("/api/v1/devices", authorized(), std::string(4096, ' '),
+                           "application/json");
+  REQUIRE(too_big);
+  CHECK(too_big->status == 413);
+  CHECK(json::parse(too_big->body)["error"]["code"] == "too_large");
+}
+
+TEST_CASE_FIXTURE(ServerFixture, "a second server on the same port fails to start") {
+  RestServer second{handlers, RestServerSettings{"127.0.0.1", server.port(), kToken, 2, 1024}};
+  const auto started = second.start();
+  REQUIRE_FALSE(started.ok());
+  CHECK(started.error().code == ErrorCode::conflict);
+}

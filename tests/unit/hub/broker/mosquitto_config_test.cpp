@@ -1,0 +1,121 @@
+#include "broker/mosquitto_config.h"
+
+#include <doctest/doctest.h>
+
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+using namespace edgehub::hub;
+
+namespace {
+
+MosquittoConfig sample_config() {
+  MosquittoConfig config;
+  config.bind_address = "127.0.0.1";
+  config.port = 18883;
+  config.ca_file = "/data/pki/ca.pem";
+  config.certificate_file = "/data/pki/server.pem";
+  config.key_file = "/data/pki/server.key";
+  config.plugin_file = "/opt/edgehub/lib/libedgehub_mosquitto_auth.so";
+  config.registry_file = "/data/registry.db";
+  config.persistence_directory = "/data/broker/persistence";
+  config.log_file = "/data/broker/mosquitto.log";
+  config.run_as_user = "edgehub";
+  return config;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+bool has_line(const std::string& text, const std::string& wanted) {
+  for (const auto& line : lines_of(text)) {
+    if (line == wanted) return true;
+  }
+  return false;
+}
+
+int count_lines_starting(const std::string& text, const std::string& prefix) {
+  int count = 0;
+  for (const auto& line : lines_of(text)) count += line.rfind(prefix, 0) == 0 ? 1 : 0;
+  return count;
+}
+
+}  // namespace
+
+TEST_CASE("the broker listens only on the configured TLS listener") {
+  const std::string text = render_mosquitto_config(sample_config());
+  CHECK(has_line(text, "listener 18883 127.0.0.1"));
+  CHECK(count_lines_starting(text, "listener ") == 1);
+  CHECK(count_lines_starting(text, "port ") == 0);  // no default listener (1883)
+  CHECK(has_line(text, "per_listener_settings false"));
+  CHECK(has_line(text, "cafile /data/pki/ca.pem"));
+  CHECK(has_line(text, "certfile /data/pki/server.pem"));
+  CHECK(has_line(text, "keyfile /data/pki/server.key"));
+  CHECK(has_line(text, "require_certificate true"));
+  CHECK(has_line(text, "tls_version tlsv1.2"));
+  CHECK(has_line(text, "set_tcp_nodelay true"));
+}
+
+TEST_CASE("devices are admitted by the plugin, not by the certificate alone") {
+  const std::string text = render_mosquitto_config(sample_config());
+  // use_identity_as_username true would skip the plugin's BASIC_AUTH check.
+  CHECK(has_line(text, "use_identity_as_username false"));
+  CHECK(has_line(text, "allow_anonymous false"));
+  CHECK(has_line(text, "plugin /opt/edgehub/lib/libedgehub_mosquitto_auth.so"));
+  CHECK(has_line(text, "plugin_opt_registry /data/registry.db"));
+}
+
+TEST_CASE("limits are sized for a fleet and the payload limit") {
+  MosquittoConfig config = sample_config();
+  config.max_payload_bytes = 1000;
+  config.max_inflight_messages = 1000;
+  config.max_queued_messages = 100000;
+  const std::string text = render_mosquitto_config(config);
+  CHECK(has_line(text, "max_inflight_messages 1000"));
+  CHECK(has_line(text, "max_queued_messages 100000"));
+  CHECK(has_line(text, "max_packet_size 3024"));
+  CHECK(broker_max_packet_size(262144) == 2 * 262144 + 1024);
+}
+
+TEST_CASE("defaults keep the broker's queue for hubd large") {
+  const MosquittoConfig defaults;
+  CHECK(defaults.max_inflight_messages == 1000);
+  CHECK(defaults.max_queued_messages == 100000);
+  CHECK(defaults.max_payload_bytes == 262144);
+}
+
+TEST_CASE("persistence, logging and the user are written where hubd keeps them") {
+  const std::string text = render_mosquitto_config(sample_config());
+  CHECK(has_line(text, "persistence true"));
+  // mosquitto uses the location as a prefix: it must end with a separator.
+  CHECK(has_line(text, "persistence_location /data/broker/persistence/"));
+  CHECK(count_lines_starting(text, "autosave_interval ") == 1);
+  CHECK(has_line(text, "log_dest file /data/broker/mosquitto.log"));
+  CHECK(has_line(text, "user edgehub"));
+}
+
+TEST_CASE("a setting that would break the file is refused") {
+  MosquittoConfig config = sample_config();
+  SUBCASE("line break in a path") {
+    config.registry_file = "/data/registry.db\nallow_anonymous true";
+    CHECK_THROWS_AS(render_mosquitto_config(config), std::invalid_argument);
+  }
+  SUBCASE("empty path") {
+    config.plugin_file.clear();
+    CHECK_THROWS_AS(render_mosquitto_config(config), std::invalid_argument);
+  }
+  SUBCASE("port 0") {
+    config.port = 0;
+    CHECK_THROWS_AS(render_mosquitto_config(config), std::invalid_argument);
+  }
+  SUBCASE("no user") {
+    config.run_as_user.clear();
+    CHECK_THROWS_AS(render_mosquitto_config(config), std::invalid_argument);
+  }
+}

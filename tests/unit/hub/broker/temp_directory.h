@@ -1,0 +1,34 @@
+// A fresh directory under the system temp directory, removed with everything
+// in it when the object goes out of scope (also when a test fails).
+#pragma once
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <random>
+#include <string>
+
+namespace edgehub::test {
+
+class TempDirectory {
+ public:
+  TempDirectory() {
+    std::random_device random;
+    path_ = std::filesystem::temp_directory_path() /
+            ("edgehub-broker-test-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
+    std::filesystem::create_directory(path_);
+  }
+  ~TempDirectory() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TempDirectory(const TempDirectory&) = delete;
+  TempDirectory& operator=(const TempDirectory&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace edgehub::test

@@ -1,0 +1,85 @@
+#include "hubd/service_credentials.h"
+
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+
+#include "registry/memory_device_registry.h"
+#include "temp_directory.h"
+
+using namespace edgehub;
+using namespace edgehub::hub;
+
+TEST_CASE("the server certificate names loopback and a specific bind address") {
+  CHECK(server_subject_alt_names("127.0.0.1") ==
+        std::vector<std::string>{"127.0.0.1", "::1", "localhost"});
+  CHECK(server_subject_alt_names("0.0.0.0") ==
+        std::vector<std::string>{"127.0.0.1", "::1", "localhost"});
+  CHECK(server_subject_alt_names("::") == std::vector<std::string>{"127.0.0.1", "::1", "localhost"});
+  CHECK(server_subject_alt_names("192.168.7.2") ==
+        std::vector<std::string>{"127.0.0.1", "::1", "localhost", "192.168.7.2"});
+}
+
+TEST_CASE("certificates are issued once and reissued only when the names change") {
+  edgehub::test::TempDirectory temp;
+  const DataDirectory layout(temp.path() / "data");
+  layout.prepare();
+  const auto authority = CertificateAuthority::load_or_create(layout.pki_dir(), "test CA");
+
+  ensure_server_certificate(authority, layout, server_subject_alt_names("127.0.0.1"));
+  const std::string first = read_text_file(layout.server_certificate());
+  struct stat key{};
+  REQUIRE(::stat(layout.server_key().c_str(), &key) == 0);
+  CHECK((key.st_mode & 0777) == 0600);
+
+  ensure_server_certificate(authority, layout, server_subject_alt_names("127.0.0.1"));
+  CHECK(read_text_file(layout.server_certificate()) == first);
+
+  ensure_server_certificate(authority, layout, server_subject_alt_names("10.1.2.3"));
+  CHECK(read_text_file(layout.server_certificate()) != first);
+}
+
+TEST_CASE("the service identity is registered as an enabled service with its fingerprint") {
+  edgehub::test::TempDirectory temp;
+  const DataDirectory layout(temp.path() / "data");
+  layout.prepare();
+  const auto authority = CertificateAuthority::load_or_create(layout.pki_dir(), "test CA");
+  ManualClock clock;
+  MemoryDeviceRegistry registry(clock);
+
+  ensure_service_identity(authority, registry, layout);
+  auto service = registry.find("hubd");
+  REQUIRE(service.ok());
+  CHECK(service->role == DeviceRole::service);
+  CHECK(service->status == DeviceStatus::enabled);
+  const std::string fingerprint =
+      CertificateAuthority::fingerprint_of_pem(read_text_file(layout.service_certificate()));
+  CHECK(service->certificate_sha256 == fingerprint);
+
+  SUBCASE("a second start changes nothing") {
+    ensure_service_identity(authority, registry, layout);
+    CHECK(registry.find("hubd")->certificate_sha256 == fingerprint);
+    CHECK(registry.revoked_device_ids().empty());
+  }
+  SUBCASE("a disabled or stale registration is repaired") {
+    REQUIRE(registry.set_status("hubd", DeviceStatus::disabled).ok());
+    REQUIRE(registry.set_certificate("hubd", std::string(64, '0')).ok());
+    ensure_service_identity(authority, registry, layout);
+    CHECK(registry.find("hubd")->status == DeviceStatus::enabled);
+    CHECK(registry.find("hubd")->certificate_sha256 == fingerprint);
+  }
+}
+
+TEST_CASE("a device registered as 'hubd' stops the hub with a clear error") {
+  edgehub::test::TempDirectory temp;
+  const DataDirectory layout(temp.path() / "data");
+  layout.prepare();
+  const auto authority = CertificateAuthority::load_or_create(layout.pki_dir(), "test CA");
+  ManualClock clock;
+  MemoryDeviceRegistry registry(clock);
+  DeviceRecord impostor;
+  impostor.id = "hubd";
+  impostor.certificate_sha256 = std::string(64, 'e');
+  REQUIRE(registry.add(impostor).ok());
+  CHECK_THROWS_WITH_AS(ensure_service_identity(authority, registry, layout),
+                       doctest::Contains("reserved for the hub"), std::runtime_error);
+}
