@@ -7,7 +7,8 @@ namespace {
 
 ApiResponse error_body(int status, const char* code, const std::string& message) {
   nlohmann::ordered_json body = {{"error", {{"code", code}, {"message", message}}}};
-  return ApiResponse{status, body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)};
+  return ApiResponse{status,
+                     body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)};
 }
 
 }  // namespace

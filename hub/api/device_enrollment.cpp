@@ -18,11 +18,13 @@ Result<Enrollment> DeviceEnrollment::enroll(std::string_view device_id,
   const std::string id(device_id);
   if (!protocol::is_valid_device_id(id)) {
     return make_error(ErrorCode::invalid_argument,
-                      "'" + id + "' is not a valid device id (1-64 characters of "
-                                 "[A-Za-z0-9._-], not starting with '.' or '-')");
+                      "'" + id +
+                          "' is not a valid device id (1-64 characters of "
+                          "[A-Za-z0-9._-], not starting with '.' or '-')");
   }
   if (id == kHubServiceId) {
-    return make_error(ErrorCode::conflict, "'" + id + "' is reserved for the hub's service identity");
+    return make_error(ErrorCode::conflict,
+                      "'" + id + "' is reserved for the hub's service identity");
   }
   // Checked before issuing, so that a taken id does not cost a key pair.
   if (registry_.find(id)) {

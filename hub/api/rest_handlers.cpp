@@ -20,8 +20,8 @@ Result<std::uint64_t> unsigned_parameter(std::string_view name, std::string_view
   std::uint64_t value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
-    return invalid("query parameter '" + std::string(name) + "' must be an unsigned integer, not '" +
-                   std::string(text) + "'");
+    return invalid("query parameter '" + std::string(name) +
+                   "' must be an unsigned integer, not '" + std::string(text) + "'");
   }
   return value;
 }
@@ -62,15 +62,17 @@ ApiResponse RestHandlers::add_device(std::string_view body) {
   }
   std::string attributes = "{}";
   if (const auto given = request->find("attributes"); given != request->end()) {
-    if (!given->is_object()) return error_response(invalid("field 'attributes' must be a JSON object"));
+    if (!given->is_object())
+      return error_response(invalid("field 'attributes' must be a JSON object"));
     attributes = given->dump();
   }
   auto enrolled = dependencies_.enrollment.enroll(id->get<std::string>(), attributes);
   if (!enrolled) return error_response(enrolled.error());
-  return json_response(201, Json{{"device", device_json(enrolled->device)},
-                                 {"certificate_pem", enrolled->credentials.certificate_pem},
-                                 {"private_key_pem", enrolled->credentials.private_key_pem},
-                                 {"ca_certificate_pem", dependencies_.enrollment.ca_certificate_pem()}});
+  return json_response(201,
+                       Json{{"device", device_json(enrolled->device)},
+                            {"certificate_pem", enrolled->credentials.certificate_pem},
+                            {"private_key_pem", enrolled->credentials.private_key_pem},
+                            {"ca_certificate_pem", dependencies_.enrollment.ca_certificate_pem()}});
 }
 
 ApiResponse RestHandlers::get_device(std::string_view id) const {
@@ -81,8 +83,8 @@ ApiResponse RestHandlers::get_device(std::string_view id) const {
 
 ApiResponse RestHandlers::delete_device(std::string_view id) {
   if (id == kHubServiceId) {
-    return error_response(make_error(ErrorCode::conflict,
-                                     "the hub's service identity 'hubd' cannot be removed"));
+    return error_response(
+        make_error(ErrorCode::conflict, "the hub's service identity 'hubd' cannot be removed"));
   }
   if (Status removed = dependencies_.registry.remove(id); !removed) {
     return error_response(removed.error());
@@ -105,9 +107,10 @@ ApiResponse RestHandlers::send_command(std::string_view id, std::string_view bod
       return error_response(invalid("field 'timeout_ms' must be an unsigned integer"));
     }
     const auto milliseconds = given->get<std::uint64_t>();
-    if (milliseconds == 0 || milliseconds > static_cast<std::uint64_t>(kMaxCommandTimeout.count())) {
-      return error_response(invalid("field 'timeout_ms' must be 1-" +
-                                    std::to_string(kMaxCommandTimeout.count())));
+    if (milliseconds == 0 ||
+        milliseconds > static_cast<std::uint64_t>(kMaxCommandTimeout.count())) {
+      return error_response(
+          invalid("field 'timeout_ms' must be 1-" + std::to_string(kMaxCommandTimeout.count())));
     }
     timeout = std::chrono::milliseconds(milliseconds);
   }
@@ -131,7 +134,8 @@ ApiResponse RestHandlers::list_streams() const {
   return json_response(200, Json{{"streams", std::move(list)}});
 }
 
-ApiResponse RestHandlers::read_records(std::string_view stream, std::optional<std::string_view> from,
+ApiResponse RestHandlers::read_records(std::string_view stream,
+                                       std::optional<std::string_view> from,
                                        std::optional<std::string_view> limit) const {
   std::uint64_t from_offset = 0;
   if (from) {
@@ -146,8 +150,8 @@ ApiResponse RestHandlers::read_records(std::string_view stream, std::optional<st
     count = *parsed;
   }
   if (count < 1 || count > kMaxRecordsPerRead) {
-    return error_response(invalid("query parameter 'limit' must be 1-" +
-                                  std::to_string(kMaxRecordsPerRead)));
+    return error_response(
+        invalid("query parameter 'limit' must be 1-" + std::to_string(kMaxRecordsPerRead)));
   }
   auto records = dependencies_.streams.read(stream, from_offset, static_cast<std::size_t>(count));
   Json list = Json::array();

@@ -39,13 +39,13 @@ class RestHandlers {
  public:
   explicit RestHandlers(RestDependencies dependencies);
 
-  ApiResponse health() const;                                       // GET /health
-  ApiResponse list_devices() const;                                 // GET /devices
-  ApiResponse add_device(std::string_view body);                    // POST /devices
-  ApiResponse get_device(std::string_view id) const;                // GET /devices/{id}
-  ApiResponse delete_device(std::string_view id);                   // DELETE /devices/{id}
+  ApiResponse health() const;                                            // GET /health
+  ApiResponse list_devices() const;                                      // GET /devices
+  ApiResponse add_device(std::string_view body);                         // POST /devices
+  ApiResponse get_device(std::string_view id) const;                     // GET /devices/{id}
+  ApiResponse delete_device(std::string_view id);                        // DELETE /devices/{id}
   ApiResponse send_command(std::string_view id, std::string_view body);  // POST .../commands
-  ApiResponse list_streams() const;                                 // GET /streams
+  ApiResponse list_streams() const;                                      // GET /streams
   // GET /streams/{name}/records?from=&limit= (absent parameters: defaults).
   ApiResponse read_records(std::string_view stream, std::optional<std::string_view> from,
                            std::optional<std::string_view> limit) const;

@@ -1,9 +1,8 @@
 #include "api/rest_server.h"
 
+#include <fcntl.h>
 #include <httplib.h>
 #include <spdlog/spdlog.h>
-
-#include <fcntl.h>
 #include <sys/socket.h>
 
 #include <chrono>
@@ -68,9 +67,8 @@ struct RestServer::Impl {
   }
 
   void route() {
-    server.set_pre_routing_handler(
-        httplib::Server::HandlerWithResponse([this](const httplib::Request& request,
-                                                    httplib::Response& response) {
+    server.set_pre_routing_handler(httplib::Server::HandlerWithResponse(
+        [this](const httplib::Request& request, httplib::Response& response) {
           if (request.path == kHealthPath) return httplib::Server::HandlerResponse::Unhandled;
           if (bearer_token_matches(request.get_header_value("Authorization"), settings.api_token)) {
             return httplib::Server::HandlerResponse::Unhandled;
@@ -118,8 +116,8 @@ struct RestServer::Impl {
           if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
           const int status = response.status;
           if (status == 413) {
-            reply(response, error_response(make_error(ErrorCode::too_large,
-                                                      "request body is too large")));
+            reply(response,
+                  error_response(make_error(ErrorCode::too_large, "request body is too large")));
           } else if (status == 404) {
             reply(response, error_response(make_error(
                                 ErrorCode::not_found,
@@ -166,9 +164,8 @@ Status RestServer::start() {
     impl_->bound_port = -1;
   }
   if (impl_->bound_port <= 0) {
-    return make_error(ErrorCode::conflict,
-                      "cannot listen for HTTP on " + where +
-                          " (port in use, or not an address of this machine)");
+    return make_error(ErrorCode::conflict, "cannot listen for HTTP on " + where +
+                                               " (port in use, or not an address of this machine)");
   }
   // The socket listens already: connections wait in the backlog until the
   // serving thread accepts them. httplib's stop() only works once the

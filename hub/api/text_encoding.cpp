@@ -32,8 +32,8 @@ bool is_valid_utf8(std::string_view bytes) noexcept {
       code_point = (code_point << 6) | (continuation & 0x3F);
     }
     const std::uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (code_point < smallest[length]) return false;                  // overlong
-    if (code_point > 0x10FFFF) return false;                          // beyond Unicode
+    if (code_point < smallest[length]) return false;                 // overlong
+    if (code_point > 0x10FFFF) return false;                         // beyond Unicode
     if (code_point >= 0xD800 && code_point <= 0xDFFF) return false;  // surrogate
     i += length;
   }

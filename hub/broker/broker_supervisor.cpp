@@ -78,8 +78,8 @@ bool BrokerSupervisor::adopt_running_broker(const std::string& config_text) {
     spdlog::info("broker: configuration changed; restarting the running broker (pid {})",
                  candidate);
     if (!terminate_process(candidate, /*is_child=*/false, settings_.stop_timeout)) {
-      throw std::runtime_error("cannot stop the running broker (pid " +
-                               std::to_string(candidate) + ")");
+      throw std::runtime_error("cannot stop the running broker (pid " + std::to_string(candidate) +
+                               ")");
     }
     remove_pid_file(settings_.pid_file);
     return false;
@@ -121,8 +121,8 @@ void BrokerSupervisor::launch_fresh() {
 
   std::optional<int> ended;
   const std::string host = connectable_host(settings_.bind_address);
-  const bool accepting = wait_until_port_accepts(
-      host, settings_.port, settings_.start_timeout, [&] {
+  const bool accepting =
+      wait_until_port_accepts(host, settings_.port, settings_.start_timeout, [&] {
         std::lock_guard lock(mutex_);
         if (stopping_) return false;
         ended = reap_child_if_exited(child);
@@ -169,8 +169,7 @@ bool BrokerSupervisor::broker_alive(std::string& how_it_ended) {
     }
     return true;
   }
-  if (process_is_running(pid) &&
-      process_has_argument(pid, settings_.config_file.string())) {
+  if (process_is_running(pid) && process_has_argument(pid, settings_.config_file.string())) {
     return true;
   }
   how_it_ended = "(pid " + std::to_string(pid) + ", adopted) is gone";

@@ -68,7 +68,8 @@ std::string render_mosquitto_config(const MosquittoConfig& config) {
 
       << "max_inflight_messages " << config.max_inflight_messages << "\n"
       << "max_queued_messages " << config.max_queued_messages << "\n"
-      << "max_packet_size " << broker_max_packet_size(config.max_payload_bytes) << "\n\n"
+      << "max_packet_size " << broker_max_packet_size(config.max_payload_bytes)
+      << "\n\n"
 
       // The session of hubd (clean_session false) holds the telemetry queued
       // while hubd restarts; the snapshot keeps it across broker restarts.

@@ -73,24 +73,24 @@ pid_t spawn_detached_process(const std::vector<std::string>& argv,
   check(posix_spawnattr_setsigmask(spawn.attributes(), &no_signals), "posix_spawnattr_setsigmask");
   check(posix_spawnattr_setsigdefault(spawn.attributes(), &defaults),
         "posix_spawnattr_setsigdefault");
-  check(posix_spawnattr_setflags(spawn.attributes(),
-                                 POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK |
-                                     POSIX_SPAWN_SETSIGDEF),
+  check(posix_spawnattr_setflags(spawn.attributes(), POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK |
+                                                         POSIX_SPAWN_SETSIGDEF),
         "posix_spawnattr_setflags");
   check(posix_spawn_file_actions_addopen(spawn.actions(), 0, "/dev/null", O_RDONLY, 0),
         "posix_spawn_file_actions_addopen");
   check(posix_spawn_file_actions_addopen(spawn.actions(), 1, output_file.c_str(),
                                          O_WRONLY | O_CREAT | O_APPEND, 0600),
         "posix_spawn_file_actions_addopen");
-  check(posix_spawn_file_actions_adddup2(spawn.actions(), 1, 2), "posix_spawn_file_actions_adddup2");
+  check(posix_spawn_file_actions_adddup2(spawn.actions(), 1, 2),
+        "posix_spawn_file_actions_adddup2");
   // No descriptor of hubd may leak: an inherited listening socket would keep
   // the REST port busy after hubd dies.
   check(posix_spawn_file_actions_addclosefrom_np(spawn.actions(), 3),
         "posix_spawn_file_actions_addclosefrom_np");
 
   pid_t pid = 0;
-  const int rc = posix_spawn(&pid, raw_argv[0], spawn.actions(), spawn.attributes(),
-                             raw_argv.data(), environ);
+  const int rc =
+      posix_spawn(&pid, raw_argv[0], spawn.actions(), spawn.attributes(), raw_argv.data(), environ);
   if (rc != 0) {
     throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
   }
@@ -122,7 +122,8 @@ std::optional<int> reap_child_if_exited(pid_t child) {
 }
 
 std::string describe_wait_status(int wait_status) {
-  if (WIFEXITED(wait_status)) return "exited with status " + std::to_string(WEXITSTATUS(wait_status));
+  if (WIFEXITED(wait_status))
+    return "exited with status " + std::to_string(WEXITSTATUS(wait_status));
   if (WIFSIGNALED(wait_status)) {
     return "killed by signal " + std::to_string(WTERMSIG(wait_status)) + " (" +
            strsignal(WTERMSIG(wait_status)) + ")";

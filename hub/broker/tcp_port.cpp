@@ -47,8 +47,8 @@ class Socket {
 };
 
 bool connects(const addrinfo& address) {
-  Socket socket(::socket(address.ai_family, address.ai_socktype | SOCK_CLOEXEC,
-                         address.ai_protocol));
+  Socket socket(
+      ::socket(address.ai_family, address.ai_socktype | SOCK_CLOEXEC, address.ai_protocol));
   if (socket.fd() < 0) return false;
   return ::connect(socket.fd(), address.ai_addr, address.ai_addrlen) == 0;
 }
@@ -60,8 +60,8 @@ Status check_port_free(const std::string& bind_address, std::uint16_t port) {
   if (!addresses) return addresses.error();
   const std::string where = format_host_port(bind_address, port);
   for (const addrinfo* address = addresses->get(); address; address = address->ai_next) {
-    Socket socket(::socket(address->ai_family, address->ai_socktype | SOCK_CLOEXEC,
-                           address->ai_protocol));
+    Socket socket(
+        ::socket(address->ai_family, address->ai_socktype | SOCK_CLOEXEC, address->ai_protocol));
     if (socket.fd() < 0) continue;
     // As the servers do: a port in TIME_WAIT counts as free.
     const int on = 1;

@@ -19,9 +19,7 @@ std::string commands_topic(std::string_view device_id) {
   return std::string(buffer.data(), length);
 }
 
-Error hub_stopping() {
-  return make_error(ErrorCode::unavailable, "the hub is stopping");
-}
+Error hub_stopping() { return make_error(ErrorCode::unavailable, "the hub is stopping"); }
 
 }  // namespace
 
@@ -42,8 +40,8 @@ Result<CommandOutcome> CommandDispatcher::send(std::string_view device_id, std::
                    "' is not a valid command name (1-64 characters of [A-Za-z0-9._-])");
   }
   if (timeout < std::chrono::milliseconds(1) || timeout > kMaxCommandTimeout) {
-    return invalid("timeout_ms must be 1-" + std::to_string(kMaxCommandTimeout.count()) +
-                   ", not " + std::to_string(timeout.count()));
+    return invalid("timeout_ms must be 1-" + std::to_string(kMaxCommandTimeout.count()) + ", not " +
+                   std::to_string(timeout.count()));
   }
   auto payload = protocol::canonical_json(payload_json.empty() ? "null" : payload_json);
   if (!payload) return invalid("command payload: " + payload.error().message);
@@ -68,8 +66,8 @@ Result<CommandOutcome> CommandDispatcher::send(std::string_view device_id, std::
 
   const auto started = std::chrono::steady_clock::now();
   if (!pending_.add(request.id, device->id)) return hub_stopping();
-  if (Status published = broker_.publish(commands_topic(device->id),
-                                         protocol::build_command(request), 1);
+  if (Status published =
+          broker_.publish(commands_topic(device->id), protocol::build_command(request), 1);
       !published) {
     pending_.remove(request.id);
     return published.error();
@@ -137,6 +135,7 @@ Status CommandDispatcher::dead_letter(std::string_view topic, std::string_view d
   record.reason = std::move(reason);
   auto appended = dead_letters_.append(record);
   if (!appended) return appended.error();
+  ++dead_lettered_;
   return ok_status();
 }
 

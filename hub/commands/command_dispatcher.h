@@ -2,6 +2,7 @@
 // life is decided (validation, publish, wait, timeout, matching answers).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -24,9 +25,9 @@ struct CommandOutcome {
   std::string id;
   std::string device_id;
   std::string name;
-  int status = 0;                   // the device's own status (200, 400, 404, 500, ...)
+  int status = 0;                     // the device's own status (200, 400, 404, 500, ...)
   std::string payload_json = "null";  // the device's result
-  std::int64_t latency_ms = 0;      // publish to answer
+  std::int64_t latency_ms = 0;        // publish to answer
 };
 
 using CommandIdGenerator = std::function<std::string()>;
@@ -63,6 +64,8 @@ class CommandDispatcher {
 
   // Commands currently waiting for an answer.
   std::size_t waiting() const { return pending_.size(); }
+  // Responses recorded in the dead-letter stream so far.
+  std::uint64_t dead_lettered_responses() const { return dead_lettered_.load(); }
 
  private:
   Status dead_letter(std::string_view topic, std::string_view device_id, std::string_view payload,
@@ -74,6 +77,7 @@ class CommandDispatcher {
   const Clock& clock_;
   CommandIdGenerator new_command_id_;
   PendingCommands pending_;
+  std::atomic<std::uint64_t> dead_lettered_{0};
 };
 
 }  // namespace edgehub::hub

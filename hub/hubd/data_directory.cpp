@@ -67,8 +67,8 @@ void write_private_file(const std::filesystem::path& file, std::string_view cont
   std::filesystem::path temporary = file;
   temporary += ".tmp";
   ::unlink(temporary.c_str());
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-                        static_cast<mode_t>(mode));
+  const int fd =
+      ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, static_cast<mode_t>(mode));
   if (fd < 0) {
     throw std::runtime_error("cannot write " + temporary.string() + ": " + std::strerror(errno));
   }
@@ -100,7 +100,8 @@ std::string load_or_create_api_token(const std::filesystem::path& file) {
   if (!std::filesystem::exists(file)) write_private_file(file, random_hex(32) + "\n");
   std::string token = read_text_file(file);
   while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
-  if (token.empty()) throw std::runtime_error(file.string() + " is empty: delete it to get a new token");
+  if (token.empty())
+    throw std::runtime_error(file.string() + " is empty: delete it to get a new token");
   return token;
 }
 

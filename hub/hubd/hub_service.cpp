@@ -88,8 +88,8 @@ void HubService::open_state() {
   ensure_server_certificate(*authority_, layout_, server_subject_alt_names(options_.mqtt_bind));
   ensure_service_identity(*authority_, *registry_, layout_);
   api_token_ = load_or_create_api_token(layout_.api_token_file());
-  ingestor_ = std::make_unique<TelemetryIngestor>(*streams_,
-                                                  IngestLimits{options_.max_payload_bytes});
+  ingestor_ =
+      std::make_unique<TelemetryIngestor>(*streams_, IngestLimits{options_.max_payload_bytes});
 }
 
 std::string HubService::broker_config_text() const {
@@ -151,15 +151,15 @@ void HubService::connect_broker() {
                                                   random_command_id);
   router_ = std::make_unique<MessageRouter>(*ingestor_, *commands_, clock_, StoreRetryPolicy{},
                                             exit_store_broken);
-  broker_->set_message_handler([this](const IncomingMessage& message) { router_->handle(message); });
+  broker_->set_message_handler(
+      [this](const IncomingMessage& message) { router_->handle(message); });
   if (Status started = broker_->start(); !started) {
     throw std::runtime_error("MQTT: " + started.error().message);
   }
   if (broker_->wait_until_connected(kBrokerConnectTimeout)) return;
-  const std::string problem = "not connected to the broker at " +
-                              format_host_port(settings.host, settings.port) + " as '" +
-                              settings.client_id + "' after " +
-                              std::to_string(kBrokerConnectTimeout.count()) + " s";
+  const std::string problem =
+      "not connected to the broker at " + format_host_port(settings.host, settings.port) + " as '" +
+      settings.client_id + "' after " + std::to_string(kBrokerConnectTimeout.count()) + " s";
   if (!external) {
     throw std::runtime_error(problem + "; see " + layout_.broker_log().string());
   }
@@ -182,7 +182,8 @@ void HubService::start_rest() {
         const IngestCounters counters = ingestor_->counters();
         report.counters = {{"telemetry_stored", counters.stored},
                            {"telemetry_duplicates", counters.duplicates},
-                           {"deadlettered", counters.deadlettered},
+                           {"telemetry_deadlettered", counters.deadlettered},
+                           {"responses_deadlettered", commands_->dead_lettered_responses()},
                            {"store_failures", counters.store_failures},
                            {"commands_waiting", commands_->waiting()},
                            {"broker_restarts", supervisor_ ? supervisor_->restart_count() : 0u}};
@@ -209,9 +210,9 @@ void HubService::stop() {
   if (supervisor_) supervisor_->stop();
   if (ready_) {
     const IngestCounters counters = ingestor_->counters();
-    spdlog::info("hubd stopped: telemetry stored={} duplicates={} deadlettered={} store_failures={}",
-                 counters.stored, counters.duplicates, counters.deadlettered,
-                 counters.store_failures);
+    spdlog::info(
+        "hubd stopped: telemetry stored={} duplicates={} deadlettered={} store_failures={}",
+        counters.stored, counters.duplicates, counters.deadlettered, counters.store_failures);
   }
 }
 

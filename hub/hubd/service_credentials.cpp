@@ -46,8 +46,8 @@ void ensure_server_certificate(const CertificateAuthority& authority, const Data
                        std::filesystem::exists(layout.server_names()) &&
                        read_text_file(layout.server_names()) == wanted;
   if (present) return;
-  const auto issued = authority.issue_server("edgehub broker", subject_alt_names,
-                                             kServerCertificateValidity);
+  const auto issued =
+      authority.issue_server("edgehub broker", subject_alt_names, kServerCertificateValidity);
   write_issued(issued, layout.server_certificate(), layout.server_key());
   write_private_file(layout.server_names(), wanted, 0644);
   std::string listed;

@@ -20,9 +20,9 @@ struct IngestLimits {
 
 // What happened to the messages ingested so far.
 struct IngestCounters {
-  std::uint64_t stored = 0;        // new telemetry records
-  std::uint64_t duplicates = 0;    // telemetry whose (device, seq) was stored already
-  std::uint64_t deadlettered = 0;  // refused, kept in the dead-letter stream
+  std::uint64_t stored = 0;          // new telemetry records
+  std::uint64_t duplicates = 0;      // telemetry whose (device, seq) was stored already
+  std::uint64_t deadlettered = 0;    // refused, kept in the dead-letter stream
   std::uint64_t store_failures = 0;  // the store failed: nothing stored, not acknowledged
 
   std::uint64_t handled() const { return stored + duplicates + deadlettered; }

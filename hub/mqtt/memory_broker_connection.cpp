@@ -49,7 +49,8 @@ void MemoryBrokerConnection::on_publish(std::function<void(const PublishedMessag
   observer_ = std::move(observer);
 }
 
-void MemoryBrokerConnection::deliver(const std::string& topic, const std::string& payload, int qos) {
+void MemoryBrokerConnection::deliver(const std::string& topic, const std::string& payload,
+                                     int qos) {
   MessageHandler handler;
   {
     std::lock_guard lock(mutex_);

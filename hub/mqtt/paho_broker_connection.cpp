@@ -16,12 +16,12 @@
 // without returning gets the message again, DUP set, on its next connect.
 #include "mqtt/paho_broker_connection.h"
 
+#include <mqtt/async_client.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
-#include <mqtt/async_client.h>
 #include <mutex>
 #include <thread>
 
@@ -69,19 +69,19 @@ class PahoBrokerConnection final : public BrokerConnection, private mqtt::callba
                    .key_store(settings_.certificate_file.string())
                    .private_key(settings_.key_file.string())
                    .enable_server_cert_auth(true)
-                   .error_handler([](const std::string& message) {
-                     spdlog::debug("mqtt: TLS: {}", message);
-                   })
+                   .error_handler(
+                       [](const std::string& message) { spdlog::debug("mqtt: TLS: {}", message); })
                    .finalize();
-    options_ = mqtt::connect_options_builder()
-                   .mqtt_version(MQTTVERSION_3_1_1)
-                   .clean_session(false)
-                   .keep_alive_interval(settings_.keep_alive)
-                   .connect_timeout(std::chrono::seconds(10))
-                   .automatic_reconnect(settings_.min_reconnect_delay, settings_.max_reconnect_delay)
-                   .max_inflight(settings_.max_inflight)
-                   .ssl(std::move(ssl))
-                   .finalize();
+    options_ =
+        mqtt::connect_options_builder()
+            .mqtt_version(MQTTVERSION_3_1_1)
+            .clean_session(false)
+            .keep_alive_interval(settings_.keep_alive)
+            .connect_timeout(std::chrono::seconds(10))
+            .automatic_reconnect(settings_.min_reconnect_delay, settings_.max_reconnect_delay)
+            .max_inflight(settings_.max_inflight)
+            .ssl(std::move(ssl))
+            .finalize();
     client_.set_callback(*this);
   }
 
@@ -125,11 +125,13 @@ class PahoBrokerConnection final : public BrokerConnection, private mqtt::callba
   }
 
   Status publish(std::string_view topic, std::string_view payload, int qos) override {
-    if (!connected_) return make_error(ErrorCode::unavailable, "the hub is not connected to the broker");
+    if (!connected_)
+      return make_error(ErrorCode::unavailable, "the hub is not connected to the broker");
     try {
       auto token = client_.publish(std::string(topic), payload.data(), payload.size(), qos, false);
       if (!token->wait_for(settings_.publish_timeout)) {
-        return make_error(ErrorCode::unavailable, "the broker did not acknowledge the message in time");
+        return make_error(ErrorCode::unavailable,
+                          "the broker did not acknowledge the message in time");
       }
       return ok_status();
     } catch (const mqtt::exception& error) {

@@ -1,6 +1,7 @@
 #include "api/api_response.h"
 
 #include <doctest/doctest.h>
+
 #include <nlohmann/json.hpp>
 
 using namespace edgehub;
@@ -17,11 +18,13 @@ TEST_CASE("every error code has the HTTP status of the protocol's table") {
 }
 
 TEST_CASE("an error answer has one shape: code and message") {
-  const auto response = error_response(make_error(ErrorCode::not_found, "device 'x' is not registered"));
+  const auto response =
+      error_response(make_error(ErrorCode::not_found, "device 'x' is not registered"));
   CHECK(response.status == 404);
   const auto body = nlohmann::json::parse(response.body);
-  CHECK(body == nlohmann::json{{"error", {{"code", "not_found"},
-                                          {"message", "device 'x' is not registered"}}}});
+  CHECK(body ==
+        nlohmann::json{
+            {"error", {{"code", "not_found"}, {"message", "device 'x' is not registered"}}}});
 }
 
 TEST_CASE("a missing token is 401 unauthorized") {
@@ -31,7 +34,8 @@ TEST_CASE("a missing token is 401 unauthorized") {
 }
 
 TEST_CASE("a message with invalid UTF-8 still gives a JSON answer") {
-  const auto response = error_response(make_error(ErrorCode::not_found, "device '\xff' is not registered"));
+  const auto response =
+      error_response(make_error(ErrorCode::not_found, "device '\xff' is not registered"));
   CHECK(response.status == 404);
   const auto body = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
   CHECK_FALSE(body.is_discarded());

@@ -1,6 +1,7 @@
 #include "api/rest_handlers.h"
 
 #include <doctest/doctest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "edgehub/protocol/payloads.h"
@@ -30,9 +31,12 @@ struct Fixture {
                               },
                               "CA CERT"};
   bool connected = true;
-  RestHandlers handlers{RestDependencies{
-      registry, streams, commands, enrollment,
-      [this] { return HealthReport{connected, {{"telemetry_stored", 7}}}; }, "0.1.0"}};
+  RestHandlers handlers{
+      RestDependencies{registry, streams, commands, enrollment,
+                       [this] {
+                         return HealthReport{connected, {{"telemetry_stored", 7}}};
+                       },
+                       "0.1.0"}};
 
   json body_of(const ApiResponse& response) { return json::parse(response.body); }
 
@@ -135,12 +139,13 @@ TEST_CASE_FIXTURE(Fixture, "a command returns the device's answer") {
   broker.on_publish([this](const PublishedMessage& message) {
     auto command = protocol::parse_command(message.payload);
     protocol::CommandResponse response{command->id, 200, command->payload_json};
-    CHECK(commands.on_response("devices/boiler-1/responses",
-                               protocol::build_command_response(response))
+    CHECK(commands
+              .on_response("devices/boiler-1/responses", protocol::build_command_response(response))
               .ok());
   });
   const auto response = handlers.send_command(
-      "boiler-1", R"({"name": "set-interval", "payload": {"interval_ms": 500}, "timeout_ms": 2000})");
+      "boiler-1",
+      R"({"name": "set-interval", "payload": {"interval_ms": 500}, "timeout_ms": 2000})");
   CHECK(response.status == 200);
   const auto body = body_of(response);
   CHECK(body["id"] == "c-1");

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 #include <httplib.h>
+
 #include <nlohmann/json.hpp>
 
 #include "mqtt/memory_broker_connection.h"
@@ -37,14 +38,17 @@ struct ServerFixture {
   MemoryStreamStore streams;
   MemoryBrokerConnection broker;
   CommandDispatcher commands{registry, broker, streams, clock, [] { return std::string("c-1"); }};
-  DeviceEnrollment enrollment{registry,
-                              [](std::string_view name) {
-                                return IssuedCertificate{"CERT " + std::string(name), "KEY",
-                                                         std::string(64, 'd')};
-                              },
-                              "CA"};
+  DeviceEnrollment enrollment{
+      registry,
+      [](std::string_view name) {
+        return IssuedCertificate{"CERT " + std::string(name), "KEY", std::string(64, 'd')};
+      },
+      "CA"};
   RestHandlers handlers{RestDependencies{registry, streams, commands, enrollment,
-                                         [] { return HealthReport{true, {}}; }, "0.1.0"}};
+                                         [] {
+                                           return HealthReport{true, {}};
+                                         },
+                                         "0.1.0"}};
   RestServer server{handlers, RestServerSettings{"127.0.0.1", 0, kToken, 4, 1024}};
 };
 
@@ -84,8 +88,8 @@ TEST_CASE_FIXTURE(ServerFixture, "health needs no token, everything else does") 
 
 TEST_CASE_FIXTURE(ServerFixture, "routes reach their handlers with path ids and query values") {
   auto http = client();
-  auto created = http.Post("/api/v1/devices", authorized(), R"({"id":"boiler-1"})",
-                           "application/json");
+  auto created =
+      http.Post("/api/v1/devices", authorized(), R"({"id":"boiler-1"})", "application/json");
   REQUIRE(created);
   CHECK(created->status == 201);
   auto device = http.Get("/api/v1/devices/boiler-1", authorized());
@@ -106,8 +110,8 @@ TEST_CASE_FIXTURE(ServerFixture, "unknown routes and oversized bodies get the er
   CHECK(missing->status == 404);
   CHECK(json::parse(missing->body)["error"]["code"] == "not_found");
 
-  auto too_big = http.Post("/api/v1/devices", authorized(), std::string(4096, ' '),
-                           "application/json");
+  auto too_big =
+      http.Post("/api/v1/devices", authorized(), std::string(4096, ' '), "application/json");
   REQUIRE(too_big);
   CHECK(too_big->status == 413);
   CHECK(json::parse(too_big->body)["error"]["code"] == "too_large");

@@ -7,7 +7,9 @@ using namespace edgehub::hub;
 TEST_CASE("UTF-8 text is recognised, broken or disguised sequences are not") {
   CHECK(is_valid_utf8(""));
   CHECK(is_valid_utf8("plain ascii"));
-  CHECK(is_valid_utf8("temp\xC2\xB0" "C \xE2\x82\xAC \xF0\x9F\x98\x80"));  // °, €, emoji
+  CHECK(
+      is_valid_utf8("temp\xC2\xB0"
+                    "C \xE2\x82\xAC \xF0\x9F\x98\x80"));  // °, €, emoji
   CHECK_FALSE(is_valid_utf8("\xff"));
   CHECK_FALSE(is_valid_utf8("\xC2"));              // truncated
   CHECK_FALSE(is_valid_utf8("\xC0\xAF"));          // overlong '/'

@@ -42,8 +42,9 @@ struct Fixture {
       const std::string addressed = message.topic.substr(8, message.topic.rfind('/') - 8);
       const std::string device = answer_as.empty() ? addressed : answer_as;
       protocol::CommandResponse response{command->id, status, payload_json};
-      CHECK(dispatcher.on_response("devices/" + device + "/responses",
-                                   protocol::build_command_response(response))
+      CHECK(dispatcher
+                .on_response("devices/" + device + "/responses",
+                             protocol::build_command_response(response))
                 .ok());
     });
   }
@@ -108,9 +109,10 @@ TEST_CASE_FIXTURE(Fixture, "an answer from another thread wakes the waiting send
     device = std::thread([this, id] {
       std::this_thread::sleep_for(50ms);
       protocol::CommandResponse response{id, 200, R"({"late":false})"};
-      CHECK(dispatcher.on_response("devices/boiler-1/responses",
-                                   protocol::build_command_response(response))
-                .ok());
+      CHECK(
+          dispatcher
+              .on_response("devices/boiler-1/responses", protocol::build_command_response(response))
+              .ok());
     });
   });
   auto outcome = dispatcher.send("boiler-1", "ping", "{}", 5000ms);
@@ -133,9 +135,9 @@ TEST_CASE_FIXTURE(Fixture, "no answer in time is a timeout, and a late answer is
   CHECK(dispatcher.waiting() == 0);
 
   protocol::CommandResponse late{command_id, 200, "null"};
-  REQUIRE(dispatcher.on_response("devices/boiler-1/responses",
-                                 protocol::build_command_response(late))
-              .ok());
+  REQUIRE(
+      dispatcher.on_response("devices/boiler-1/responses", protocol::build_command_response(late))
+          .ok());
   const auto dead = dead_letters();
   REQUIRE(dead.size() == 1);
   CHECK(dead[0].device_id == "boiler-1");
@@ -179,6 +181,7 @@ TEST_CASE_FIXTURE(Fixture, "an unparseable response is a dead letter with the pa
   CHECK(dead[0].payload == "{oops");
   CHECK(dead[0].reason->find("invalid command response: not valid JSON") == 0);
   CHECK(dead[1].reason == "invalid command response: missing integer field 'status'");
+  CHECK(dispatcher.dead_lettered_responses() == 2);
 }
 
 TEST_CASE_FIXTURE(Fixture, "commands that cannot be sent fail before anything is published") {
@@ -231,9 +234,10 @@ TEST_CASE_FIXTURE(Fixture, "many commands wait at once and each gets its own ans
       std::this_thread::sleep_for(20ms);
       // Echo the command's payload: each sender must get its own back.
       protocol::CommandResponse response{id, 200, payload};
-      CHECK(dispatcher.on_response("devices/boiler-1/responses",
-                                   protocol::build_command_response(response))
-                .ok());
+      CHECK(
+          dispatcher
+              .on_response("devices/boiler-1/responses", protocol::build_command_response(response))
+              .ok());
     });
   });
   std::vector<std::thread> senders;

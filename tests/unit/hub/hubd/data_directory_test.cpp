@@ -12,7 +12,7 @@ using namespace edgehub::hub;
 namespace {
 
 unsigned mode_of(const std::filesystem::path& path) {
-  struct stat info{};
+  struct stat info {};
   REQUIRE(::stat(path.c_str(), &info) == 0);
   return info.st_mode & 07777;
 }
@@ -23,8 +23,8 @@ TEST_CASE("the data directory is created private on first start") {
   edgehub::test::TempDirectory temp;
   const DataDirectory layout(temp.path() / "nested" / "hub-data");
   layout.prepare();
-  for (const auto& directory : {layout.root(), layout.pki_dir(), layout.broker_dir(),
-                                layout.broker_persistence_dir()}) {
+  for (const auto& directory :
+       {layout.root(), layout.pki_dir(), layout.broker_dir(), layout.broker_persistence_dir()}) {
     CHECK(std::filesystem::is_directory(directory));
     CHECK(mode_of(directory) == 0700);
   }

@@ -14,7 +14,8 @@ TEST_CASE("the server certificate names loopback and a specific bind address") {
         std::vector<std::string>{"127.0.0.1", "::1", "localhost"});
   CHECK(server_subject_alt_names("0.0.0.0") ==
         std::vector<std::string>{"127.0.0.1", "::1", "localhost"});
-  CHECK(server_subject_alt_names("::") == std::vector<std::string>{"127.0.0.1", "::1", "localhost"});
+  CHECK(server_subject_alt_names("::") ==
+        std::vector<std::string>{"127.0.0.1", "::1", "localhost"});
   CHECK(server_subject_alt_names("192.168.7.2") ==
         std::vector<std::string>{"127.0.0.1", "::1", "localhost", "192.168.7.2"});
 }
@@ -27,7 +28,7 @@ TEST_CASE("certificates are issued once and reissued only when the names change"
 
   ensure_server_certificate(authority, layout, server_subject_alt_names("127.0.0.1"));
   const std::string first = read_text_file(layout.server_certificate());
-  struct stat key{};
+  struct stat key {};
   REQUIRE(::stat(layout.server_key().c_str(), &key) == 0);
   CHECK((key.st_mode & 0777) == 0600);
 

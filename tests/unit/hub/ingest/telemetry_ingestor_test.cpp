@@ -50,10 +50,12 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE_FIXTURE(Fixture, "a valid envelope is stored as telemetry with its data, seq and device") {
-  REQUIRE(ingestor.ingest("devices/boiler-1/telemetry",
-                          R"({"seq":17,"ts":1732631234000,"data":{"temperature":21.5}})",
-                          clock.now_ms())
+TEST_CASE_FIXTURE(Fixture,
+                  "a valid envelope is stored as telemetry with its data, seq and device") {
+  REQUIRE(ingestor
+              .ingest("devices/boiler-1/telemetry",
+                      R"({"seq":17,"ts":1732631234000,"data":{"temperature":21.5}})",
+                      clock.now_ms())
               .ok());
   const auto telemetry = records_of(store, kTelemetryStream);
   REQUIRE(telemetry.size() == 1);
@@ -103,8 +105,7 @@ TEST_CASE_FIXTURE(Fixture, "a payload over the limit is dead-lettered with its s
   REQUIRE(ingestor.ingest("devices/a/telemetry", payload, clock.now_ms()).ok());
   const auto dead = records_of(store, kDeadLetterStream);
   REQUIRE(dead.size() == 1);
-  CHECK(dead[0].reason ==
-        "payload too large: " + std::to_string(payload.size()) + " bytes > 1000");
+  CHECK(dead[0].reason == "payload too large: " + std::to_string(payload.size()) + " bytes > 1000");
   CHECK(dead[0].payload == payload);
   CHECK(records_of(store, kTelemetryStream).empty());
 }
