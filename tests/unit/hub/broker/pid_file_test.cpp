@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#include "temp_directory.h"
+#include "edgehub/test/temp_directory.h"
 
 using namespace edgehub::hub;
 

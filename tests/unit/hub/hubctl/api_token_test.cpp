@@ -4,10 +4,10 @@
 
 #include <fstream>
 
-#include "temporary_directory.h"
+#include "edgehub/test/temp_directory.h"
 
 using namespace edgehub::hubctl;
-using testing::TemporaryDirectory;
+using edgehub::test::TempDirectory;
 
 namespace {
 void write(const std::filesystem::path& path, const std::string& content) {
@@ -24,7 +24,7 @@ TEST_CASE("--token wins over every other source") {
 }
 
 TEST_CASE("--data-dir reads DIR/api-token without its trailing newline") {
-  TemporaryDirectory directory;
+  TempDirectory directory;
   write(directory.path() / "api-token", "s3cr3t\n");
   ApiTokenSources sources;
   sources.data_directory = directory.path().string();
@@ -39,7 +39,7 @@ TEST_CASE("HUBCTL_TOKEN is used when neither --token nor --data-dir is given") {
 }
 
 TEST_CASE("a missing token file is reported with its path and what to do") {
-  TemporaryDirectory directory;
+  TempDirectory directory;
   ApiTokenSources sources;
   sources.data_directory = (directory.path() / "nope").string();
   const auto token = resolve_api_token(sources);
@@ -50,7 +50,7 @@ TEST_CASE("a missing token file is reported with its path and what to do") {
 }
 
 TEST_CASE("an empty token file or empty --token is refused") {
-  TemporaryDirectory directory;
+  TempDirectory directory;
   write(directory.path() / "api-token", " \n");
   ApiTokenSources from_file;
   from_file.data_directory = directory.path().string();

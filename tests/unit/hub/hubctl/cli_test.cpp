@@ -12,11 +12,11 @@
 #include <sstream>
 
 #include "fake_transport.h"
-#include "temporary_directory.h"
+#include "edgehub/test/temp_directory.h"
 
 using namespace edgehub::hubctl;
 using testing::FakeTransport;
-using testing::TemporaryDirectory;
+using edgehub::test::TempDirectory;
 
 namespace {
 
@@ -156,7 +156,7 @@ TEST_CASE("the hub URL comes from --hub, else HUBCTL_URL, else the default") {
 }
 
 TEST_CASE("the token is read from --data-dir and sent as a bearer token") {
-  TemporaryDirectory directory;
+  TempDirectory directory;
   std::ofstream(directory.path() / "api-token") << "from-file\n";
   FakeHub hub;
   hub.transport.answer(200, R"({"streams": []})");
@@ -183,7 +183,7 @@ TEST_CASE("usage errors exit 2; --help exits 0 and lists the exit codes") {
 }
 
 TEST_CASE("devices add writes certificate, key (0600) and CA, and prints a mosquitto_pub example") {
-  TemporaryDirectory directory;
+  TempDirectory directory;
   const std::string out = (directory.path() / "certs").string();
   FakeHub hub;
   hub.transport.answer(201, R"({"device": {"id": "boiler-1", "role": "device",
@@ -206,7 +206,7 @@ TEST_CASE("devices add writes certificate, key (0600) and CA, and prints a mosqu
 }
 
 TEST_CASE("devices add --json leaves the private key out of the output") {
-  TemporaryDirectory directory;
+  TempDirectory directory;
   FakeHub hub;
   hub.transport.answer(201, R"({"device": {"id": "boiler-1"}, "certificate_pem": "CERT",
       "private_key_pem": "SECRET", "ca_certificate_pem": "CA"})");

@@ -6,10 +6,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "temporary_directory.h"
+#include "edgehub/test/temp_directory.h"
 
 using namespace edgehub::hubctl;
-using testing::TemporaryDirectory;
+using edgehub::test::TempDirectory;
 namespace fs = std::filesystem;
 
 namespace {
@@ -34,7 +34,7 @@ TEST_CASE("device files are named after the device in the chosen directory") {
 }
 
 TEST_CASE("the private key is written with mode 0600, certificates readable") {
-  TemporaryDirectory directory;
+  TempDirectory directory;
   const fs::path out = directory.path() / "nested" / "devices";
   REQUIRE(prepare_device_directory(out).ok());
   const DeviceFiles files = device_files_in(out, "boiler-1");
@@ -47,7 +47,7 @@ TEST_CASE("the private key is written with mode 0600, certificates readable") {
 }
 
 TEST_CASE("an existing, world-readable key file is replaced and made 0600") {
-  TemporaryDirectory directory;
+  TempDirectory directory;
   const DeviceFiles files = device_files_in(directory.path(), "boiler-1");
   std::ofstream(files.private_key) << "OLD KEY THAT IS LONGER";
   ::chmod(files.private_key.c_str(), 0644);
@@ -57,7 +57,7 @@ TEST_CASE("an existing, world-readable key file is replaced and made 0600") {
 }
 
 TEST_CASE("an output path that is a file is refused before anything is registered") {
-  TemporaryDirectory directory;
+  TempDirectory directory;
   const fs::path file = directory.path() / "taken";
   std::ofstream(file) << "x";
   const auto prepared = prepare_device_directory(file);

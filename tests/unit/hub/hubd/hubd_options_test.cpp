@@ -6,7 +6,7 @@
 #include <fstream>
 #include <vector>
 
-#include "temp_directory.h"
+#include "edgehub/test/temp_directory.h"
 
 using namespace edgehub::hub;
 

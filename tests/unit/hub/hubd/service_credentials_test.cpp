@@ -4,7 +4,7 @@
 #include <sys/stat.h>
 
 #include "registry/memory_device_registry.h"
-#include "temp_directory.h"
+#include "edgehub/test/temp_directory.h"
 
 using namespace edgehub;
 using namespace edgehub::hub;

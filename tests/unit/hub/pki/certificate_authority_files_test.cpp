@@ -8,7 +8,7 @@
 #include <string>
 
 #include "pki/certificate_authority.h"
-#include "temp_directory.h"
+#include "edgehub/test/temp_directory.h"
 #include "x509_inspection.h"
 
 using namespace edgehub::hub;

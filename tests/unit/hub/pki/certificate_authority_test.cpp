@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "temp_directory.h"
+#include "edgehub/test/temp_directory.h"
 #include "x509_inspection.h"
 
 using namespace edgehub::hub;

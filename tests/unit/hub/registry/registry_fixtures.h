@@ -12,7 +12,7 @@
 #include "registry/memory_device_registry.h"
 #include "registry/registry_schema.h"
 #include "registry/sqlite_device_registry.h"
-#include "temp_directory.h"
+#include "edgehub/test/temp_directory.h"
 
 namespace edgehub::test {
 

@@ -8,7 +8,7 @@
 
 #include "streams/memory_stream_store.h"
 #include "streams/sqlite_stream_store.h"
-#include "temp_directory.h"
+#include "edgehub/test/temp_directory.h"
 
 namespace edgehub::test {
 

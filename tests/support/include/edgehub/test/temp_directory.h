@@ -1,9 +1,11 @@
 // A fresh directory under the system temp directory, removed with everything
-// in it when the object goes out of scope (also when a test fails).
+// in it when the object goes out of scope (also when a test fails). Shared by
+// every unit test that needs files.
 #pragma once
 
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <random>
 #include <string>
@@ -13,9 +15,11 @@ namespace edgehub::test {
 class TempDirectory {
  public:
   TempDirectory() {
+    static std::atomic<unsigned> counter{0};
     std::random_device random;
     path_ = std::filesystem::temp_directory_path() /
-            ("edgehub-broker-test-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
+            ("edgehub-test-" + std::to_string(::getpid()) + "-" + std::to_string(random()) + "-" +
+             std::to_string(counter++));
     std::filesystem::create_directory(path_);
   }
   ~TempDirectory() {
