@@ -40,6 +40,10 @@ const char* status_name(Status status) noexcept {
       return "packet_too_large";
     case Status::in_progress:
       return "in_progress";
+    case Status::queue_full:
+      return "queue_full";
+    case Status::storage_failed:
+      return "storage_failed";
   }
   return "unknown";
 }

@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "edgehub/device/posix/monotonic_clock.h"
+#include "edgehub/device/reliability/memory_storage.h"
 #include "sim_clock.h"
 
 namespace edgehub::sim {
@@ -19,6 +20,11 @@ constexpr std::uint64_t kTickMs = 500;  // keepalive and timeouts need process()
 constexpr std::size_t kReceiveBufferBytes = 8 * 1024;
 constexpr std::size_t kResponseBufferBytes = 2 * 1024;
 constexpr std::size_t kReadingBytes = 128;  // sensor values without padding
+// Telemetry not yet acknowledged, per device; a full buffer refuses new
+// readings until the broker catches up.
+constexpr std::size_t kOfflineMessages = 16;
+constexpr std::uint32_t kBackoffBaseMs = 500;
+constexpr std::uint32_t kBackoffCapMs = 30'000;
 
 }  // namespace
 
@@ -31,12 +37,19 @@ SimulatedDevice::SimulatedDevice(std::string id, device::posix::TlsContext ident
       counters_(counters),
       ack_log_(ack_log),
       sensors_(std::hash<std::string>{}(id_), settings.payload_bytes),
-      backoff_(500, 30'000, std::hash<std::string>{}(id_) ^ epoch_us()),
+      random_(static_cast<std::uint32_t>(std::hash<std::string>{}(id_) ^ epoch_us())),
+      backoff_(device::RandomSource{&random_, &SimulatedDevice::next_random}, kBackoffBaseMs,
+               kBackoffCapMs),
       send_buffer_(std::max(settings.payload_bytes, kReadingBytes) + kResponseBufferBytes + 1024),
       receive_buffer_(kReceiveBufferBytes),
       telemetry_buffer_(std::max(settings.payload_bytes, kReadingBytes) +
                         device::hub::kTelemetryEnvelopeOverhead),
       response_buffer_(kResponseBufferBytes),
+      offline_storage_(device::reliability::OfflineBuffer::storage_size(kOfflineMessages,
+                                                                        telemetry_buffer_.size())),
+      offline_(
+          device::reliability::memory_storage(offline_storage_.data(), offline_storage_.size()),
+          device::reliability::OverflowPolicy::refuse_newest),
       connection_(identity_),
       next_attempt_ms_(first_attempt_ms),
       wakeup_ms_(first_attempt_ms),
@@ -48,11 +61,14 @@ SimulatedDevice::SimulatedDevice(std::string id, device::posix::TlsContext ident
   buffers.telemetry_capacity = telemetry_buffer_.size();
   buffers.response = response_buffer_.data();
   buffers.response_capacity = response_buffer_.size();
+  (void)offline_.open();  // fresh memory: "malformed" means "formatted, empty"
+  buffers.offline = &offline_;
   device::hub::HubCallbacks callbacks;
   callbacks.context = this;
   callbacks.on_telemetry_acknowledged = &SimulatedDevice::on_telemetry_acknowledged;
   callbacks.on_set_interval = &SimulatedDevice::on_set_interval;
   callbacks.on_problem = &SimulatedDevice::on_problem;
+  callbacks.on_telemetry_dropped = &SimulatedDevice::on_telemetry_dropped;
   hub_ = std::make_unique<device::hub::HubClient>(
       id_, connection_.transport(), device::posix::monotonic_clock(), buffers, callbacks);
   // seq keeps increasing across restarts of the simulator (docs/protocol.md 3).
@@ -141,18 +157,16 @@ void SimulatedDevice::drive_mqtt(std::uint64_t now_ms) {
   if (!was_connected_) {
     was_connected_ = true;
     backoff_.reset();
-    resend_from_seq_ = unacknowledged_.empty() ? UINT64_MAX : unacknowledged_.begin()->first;
     spdlog::debug("{}: connected (session present: {}, {} messages to resend)", id_,
-                  hub_->mqtt().session_present(), unacknowledged_.size());
+                  hub_->mqtt().session_present(), hub_->unacknowledged_telemetry());
   }
   if (phase_ != Phase::mqtt) {
     wakeup_ms_ = now_ms + kTickMs;
     return;
   }
 
-  const bool resent_all = resend_unacknowledged();
-  if (resent_all && !stopping_) send_due_telemetry(now_ms);
-  const bool all_acknowledged = resent_all && unacknowledged_.empty();
+  if (!stopping_) send_due_telemetry(now_ms);
+  const bool all_acknowledged = hub_->unacknowledged_telemetry() == 0;
   if ((finished_sending() && all_acknowledged) ||
       (stopping_ && (all_acknowledged || now_ms >= stop_deadline_ms_))) {
     if (hub_->disconnect() == Status::ok) {
@@ -164,32 +178,7 @@ void SimulatedDevice::drive_mqtt(std::uint64_t now_ms) {
   }
   wakeup_ms_ = now_ms + kTickMs;
   if (!stopping_ && !finished_sending()) wakeup_ms_ = std::min(wakeup_ms_, next_send_ms_);
-  if (!resent_all) wakeup_ms_ = now_ms + 10;
-}
-
-// After a reconnect: every message not acknowledged yet goes again, with its
-// seq and packet id; the hub keeps one record per seq. False while some wait.
-bool SimulatedDevice::resend_unacknowledged() {
-  while (resend_from_seq_ != UINT64_MAX) {
-    const auto next = unacknowledged_.lower_bound(resend_from_seq_);
-    if (next == unacknowledged_.end()) {
-      resend_from_seq_ = UINT64_MAX;
-      break;
-    }
-    const Status status =
-        hub_->resend_telemetry(next->first, next->second.timestamp_ms, next->second.data);
-    if (status == Status::busy || status == Status::not_connected) return false;
-    if (status != Status::ok) {
-      spdlog::error("{}: cannot resend seq {}: {}; it is given up", id_, next->first,
-                    device::status_name(status));
-      ++counters_.errors;
-      resend_from_seq_ = next->first + 1;
-      unacknowledged_.erase(next);
-      continue;
-    }
-    resend_from_seq_ = next->first + 1;
-  }
-  return true;
+  if (hub_->has_pending_send()) wakeup_ms_ = now_ms + 10;
 }
 
 void SimulatedDevice::send_due_telemetry(std::uint64_t now_ms) {
@@ -198,14 +187,13 @@ void SimulatedDevice::send_due_telemetry(std::uint64_t now_ms) {
     const std::uint64_t timestamp_ms = epoch_ms();
     std::uint64_t seq = 0;
     const Status status = hub_->send_telemetry(data, timestamp_ms, &seq);
-    if (status == Status::busy || status == Status::not_connected) return;  // next drive
+    if (status == Status::queue_full) return;  // the broker is behind: next drive
     if (status != Status::ok) {
       spdlog::error("{}: cannot send telemetry: {}", id_, device::status_name(status));
       ++counters_.errors;
       next_send_ms_ = now_ms + interval_ms_;
       return;
     }
-    unacknowledged_.emplace(seq, Unacknowledged{timestamp_ms, std::move(data)});
     ++sent_;
     ++counters_.sent;
     next_send_ms_ += interval_ms_;
@@ -246,15 +234,14 @@ void SimulatedDevice::finish() {
   connection_.close();
   phase_ = Phase::done;
   wakeup_ms_ = UINT64_MAX;
-  if (!unacknowledged_.empty()) {
+  if (hub_->unacknowledged_telemetry() != 0) {
     spdlog::warn("{}: stopped with {} telemetry messages not acknowledged", id_,
-                 unacknowledged_.size());
+                 hub_->unacknowledged_telemetry());
   }
 }
 
 void SimulatedDevice::on_telemetry_acknowledged(void* context, std::uint64_t seq) {
   auto* self = static_cast<SimulatedDevice*>(context);
-  if (self->unacknowledged_.erase(seq) == 0) return;  // already acknowledged
   ++self->counters_.acked;
   if (self->ack_log_ != nullptr && !self->ack_log_->record(self->id_, seq)) {
     spdlog::error("{}: cannot write seq {} to the ack log", self->id_, seq);
@@ -267,6 +254,16 @@ void SimulatedDevice::on_set_interval(void* context, std::uint32_t interval_ms) 
   spdlog::info("{}: telemetry interval {} ms -> {} ms", self->id_, self->interval_ms_, interval_ms);
   self->interval_ms_ = interval_ms;
   self->next_send_ms_ = std::min(self->next_send_ms_, steady_ms() + interval_ms);
+}
+
+void SimulatedDevice::on_telemetry_dropped(void* context, std::uint64_t seq) {
+  auto* self = static_cast<SimulatedDevice*>(context);
+  spdlog::error("{}: seq {} dropped from the offline buffer", self->id_, seq);
+  ++self->counters_.errors;
+}
+
+std::uint32_t SimulatedDevice::next_random(void* context) {
+  return static_cast<std::uint32_t>((*static_cast<std::mt19937*>(context))());
 }
 
 void SimulatedDevice::on_problem(void* context, Status status, const char* what) {

@@ -1,22 +1,24 @@
 // One simulated device: its own TLS identity and connection, an SDK
-// HubClient, a telemetry schedule, and the messages not yet acknowledged
-// (kept to resend after a reconnect, since the session is persistent).
+// HubClient with its offline buffer in memory (the SDK resends what is not
+// acknowledged after a reconnect, since the session is persistent), the SDK's
+// reconnect backoff and a telemetry schedule.
 //
 // Not thread-safe: one worker thread drives it (drive()), polling fd() for
 // poll_events() and calling drive() when it is ready or wakeup_ms() is due.
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "ack_log.h"
-#include "backoff.h"
 #include "edgehub/device/hub/hub_client.h"
 #include "edgehub/device/posix/tls_connection.h"
 #include "edgehub/device/posix/tls_context.h"
+#include "edgehub/device/reliability/backoff.h"
+#include "edgehub/device/reliability/offline_buffer.h"
 #include "fleet_counters.h"
 #include "sensor_model.h"
 
@@ -58,15 +60,9 @@ class SimulatedDevice {
  private:
   enum class Phase { waiting, tls_connecting, mqtt, disconnecting, done };
 
-  struct Unacknowledged {
-    std::uint64_t timestamp_ms;
-    std::string data;
-  };
-
   void start_connecting(std::uint64_t now_ms);
   void continue_tls(std::uint64_t now_ms);
   void drive_mqtt(std::uint64_t now_ms);
-  bool resend_unacknowledged();
   void send_due_telemetry(std::uint64_t now_ms);
   bool finished_sending() const noexcept;
   void connection_failed(std::uint64_t now_ms, device::Status status, const std::string& detail);
@@ -75,6 +71,8 @@ class SimulatedDevice {
   static void on_telemetry_acknowledged(void* context, std::uint64_t seq);
   static void on_set_interval(void* context, std::uint32_t interval_ms);
   static void on_problem(void* context, device::Status status, const char* what);
+  static void on_telemetry_dropped(void* context, std::uint64_t seq);
+  static std::uint32_t next_random(void* context);
 
   std::string id_;
   device::posix::TlsContext identity_;
@@ -82,12 +80,15 @@ class SimulatedDevice {
   FleetCounters& counters_;
   AckLog* ack_log_;
   SensorModel sensors_;
-  Backoff backoff_;
+  std::mt19937 random_;
+  device::reliability::Backoff backoff_;
 
   std::vector<std::uint8_t> send_buffer_;
   std::vector<std::uint8_t> receive_buffer_;
   std::vector<char> telemetry_buffer_;
   std::vector<char> response_buffer_;
+  std::vector<std::uint8_t> offline_storage_;
+  device::reliability::OfflineBuffer offline_;
   device::posix::TlsConnection connection_;
   std::unique_ptr<device::hub::HubClient> hub_;
 
@@ -101,10 +102,6 @@ class SimulatedDevice {
   std::uint32_t interval_ms_;
   std::uint64_t sent_ = 0;
   std::uint32_t answered_reported_ = 0;
-
-  std::map<std::uint64_t, Unacknowledged> unacknowledged_;  // by seq
-  // Next seq to resend after a reconnect; past the end when all are resent.
-  std::uint64_t resend_from_seq_ = UINT64_MAX;
 };
 
 }  // namespace edgehub::sim

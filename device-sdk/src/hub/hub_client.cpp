@@ -6,6 +6,7 @@
 
 #include "edgehub/device/hub/telemetry.h"
 #include "edgehub/device/log.h"
+#include "edgehub/device/mqtt/serializer.h"
 
 namespace edgehub::device::hub {
 
@@ -20,12 +21,10 @@ HubClient::HubClient(std::string_view device_id, const Transport& transport, con
   if (protocol::is_valid_device_id(device_id)) {
     std::memcpy(device_id_storage_, device_id.data(), device_id.size());
     device_id_ = std::string_view(device_id_storage_, device_id.size());
-    telemetry_topic_length_ = protocol::build_device_topic(
-        TopicKind::telemetry, device_id_, telemetry_topic_, sizeof(telemetry_topic_));
-    commands_topic_length_ = protocol::build_device_topic(TopicKind::commands, device_id_,
-                                                          commands_topic_, sizeof(commands_topic_));
-    responses_topic_length_ = protocol::build_device_topic(
-        TopicKind::responses, device_id_, responses_topic_, sizeof(responses_topic_));
+    for (std::size_t kind = 0; kind < 3; ++kind) {
+      topic_lengths_[kind] = protocol::build_device_topic(static_cast<TopicKind>(kind), device_id_,
+                                                          topics_[kind], sizeof topics_[kind]);
+    }
   }
   mqtt::ClientCallbacks mqtt_callbacks;
   mqtt_callbacks.context = this;
@@ -40,9 +39,11 @@ HubClient::HubClient(std::string_view device_id, const Transport& transport, con
 Status HubClient::connect(const HubConnectOptions& options) noexcept {
   if (device_id_.empty()) return Status::bad_parameter;
   if (buffers_.telemetry == nullptr || buffers_.telemetry_capacity <= kTelemetryEnvelopeOverhead ||
-      buffers_.response == nullptr || buffers_.response_capacity < kMinResponseCapacity) {
+      buffers_.response == nullptr || buffers_.response_capacity < kMinResponseCapacity ||
+      buffers_.offline == nullptr) {
     return Status::buffer_too_small;
   }
+  if (!buffers_.offline->is_open()) return Status::wrong_state;
   mqtt::ConnectOptions connect;
   connect.client_id = device_id_;
   connect.clean_session = options.clean_session;
@@ -53,10 +54,13 @@ Status HubClient::connect(const HubConnectOptions& options) noexcept {
   subscribe_packet_id_ = 0;
   subscribed_ = false;
   subscription_refused_ = false;
+  // Every stored message goes again on this connection, from the oldest.
+  cursor_position_ = buffers_.offline->head_position();
+  cursor_index_ = 0;
   if (options.clean_session) {
     sent_.clear();  // the MQTT client forgot its packet ids too
   } else {
-    // Telemetry stays for resend_telemetry(); responses have no copy left.
+    // Telemetry keeps its packet id for the resend; responses have no copy left.
     for (std::size_t i = sent_.count(); i-- > 0;) {
       if (sent_.at(i).is_telemetry) continue;
       (void)mqtt_.release(sent_.at(i).packet_id);
@@ -100,18 +104,20 @@ Status HubClient::process() noexcept {
   if (subscribe_packet_id_ == 0) {
     status = subscribe_to_commands();
     if (status != Status::ok && status != Status::busy) {
-      report(status, "cannot subscribe to the command topic");  // e.g. a tiny send buffer
+      report(status, EDGEHUB_DEVICE_TEXT(
+                         "cannot subscribe to the command topic"));  // e.g. a tiny send buffer
       mqtt_.connection_lost();
       return status;
     }
   }
   send_pending_response();
+  publish_stored();
   return Status::ok;
 }
 
 Status HubClient::subscribe_to_commands() noexcept {
   mqtt::Subscription subscription;
-  subscription.filter = std::string_view(commands_topic_, commands_topic_length_);
+  subscription.filter = topic(TopicKind::commands);
   subscription.qos = mqtt::QoS::at_least_once;
   return mqtt_.subscribe(&subscription, 1, &subscribe_packet_id_);
 }
@@ -126,56 +132,152 @@ void HubClient::on_suback(void* context, const mqtt::Suback& suback) noexcept {
   }
 }
 
+std::size_t HubClient::unacknowledged_telemetry() const noexcept {
+  return buffers_.offline == nullptr ? 0 : buffers_.offline->count();
+}
+
 Status HubClient::send_telemetry(std::string_view data_json, std::uint64_t timestamp_ms,
                                  std::uint64_t* seq) noexcept {
-  if (mqtt_.state() != mqtt::ClientState::connected) return Status::not_connected;
+  reliability::OfflineBuffer* offline = buffers_.offline;
+  if (offline == nullptr || !offline->is_open()) return Status::wrong_state;
+  if (next_seq_ <= offline->last_seq()) next_seq_ = offline->last_seq() + 1;
   std::size_t length = 0;
   Status status = build_telemetry(next_seq_, timestamp_ms, data_json, buffers_.telemetry,
                                   buffers_.telemetry_capacity, &length);
   if (status != Status::ok) return status;
   mqtt::PublishInfo publish;
-  publish.topic = std::string_view(telemetry_topic_, telemetry_topic_length_);
+  publish.topic = topic(TopicKind::telemetry);
   publish.payload = std::string_view(buffers_.telemetry, length);
   publish.qos = mqtt::QoS::at_least_once;
-  std::uint16_t packet_id = 0;
-  status = mqtt_.publish(publish, &packet_id);
+  if (mqtt::publish_size(publish) > buffers_.mqtt.send_capacity) return Status::buffer_too_small;
+  status = offline->push(next_seq_, buffers_.telemetry, length,
+                         reliability::DropHandler{this, &HubClient::on_offline_drop});
   if (status != Status::ok) return status;
-  (void)sent_.add(SentMessages::Entry{packet_id, true, next_seq_});
   if (seq != nullptr) *seq = next_seq_;
   ++next_seq_;
   ++statistics_.telemetry_sent;
+  publish_stored();
   return Status::ok;
 }
 
-Status HubClient::resend_telemetry(std::uint64_t seq, std::uint64_t timestamp_ms,
-                                   std::string_view data_json) noexcept {
-  if (mqtt_.state() != mqtt::ClientState::connected) return Status::not_connected;
-  const SentMessages::Entry* entry = sent_.find_telemetry(seq);
-  if (entry == nullptr) return Status::not_found;
-  std::size_t length = 0;
-  const Status status = build_telemetry(seq, timestamp_ms, data_json, buffers_.telemetry,
-                                        buffers_.telemetry_capacity, &length);
-  if (status != Status::ok) return status;
+// Publishes stored messages from the cursor on, while the connection and the
+// table of outstanding publishes take them.
+void HubClient::publish_stored() noexcept {
+  reliability::OfflineBuffer& offline = *buffers_.offline;
+  while (mqtt_.state() == mqtt::ClientState::connected && cursor_index_ < offline.count()) {
+    reliability::StoredMessage message;
+    Status status =
+        offline.read(cursor_position_, &message, buffers_.telemetry, buffers_.telemetry_capacity);
+    if (status == Status::ok) status = publish_record(message);
+    if (status == Status::busy || status == Status::not_connected) return;
+    if (status != Status::ok) {
+      // An unreadable buffer cannot be walked any further: start it afresh.
+      report(status, EDGEHUB_DEVICE_TEXT("offline buffer unreadable, its messages are given up"));
+      forget_stored();
+      return;
+    }
+    cursor_position_ = offline.next_position(cursor_position_, message);
+    ++cursor_index_;
+  }
+}
+
+Status HubClient::publish_record(const reliability::StoredMessage& message) noexcept {
   mqtt::PublishInfo publish;
-  publish.topic = std::string_view(telemetry_topic_, telemetry_topic_length_);
-  publish.payload = std::string_view(buffers_.telemetry, length);
+  publish.topic = topic(TopicKind::telemetry);
+  publish.payload = std::string_view(buffers_.telemetry, message.length);
   publish.qos = mqtt::QoS::at_least_once;
-  return mqtt_.resend(publish, entry->packet_id);
+  SentMessages::Entry* entry = sent_.find_telemetry(message.seq);
+  if (entry != nullptr) {
+    if (entry->acknowledged) return Status::ok;  // waits for older ones to be removed
+    if (mqtt_.outstanding().contains(entry->packet_id)) {
+      return mqtt_.resend(publish, entry->packet_id);
+    }
+    sent_.remove(entry);
+  }
+  // Acknowledged entries waiting for older ones take room in sent_ that the
+  // MQTT client's table no longer counts: every publish must stay tracked.
+  if (sent_.full()) return Status::busy;
+  std::uint16_t packet_id = 0;
+  const Status status = mqtt_.publish(publish, &packet_id);
+  if (status == Status::ok)
+    (void)sent_.add(SentMessages::Entry{packet_id, true, message.seq, false});
+  return status;
 }
 
 void HubClient::on_puback(void* context, std::uint16_t packet_id) noexcept {
   auto* self = static_cast<HubClient*>(context);
-  SentMessages::Entry entry;
-  if (!self->sent_.take(packet_id, &entry) || !entry.is_telemetry) return;
+  SentMessages::Entry* entry = self->sent_.find(packet_id);
+  if (entry == nullptr) return;
+  if (!entry->is_telemetry) {
+    self->sent_.remove(entry);
+    return;
+  }
+  entry->acknowledged = true;
   ++self->statistics_.telemetry_acknowledged;
   if (self->callbacks_.on_telemetry_acknowledged != nullptr) {
-    self->callbacks_.on_telemetry_acknowledged(self->callbacks_.context, entry.seq);
+    self->callbacks_.on_telemetry_acknowledged(self->callbacks_.context, entry->seq);
+  }
+  self->remove_acknowledged();
+}
+
+// Removes acknowledged messages from the head of the offline buffer; one
+// acknowledged out of order waits for the ones before it.
+void HubClient::remove_acknowledged() noexcept {
+  reliability::OfflineBuffer& offline = *buffers_.offline;
+  while (!offline.empty()) {
+    reliability::StoredMessage oldest;
+    Status status = offline.read(offline.head_position(), &oldest, nullptr, 0);
+    if (status != Status::ok) return;  // publish_stored() reports it
+    SentMessages::Entry* entry = sent_.find_telemetry(oldest.seq);
+    if (entry == nullptr || !entry->acknowledged) return;
+    sent_.remove(entry);
+    status = offline.pop();
+    if (status != Status::ok) {
+      report(status, EDGEHUB_DEVICE_TEXT("offline buffer cannot remove an acknowledged message"));
+      return;
+    }
+    if (cursor_index_ > 0) --cursor_index_;
+  }
+  if (offline.empty()) cursor_position_ = offline.head_position();
+}
+
+// drop_oldest made room: the oldest message is gone, in flight or not.
+void HubClient::on_offline_drop(void* context, std::uint64_t seq) noexcept {
+  auto* self = static_cast<HubClient*>(context);
+  if (self->cursor_index_ > 0) {
+    --self->cursor_index_;
+  } else {
+    self->cursor_position_ = self->buffers_.offline->head_position();
+  }
+  SentMessages::Entry* entry = self->sent_.find_telemetry(seq);
+  bool acknowledged = false;
+  if (entry != nullptr) {
+    acknowledged = entry->acknowledged;
+    (void)self->mqtt_.release(entry->packet_id);
+    self->sent_.remove(entry);
+  }
+  if (acknowledged) return;  // safe at the broker already: nothing was lost
+  ++self->statistics_.telemetry_dropped;
+  EDGEHUB_DEVICE_LOG("warn", "offline buffer full, oldest telemetry dropped", 0);
+  if (self->callbacks_.on_telemetry_dropped != nullptr) {
+    self->callbacks_.on_telemetry_dropped(self->callbacks_.context, seq);
   }
 }
 
+void HubClient::forget_stored() noexcept {
+  for (std::size_t i = sent_.count(); i-- > 0;) {
+    if (!sent_.at(i).is_telemetry) continue;
+    (void)mqtt_.release(sent_.at(i).packet_id);
+    sent_.remove_at(i);
+  }
+  (void)buffers_.offline->clear();
+  cursor_position_ = buffers_.offline->head_position();
+  cursor_index_ = 0;
+}
+
 void HubClient::on_dropped(void* context, Status reason, std::uint16_t /*packet_id*/) noexcept {
-  static_cast<HubClient*>(context)->report(reason,
-                                           "incoming message larger than the receive buffer");
+  static_cast<HubClient*>(context)->report(
+      reason, EDGEHUB_DEVICE_TEXT("incoming message larger than the receive buffer"));
 }
 
 void HubClient::report(Status status, const char* what) noexcept {

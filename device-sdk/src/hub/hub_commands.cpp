@@ -7,6 +7,7 @@
 
 #include "edgehub/device/hub/hub_client.h"
 #include "edgehub/device/hub/json_scanner.h"
+#include "edgehub/device/log.h"
 #include "hub/response_envelope.h"
 #include "hub/text_writer.h"
 
@@ -41,8 +42,9 @@ int reply_with_number(CommandReply& reply, std::string_view before, std::uint64_
 
 mqtt::Delivery HubClient::on_publish(void* context, const mqtt::PublishInfo& message) noexcept {
   auto* self = static_cast<HubClient*>(context);
-  if (message.topic != std::string_view(self->commands_topic_, self->commands_topic_length_)) {
-    self->report(Status::protocol_error, "message on a topic the device did not subscribe to");
+  if (message.topic != self->topic(protocol::TopicKind::commands)) {
+    self->report(Status::protocol_error,
+                 EDGEHUB_DEVICE_TEXT("message on a topic the device did not subscribe to"));
     return mqtt::Delivery::accepted;
   }
   return self->handle_command(message.payload);
@@ -56,7 +58,7 @@ mqtt::Delivery HubClient::handle_command(std::string_view message) noexcept {
   Command command;
   const bool parsed = parse_command(message, &command) == Status::ok;
   if (!parsed && command.id().empty()) {
-    report(Status::malformed, "command without a usable id dropped");
+    report(Status::malformed, EDGEHUB_DEVICE_TEXT("command without a usable id dropped"));
     return mqtt::Delivery::accepted;
   }
   CommandReply reply;
@@ -70,7 +72,7 @@ mqtt::Delivery HubClient::handle_command(std::string_view message) noexcept {
 
 int HubClient::answer(const Command& command, bool parsed, CommandReply& reply) noexcept {
   if (!parsed) {
-    report(Status::malformed, "malformed command answered with 400");
+    report(Status::malformed, EDGEHUB_DEVICE_TEXT("malformed command answered with 400"));
     return reply_with(reply, kStatusBadRequest, R"({"error":"malformed command"})");
   }
   if (command.name() == kPingCommand) {
@@ -88,7 +90,8 @@ int HubClient::answer(const Command& command, bool parsed, CommandReply& reply) 
                      (reply.length == 0 ||
                       json::validate(std::string_view(reply.payload, reply.length)) == Status::ok);
   if (!valid) {
-    report(Status::bad_parameter, "on_command produced an invalid reply; answered 500");
+    report(Status::bad_parameter,
+           EDGEHUB_DEVICE_TEXT("on_command produced an invalid reply; answered 500"));
     reply.capacity = capacity;
     return reply_with(reply, kStatusDeviceError, R"({"error":"device produced an invalid reply"})");
   }
@@ -126,9 +129,9 @@ void HubClient::finish_response(std::string_view id, int status,
 }
 
 void HubClient::send_pending_response() noexcept {
-  if (!response_pending_ || mqtt_.state() != mqtt::ClientState::connected) return;
+  if (!response_pending_ || mqtt_.state() != mqtt::ClientState::connected || sent_.full()) return;
   mqtt::PublishInfo publish;
-  publish.topic = std::string_view(responses_topic_, responses_topic_length_);
+  publish.topic = topic(protocol::TopicKind::responses);
   publish.payload = std::string_view(buffers_.response + response_begin_, response_length_);
   publish.qos = mqtt::QoS::at_least_once;
   std::uint16_t packet_id = 0;
@@ -136,10 +139,10 @@ void HubClient::send_pending_response() noexcept {
   if (status == Status::busy || status == Status::not_connected) return;  // next process()
   response_pending_ = false;
   if (status != Status::ok) {
-    report(status, "command response could not be sent");
+    report(status, EDGEHUB_DEVICE_TEXT("command response could not be sent"));
     return;
   }
-  (void)sent_.add(SentMessages::Entry{packet_id, false, 0});
+  (void)sent_.add(SentMessages::Entry{packet_id, false, 0, false});
   ++statistics_.commands_answered;
 }
 

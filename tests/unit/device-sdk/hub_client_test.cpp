@@ -10,103 +10,11 @@
 
 #include "support/broker_packets.h"
 #include "support/fake_transport.h"
+#include "support/hub_fixture.h"
 
 using namespace edgehub::device;
 using namespace edgehub::device::hub;
 using namespace edgehub::device::testing;
-
-namespace {
-
-constexpr const char* kCommands = "devices/dev-1/commands";
-constexpr const char* kResponses = "devices/dev-1/responses";
-constexpr const char* kTelemetry = "devices/dev-1/telemetry";
-
-class HubFixture {
- public:
-  explicit HubFixture(std::string device_id = "dev-1", std::size_t send_capacity = 512)
-      : send_(send_capacity),
-        receive_(512),
-        telemetry_(256),
-        response_(256),
-        hub(device_id, net.transport(), clock.clock(), buffers(), callbacks()) {}
-
-  HubClientBuffers buffers() {
-    HubClientBuffers buffers;
-    buffers.mqtt =
-        mqtt::ClientBuffers{send_.data(), send_.size(), receive_.data(), receive_.size()};
-    buffers.telemetry = telemetry_.data();
-    buffers.telemetry_capacity = telemetry_.size();
-    buffers.response = response_.data();
-    buffers.response_capacity = response_.size();
-    return buffers;
-  }
-
-  HubCallbacks callbacks() {
-    HubCallbacks callbacks;
-    callbacks.context = this;
-    callbacks.on_telemetry_acknowledged = [](void* context, std::uint64_t seq) {
-      static_cast<HubFixture*>(context)->acknowledged.push_back(seq);
-    };
-    callbacks.on_set_interval = [](void* context, std::uint32_t interval_ms) {
-      static_cast<HubFixture*>(context)->intervals.push_back(interval_ms);
-    };
-    callbacks.on_problem = [](void* context, Status status, const char* what) {
-      static_cast<HubFixture*>(context)->problems.push_back({status, what});
-    };
-    return callbacks;
-  }
-
-  // CONNECT/CONNACK, SUBSCRIBE/SUBACK; afterwards the hub is ready.
-  void connect(bool clean_session = false) {
-    HubConnectOptions options;
-    options.clean_session = clean_session;
-    REQUIRE(hub.connect(options) == Status::ok);
-    net.push(connack(!clean_session));
-    REQUIRE(hub.process() == Status::ok);
-    REQUIRE(hub.state() == HubState::subscribing);
-    const auto sent = net.take_sent_packets();
-    REQUIRE(sent.size() == 2);
-    CHECK(type_of(sent[0]) == mqtt::PacketType::connect);
-    REQUIRE(type_of(sent[1]) == mqtt::PacketType::subscribe);
-    const std::uint16_t subscribe_id =
-        static_cast<std::uint16_t>((sent[1].at(2) << 8) | sent[1].at(3));
-    net.push(suback(subscribe_id, 1));
-    REQUIRE(hub.process() == Status::ok);
-    REQUIRE(hub.state() == HubState::ready);
-  }
-
-  // Delivers a command and returns the response the device published.
-  SentPublish command(const std::string& json, std::uint16_t packet_id = 50) {
-    net.push(publish_packet(kCommands, json, mqtt::QoS::at_least_once, packet_id));
-    REQUIRE(hub.process() == Status::ok);
-    const auto sent = net.take_sent_packets();
-    SentPublish response;
-    bool command_acknowledged = false;
-    for (const auto& packet : sent) {
-      if (type_of(packet) == mqtt::PacketType::publish) response = decode_sent_publish(packet);
-      if (decode_sent_puback(packet) == packet_id) command_acknowledged = true;
-    }
-    CHECK(command_acknowledged);
-    return response;
-  }
-
-  FakeTransport net;
-  FakeClock clock;
-
- private:
-  std::vector<std::uint8_t> send_;
-  std::vector<std::uint8_t> receive_;
-  std::vector<char> telemetry_;
-  std::vector<char> response_;
-
- public:
-  HubClient hub;
-  std::vector<std::uint64_t> acknowledged;
-  std::vector<std::uint32_t> intervals;
-  std::vector<std::pair<Status, std::string>> problems;
-};
-
-}  // namespace
 
 TEST_CASE("connect uses the device id as client id and subscribes to its command topic") {
   HubFixture f;
@@ -181,7 +89,12 @@ TEST_CASE("a telemetry PUBACK is reported with the seq of the message") {
   f.net.push(puback(decode_sent_publish(sent[1]).packet_id));
   REQUIRE(f.hub.process() == Status::ok);
   CHECK(f.acknowledged == std::vector<std::uint64_t>{101});
-  CHECK(f.hub.unacknowledged_telemetry() == 1);
+  // 101 is safe, but stays in the offline buffer until 100 is acknowledged.
+  CHECK(f.hub.unacknowledged_telemetry() == 2);
+  f.net.push(puback(decode_sent_publish(sent[0]).packet_id));
+  REQUIRE(f.hub.process() == Status::ok);
+  CHECK(f.acknowledged == std::vector<std::uint64_t>{101, 100});
+  CHECK(f.hub.unacknowledged_telemetry() == 0);
 }
 
 TEST_CASE("telemetry that is not JSON or too large for the buffer is refused, seq unchanged") {
@@ -196,10 +109,19 @@ TEST_CASE("telemetry that is not JSON or too large for the buffer is refused, se
   CHECK(f.net.take_sent_packets().empty());
 }
 
-TEST_CASE("telemetry needs a connection") {
+TEST_CASE("telemetry needs an opened offline buffer") {
   HubFixture f;
+  reliability::OfflineBuffer closed(reliability::memory_storage(f.offline_storage.data(), 100),
+                                    reliability::OverflowPolicy::drop_oldest);
+  HubClientBuffers buffers = f.buffers();
+  buffers.offline = &closed;
+  HubClient hub("dev-1", f.net.transport(), f.clock.clock(), buffers, HubCallbacks{});
   std::uint64_t seq = 0;
-  CHECK(f.hub.send_telemetry("1", kNoTimestamp, &seq) == Status::not_connected);
+  CHECK(hub.send_telemetry("1", kNoTimestamp, &seq) == Status::wrong_state);
+  CHECK(hub.connect(HubConnectOptions{}) == Status::wrong_state);
+  buffers.offline = nullptr;
+  HubClient without("dev-1", f.net.transport(), f.clock.clock(), buffers, HubCallbacks{});
+  CHECK(without.connect(HubConnectOptions{}) == Status::buffer_too_small);
 }
 
 TEST_CASE("ping is answered 200 with pong and the uptime") {
@@ -275,7 +197,11 @@ TEST_CASE("on_command answers other commands; an invalid reply becomes 500") {
   std::vector<char> telemetry(128), response(256);
   HubClientBuffers buffers{
       mqtt::ClientBuffers{send.data(), send.size(), receive.data(), receive.size()},
-      telemetry.data(), telemetry.size(), response.data(), response.size()};
+      telemetry.data(),
+      telemetry.size(),
+      response.data(),
+      response.size(),
+      &f.offline};
   HubClient hub("dev-1", f.net.transport(), f.clock.clock(), buffers, callbacks);
   REQUIRE(hub.connect(HubConnectOptions{}) == Status::ok);
   f.net.push(connack());
@@ -319,26 +245,6 @@ TEST_CASE("a response that cannot be sent yet is kept; the next command waits fo
   CHECK(responses == std::vector<std::string>{R"({"id":"a","s)", R"({"id":"b","s)"});
   CHECK(acks == std::vector<std::uint16_t>{1, 2});
   CHECK(f.hub.statistics().commands_answered == 2);
-}
-
-TEST_CASE("after a reconnect unacknowledged telemetry is resent with its seq and packet id") {
-  HubFixture f;
-  f.connect();
-  f.hub.set_next_seq(7);
-  std::uint64_t seq = 0;
-  REQUIRE(f.hub.send_telemetry(R"({"v":1})", 99, &seq) == Status::ok);
-  const SentPublish original = decode_sent_publish(f.net.take_sent_packets().at(0));
-  f.hub.connection_lost();
-  f.connect();
-  REQUIRE(f.hub.resend_telemetry(seq, 99, R"({"v":1})") == Status::ok);
-  const SentPublish resent = decode_sent_publish(f.net.take_sent_packets().at(0));
-  CHECK(resent.packet_id == original.packet_id);
-  CHECK(resent.duplicate);
-  CHECK(resent.payload == original.payload);
-  f.net.push(puback(resent.packet_id));
-  REQUIRE(f.hub.process() == Status::ok);
-  CHECK(f.acknowledged == std::vector<std::uint64_t>{7});
-  CHECK(f.hub.resend_telemetry(seq, 99, R"({"v":1})") == Status::not_found);
 }
 
 TEST_CASE("a message on a topic the device did not subscribe to is reported") {

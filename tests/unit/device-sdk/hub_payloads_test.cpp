@@ -1,11 +1,14 @@
 // Telemetry envelopes, command parsing and response building (docs/protocol.md 3-4).
 #include <doctest/doctest.h>
 
+#include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "edgehub/device/hub/command.h"
 #include "edgehub/device/hub/telemetry.h"
+#include "edgehub/device/hub/telemetry_batch.h"
 
 using namespace edgehub::device;
 using namespace edgehub::device::hub;
@@ -19,6 +22,38 @@ TEST_CASE("telemetry envelope carries seq, ts and the caller's data as written")
         R"({"seq":1732631234000123,"ts":1732631234000,"data":{"temperature": 21.5}})");
   REQUIRE(build_telemetry(0, kNoTimestamp, "[1,2]", buffer, sizeof(buffer), &length) == Status::ok);
   CHECK(std::string(buffer, length) == R"({"seq":0,"data":[1,2]})");
+}
+
+TEST_CASE("seq and ts are written in decimal exactly for any 64-bit value") {
+  // The envelope's number writer divides by 10 without a 64-bit divide
+  // instruction: check it against the standard library across the range.
+  std::vector<std::uint64_t> values = {0,
+                                       1,
+                                       9,
+                                       10,
+                                       99,
+                                       100,
+                                       4294967295ULL,
+                                       4294967296ULL,
+                                       9999999999999999999ULL,
+                                       10000000000000000000ULL,
+                                       UINT64_MAX};
+  std::mt19937_64 random(20261126);
+  for (int i = 0; i < 20000; ++i) values.push_back(random() >> (random() % 64));
+  for (std::uint64_t power = 1; power <= UINT64_MAX / 10; power *= 10) {
+    values.push_back(power - 1);
+    values.push_back(power);
+    values.push_back(power * 10 - 1);
+  }
+  char buffer[128];
+  std::size_t length = 0;
+  for (const std::uint64_t value : values) {
+    REQUIRE(build_telemetry(value, value, "1", buffer, sizeof(buffer), &length) == Status::ok);
+    const std::string text = std::to_string(value);
+    const std::string expected =
+        "{\"seq\":" + text + (value == kNoTimestamp ? "" : ",\"ts\":" + text) + ",\"data\":1}";
+    REQUIRE(std::string(buffer, length) == expected);
+  }
 }
 
 TEST_CASE("telemetry into a buffer one byte short is buffer_too_small") {
@@ -145,4 +180,34 @@ TEST_CASE("command response refuses an invalid id, status or payload") {
         Status::bad_parameter);
   CHECK(build_command_response("c1", 200, "{", buffer, sizeof(buffer), &length) ==
         Status::bad_parameter);
+}
+
+TEST_CASE("a telemetry batch (proposed envelope) holds each reading with its own seq") {
+  char buffer[128];
+  TelemetryBatch batch(buffer, sizeof buffer);
+  std::string_view envelope;
+  CHECK(batch.finish(&envelope) == Status::not_found);
+  REQUIRE(batch.add(7, 1732631234000ULL, R"({"t":1})") == Status::ok);
+  REQUIRE(batch.add(8, kNoTimestamp, "2") == Status::ok);
+  REQUIRE(batch.finish(&envelope) == Status::ok);
+  CHECK(envelope ==
+        R"({"batch":[{"seq":7,"ts":1732631234000,"data":{"t":1}},{"seq":8,"data":2}]})");
+  CHECK(batch.add(8, kNoTimestamp, "3") == Status::bad_parameter);  // seq must increase
+  CHECK(batch.add(9, kNoTimestamp, "{oops") == Status::bad_parameter);
+  CHECK(batch.count() == 2);
+}
+
+TEST_CASE("a reading that does not fit leaves the batch complete and sendable") {
+  // Exactly room for one reading: {"batch":[{"seq":1,"data":1}]} is 30 bytes.
+  char buffer[30];
+  TelemetryBatch batch(buffer, sizeof buffer);
+  REQUIRE(batch.add(1, kNoTimestamp, "1") == Status::ok);
+  CHECK(batch.add(2, kNoTimestamp, "1") == Status::buffer_too_small);
+  std::string_view envelope;
+  REQUIRE(batch.finish(&envelope) == Status::ok);
+  CHECK(envelope == R"({"batch":[{"seq":1,"data":1}]})");
+  char one_short[29];
+  TelemetryBatch tight(one_short, sizeof one_short);
+  CHECK(tight.add(1, kNoTimestamp, "1") == Status::buffer_too_small);
+  CHECK(tight.finish(&envelope) == Status::not_found);
 }

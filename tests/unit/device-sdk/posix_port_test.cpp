@@ -1,4 +1,5 @@
-// The POSIX port without network: clock and TLS identity loading errors.
+// The POSIX port without network: clock, TLS identity loading errors, and the
+// file storage that keeps the offline buffer across restarts.
 #include <doctest/doctest.h>
 
 #include <cstdio>
@@ -6,9 +7,11 @@
 #include <fstream>
 #include <string>
 
+#include "edgehub/device/posix/file_storage.h"
 #include "edgehub/device/posix/monotonic_clock.h"
 #include "edgehub/device/posix/tls_connection.h"
 #include "edgehub/device/posix/tls_context.h"
+#include "edgehub/device/reliability/offline_buffer.h"
 
 using namespace edgehub::device;
 using namespace edgehub::device::posix;
@@ -67,4 +70,37 @@ TEST_CASE("a connection needs a loaded identity") {
   CHECK_FALSE(connection.last_error().empty());
   CHECK(connection.advance() == Status::wrong_state);
   CHECK(connection.poll_events(true) == 0);
+}
+
+TEST_CASE("an offline buffer in a file keeps its messages across a restart of the program") {
+  TempDir dir;
+  const std::string path = (dir.path() / "offline.bin").string();
+  const std::size_t capacity = reliability::OfflineBuffer::storage_size(8, 32);
+  {
+    FileStorage file;
+    REQUIRE(file.open(path, capacity) == Status::ok);
+    reliability::OfflineBuffer buffer(file.storage(), reliability::OverflowPolicy::drop_oldest);
+    CHECK(buffer.open() == Status::malformed);  // a new file: formatted
+    REQUIRE(buffer.push(11, "first", 5) == Status::ok);
+    REQUIRE(buffer.push(12, "second", 6) == Status::ok);
+  }
+  CHECK(std::filesystem::file_size(path) == capacity);
+  FileStorage file;
+  REQUIRE(file.open(path, capacity, false) == Status::ok);
+  reliability::OfflineBuffer buffer(file.storage(), reliability::OverflowPolicy::drop_oldest);
+  REQUIRE(buffer.open() == Status::ok);
+  REQUIRE(buffer.count() == 2);
+  reliability::StoredMessage message;
+  char data[32];
+  REQUIRE(buffer.read(buffer.head_position(), &message, data, sizeof data) == Status::ok);
+  CHECK(message.seq == 11);
+  CHECK(std::string(data, message.length) == "first");
+  CHECK(buffer.last_seq() == 12);
+}
+
+TEST_CASE("a file storage that cannot be created names the path") {
+  FileStorage file;
+  CHECK(file.open("/nonexistent-dir/offline.bin", 1024) == Status::storage_failed);
+  CHECK(file.last_error().find("/nonexistent-dir/offline.bin") != std::string::npos);
+  CHECK(file.storage().capacity == 0);
 }

@@ -37,16 +37,29 @@
 #define EDGEHUB_DEVICE_JSON_MAX_DEPTH 16
 #endif
 
+// Reconnect backoff (reliability/backoff.h): the first delay is drawn below
+// BASE, each further failure doubles the ceiling up to CAP.
+#ifndef EDGEHUB_DEVICE_BACKOFF_BASE_MS
+#define EDGEHUB_DEVICE_BACKOFF_BASE_MS 1000U
+#endif
+#ifndef EDGEHUB_DEVICE_BACKOFF_CAP_MS
+#define EDGEHUB_DEVICE_BACKOFF_CAP_MS 60000U
+#endif
+
 namespace edgehub::device::config {
 
 inline constexpr unsigned kMaxOutstandingPublishes = EDGEHUB_DEVICE_MAX_OUTSTANDING_PUBLISHES;
 inline constexpr unsigned kPingrespTimeoutMs = EDGEHUB_DEVICE_PINGRESP_TIMEOUT_MS;
 inline constexpr unsigned kMaxPacketsPerProcess = EDGEHUB_DEVICE_MAX_PACKETS_PER_PROCESS;
 inline constexpr unsigned kJsonMaxDepth = EDGEHUB_DEVICE_JSON_MAX_DEPTH;
+inline constexpr unsigned kBackoffBaseMs = EDGEHUB_DEVICE_BACKOFF_BASE_MS;
+inline constexpr unsigned kBackoffCapMs = EDGEHUB_DEVICE_BACKOFF_CAP_MS;
 
 static_assert(kMaxOutstandingPublishes >= 1 && kMaxOutstandingPublishes <= 65535,
               "EDGEHUB_DEVICE_MAX_OUTSTANDING_PUBLISHES must be 1..65535");
 static_assert(kMaxPacketsPerProcess >= 1, "EDGEHUB_DEVICE_MAX_PACKETS_PER_PROCESS must be >= 1");
 static_assert(kJsonMaxDepth >= 1, "EDGEHUB_DEVICE_JSON_MAX_DEPTH must be >= 1");
+static_assert(kBackoffBaseMs >= 1 && kBackoffBaseMs <= kBackoffCapMs,
+              "EDGEHUB_DEVICE_BACKOFF_BASE_MS must be 1..EDGEHUB_DEVICE_BACKOFF_CAP_MS");
 
 }  // namespace edgehub::device::config

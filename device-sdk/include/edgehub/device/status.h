@@ -46,6 +46,11 @@ enum class Status : std::uint8_t {
   packet_too_large,
   // A non-blocking operation of a port has started and is not finished yet.
   in_progress,
+  // The offline buffer is full and its policy is refuse_newest: the message
+  // was not stored (nothing was lost that the application does not know of).
+  queue_full,
+  // The Storage seam reported a read or write error.
+  storage_failed,
 };
 
 // A stable, human-readable name ("buffer_too_small"), never null.

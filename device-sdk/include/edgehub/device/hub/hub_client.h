@@ -3,8 +3,9 @@
 //
 //   topics      devices/<id>/telemetry, devices/<id>/commands, devices/<id>/responses
 //               (built with common/'s edgehub::protocol::build_device_topic)
-//   telemetry   send_telemetry() wraps the caller's JSON in {"seq","ts","data"},
-//               publishes it QoS 1 and reports its PUBACK by seq
+//   telemetry   send_telemetry() wraps the caller's JSON in {"seq","ts","data"}
+//               and stores it in the offline buffer; process() publishes it
+//               QoS 1 whenever connected and reports its PUBACK by seq
 //   commands    subscribed after every CONNACK; each one is answered exactly
 //               once, QoS 1: "ping" and "set-interval" by the SDK, others by
 //               on_command, 404 without it
@@ -12,14 +13,18 @@
 // Like the MQTT client it owns no memory, does no I/O of its own and never
 // blocks; process() drives everything. Error policy: Status everywhere;
 // process() returns ok, or a status that ended the connection (state() is
-// disconnected): close the transport and connect() again. Problems with incoming messages that do
-// not end the connection (a malformed command, an oversized message) are
-// reported through on_problem, never dropped silently.
+// disconnected): close the transport and connect() again (see
+// reliability::ReconnectSchedule for when). Problems with incoming messages
+// that do not end the connection (a malformed command, an oversized message)
+// are reported through on_problem, never dropped silently.
 //
-// Reconnect policy (backoff, jitter) is the application's: the transport is
-// created outside the SDK. What survives a reconnect with
-// clean_session=false: unacknowledged telemetry (resend_telemetry()), a
-// response not sent yet. Responses sent but not acknowledged are given up.
+// What survives a reconnect: every telemetry message not yet acknowledged
+// (in the offline buffer; with clean_session=false the ones in flight go
+// again with their packet id and DUP, the others as new publishes), the
+// subscription (renewed after every CONNACK) and a response not sent yet.
+// Responses sent but not acknowledged are given up. With a persistent
+// Storage the offline buffer also survives a reboot: its messages go again
+// with their seq (the hub keeps one record per seq).
 #pragma once
 
 #include <cstddef>
@@ -31,6 +36,7 @@
 #include "edgehub/device/hub/sent_messages.h"
 #include "edgehub/device/hub/telemetry.h"
 #include "edgehub/device/mqtt/client.h"
+#include "edgehub/device/reliability/offline_buffer.h"
 #include "edgehub/device/status.h"
 #include "edgehub/device/transport.h"
 #include "edgehub/protocol/topics.h"
@@ -46,6 +52,10 @@ struct HubClientBuffers {
   // kResponseEnvelopeOverhead; at least kMinResponseCapacity.
   char* response = nullptr;
   std::size_t response_capacity = 0;
+  // Telemetry not yet acknowledged, opened (OfflineBuffer::open()). Each
+  // record holds one envelope, so the largest message needs
+  // OfflineBuffer::kRecordOverhead + telemetry_capacity bytes of it.
+  reliability::OfflineBuffer* offline = nullptr;
 };
 
 inline constexpr std::size_t kMinResponseCapacity = kResponseEnvelopeOverhead + 64;
@@ -63,6 +73,9 @@ struct HubCallbacks {
   void* context = nullptr;
   // The broker acknowledged the telemetry message with this seq.
   void (*on_telemetry_acknowledged)(void* context, std::uint64_t seq) = nullptr;
+  // The offline buffer was full (policy drop_oldest) and gave up this message
+  // unacknowledged to make room for a newer one.
+  void (*on_telemetry_dropped)(void* context, std::uint64_t seq) = nullptr;
   // A valid "set-interval" ({"interval_ms": N}, 10 <= N < 2^32): the
   // application changes its telemetry interval; the SDK answers 200
   // {"interval_ms":N} (or 400 for a bad payload). Without this callback
@@ -92,6 +105,7 @@ enum class HubState : std::uint8_t {
 struct HubStatistics {
   std::uint32_t telemetry_sent = 0;
   std::uint32_t telemetry_acknowledged = 0;
+  std::uint32_t telemetry_dropped = 0;  // by the offline buffer's drop_oldest
   std::uint32_t commands_received = 0;
   std::uint32_t commands_answered = 0;  // responses handed to MQTT
   std::uint32_t problems = 0;           // reports made through on_problem
@@ -116,26 +130,32 @@ class HubClient {
   // Between connections: the next connection's transport.
   Status set_transport(const Transport& transport) noexcept;
 
-  // Publishes {"seq":<next seq>,"ts":<timestamp_ms>,"data":<data_json>} QoS 1
-  // and stores the seq used in *seq. timestamp_ms kNoTimestamp leaves "ts"
-  // out. busy: retry after process(); bad_parameter: data_json is not JSON.
+  // Stores {"seq":<next seq>,"ts":<timestamp_ms>,"data":<data_json>} in the
+  // offline buffer and sends it QoS 1 as soon as the connection allows (at
+  // once if connected); *seq receives its seq. Works while disconnected.
+  //   bad_parameter     data_json is not JSON
+  //   buffer_too_small  the envelope does not fit the telemetry, send or
+  //                     offline buffer: it never can
+  //   queue_full        the offline buffer is full (policy refuse_newest)
+  //   storage_failed    the offline buffer's storage failed
+  //   wrong_state       the offline buffer is missing or not opened
+  // With drop_oldest a full buffer drops its oldest messages instead
+  // (on_telemetry_dropped). seq only advances when the message was stored.
   Status send_telemetry(std::string_view data_json, std::uint64_t timestamp_ms,
                         std::uint64_t* seq) noexcept;
-  // Sends an unacknowledged message again (same seq, same packet id, DUP),
-  // typically after a reconnect with clean_session=false. not_found if seq is
-  // not waiting for its acknowledgement.
-  Status resend_telemetry(std::uint64_t seq, std::uint64_t timestamp_ms,
-                          std::string_view data_json) noexcept;
 
   // seq values must increase also across reboots: a device without storage
-  // starts from its clock in microseconds (docs/protocol.md section 3).
+  // starts from its clock in microseconds (docs/protocol.md section 3). A
+  // persistent offline buffer keeps the last seq: send_telemetry() never uses
+  // one at or below OfflineBuffer::last_seq().
   void set_next_seq(std::uint64_t seq) noexcept { next_seq_ = seq; }
   std::uint64_t next_seq() const noexcept { return next_seq_; }
 
   HubState state() const noexcept;
   std::string_view device_id() const noexcept { return device_id_; }
   const HubStatistics& statistics() const noexcept { return statistics_; }
-  std::size_t unacknowledged_telemetry() const noexcept { return sent_.telemetry_count(); }
+  // Messages in the offline buffer: not yet acknowledged (in flight or waiting).
+  std::size_t unacknowledged_telemetry() const noexcept;
   bool has_pending_send() const noexcept { return mqtt_.has_pending_send(); }
   mqtt::Client& mqtt() noexcept { return mqtt_; }
 
@@ -144,6 +164,12 @@ class HubClient {
   static void on_puback(void* context, std::uint16_t packet_id) noexcept;
   static void on_suback(void* context, const mqtt::Suback& suback) noexcept;
   static void on_dropped(void* context, Status reason, std::uint16_t packet_id) noexcept;
+  static void on_offline_drop(void* context, std::uint64_t seq) noexcept;
+
+  void publish_stored() noexcept;
+  Status publish_record(const reliability::StoredMessage& message) noexcept;
+  void remove_acknowledged() noexcept;
+  void forget_stored() noexcept;
 
   mqtt::Delivery handle_command(std::string_view message) noexcept;
   int answer(const Command& command, bool parsed, CommandReply& reply) noexcept;
@@ -153,15 +179,16 @@ class HubClient {
   Status subscribe_to_commands() noexcept;
   std::uint64_t uptime_ms() noexcept;
   void report(Status status, const char* what) noexcept;
+  std::string_view topic(protocol::TopicKind kind) const noexcept {
+    const auto index = static_cast<std::size_t>(kind);
+    return {topics_[index], topic_lengths_[index]};
+  }
 
-  char device_id_storage_[protocol::kMaxDeviceIdLength] = {};
+  char device_id_storage_[protocol::kMaxDeviceIdLength];  // device_id_ views its start
   std::string_view device_id_;
-  char telemetry_topic_[protocol::kMaxTopicLength] = {};
-  char commands_topic_[protocol::kMaxTopicLength] = {};
-  char responses_topic_[protocol::kMaxTopicLength] = {};
-  std::size_t telemetry_topic_length_ = 0;
-  std::size_t commands_topic_length_ = 0;
-  std::size_t responses_topic_length_ = 0;
+  // Indexed by protocol::TopicKind: telemetry, commands, responses.
+  char topics_[3][protocol::kMaxTopicLength];
+  std::size_t topic_lengths_[3] = {};
 
   mqtt::Client mqtt_;
   Clock clock_;
@@ -170,6 +197,11 @@ class HubClient {
   SentMessages sent_;
   HubStatistics statistics_;
   std::uint64_t next_seq_ = 1;
+
+  // The next offline-buffer message to publish on this connection: its
+  // position, and how many messages before it (from the head) are done.
+  std::uint32_t cursor_position_ = 0;
+  std::size_t cursor_index_ = 0;
 
   std::uint16_t subscribe_packet_id_ = 0;  // 0 until SUBSCRIBE is queued
   bool subscribed_ = false;

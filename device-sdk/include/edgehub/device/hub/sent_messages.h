@@ -1,7 +1,9 @@
-// What the hub client has published with QoS 1 and not yet seen acknowledged:
-// the packet id, and for telemetry the envelope's seq, so that a PUBACK can be
+// What the hub client has published with QoS 1 and not yet removed: the
+// packet id, and for telemetry the envelope's seq, so that a PUBACK can be
 // reported as "telemetry <seq> is safe" and a message resent after a
-// reconnect with its packet id. Fixed size, like the MQTT client's table.
+// reconnect with its packet id. Telemetry acknowledged out of order stays
+// (acknowledged) until the messages before it in the offline buffer are
+// acknowledged too. Fixed size, like the MQTT client's table.
 #pragma once
 
 #include <cstddef>
@@ -16,21 +18,28 @@ class SentMessages {
   static constexpr std::size_t kCapacity = config::kMaxOutstandingPublishes;
 
   struct Entry {
-    std::uint16_t packet_id = 0;
-    bool is_telemetry = false;
-    std::uint64_t seq = 0;  // telemetry only
+    // No default values: the table is only read below count_, where add()
+    // wrote whole entries (and initialising 16 entries costs flash).
+    std::uint16_t packet_id;
+    bool is_telemetry;
+    std::uint64_t seq;  // telemetry only
+    bool acknowledged;
   };
 
   std::size_t count() const noexcept { return count_; }
-  std::size_t telemetry_count() const noexcept;
+  bool full() const noexcept { return count_ == kCapacity; }
   // false when full (the MQTT client's table is the same size, so a publish
   // it accepted always fits).
   bool add(const Entry& entry) noexcept;
-  // Removes the entry for packet_id into *removed; false if there is none.
-  bool take(std::uint16_t packet_id, Entry* removed) noexcept;
-  const Entry* find_telemetry(std::uint64_t seq) const noexcept;
+  Entry* find_telemetry(std::uint64_t seq) noexcept;
+  // The entry still waiting for a PUBACK with this packet id (acknowledged
+  // entries are skipped: the MQTT client may reuse their id).
+  Entry* find(std::uint16_t packet_id) noexcept;
   const Entry& at(std::size_t index) const noexcept { return entries_[index]; }
   void remove_at(std::size_t index) noexcept;
+  void remove(const Entry* entry) noexcept {
+    remove_at(static_cast<std::size_t>(entry - entries_));
+  }
   void clear() noexcept { count_ = 0; }
 
  private:

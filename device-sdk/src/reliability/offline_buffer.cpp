@@ -1,0 +1,175 @@
+#include "edgehub/device/reliability/offline_buffer.h"
+
+#include <cstring>
+
+namespace edgehub::device::reliability {
+namespace {
+
+constexpr std::uint32_t kMagic = 0x424F4845;  // "EHOB"
+// Larger rings cannot be addressed by the 32-bit positions of the header.
+constexpr std::size_t kMaxDataCapacity = 0x7FFFFFFF;
+
+// The header as stored: seven 32-bit words in the device's byte order.
+struct Header {
+  std::uint32_t magic;
+  std::uint32_t data_capacity;
+  std::uint32_t head;
+  std::uint32_t used;
+  std::uint32_t count;
+  std::uint32_t last_seq_low;
+  std::uint32_t last_seq_high;
+};
+static_assert(sizeof(Header) == OfflineBuffer::kHeaderSize, "no padding in the stored header");
+
+}  // namespace
+
+OfflineBuffer::OfflineBuffer(const Storage& storage, OverflowPolicy policy) noexcept
+    : storage_(storage), policy_(policy) {
+  if (storage.capacity > kHeaderSize && storage.read != nullptr && storage.write != nullptr) {
+    const std::size_t capacity = storage.capacity - kHeaderSize;
+    data_capacity_ =
+        static_cast<std::uint32_t>(capacity > kMaxDataCapacity ? kMaxDataCapacity : capacity);
+  }
+}
+
+Status OfflineBuffer::open() noexcept {
+  if (data_capacity_ <= kRecordOverhead) return Status::buffer_too_small;
+  Header header;
+  if (!storage_.read(storage_.context, 0, reinterpret_cast<std::uint8_t*>(&header),
+                     sizeof header)) {
+    return Status::storage_failed;
+  }
+  head_ = header.head;
+  used_ = header.used;
+  count_ = header.count;
+  last_seq_ = (static_cast<std::uint64_t>(header.last_seq_high) << 32) | header.last_seq_low;
+  const bool valid = header.magic == kMagic && header.data_capacity == data_capacity_ &&
+                     head_ < data_capacity_ && used_ <= data_capacity_ &&
+                     count_ <= used_ / kRecordOverhead && (count_ == 0) == (used_ == 0);
+  open_ = true;
+  if (valid) return Status::ok;
+  head_ = used_ = count_ = 0;
+  last_seq_ = 0;
+  const Status status = write_header();
+  if (status != Status::ok) {
+    open_ = false;
+    return status;
+  }
+  return Status::malformed;
+}
+
+Status OfflineBuffer::write_header() noexcept {
+  const Header header{kMagic,
+                      data_capacity_,
+                      head_,
+                      used_,
+                      count_,
+                      static_cast<std::uint32_t>(last_seq_),
+                      static_cast<std::uint32_t>(last_seq_ >> 32)};
+  return storage_.write(storage_.context, 0, reinterpret_cast<const std::uint8_t*>(&header),
+                        sizeof header)
+             ? Status::ok
+             : Status::storage_failed;
+}
+
+bool OfflineBuffer::read_ring(std::uint32_t position, std::uint8_t* data,
+                              std::size_t length) const noexcept {
+  const std::size_t first = length < data_capacity_ - position ? length : data_capacity_ - position;
+  if (!storage_.read(storage_.context, kHeaderSize + position, data, first)) return false;
+  return first == length ||
+         storage_.read(storage_.context, kHeaderSize, data + first, length - first);
+}
+
+bool OfflineBuffer::write_ring(std::uint32_t position, const std::uint8_t* data,
+                               std::size_t length) noexcept {
+  const std::size_t first = length < data_capacity_ - position ? length : data_capacity_ - position;
+  if (!storage_.write(storage_.context, kHeaderSize + position, data, first)) return false;
+  return first == length ||
+         storage_.write(storage_.context, kHeaderSize, data + first, length - first);
+}
+
+// Positions stay below data_capacity_ <= 2^31 and steps below
+// data_capacity_, so one subtraction wraps them (no division on a Cortex-M0).
+std::uint32_t OfflineBuffer::advance(std::uint32_t position, std::size_t step) const noexcept {
+  const std::uint32_t next = position + static_cast<std::uint32_t>(step);
+  return next >= data_capacity_ ? next - data_capacity_ : next;
+}
+
+std::uint32_t OfflineBuffer::next_position(std::uint32_t position,
+                                           const StoredMessage& message) const noexcept {
+  return advance(position, kRecordOverhead + message.length);
+}
+
+Status OfflineBuffer::read(std::uint32_t position, StoredMessage* message, char* data,
+                           std::size_t capacity) const noexcept {
+  if (!open_ || count_ == 0 || position >= data_capacity_) return Status::not_found;
+  std::uint8_t header[kRecordOverhead];
+  if (!read_ring(position, header, sizeof header)) return Status::storage_failed;
+  std::memcpy(&message->seq, header, 8);
+  std::memcpy(&message->length, header + 8, 2);
+  if (kRecordOverhead + message->length > used_) return Status::malformed;
+  if (data == nullptr) return Status::ok;
+  if (capacity < message->length) return Status::buffer_too_small;
+  return read_ring(advance(position, kRecordOverhead), reinterpret_cast<std::uint8_t*>(data),
+                   message->length)
+             ? Status::ok
+             : Status::storage_failed;
+}
+
+Status OfflineBuffer::drop_head(const DropHandler& dropped) noexcept {
+  StoredMessage oldest;
+  const Status status = read(head_, &oldest, nullptr, 0);
+  if (status != Status::ok) return status;
+  head_ = next_position(head_, oldest);
+  used_ -= static_cast<std::uint32_t>(kRecordOverhead + oldest.length);
+  --count_;
+  if (count_ == 0) head_ = used_ = 0;
+  if (dropped.on_drop != nullptr) dropped.on_drop(dropped.context, oldest.seq);
+  return Status::ok;
+}
+
+Status OfflineBuffer::push(std::uint64_t seq, const char* data, std::size_t length,
+                           const DropHandler& dropped) noexcept {
+  if (!open_) return Status::wrong_state;
+  if (data == nullptr || length == 0 || length > 0xFFFF) return Status::bad_parameter;
+  const std::size_t size = kRecordOverhead + length;
+  if (size > data_capacity_) return Status::buffer_too_small;
+  if (data_capacity_ - used_ < size) {
+    if (policy_ == OverflowPolicy::refuse_newest) return Status::queue_full;
+    while (data_capacity_ - used_ < size) {
+      const Status status = drop_head(dropped);
+      if (status != Status::ok) return status;
+    }
+    // The dropped bytes are free in storage before they are overwritten.
+    const Status status = write_header();
+    if (status != Status::ok) return status;
+  }
+  const std::uint32_t tail = advance(head_, used_);
+  std::uint8_t header[kRecordOverhead];
+  const auto length16 = static_cast<std::uint16_t>(length);
+  std::memcpy(header, &seq, 8);
+  std::memcpy(header + 8, &length16, 2);
+  if (!write_ring(tail, header, sizeof header) ||
+      !write_ring(advance(tail, kRecordOverhead), reinterpret_cast<const std::uint8_t*>(data),
+                  length)) {
+    return Status::storage_failed;
+  }
+  used_ += static_cast<std::uint32_t>(size);
+  ++count_;
+  last_seq_ = seq;
+  return write_header();
+}
+
+Status OfflineBuffer::pop() noexcept {
+  if (!open_ || count_ == 0) return Status::not_found;
+  const Status status = drop_head(DropHandler{});
+  return status == Status::ok ? write_header() : status;
+}
+
+Status OfflineBuffer::clear() noexcept {
+  if (!open_) return Status::wrong_state;
+  head_ = used_ = count_ = 0;
+  return write_header();
+}
+
+}  // namespace edgehub::device::reliability

@@ -1,0 +1,127 @@
+// A HubClient over the in-memory transport and clock, with its buffers, an
+// offline buffer in memory, and the callbacks recorded.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "edgehub/device/hub/hub_client.h"
+#include "edgehub/device/reliability/memory_storage.h"
+#include "support/broker_packets.h"
+#include "support/fake_transport.h"
+
+namespace edgehub::device::testing {
+
+using namespace edgehub::device::hub;
+
+constexpr const char* kCommands = "devices/dev-1/commands";
+constexpr const char* kResponses = "devices/dev-1/responses";
+constexpr const char* kTelemetry = "devices/dev-1/telemetry";
+
+class HubFixture {
+ public:
+  explicit HubFixture(std::string device_id = "dev-1", std::size_t send_capacity = 512,
+                      std::size_t offline_capacity = 4096,
+                      reliability::OverflowPolicy policy = reliability::OverflowPolicy::drop_oldest)
+      : send_(send_capacity),
+        receive_(512),
+        telemetry_(256),
+        response_(256),
+        offline_storage(offline_capacity),
+        offline(reliability::memory_storage(offline_storage.data(), offline_storage.size()),
+                policy),
+        hub(device_id, net.transport(), clock.clock(), buffers(), callbacks()) {}
+
+  HubClientBuffers buffers() {
+    HubClientBuffers buffers;
+    buffers.mqtt =
+        mqtt::ClientBuffers{send_.data(), send_.size(), receive_.data(), receive_.size()};
+    buffers.telemetry = telemetry_.data();
+    buffers.telemetry_capacity = telemetry_.size();
+    buffers.response = response_.data();
+    buffers.response_capacity = response_.size();
+    (void)offline.open();
+    buffers.offline = &offline;
+    return buffers;
+  }
+
+  HubCallbacks callbacks() {
+    HubCallbacks callbacks;
+    callbacks.context = this;
+    callbacks.on_telemetry_acknowledged = [](void* context, std::uint64_t seq) {
+      static_cast<HubFixture*>(context)->acknowledged.push_back(seq);
+    };
+    callbacks.on_set_interval = [](void* context, std::uint32_t interval_ms) {
+      static_cast<HubFixture*>(context)->intervals.push_back(interval_ms);
+    };
+    callbacks.on_telemetry_dropped = [](void* context, std::uint64_t seq) {
+      static_cast<HubFixture*>(context)->dropped.push_back(seq);
+    };
+    callbacks.on_problem = [](void* context, Status status, const char* what) {
+      static_cast<HubFixture*>(context)->problems.push_back({status, what});
+    };
+    return callbacks;
+  }
+
+  // CONNECT/CONNACK, SUBSCRIBE/SUBACK; afterwards the hub is ready. Returns
+  // what else the device sent meanwhile (stored telemetry going out).
+  std::vector<Bytes> connect(bool clean_session = false) {
+    HubConnectOptions options;
+    options.clean_session = clean_session;
+    REQUIRE(hub.connect(options) == Status::ok);
+    net.push(connack(!clean_session));
+    REQUIRE(hub.process() == Status::ok);
+    REQUIRE(hub.state() == HubState::subscribing);
+    auto sent = net.take_sent_packets();
+    REQUIRE(sent.size() >= 2);
+    CHECK(type_of(sent[0]) == mqtt::PacketType::connect);
+    REQUIRE(type_of(sent[1]) == mqtt::PacketType::subscribe);
+    const std::uint16_t subscribe_id =
+        static_cast<std::uint16_t>((sent[1].at(2) << 8) | sent[1].at(3));
+    net.push(suback(subscribe_id, 1));
+    REQUIRE(hub.process() == Status::ok);
+    REQUIRE(hub.state() == HubState::ready);
+    std::vector<Bytes> others(sent.begin() + 2, sent.end());
+    for (auto& packet : net.take_sent_packets()) others.push_back(packet);
+    return others;
+  }
+
+  // Delivers a command and returns the response the device published.
+  SentPublish command(const std::string& json, std::uint16_t packet_id = 50) {
+    net.push(publish_packet(kCommands, json, mqtt::QoS::at_least_once, packet_id));
+    REQUIRE(hub.process() == Status::ok);
+    const auto sent = net.take_sent_packets();
+    SentPublish response;
+    bool command_acknowledged = false;
+    for (const auto& packet : sent) {
+      if (type_of(packet) == mqtt::PacketType::publish) response = decode_sent_publish(packet);
+      if (decode_sent_puback(packet) == packet_id) command_acknowledged = true;
+    }
+    CHECK(command_acknowledged);
+    return response;
+  }
+
+  FakeTransport net;
+  FakeClock clock;
+
+ private:
+  std::vector<std::uint8_t> send_;
+  std::vector<std::uint8_t> receive_;
+  std::vector<char> telemetry_;
+  std::vector<char> response_;
+
+ public:
+  std::vector<std::uint8_t> offline_storage;
+  reliability::OfflineBuffer offline;
+  HubClient hub;
+  std::vector<std::uint64_t> dropped;
+  std::vector<std::uint64_t> acknowledged;
+  std::vector<std::uint32_t> intervals;
+  std::vector<std::pair<Status, std::string>> problems;
+};
+
+}  // namespace edgehub::device::testing
