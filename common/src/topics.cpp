@@ -42,6 +42,12 @@ std::string_view topic_leaf(TopicKind kind) noexcept {
       return "commands";
     case TopicKind::responses:
       return "responses";
+    case TopicKind::flow:
+      return "flow";
+    case TopicKind::desired:
+      return "desired";
+    case TopicKind::reported:
+      return "reported";
   }
   return {};
 }
@@ -68,7 +74,9 @@ bool parse_device_topic(std::string_view topic, ParsedTopic& out) noexcept {
   const std::string_view device_id = slice(rest, 0, slash);
   const std::string_view leaf = slice(rest, slash + 1, rest.size());
   if (!is_valid_device_id(device_id)) return false;
-  for (TopicKind kind : {TopicKind::telemetry, TopicKind::commands, TopicKind::responses}) {
+  for (TopicKind kind :
+       {TopicKind::telemetry, TopicKind::commands, TopicKind::responses, TopicKind::flow,
+        TopicKind::desired, TopicKind::reported}) {
     if (leaf == topic_leaf(kind)) {
       out.kind = kind;
       out.device_id = device_id;
@@ -80,16 +88,21 @@ bool parse_device_topic(std::string_view topic, ParsedTopic& out) noexcept {
 
 bool device_may_publish(std::string_view device_id, std::string_view topic) noexcept {
   return is_own_topic(device_id, topic, TopicKind::telemetry) ||
-         is_own_topic(device_id, topic, TopicKind::responses);
+         is_own_topic(device_id, topic, TopicKind::responses) ||
+         is_own_topic(device_id, topic, TopicKind::reported);
 }
 
 bool device_may_subscribe(std::string_view device_id, std::string_view filter) noexcept {
-  // A filter without wildcards that names the device's own command topic.
-  return is_own_topic(device_id, filter, TopicKind::commands);
+  // A filter without wildcards that names the device's own command or flow topic.
+  return is_own_topic(device_id, filter, TopicKind::commands) ||
+         is_own_topic(device_id, filter, TopicKind::flow) ||
+         is_own_topic(device_id, filter, TopicKind::desired);
 }
 
 bool device_may_receive(std::string_view device_id, std::string_view topic) noexcept {
-  return is_own_topic(device_id, topic, TopicKind::commands);
+  return is_own_topic(device_id, topic, TopicKind::commands) ||
+         is_own_topic(device_id, topic, TopicKind::flow) ||
+         is_own_topic(device_id, topic, TopicKind::desired);
 }
 
 }  // namespace edgehub::protocol

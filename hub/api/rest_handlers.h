@@ -11,9 +11,13 @@
 
 #include "api/api_response.h"
 #include "api/device_enrollment.h"
+#include "api/stream_handlers.h"
 #include "commands/command_dispatcher.h"
+#include "presence/presence_tracker.h"
 #include "registry/device_registry.h"
+#include "routing/route_table.h"
 #include "streams/stream_store.h"
+#include "twins/twin_service.h"
 
 namespace edgehub::hub {
 
@@ -50,8 +54,31 @@ class RestHandlers {
   ApiResponse read_records(std::string_view stream, std::optional<std::string_view> from,
                            std::optional<std::string_view> limit) const;
 
+  // Commands beyond send_command (command_handlers.h, command_routes.h).
+  CommandDispatcher& commands() { return dependencies_.commands; }
+  const DeviceRegistry& registry() const { return dependencies_.registry; }
+  // Devices then show their connection state and last-seen time.
+  void set_presence(const PresenceTracker& presence) { presence_ = &presence; }
+  // Twins (twin_routes.h); 503 until set.
+  void set_twins(TwinService& twins) { twins_ = &twins; }
+  TwinService* twins() { return twins_; }
+
+  // Streams and consumers beyond the two calls above (stream_handlers.h).
+  StreamHandlers& streams() { return streams_; }
+
+  // Routes (route_handlers.cpp); 503 until set_routes() is called.
+  void set_routes(RouteTable& routes) { routes_ = &routes; }
+  ApiResponse list_routes() const;                  // GET /routes
+  ApiResponse add_route(std::string_view body);     // POST /routes
+  ApiResponse delete_route(std::string_view name);  // DELETE /routes/{name}
+  ApiResponse test_route(std::string_view body);    // POST /routes/test
+
  private:
   RestDependencies dependencies_;
+  StreamHandlers streams_;
+  RouteTable* routes_ = nullptr;
+  const PresenceTracker* presence_ = nullptr;
+  TwinService* twins_ = nullptr;
 };
 
 }  // namespace edgehub::hub

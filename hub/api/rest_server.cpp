@@ -5,11 +5,15 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <chrono>
 #include <exception>
 #include <thread>
 
+#include "api/command_routes.h"
 #include "api/json_views.h"
+#include "api/twin_routes.h"
+#include "api/stream_routes.h"
 
 namespace edgehub::hub {
 namespace {
@@ -20,11 +24,6 @@ constexpr const char* kHealthPath = "/api/v1/health";
 void reply(httplib::Response& response, const ApiResponse& api) {
   response.status = api.status;
   if (!api.body.empty()) response.set_content(api.body, kJson);
-}
-
-std::optional<std::string> parameter(const httplib::Request& request, const char* name) {
-  if (!request.has_param(name)) return std::nullopt;
-  return request.get_param_value(name);
 }
 
 }  // namespace
@@ -43,6 +42,7 @@ bool bearer_token_matches(const std::string& authorization_header, const std::st
 }
 
 struct RestServer::Impl {
+  std::atomic<bool> stopping{false};  // ends event streams (see stream_routes.cpp)
   RestHandlers& handlers;
   RestServerSettings settings;
   httplib::Server server;
@@ -54,6 +54,9 @@ struct RestServer::Impl {
     const std::size_t threads = settings.worker_threads;
     server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     server.set_payload_max_length(settings.max_body_bytes);
+    // Small JSON answers: without it Nagle and the client's delayed ACK add
+    // up to 40 ms to a command's round trip (tests/perf/command_rtt.sh).
+    server.set_tcp_nodelay(true);
     // httplib's default is SO_REUSEPORT, with which a second hubd would share
     // the port instead of failing. SO_REUSEADDR only: a restart still binds
     // while old connections sit in TIME_WAIT. Close-on-exec: the broker hubd
@@ -99,15 +102,25 @@ struct RestServer::Impl {
                 [this](const httplib::Request& request, httplib::Response& response) {
                   reply(response, handlers.send_command(request.matches[1].str(), request.body));
                 });
-    server.Get("/api/v1/streams", [this](const httplib::Request&, httplib::Response& response) {
-      reply(response, handlers.list_streams());
+    route_streams(server, handlers.streams(), stopping);
+    route_commands(server, handlers.commands(), handlers.registry());
+    route_twins(server, [this] { return handlers.twins(); });
+
+    server.Get("/api/v1/routes", [this](const httplib::Request&, httplib::Response& response) {
+      reply(response, handlers.list_routes());
     });
-    server.Get(R"(/api/v1/streams/([^/]+)/records)",
-               [this](const httplib::Request& request, httplib::Response& response) {
-                 const auto from = parameter(request, "from");
-                 const auto limit = parameter(request, "limit");
-                 reply(response, handlers.read_records(request.matches[1].str(), from, limit));
-               });
+    server.Post("/api/v1/routes",
+                [this](const httplib::Request& request, httplib::Response& response) {
+                  reply(response, handlers.add_route(request.body));
+                });
+    server.Post("/api/v1/routes/test",
+                [this](const httplib::Request& request, httplib::Response& response) {
+                  reply(response, handlers.test_route(request.body));
+                });
+    server.Delete(R"(/api/v1/routes/([^/]+))",
+                  [this](const httplib::Request& request, httplib::Response& response) {
+                    reply(response, handlers.delete_route(request.matches[1].str()));
+                  });
 
     // Responses >= 400 without a body (no such route, body too large, ...)
     // get the error shape too.
@@ -180,6 +193,7 @@ Status RestServer::start() {
 
 void RestServer::stop() {
   if (!impl_ || !impl_->serving.joinable()) return;
+  impl_->stopping = true;
   impl_->server.stop();
   impl_->serving.join();
 }

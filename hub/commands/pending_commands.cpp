@@ -32,9 +32,17 @@ std::optional<protocol::CommandResponse> PendingCommands::wait_and_remove(
   if (found == entries_.end()) return std::nullopt;
   const std::shared_ptr<Entry> entry = found->second;
   entry->answered.wait_until(lock, deadline,
-                             [&] { return entry->response.has_value() || closed_; });
+                             [&] { return entry->response.has_value() || entry->resolved || closed_; });
   entries_.erase(command_id);
   return std::move(entry->response);
+}
+
+void PendingCommands::resolve(const std::string& command_id) {
+  std::lock_guard lock(mutex_);
+  const auto found = entries_.find(command_id);
+  if (found == entries_.end()) return;
+  found->second->resolved = true;
+  found->second->answered.notify_all();
 }
 
 void PendingCommands::close() {

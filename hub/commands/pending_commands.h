@@ -35,10 +35,15 @@ class PendingCommands {
   // An answer from device_id (the device in the responses topic).
   DeliveryResult deliver(std::string_view device_id, protocol::CommandResponse response);
 
-  // Blocks until the answer arrives (returned), deadline passes or the table
-  // is closed (nullopt); the command is no longer pending afterwards.
+  // Blocks until the answer arrives (returned), the command is resolved,
+  // deadline passes or the table is closed (nullopt); the command is no
+  // longer pending afterwards.
   std::optional<protocol::CommandResponse> wait_and_remove(
       const std::string& command_id, std::chrono::steady_clock::time_point deadline);
+
+  // Wakes the sender of command_id without an answer: its command reached a
+  // final state some other way (cancelled, expired); it reads the store.
+  void resolve(const std::string& command_id);
 
   // Wakes every waiting sender and refuses new commands (hub stopping).
   void close();
@@ -51,6 +56,7 @@ class PendingCommands {
   struct Entry {
     std::string device_id;
     std::optional<protocol::CommandResponse> response;
+    bool resolved = false;
     std::condition_variable answered;
   };
 

@@ -8,8 +8,11 @@
 #include "hubctl/api_token.h"
 #include "hubctl/command_failure.h"
 #include "hubctl/commands.h"
+#include "hubctl/commands_cli.h"
 #include "hubctl/device_files.h"
 #include "hubctl/hub_url.h"
+#include "hubctl/streams_cli.h"
+#include "hubctl/twin_cli.h"
 
 namespace edgehub::hubctl {
 namespace {
@@ -29,11 +32,18 @@ struct ParsedCommandLine {
   SendOptions send;
   std::string send_payload;
   StreamsReadOptions streams_read;
+  RoutesAddOptions routes_add;
+  std::string route_to_remove;
+  RoutesTestOptions routes_test;
+  std::string route_projection;
+  std::string route_test_name;
+  std::string route_test_condition;
 };
 
 // The CLI11 description of hubctl, filled into parsed.
 struct CommandLine {
   explicit CommandLine(ParsedCommandLine& parsed);
+  void add_routes_commands(ParsedCommandLine& parsed);
 
   CLI::App app{"hubctl: operate an edgehub hub through its REST API", "hubctl"};
   CLI::Option* token = nullptr;
@@ -43,8 +53,17 @@ struct CommandLine {
   CLI::App* devices_list = nullptr;
   CLI::App* devices_remove = nullptr;
   CLI::App* send = nullptr;
-  CLI::App* streams_list = nullptr;
-  CLI::App* streams_read = nullptr;
+  std::unique_ptr<StreamsCommandLine> streams_commands;
+  std::unique_ptr<CommandsCommandLine> commands_commands;
+  std::unique_ptr<TwinCommandLine> twin_commands;
+  CLI::App* routes_add = nullptr;
+  CLI::App* routes_list = nullptr;
+  CLI::App* routes_remove = nullptr;
+  CLI::App* routes_test = nullptr;
+  CLI::Option* route_projection = nullptr;
+  CLI::Option* route_test_projection = nullptr;
+  CLI::Option* route_test_name = nullptr;
+  CLI::Option* route_test_condition = nullptr;
 };
 
 CommandLine::CommandLine(ParsedCommandLine& parsed) {
@@ -87,16 +106,67 @@ CommandLine::CommandLine(ParsedCommandLine& parsed) {
   payload = send->add_option("--payload", parsed.send_payload, "command payload as JSON");
   send->add_option("--timeout", parsed.send.timeout_seconds,
                    "seconds to wait for the device (default 10, at most 300)");
+  commands_commands = std::make_unique<CommandsCommandLine>(app, *send, parsed.send);
+  twin_commands = std::make_unique<TwinCommandLine>(app);
 
-  CLI::App* streams = app.add_subcommand("streams", "inspect the hub's streams");
+  CLI::App* streams = app.add_subcommand(
+      "streams", "list, create, configure, read and tail streams; consumer group commits");
   streams->require_subcommand(1);
-  streams_list = streams->add_subcommand("list", "list streams with their offsets");
-  streams_read = streams->add_subcommand("read", "print records of a stream, one per line");
-  streams_read->add_option("stream", parsed.streams_read.stream, "stream name, e.g. telemetry")
+  streams_commands = std::make_unique<StreamsCommandLine>(*streams);
+  add_routes_commands(parsed);
+}
+
+void CommandLine::add_routes_commands(ParsedCommandLine& parsed) {
+  CLI::App* routes =
+      app.add_subcommand("routes", "copy telemetry matching a SQL condition into named streams");
+  routes->require_subcommand(1);
+  routes_add = routes->add_subcommand("add",
+                                      "add a route (refused with SQLite's message if it "
+                                      "does not compile)");
+  routes_add->add_option("name", parsed.routes_add.name, "route name")->required();
+  routes_add
+      ->add_option("--condition", parsed.routes_add.condition,
+                   "SQL condition, e.g. \"$.temperature > 30 AND device LIKE 'boiler-%'\"")
       ->required();
-  streams_read->add_option("--from", parsed.streams_read.from, "first offset (default 0)");
-  streams_read->add_option("--limit", parsed.streams_read.limit,
-                           "records at most, 1-10000 (default 100)");
+  routes_add->add_option("--stream", parsed.routes_add.stream, "target stream")->required();
+  route_projection = routes_add->add_option(
+      "--projection", parsed.route_projection,
+      "SQL expression for the routed payload, e.g. \"json_object('t', $.temperature, 'room', "
+      "attributes.$.room)\" (default: the data as is)");
+  routes_list = routes->add_subcommand("list", "list routes with their counters");
+  routes_remove = routes->add_subcommand("remove", "remove a route");
+  routes_remove->add_option("name", parsed.route_to_remove, "route name")->required();
+  routes_test = routes->add_subcommand(
+      "test", "show what a route (stored, or given by --condition) does to a sample message");
+  route_test_name = routes_test->add_option("name", parsed.route_test_name, "stored route name");
+  route_test_condition =
+      routes_test->add_option("--condition", parsed.route_test_condition, "SQL condition");
+  route_test_projection =
+      routes_test->add_option("--projection", parsed.route_projection, "SQL projection");
+  routes_test->add_option("--device", parsed.routes_test.device, "device id")->required();
+  routes_test
+      ->add_option("--message", parsed.routes_test.message,
+                   "the message's data as JSON, e.g. '{\"temperature\": 31}'")
+      ->required();
+  routes_test->add_option("--seq", parsed.routes_test.seq, "the message's seq (default 0)");
+}
+
+ExitCode run_routes(const CommandLine& line, ParsedCommandLine& parsed, HubApi& api,
+                    Console& console) {
+  if (line.routes_add->parsed()) {
+    if (line.route_projection->count() > 0) parsed.routes_add.projection = parsed.route_projection;
+    return run_routes_add(api, parsed.routes_add, console);
+  }
+  if (line.routes_list->parsed()) return run_routes_list(api, console);
+  if (line.routes_remove->parsed()) return run_routes_remove(api, parsed.route_to_remove, console);
+  if (line.route_test_name->count() > 0) parsed.routes_test.name = parsed.route_test_name;
+  if (line.route_test_condition->count() > 0) {
+    parsed.routes_test.condition = parsed.route_test_condition;
+  }
+  if (line.route_test_projection->count() > 0) {
+    parsed.routes_test.projection = parsed.route_projection;
+  }
+  return run_routes_test(api, parsed.routes_test, console);
 }
 
 ExitCode run_parsed(const CommandLine& line, ParsedCommandLine& parsed,
@@ -129,10 +199,16 @@ ExitCode run_parsed(const CommandLine& line, ParsedCommandLine& parsed,
     return run_devices_remove(api, parsed.device_to_remove, console);
   if (line.send->parsed()) {
     if (line.payload->count() > 0) parsed.send.payload = parsed.send_payload;
+    line.commands_commands->complete_send_options(parsed.send);
     return run_send(api, parsed.send, console);
   }
-  if (line.streams_list->parsed()) return run_streams_list(api, console);
-  if (line.streams_read->parsed()) return run_streams_read(api, parsed.streams_read, console);
+  if (auto done = line.streams_commands->run_if_parsed(api, console)) return *done;
+  if (auto done = line.commands_commands->run_if_parsed(api, console)) return *done;
+  if (auto done = line.twin_commands->run_if_parsed(api, console)) return *done;
+  if (line.routes_add->parsed() || line.routes_list->parsed() || line.routes_remove->parsed() ||
+      line.routes_test->parsed()) {
+    return run_routes(line, parsed, api, console);
+  }
   return report_usage_error(console, make_error(ErrorCode::invalid_argument, "no command given"));
 }
 

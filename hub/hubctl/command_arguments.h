@@ -28,5 +28,6 @@ Result<std::chrono::milliseconds> command_timeout_from_seconds(double seconds);
 // invalid_argument "'x' is not a valid device id (1-64 of [A-Za-z0-9._-], ...)".
 Status check_device_id(std::string_view id);
 Status check_command_name(std::string_view name);
+Status check_command_id(std::string_view id);
 
 }  // namespace edgehub::hubctl

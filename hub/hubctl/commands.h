@@ -26,6 +26,9 @@ struct SendOptions {
   std::string command;
   std::optional<std::string> payload;  // JSON text; null when absent
   double timeout_seconds = 10;
+  std::optional<std::string> command_id;  // --id: the same id again never runs twice
+  bool queue = false;                     // --queue: return at once, deliver when connected
+  std::optional<std::string> ttl;         // --ttl 1h: how long a queued command may wait
 };
 
 struct StreamsReadOptions {
@@ -33,6 +36,27 @@ struct StreamsReadOptions {
   std::uint64_t from = 0;
   std::uint32_t limit = 100;
 };
+
+struct RoutesAddOptions {
+  std::string name;
+  std::string condition;
+  std::optional<std::string> projection;
+  std::string stream;
+};
+
+struct RoutesTestOptions {
+  std::optional<std::string> name;  // a stored route, or:
+  std::optional<std::string> condition;
+  std::optional<std::string> projection;
+  std::string device;
+  std::string message;  // the message's data, JSON text
+  std::uint64_t seq = 0;
+};
+
+ExitCode run_routes_add(HubApi& api, const RoutesAddOptions& options, Console& console);
+ExitCode run_routes_list(HubApi& api, Console& console);
+ExitCode run_routes_remove(HubApi& api, const std::string& name, Console& console);
+ExitCode run_routes_test(HubApi& api, const RoutesTestOptions& options, Console& console);
 
 ExitCode run_devices_add(HubApi& api, const DevicesAddOptions& options, Console& console);
 ExitCode run_devices_list(HubApi& api, Console& console);

@@ -43,6 +43,10 @@ TransportResult HttplibTransport::send(const HttpRequest& request) {
     return to_transport_result(
         client.Post(request.path, headers, request.json_body.value_or("{}"), "application/json"));
   }
+  if (request.method == "PATCH") {
+    return to_transport_result(
+        client.Patch(request.path, headers, request.json_body.value_or("{}"), "application/json"));
+  }
   return TransportFailure{"unsupported method " + request.method};
 }
 

@@ -85,7 +85,54 @@ ApiResult HubApi::send_command(std::string_view id, std::string_view name,
               std::max(timeout_, command_timeout + kCommandTimeoutMargin));
 }
 
+ApiResult HubApi::list_routes() { return call("GET", "/api/v1/routes", nullptr, timeout_); }
+
+ApiResult HubApi::add_route(const nlohmann::json& route) {
+  return call("POST", "/api/v1/routes", &route, timeout_);
+}
+
+ApiResult HubApi::remove_route(std::string_view name) {
+  return call("DELETE", "/api/v1/routes/" + encode_path_segment(name), nullptr, timeout_);
+}
+
+ApiResult HubApi::test_route(const nlohmann::json& request) {
+  return call("POST", "/api/v1/routes/test", &request, timeout_);
+}
+
 ApiResult HubApi::list_streams() { return call("GET", "/api/v1/streams", nullptr, timeout_); }
+
+ApiResult HubApi::stream_info(std::string_view stream) {
+  return call("GET", "/api/v1/streams/" + encode_path_segment(stream), nullptr, timeout_);
+}
+
+ApiResult HubApi::create_stream(const nlohmann::json& request) {
+  return call("POST", "/api/v1/streams", &request, timeout_);
+}
+
+ApiResult HubApi::configure_stream(std::string_view stream, const nlohmann::json& changes) {
+  return call("PATCH", "/api/v1/streams/" + encode_path_segment(stream), &changes, timeout_);
+}
+
+ApiResult HubApi::read_records(std::string_view stream, std::string_view query,
+                               std::chrono::milliseconds wait) {
+  return call("GET",
+              "/api/v1/streams/" + encode_path_segment(stream) + "/records?" + std::string(query),
+              nullptr, timeout_ + wait);
+}
+
+ApiResult HubApi::commit_offset(std::string_view stream, std::string_view group,
+                                std::uint64_t offset) {
+  const nlohmann::json body = {{"offset", offset}};
+  return call("POST",
+              "/api/v1/streams/" + encode_path_segment(stream) + "/groups/" +
+                  encode_path_segment(group) + "/commit",
+              &body, timeout_);
+}
+
+ApiResult HubApi::consumer_groups(std::string_view stream) {
+  return call("GET", "/api/v1/streams/" + encode_path_segment(stream) + "/groups", nullptr,
+              timeout_);
+}
 
 ApiResult HubApi::read_stream(std::string_view stream, std::uint64_t from, std::uint32_t limit) {
   return call("GET",

@@ -27,8 +27,33 @@ class HubApi {
   ApiResult remove_device(std::string_view id);
   ApiResult send_command(std::string_view id, std::string_view name, const nlohmann::json& payload,
                          std::chrono::milliseconds command_timeout);
+  // Commands (hub_api_commands.cpp). body: {"name", "payload", "timeout_ms",
+  // "id", "queue", "ttl_ms"}; query: "device=x&state=queued&limit=100".
+  ApiResult submit_command(std::string_view device_id, const nlohmann::json& body,
+                           std::chrono::milliseconds command_timeout);
+  ApiResult list_commands(std::string_view query);
+  ApiResult get_command(std::string_view command_id);
+  ApiResult cancel_command(std::string_view command_id);
+  // Fleet jobs: POST /api/v1/jobs, GET /api/v1/jobs/{id}.
+  ApiResult create_job(const nlohmann::json& body);
+  ApiResult get_job(std::string_view job_id);
+  // Twins: GET / PATCH /api/v1/devices/{id}/twin (body {"desired", "version"}).
+  ApiResult get_twin(std::string_view device_id);
+  ApiResult patch_twin(std::string_view device_id, const nlohmann::json& body);
   ApiResult list_streams();
+  ApiResult list_routes();
+  ApiResult add_route(const nlohmann::json& route);
+  ApiResult remove_route(std::string_view name);
+  ApiResult test_route(const nlohmann::json& request);
   ApiResult read_stream(std::string_view stream, std::uint64_t from, std::uint32_t limit);
+  // Streams and consumer groups (streams_commands.cpp). query: "from=0&limit=100&..."
+  ApiResult stream_info(std::string_view stream);
+  ApiResult create_stream(const nlohmann::json& request);
+  ApiResult configure_stream(std::string_view stream, const nlohmann::json& changes);
+  ApiResult read_records(std::string_view stream, std::string_view query,
+                         std::chrono::milliseconds wait);
+  ApiResult commit_offset(std::string_view stream, std::string_view group, std::uint64_t offset);
+  ApiResult consumer_groups(std::string_view stream);
 
  private:
   ApiResult call(std::string method, std::string path, const nlohmann::json* body,

@@ -100,14 +100,17 @@ std::string format_table(const std::vector<std::vector<std::string>>& rows) {
 std::string format_devices(const nlohmann::json& answer) {
   const nlohmann::json& devices = array_field(answer, "devices");
   if (devices.empty()) return "no devices registered\n";
-  std::vector<std::vector<std::string>> rows{{"ID", "ROLE", "STATUS", "CREATED", "FINGERPRINT"}};
+  std::vector<std::vector<std::string>> rows{
+      {"ID", "ROLE", "STATUS", "CONNECTION", "LAST SEEN", "CREATED", "FINGERPRINT"}};
   for (const nlohmann::json& device : devices) {
     std::string fingerprint = text_of(device, "certificate_sha256");
     if (fingerprint.size() > kFingerprintPrefix) {
       fingerprint = fingerprint.substr(0, kFingerprintPrefix) + "...";
     }
     rows.push_back({one_line(text_of(device, "id")), text_of(device, "role"),
-                    text_of(device, "status"), time_of(device, "created_at_ms"), fingerprint});
+                    text_of(device, "status"), text_of(device, "connection"),
+                    time_of(device, "last_seen_ms"), time_of(device, "created_at_ms"),
+                    fingerprint});
   }
   return format_table(rows);
 }

@@ -15,7 +15,8 @@ std::string iso8601_utc(std::int64_t milliseconds_since_epoch);
 // Columns padded to their widest cell, two spaces apart, no trailing blanks.
 std::string format_table(const std::vector<std::vector<std::string>>& rows);
 
-// GET /api/v1/devices answer: ID ROLE STATUS CREATED FINGERPRINT (prefix).
+// GET /api/v1/devices answer: ID ROLE STATUS CONNECTION LAST SEEN CREATED
+// FINGERPRINT (prefix).
 std::string format_devices(const nlohmann::json& answer);
 
 // GET /api/v1/streams answer: STREAM FIRST NEXT RECORDS.

@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <stdexcept>
+#include <thread>
 
 #include "api/device_enrollment.h"
 #include "api/rest_handlers.h"
@@ -15,13 +16,22 @@
 #include "broker/tcp_port.h"
 #include "commands/command_dispatcher.h"
 #include "commands/command_id.h"
+#include "commands/command_worker.h"
+#include "commands/sqlite_command_store.h"
 #include "edgehub/protocol/topics.h"
+#include "flow/device_flow_control.h"
 #include "hubd/message_router.h"
 #include "hubd/service_credentials.h"
 #include "ingest/telemetry_ingestor.h"
 #include "mqtt/paho_broker_connection.h"
 #include "pki/certificate_authority.h"
+#include "presence/presence_tracker.h"
+#include "twins/twin_service.h"
+#include "twins/twin_store.h"
 #include "registry/sqlite_device_registry.h"
+#include "routing/route_store.h"
+#include "routing/route_table.h"
+#include "streams/retention_task.h"
 #include "streams/sqlite_stream_store.h"
 
 #ifndef EDGEHUB_VERSION
@@ -72,7 +82,9 @@ void HubService::start() {
   }
   start_broker();
   connect_broker();
+  start_commands();
   start_rest();
+  start_retention();
   ready_ = true;
   spdlog::info("hubd ready: mqtt={} http={} data={}",
                format_host_port(options_.mqtt_bind, options_.mqtt_port),
@@ -83,13 +95,30 @@ void HubService::open_state() {
   layout_.prepare();
   registry_ = SqliteDeviceRegistry::open(layout_.registry_db(), clock_);
   streams_ = SqliteStreamStore::open(layout_.streams_db());
+  for (std::string_view stream : {kTelemetryStream, kDeadLetterStream}) {
+    if (Status ensured = streams_->ensure_stream(stream, clock_.now_ms()); !ensured) {
+      throw std::runtime_error("streams: " + ensured.error().message);
+    }
+  }
   authority_ = std::make_unique<CertificateAuthority>(
       CertificateAuthority::load_or_create(layout_.pki_dir(), "edgehub hub CA"));
   ensure_server_certificate(*authority_, layout_, server_subject_alt_names(options_.mqtt_bind));
   ensure_service_identity(*authority_, *registry_, layout_);
   api_token_ = load_or_create_api_token(layout_.api_token_file());
-  ingestor_ =
-      std::make_unique<TelemetryIngestor>(*streams_, IngestLimits{options_.max_payload_bytes});
+  route_store_ = open_sqlite_route_store(layout_.root() / "routes.db");
+  routes_ = std::make_unique<RouteTable>(*route_store_, [this](std::string_view device) {
+    auto found = registry_->find(device);
+    return found ? found->attributes_json : std::string("{}");
+  });
+  // Commands and presence: <data-dir>/commands.db, presence.db (docs/protocol.md 4, 7).
+  command_store_ = SqliteCommandStore::open(layout_.root() / "commands.db");
+  presence_ = std::make_unique<PresenceTracker>(layout_.root() / "presence.db", *streams_);
+  twin_store_ = TwinStore::open(layout_.root() / "twins.db");
+  if (Status ensured = streams_->ensure_stream(kLifecycleStream, clock_.now_ms()); !ensured) {
+    throw std::runtime_error("streams: " + ensured.error().message);
+  }
+  ingestor_ = std::make_unique<TelemetryIngestor>(
+      *streams_, IngestLimits{options_.max_payload_bytes}, routes_.get());
 }
 
 std::string HubService::broker_config_text() const {
@@ -144,15 +173,42 @@ void HubService::connect_broker() {
   settings.certificate_file = layout_.service_certificate();
   settings.key_file = layout_.service_key();
   settings.subscriptions = {std::string(protocol::kTelemetryFilter),
-                            std::string(protocol::kResponsesFilter)};
+                            std::string(protocol::kResponsesFilter),
+                            std::string(kPresenceFilter),
+                            std::string(protocol::kReportedFilter)};
   broker_ = make_paho_broker_connection(settings);
+  flow_ = std::make_unique<DeviceFlowControl>(*streams_, *broker_, clock_);
+  flow_->start();
+  ingestor_->set_refusal_listener([this](const RefusedMessage& refused) {
+    flow_->on_refused(refused.stream, refused.device_id, refused.seq);
+  });
 
   commands_ = std::make_unique<CommandDispatcher>(*registry_, *broker_, *streams_, clock_,
-                                                  random_command_id);
+                                                  random_command_id, *command_store_, *presence_,
+                                                  options_.max_queued_commands);
+  command_worker_ = std::make_unique<CommandWorker>(*commands_);
+  twins_ = std::make_unique<TwinService>(*registry_, *twin_store_, *broker_, *presence_, *streams_,
+                                         clock_);
+  command_worker_->set_connect_hook([this](const std::string& device) {
+    if (Status sent = twins_->device_connected(device); !sent) {
+      spdlog::warn("twins: cannot send the desired properties to '{}': {}", device,
+                   sent.error().message);
+    }
+  });
   router_ = std::make_unique<MessageRouter>(*ingestor_, *commands_, clock_, StoreRetryPolicy{},
                                             exit_store_broken);
   broker_->set_message_handler(
-      [this](const IncomingMessage& message) { router_->handle(message); });
+      [this](const IncomingMessage& message) {
+        protocol::ParsedTopic parsed{};
+        if (is_presence_topic(message.topic)) {
+          handle_presence(message);
+        } else if (protocol::parse_device_topic(message.topic, parsed) &&
+                   parsed.kind == protocol::TopicKind::reported) {
+          handle_reported(message);
+        } else {
+          router_->handle(message);
+        }
+      });
   if (Status started = broker_->start(); !started) {
     throw std::runtime_error("MQTT: " + started.error().message);
   }
@@ -164,6 +220,55 @@ void HubService::connect_broker() {
     throw std::runtime_error(problem + "; see " + layout_.broker_log().string());
   }
   spdlog::warn("mqtt: {}; still trying (GET /api/v1/health shows broker_connected)", problem);
+}
+
+void HubService::handle_presence(const IncomingMessage& message) {
+  auto event = parse_presence_event(message.topic, message.payload);
+  if (!event) {
+    // Only the broker plugin publishes here: a bad event is a bug, not input.
+    spdlog::error("presence: ignoring {}: {}", message.topic, event.error().message);
+    return;
+  }
+  // Queued commands go out when the device has subscribed to its command
+  // topic, not when it connected: on a device's first connection the
+  // subscription does not exist yet and a command published then is lost.
+  if (event->kind == PresenceEvent::Kind::subscribed) {
+    command_worker_->device_ready(event->device_id);
+    return;
+  }
+  auto applied = presence_->apply(*event);
+  for (int attempt = 0; !applied && attempt < 5; ++attempt) {
+    spdlog::warn("presence: cannot record {} ({}); retrying", message.topic,
+                 applied.error().message);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    applied = presence_->apply(*event);
+  }
+  if (!applied) exit_store_broken(applied.error());
+  for (const std::string& device : *applied) command_worker_->device_connected(device);
+}
+
+void HubService::handle_reported(const IncomingMessage& message) {
+  Status stored = twins_->on_reported(message.topic, message.payload);
+  for (int attempt = 0; !stored && attempt < 5; ++attempt) {
+    spdlog::warn("twins: cannot record {} ({}); retrying", message.topic, stored.error().message);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    stored = twins_->on_reported(message.topic, message.payload);
+  }
+  if (!stored) exit_store_broken(stored.error());
+}
+
+void HubService::start_commands() {
+  // Restart recovery: what was sent before and is past its deadline is
+  // timed-out, what was queued past its expiry is expired; the rest stays.
+  if (Status recovered = commands_->sweep(); !recovered) {
+    throw std::runtime_error("commands: " + recovered.error().message);
+  }
+  command_worker_->start();
+  for (const DeviceConnection& device : presence_->all()) {
+    if (!device.connected) continue;
+    command_worker_->device_ready(device.device_id);
+    command_worker_->device_connected(device.device_id);
+  }
 }
 
 void HubService::start_rest() {
@@ -185,11 +290,20 @@ void HubService::start_rest() {
                            {"telemetry_deadlettered", counters.deadlettered},
                            {"responses_deadlettered", commands_->dead_lettered_responses()},
                            {"store_failures", counters.store_failures},
+                           {"telemetry_routed", counters.routed},
+                           {"route_failures", counters.route_failures},
+                           {"telemetry_refused", counters.refused},
+                           {"devices_paused", flow_ ? flow_->paused_devices() : 0u},
                            {"commands_waiting", commands_->waiting()},
                            {"broker_restarts", supervisor_ ? supervisor_->restart_count() : 0u}};
         return report;
       },
       EDGEHUB_VERSION});
+  handlers_->set_routes(*routes_);
+  handlers_->set_presence(*presence_);
+  handlers_->set_twins(*twins_);
+  handlers_->streams().set_refusals_by_device(
+      [this](std::string_view stream) { return flow_->refused_by_device(stream); });
   RestServerSettings settings;
   settings.bind_address = options_.http_bind;
   settings.port = options_.http_port;
@@ -200,12 +314,31 @@ void HubService::start_rest() {
   }
 }
 
+void HubService::start_retention() {
+  retention_ = std::make_unique<RetentionTask>(
+      *streams_, clock_, RetentionTaskSettings{}, [this](const Result<RetentionRun>& run) {
+        if (!run) {
+          spdlog::error("retention: {}", run.error().message);
+        } else if (run->deleted_records > 0) {
+          spdlog::debug("retention: deleted {} records ({} payload bytes)", run->deleted_records,
+                        run->deleted_bytes);
+        }
+        if (flow_) flow_->check_resumed();
+      });
+  retention_->start();
+}
+
 void HubService::stop() {
   if (stopped_) return;
   stopped_ = true;
+  // Tails (long-poll, Server-Sent Events) end now, not at their timeout.
+  if (streams_) streams_->interrupt_waits();
+  if (retention_) retention_->stop();
   // Requests waiting for a device's answer end now (503), not at their timeout.
   if (commands_) commands_->shut_down();
   if (rest_) rest_->stop();
+  if (command_worker_) command_worker_->stop();
+  if (flow_) flow_->stop();
   if (broker_) broker_->stop();
   if (supervisor_) supervisor_->stop();
   if (ready_) {

@@ -9,6 +9,7 @@
 #include "clock/clock.h"
 #include "hubd/data_directory.h"
 #include "hubd/hubd_options.h"
+#include "mqtt/broker_connection.h"
 
 namespace edgehub::hub {
 
@@ -16,11 +17,20 @@ class BrokerConnection;
 class BrokerSupervisor;
 class CertificateAuthority;
 class CommandDispatcher;
+class CommandStore;
+class CommandWorker;
 class DeviceEnrollment;
+class DeviceFlowControl;
 class DeviceRegistry;
 class MessageRouter;
+class PresenceTracker;
+class TwinService;
+class TwinStore;
 class RestHandlers;
 class RestServer;
+class RouteStore;
+class RouteTable;
+class RetentionTask;
 class StreamStore;
 class TelemetryIngestor;
 
@@ -47,6 +57,10 @@ class HubService {
   void start_broker();
   void connect_broker();
   void start_rest();
+  void start_commands();
+  void handle_presence(const IncomingMessage& message);
+  void handle_reported(const IncomingMessage& message);
+  void start_retention();
   std::string broker_config_text() const;
 
   HubdOptions options_;
@@ -55,15 +69,24 @@ class HubService {
   std::string api_token_;
   std::unique_ptr<DeviceRegistry> registry_;
   std::unique_ptr<StreamStore> streams_;
+  std::unique_ptr<RouteStore> route_store_;
+  std::unique_ptr<RouteTable> routes_;
   std::unique_ptr<CertificateAuthority> authority_;
   std::unique_ptr<TelemetryIngestor> ingestor_;
   std::unique_ptr<BrokerSupervisor> supervisor_;
   std::unique_ptr<BrokerConnection> broker_;
+  std::unique_ptr<CommandStore> command_store_;
+  std::unique_ptr<PresenceTracker> presence_;
   std::unique_ptr<CommandDispatcher> commands_;
+  std::unique_ptr<CommandWorker> command_worker_;
+  std::unique_ptr<TwinStore> twin_store_;
+  std::unique_ptr<TwinService> twins_;
   std::unique_ptr<MessageRouter> router_;
   std::unique_ptr<DeviceEnrollment> enrollment_;
   std::unique_ptr<RestHandlers> handlers_;
   std::unique_ptr<RestServer> rest_;
+  std::unique_ptr<DeviceFlowControl> flow_;
+  std::unique_ptr<RetentionTask> retention_;
   bool ready_ = false;
   bool stopped_ = false;
 };

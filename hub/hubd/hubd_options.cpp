@@ -87,6 +87,10 @@ void add_hubd_options(CLI::App& app, HubdOptions& options) {
                  "while it restarts); beyond it new messages are dropped")
       ->capture_default_str()
       ->check(CLI::Range(1u, 100000000u));
+  app.add_option("--max-queued-commands", options.max_queued_commands,
+                 "Commands queued per device (send --queue) before new ones are refused (413)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
   app.add_option("--broker-max-inflight", options.broker_max_inflight,
                  "Unacknowledged QoS 1 messages the broker sends a client at once")
       ->capture_default_str()

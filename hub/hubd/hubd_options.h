@@ -31,6 +31,7 @@ struct HubdOptions {
   std::size_t max_payload_bytes = 262144;
   unsigned broker_max_queued = 100000;
   unsigned broker_max_inflight = 1000;
+  std::size_t max_queued_commands = 100;  // per device, `send --queue`
   std::string log_level = "info";
 };
 

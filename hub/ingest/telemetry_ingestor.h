@@ -6,10 +6,13 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <string_view>
 
 #include "edgehub/common/result.h"
 #include "edgehub/protocol/payloads.h"
+#include "routing/route_table.h"
 #include "streams/stream_store.h"
 
 namespace edgehub::hub {
@@ -24,14 +27,27 @@ struct IngestCounters {
   std::uint64_t duplicates = 0;      // telemetry whose (device, seq) was stored already
   std::uint64_t deadlettered = 0;    // refused, kept in the dead-letter stream
   std::uint64_t store_failures = 0;  // the store failed: nothing stored, not acknowledged
+  std::uint64_t routed = 0;          // new copies appended to route streams
+  std::uint64_t route_failures = 0;  // route evaluations or appends that failed (dead-lettered)
+  std::uint64_t refused =
+      0;  // the target stream was full (policy reject): not stored, acknowledged
 
-  std::uint64_t handled() const { return stored + duplicates + deadlettered; }
+  std::uint64_t handled() const { return stored + duplicates + deadlettered + refused; }
 };
+
+// A message a full stream (policy reject) refused: not stored, acknowledged
+// to the broker; the listener tells the device (hubd: devices/<id>/flow).
+struct RefusedMessage {
+  std::string stream;
+  std::string device_id;
+  std::optional<std::uint64_t> seq;
+};
+using RefusalListener = std::function<void(const RefusedMessage&)>;
 
 class TelemetryIngestor {
  public:
-  // store must outlive the ingestor.
-  TelemetryIngestor(StreamStore& store, IngestLimits limits);
+  // store (and routes, if given) must outlive the ingestor.
+  TelemetryIngestor(StreamStore& store, IngestLimits limits, RouteTable* routes = nullptr);
 
   // ok once the message is durably in a stream (or was already: duplicate).
   // An error (the store's) means nothing was stored: the caller must not
@@ -40,22 +56,40 @@ class TelemetryIngestor {
   //     seq = envelope seq, device = <id>)
   //   payload over the limit, not valid telemetry, or not a device telemetry
   //     topic -> "deadletter" (raw bytes + reason)
+  //   every route whose condition holds -> a copy in the route's stream, same
+  //     device and seq, in the same transaction as the telemetry record (so a
+  //     redelivered message is a duplicate everywhere); routes that fail for
+  //     this message -> one "deadletter" record naming them (same device, seq)
   Status ingest(std::string_view topic, std::string_view payload, std::int64_t received_at_ms);
 
   IngestCounters counters() const;
 
+  // Called (on the ingesting thread, must not block) for every refused message.
+  void set_refusal_listener(RefusalListener listener) { refusal_listener_ = std::move(listener); }
+
  private:
+  // The stream refused the record as full: count it, tell the listener.
+  Status refuse(std::string_view stream, std::string_view device_id,
+                std::optional<std::uint64_t> seq);
   Status store_dead_letter(std::string_view topic, std::string_view device_id,
                            std::string_view payload, std::string reason,
                            std::int64_t received_at_ms);
   Status fail(const Error& error);
+  Status store_telemetry(const NewRecord& record, std::string_view payload);
+  Status store_routed(const NewRecord& telemetry, std::string_view payload);
+  static bool store_refused(ErrorCode code);
 
   StreamStore& store_;
   IngestLimits limits_;
+  RouteTable* routes_ = nullptr;
   std::atomic<std::uint64_t> stored_{0};
   std::atomic<std::uint64_t> duplicates_{0};
   std::atomic<std::uint64_t> deadlettered_{0};
   std::atomic<std::uint64_t> store_failures_{0};
+  std::atomic<std::uint64_t> routed_{0};
+  std::atomic<std::uint64_t> route_failures_{0};
+  std::atomic<std::uint64_t> refused_{0};
+  RefusalListener refusal_listener_;
 };
 
 }  // namespace edgehub::hub

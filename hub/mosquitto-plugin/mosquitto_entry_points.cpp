@@ -15,11 +15,13 @@
 #include <utility>
 #include <vector>
 
+#include "edgehub/protocol/topics.h"
 #include "mosquitto-plugin/access_decision.h"
 #include "mosquitto-plugin/admitted_clients.h"
 #include "mosquitto-plugin/client_certificate.h"
 #include "mosquitto-plugin/connect_decision.h"
 #include "mosquitto-plugin/plugin_options.h"
+#include "mosquitto-plugin/presence_announcer.h"
 #include "mosquitto-plugin/revocation_poller.h"
 #include "mosquitto-plugin/sqlite_registry_reader.h"
 
@@ -30,17 +32,40 @@ namespace {
 
 struct PluginState {
   // Opens the registry; throws std::runtime_error saying why it cannot.
-  explicit PluginState(const PluginOptions& options) : registry(options.registry_path) {}
+  explicit PluginState(const PluginOptions& options)
+      : registry(options.registry_path),
+        presence(static_cast<std::uint64_t>(wall_clock_ms()),
+                 static_cast<std::uint64_t>(wall_clock_ms()) * 1000) {}
+
+  static std::int64_t wall_clock_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  }
 
   mosquitto_plugin_id_t* identifier = nullptr;
   SqliteRegistryReader registry;
   AdmittedClients admitted;
   std::optional<RevocationPoller> revocations;
   bool revocation_poll_failing = false;
+  PresenceAnnouncer presence;
+  bool broker_start_announced = false;
 };
 
 void log(int level, const std::string& message) {
   mosquitto_log_printf(level, "edgehub-auth: %s", message.c_str());
+}
+
+// hubd's only trustworthy source of who is connected (hub/presence): QoS 1,
+// so that hubd's persistent session keeps the events while hubd is away.
+void announce(const std::optional<PresenceMessage>& message) {
+  if (!message) return;
+  const int published = mosquitto_broker_publish_copy(
+      nullptr, message->topic.c_str(), static_cast<int>(message->payload.size()),
+      message->payload.data(), 1, false, nullptr);
+  if (published != MOSQ_ERR_SUCCESS) {
+    mosquitto_log_printf(MOSQ_LOG_WARNING, "edgehub-auth: cannot publish presence on %s (%d)",
+                         message->topic.c_str(), published);
+  }
 }
 
 std::string text_or(const char* text, const char* fallback) {
@@ -123,6 +148,11 @@ int on_basic_auth(int, void* event_data, void* user_data) {
       state.admitted.admit(decision.identity, decision.role, client);
       log(MOSQ_LOG_NOTICE,
           "admitted '" + decision.identity + "' from " + address + ": " + decision.reason);
+      // A client with an address is connecting now (a restored session re-
+      // checked on SIGHUP has none); SIGHUP re-checks of live ones are known.
+      if (decision.role == DeviceRole::device && mosquitto_client_address(client) != nullptr) {
+        announce(state.presence.admitted(decision.identity, client, PluginState::wall_clock_ms()));
+      }
       return MOSQ_ERR_SUCCESS;
     }
     // A session admitted before and refused now (SIGHUP re-check) loses its role.
@@ -134,6 +164,11 @@ int on_basic_auth(int, void* event_data, void* user_data) {
             (decision.admitted ? "cannot set the broker username" : decision.reason));
     return MOSQ_ERR_AUTH;
   });
+}
+
+bool is_command_topic(const char* topic) {
+  protocol::ParsedTopic parsed{};
+  return protocol::parse_device_topic(topic, parsed) && parsed.kind == protocol::TopicKind::commands;
 }
 
 std::optional<TopicAccess> topic_access_of(int access) {
@@ -162,7 +197,16 @@ int on_acl_check(int, void* event_data, void* user_data) {
     if (!role && is_restored_session(event.client) && !state.admitted.knows(username)) {
       role = admit_restored_session(state, event.client, username);
     }
-    if (may_access(role, username, *access, event.topic)) return MOSQ_ERR_SUCCESS;
+    if (may_access(role, username, *access, event.topic)) {
+      // The broker is single-threaded: this event reaches hubd, and hubd's
+      // answer (queued commands) reaches the broker, only after the
+      // subscription being checked here is in place.
+      if (*access == TopicAccess::subscribe && role == DeviceRole::device &&
+          is_command_topic(event.topic)) {
+        announce(state.presence.subscribed(event.client, PluginState::wall_clock_ms()));
+      }
+      return MOSQ_ERR_SUCCESS;
+    }
     // Publishes and deliveries can be frequent: denying them is debug noise;
     // a refused subscription is worth an operator's attention.
     log(*access == TopicAccess::subscribe ? MOSQ_LOG_NOTICE : MOSQ_LOG_DEBUG,
@@ -175,6 +219,12 @@ int on_acl_check(int, void* event_data, void* user_data) {
 int on_tick(int, void*, void* user_data) {
   return guarded("revocation poll", MOSQ_ERR_SUCCESS, [&] {
     auto& state = *static_cast<PluginState*>(user_data);
+    if (!state.broker_start_announced) {
+      // On the first tick rather than at init: the broker's persistence (and
+      // hubd's session waiting for it) is loaded by then.
+      state.broker_start_announced = true;
+      announce(state.presence.broker_started(PluginState::wall_clock_ms()));
+    }
     RevocationPoller::Outcome outcome =
         state.revocations->poll_if_due(std::chrono::steady_clock::now());
     if (outcome.error) {
@@ -199,6 +249,7 @@ int on_disconnect(int, void* event_data, void* user_data) {
   return guarded("disconnect", MOSQ_ERR_SUCCESS, [&] {
     auto& state = *static_cast<PluginState*>(user_data);
     mosquitto* client = static_cast<mosquitto_evt_disconnect*>(event_data)->client;
+    announce(state.presence.disconnected(client, PluginState::wall_clock_ms()));
     if (const char* username = mosquitto_client_username(client)) {
       // MQTT 5 clients: clean start is taken for "session ends"; a clean-start
       // session with an expiry interval loses queued messages while offline.

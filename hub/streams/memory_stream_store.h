@@ -3,12 +3,14 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "streams/append_signal.h"
 #include "streams/stream_store.h"
 
 namespace edgehub::hub {
@@ -21,17 +23,45 @@ class MemoryStreamStore final : public StreamStore {
                                          std::size_t limit) const override;
   Result<std::vector<StreamInfo>> list() const override;
 
+  Result<StreamInfo> create_stream(std::string_view stream, const RetentionPolicy& policy,
+                                   std::int64_t now_ms) override;
+  Status ensure_stream(std::string_view stream, std::int64_t now_ms) override;
+  Result<StreamInfo> configure_stream(std::string_view stream,
+                                      const RetentionPolicy& policy) override;
+  Result<StreamInfo> stream_info(std::string_view stream) const override;
+  Result<RetentionRun> enforce_retention(std::int64_t now_ms, std::size_t batch_limit) override;
+
+  Result<std::uint64_t> offset_at_time(std::string_view stream, std::int64_t at_ms) const override;
+  Result<ConsumerGroupOffset> commit_offset(std::string_view group, std::string_view stream,
+                                            std::uint64_t committed_offset,
+                                            std::int64_t now_ms) override;
+  Result<std::optional<ConsumerGroupOffset>> committed_offset(
+      std::string_view group, std::string_view stream) const override;
+  Result<std::vector<ConsumerGroupOffset>> consumer_groups(std::string_view stream) const override;
+  bool wait_for_records(std::string_view stream, std::uint64_t from_offset,
+                        std::chrono::milliseconds timeout) const override;
+  void interrupt_waits() override;
+
  private:
   struct Stream {
     std::uint64_t next_offset = 0;
-    std::vector<StreamRecord> records;  // offsets next_offset - size() .. next_offset - 1
+    std::uint64_t total_bytes = 0;
+    std::deque<StreamRecord> records;  // offsets next_offset - size() .. next_offset - 1
     std::map<std::pair<std::string, std::uint64_t>, std::uint64_t> offset_by_device_seq;
+    RetentionPolicy retention;
+    std::uint64_t rejected = 0;
   };
 
   AppendResult append_validated(const NewRecord& record);
+  Status check_room(std::span<const NewRecord> records);
+  RetentionRun trim(Stream& stream, std::uint64_t incoming_bytes, std::uint64_t incoming_records,
+                    std::optional<std::int64_t> cutoff_ms, std::size_t limit);
+  static StreamInfo info_of(const std::string& name, const Stream& stream);
 
   mutable std::mutex mutex_;
   std::map<std::string, Stream, std::less<>> streams_;
+  std::map<std::pair<std::string, std::string>, ConsumerGroupOffset> groups_;  // (stream, group)
+  AppendSignal appended_;
 };
 
 }  // namespace edgehub::hub

@@ -4,18 +4,26 @@
 // Records of a stream always hold the contiguous offsets
 // [first_offset, next_offset): offsets are assigned from streams.next_offset
 // inside the write transaction, so a crash can neither skip nor reuse one,
-// and only the oldest records may ever be deleted (retention).
+// and only the oldest records are ever deleted (retention), moving
+// first_offset forward in the same transaction. total_bytes is the sum of
+// length(payload) of the retained records, kept in step the same way.
 #pragma once
 
 namespace edgehub::hub::stream_schema {
 
-inline constexpr int kVersion = 1;
+inline constexpr int kVersion = 2;
 
 inline constexpr const char* kCreateStatements = R"sql(
 CREATE TABLE IF NOT EXISTS streams (
   name            TEXT PRIMARY KEY,
   next_offset     INTEGER NOT NULL,
-  created_at_ms   INTEGER NOT NULL   -- received_at_ms of the record that created it
+  created_at_ms   INTEGER NOT NULL,  -- received_at_ms of the record that created it
+  first_offset    INTEGER NOT NULL DEFAULT 0,
+  total_bytes     INTEGER NOT NULL DEFAULT 0,
+  max_age_ms      INTEGER,           -- NULL: no limit
+  max_bytes       INTEGER,
+  max_records     INTEGER,
+  when_full       TEXT NOT NULL DEFAULT 'delete-oldest'
 );
 CREATE TABLE IF NOT EXISTS records (
   stream          TEXT NOT NULL,
@@ -30,23 +38,67 @@ CREATE TABLE IF NOT EXISTS records (
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS records_by_device_seq
   ON records (stream, device_id, seq) WHERE seq IS NOT NULL;
+CREATE INDEX IF NOT EXISTS records_by_time ON records (stream, received_at_ms, offset);
+CREATE TABLE IF NOT EXISTS consumer_groups (
+  group_name        TEXT NOT NULL,
+  stream            TEXT NOT NULL,
+  committed_offset  INTEGER NOT NULL,  -- the next offset the group will process
+  updated_at_ms     INTEGER NOT NULL,
+  PRIMARY KEY (stream, group_name)
+) WITHOUT ROWID;
 )sql";
 
+// Version 1 had streams (name, next_offset, created_at_ms) only.
+inline constexpr const char* kUpgradeFromVersion1 = R"sql(
+ALTER TABLE streams ADD COLUMN first_offset INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE streams ADD COLUMN total_bytes INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE streams ADD COLUMN max_age_ms INTEGER;
+ALTER TABLE streams ADD COLUMN max_bytes INTEGER;
+ALTER TABLE streams ADD COLUMN max_records INTEGER;
+ALTER TABLE streams ADD COLUMN when_full TEXT NOT NULL DEFAULT 'delete-oldest';
+)sql";
+inline constexpr const char* kBackfillVersion1 = R"sql(
+UPDATE streams SET
+  first_offset = coalesce((SELECT min(offset) FROM records WHERE stream = streams.name), next_offset),
+  total_bytes = coalesce((SELECT sum(length(payload)) FROM records WHERE stream = streams.name), 0);
+)sql";
+
+inline constexpr const char* kLoadStreams =
+    "SELECT name, next_offset, first_offset, total_bytes, max_age_ms, max_bytes, max_records, "
+    "when_full FROM streams";
 inline constexpr const char* kFindDuplicate =
     "SELECT offset FROM records WHERE stream = ?1 AND device_id = ?2 AND seq = ?3";
-inline constexpr const char* kFindStream = "SELECT next_offset FROM streams WHERE name = ?1";
 inline constexpr const char* kCreateStream =
-    "INSERT INTO streams (name, next_offset, created_at_ms) VALUES (?1, 0, ?2)";
-inline constexpr const char* kUpdateNextOffset =
-    "UPDATE streams SET next_offset = ?2 WHERE name = ?1";
+    "INSERT INTO streams (name, next_offset, created_at_ms, first_offset, total_bytes, max_age_ms, "
+    "max_bytes, max_records, when_full) VALUES (?1, 0, ?2, 0, 0, ?3, ?4, ?5, ?6)";
+inline constexpr const char* kUpdateStreamState =
+    "UPDATE streams SET next_offset = ?2, first_offset = ?3, total_bytes = ?4 WHERE name = ?1";
+inline constexpr const char* kUpdatePolicy =
+    "UPDATE streams SET max_age_ms = ?2, max_bytes = ?3, max_records = ?4, when_full = ?5 "
+    "WHERE name = ?1";
 inline constexpr const char* kInsertRecord =
     "INSERT INTO records (stream, offset, received_at_ms, device_id, seq, topic, payload, reason) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 inline constexpr const char* kReadRecords =
     "SELECT offset, received_at_ms, device_id, seq, topic, payload, reason FROM records "
     "WHERE stream = ?1 AND offset >= ?2 ORDER BY offset LIMIT ?3";
-inline constexpr const char* kListStreams =
-    "SELECT name, next_offset, (SELECT min(offset) FROM records WHERE stream = streams.name) "
-    "FROM streams ORDER BY name";
+// The oldest records, for retention: length() of a BLOB does not read it.
+inline constexpr const char* kOldestRecords =
+    "SELECT received_at_ms, length(payload) FROM records WHERE stream = ?1 AND offset >= ?2 "
+    "ORDER BY offset";
+inline constexpr const char* kDeleteOldest = "DELETE FROM records WHERE stream = ?1 AND offset < ?2";
+inline constexpr const char* kOffsetAtTime =
+    "SELECT offset FROM records WHERE stream = ?1 AND received_at_ms >= ?2 "
+    "ORDER BY received_at_ms, offset LIMIT 1";
+inline constexpr const char* kCommitOffset =
+    "INSERT INTO consumer_groups (group_name, stream, committed_offset, updated_at_ms) "
+    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (stream, group_name) DO UPDATE SET "
+    "committed_offset = excluded.committed_offset, updated_at_ms = excluded.updated_at_ms";
+inline constexpr const char* kFindCommit =
+    "SELECT committed_offset, updated_at_ms FROM consumer_groups "
+    "WHERE stream = ?1 AND group_name = ?2";
+inline constexpr const char* kListGroups =
+    "SELECT group_name, committed_offset, updated_at_ms FROM consumer_groups WHERE stream = ?1 "
+    "ORDER BY group_name";
 
 }  // namespace edgehub::hub::stream_schema

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "streams/append_signal.h"
 #include "streams/new_record_validation.h"
 #include "streams/sqlite_stream_schema.h"
 #include "streams/stream_errors.h"
@@ -18,6 +19,7 @@ namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
 constexpr std::int64_t kInt64Max = std::numeric_limits<std::int64_t>::max();
+constexpr std::size_t kNoLimit = std::numeric_limits<std::size_t>::max();
 
 // SQLite integers are signed 64-bit: offsets and limits beyond that range
 // cannot exist, so they are clamped; device sequence numbers (any uint64) are
@@ -27,6 +29,9 @@ std::int64_t clamped(std::uint64_t value) {
 }
 std::int64_t seq_to_column(std::uint64_t seq) { return static_cast<std::int64_t>(seq); }
 std::uint64_t seq_from_column(std::int64_t value) { return static_cast<std::uint64_t>(value); }
+std::uint64_t unsigned_column(const SQLite::Column& column) {
+  return static_cast<std::uint64_t>(column.getInt64());
+}
 
 // Resets a cached statement when the scope that used it ends, also on error,
 // so that no statement keeps a read snapshot open.
@@ -52,6 +57,23 @@ void bind_optional_text(SQLite::Statement& statement, int index,
   }
 }
 
+template <typename Integer>
+void bind_optional_integer(SQLite::Statement& statement, int index,
+                           const std::optional<Integer>& value) {
+  if (value) {
+    statement.bind(index, static_cast<std::int64_t>(*value));
+  } else {
+    statement.bind(index);
+  }
+}
+
+void bind_policy(SQLite::Statement& statement, int first_index, const RetentionPolicy& policy) {
+  bind_optional_integer(statement, first_index, policy.max_age_ms);
+  bind_optional_integer(statement, first_index + 1, policy.max_bytes);
+  bind_optional_integer(statement, first_index + 2, policy.max_records);
+  statement.bind(first_index + 3, to_string(policy.when_full));
+}
+
 std::string blob_column(const SQLite::Column& column) {
   const int size = column.getBytes();
   if (size == 0) return {};
@@ -66,18 +88,45 @@ void prepare_database(SQLite::Database& database) {
   database.exec("PRAGMA synchronous = NORMAL");
   SQLite::Transaction transaction(database, SQLite::TransactionBehavior::IMMEDIATE);
   const int version = database.execAndGet("PRAGMA user_version").getInt();
-  if (version != 0 && version != stream_schema::kVersion) {
+  if (version != 0 && version != 1 && version != stream_schema::kVersion) {
     throw std::runtime_error("schema version " + std::to_string(version) + ", expected " +
                              std::to_string(stream_schema::kVersion));
   }
+  if (version == 1) database.exec(stream_schema::kUpgradeFromVersion1);
   database.exec(stream_schema::kCreateStatements);
+  if (version == 1) database.exec(stream_schema::kBackfillVersion1);
   database.exec("PRAGMA user_version = " + std::to_string(stream_schema::kVersion));
   transaction.commit();
 }
 
-// Next offset per stream touched by the running write transaction; written
-// back to the streams table once per stream before commit.
-using NextOffsets = std::map<std::string, std::uint64_t, std::less<>>;
+// What the store knows of a stream; the committed copy lives in memory (the
+// store is the file's only writer), working copies in a write transaction.
+struct StreamState {
+  std::uint64_t next_offset = 0;
+  std::uint64_t first_offset = 0;
+  std::uint64_t total_bytes = 0;
+  RetentionPolicy retention;
+  std::uint64_t record_count() const { return next_offset - first_offset; }
+};
+
+using StreamStates = std::map<std::string, StreamState, std::less<>>;
+
+// A refused batch counts as refused records of the full stream.
+std::uint64_t records_for(std::span<const NewRecord> records, std::string_view stream) {
+  std::uint64_t count = 0;
+  for (const NewRecord& record : records) count += record.stream == stream ? 1 : 0;
+  return count;
+}
+
+StreamInfo info_of(const std::string& name, const StreamState& state, std::uint64_t rejected) {
+  return StreamInfo{name,
+                    state.first_offset,
+                    state.next_offset,
+                    state.record_count(),
+                    state.total_bytes,
+                    state.retention,
+                    rejected};
+}
 
 }  // namespace
 
@@ -87,12 +136,31 @@ struct SqliteStreamStore::Impl {
   explicit Impl(SQLite::Database opened)
       : database(std::move(opened)),
         find_duplicate(database, stream_schema::kFindDuplicate),
-        find_stream(database, stream_schema::kFindStream),
         create_stream(database, stream_schema::kCreateStream),
-        update_next_offset(database, stream_schema::kUpdateNextOffset),
+        update_state(database, stream_schema::kUpdateStreamState),
+        update_policy(database, stream_schema::kUpdatePolicy),
         insert_record(database, stream_schema::kInsertRecord),
         read_records(database, stream_schema::kReadRecords),
-        list_streams(database, stream_schema::kListStreams) {}
+        oldest_records(database, stream_schema::kOldestRecords),
+        delete_oldest(database, stream_schema::kDeleteOldest),
+        offset_at_time(database, stream_schema::kOffsetAtTime),
+        commit_offset(database, stream_schema::kCommitOffset),
+        find_commit(database, stream_schema::kFindCommit),
+        list_groups(database, stream_schema::kListGroups) {
+    SQLite::Statement load(database, stream_schema::kLoadStreams);
+    while (load.executeStep()) {
+      StreamState state;
+      state.next_offset = unsigned_column(load.getColumn(1));
+      state.first_offset = unsigned_column(load.getColumn(2));
+      state.total_bytes = unsigned_column(load.getColumn(3));
+      if (!load.isColumnNull(4)) state.retention.max_age_ms = load.getColumn(4).getInt64();
+      if (!load.isColumnNull(5)) state.retention.max_bytes = unsigned_column(load.getColumn(5));
+      if (!load.isColumnNull(6)) state.retention.max_records = unsigned_column(load.getColumn(6));
+      state.retention.when_full =
+          when_full_from_string(load.getColumn(7).getString()).value_or(WhenFull::delete_oldest);
+      streams.emplace(load.getColumn(0).getString(), state);
+    }
+  }
 
   std::optional<std::uint64_t> existing_offset(const NewRecord& record) {
     if (!record.seq) return std::nullopt;
@@ -101,35 +169,72 @@ struct SqliteStreamStore::Impl {
     query->bind(2, record.device_id);
     query->bind(3, seq_to_column(*record.seq));
     if (!query->executeStep()) return std::nullopt;
-    return static_cast<std::uint64_t>(query->getColumn(0).getInt64());
+    return unsigned_column(query->getColumn(0));
   }
 
-  std::uint64_t& next_offset_of(const NewRecord& record, NextOffsets& next_offsets) {
-    if (auto known = next_offsets.find(record.stream); known != next_offsets.end()) {
-      return known->second;
+  void insert_stream(std::string_view name, const RetentionPolicy& policy, std::int64_t now_ms) {
+    StatementUse create(create_stream);
+    create->bind(1, std::string(name));
+    create->bind(2, now_ms);
+    bind_policy(*create, 3, policy);
+    create->exec();
+  }
+
+  StreamState& state_of(const NewRecord& record, StreamStates& touched) {
+    if (auto known = touched.find(record.stream); known != touched.end()) return known->second;
+    if (auto committed = streams.find(record.stream); committed != streams.end()) {
+      return touched.emplace(record.stream, committed->second).first->second;
     }
-    std::uint64_t next_offset = 0;
+    insert_stream(record.stream, RetentionPolicy{}, record.received_at_ms);
+    return touched.emplace(record.stream, StreamState{}).first->second;
+  }
+
+  // Deletes the oldest records while they are expired (received before
+  // cutoff_ms) or the stream, with `incoming` more records and bytes, is over
+  // its limits; at most `limit` records.
+  RetentionRun trim(std::string_view stream, StreamState& state, std::uint64_t incoming_records,
+                    std::uint64_t incoming_bytes, std::optional<std::int64_t> cutoff_ms,
+                    std::size_t limit) {
+    RetentionRun run;
     {
-      StatementUse query(find_stream);
-      query->bind(1, record.stream);
-      if (query->executeStep()) {
-        next_offset = static_cast<std::uint64_t>(query->getColumn(0).getInt64());
-      } else {
-        StatementUse create(create_stream);
-        create->bind(1, record.stream);
-        create->bind(2, record.received_at_ms);
-        create->exec();
+      StatementUse oldest(oldest_records);
+      oldest->bind(1, std::string(stream));
+      oldest->bind(2, clamped(state.first_offset));
+      while (run.deleted_records < limit && oldest->executeStep()) {
+        const bool expired = cutoff_ms && oldest->getColumn(0).getInt64() < *cutoff_ms;
+        const bool over = exceeds_limits(
+            state.retention, state.record_count() - run.deleted_records + incoming_records,
+            state.total_bytes - run.deleted_bytes + incoming_bytes);
+        if (!expired && !over) break;
+        ++run.deleted_records;
+        run.deleted_bytes += unsigned_column(oldest->getColumn(1));
       }
     }
-    return next_offsets.emplace(record.stream, next_offset).first->second;
+    if (run.deleted_records == 0) return run;
+    StatementUse remove(delete_oldest);
+    remove->bind(1, std::string(stream));
+    remove->bind(2, clamped(state.first_offset + run.deleted_records));
+    remove->exec();
+    state.first_offset += run.deleted_records;
+    state.total_bytes -= run.deleted_bytes;
+    return run;
   }
 
-  AppendResult append_one(const NewRecord& record, NextOffsets& next_offsets) {
-    if (auto existing = existing_offset(record)) return {*existing, true};
-    std::uint64_t& next_offset = next_offset_of(record, next_offsets);
+  Result<AppendResult> append_one(const NewRecord& record, StreamStates& touched) {
+    if (auto existing = existing_offset(record)) return AppendResult{*existing, true};
+    StreamState& state = state_of(record, touched);
+    const std::uint64_t size = record.payload.size();
+    const RetentionPolicy& retention = state.retention;
+    if (retention.max_bytes && size > *retention.max_bytes) {
+      return record_over_stream_size(record.stream, size, *retention.max_bytes);
+    }
+    if (exceeds_limits(retention, state.record_count() + 1, state.total_bytes + size)) {
+      if (retention.when_full == WhenFull::reject) return stream_full(record.stream);
+      trim(record.stream, state, 1, size, std::nullopt, kNoLimit);
+    }
     StatementUse insert(insert_record);
     insert->bind(1, record.stream);
-    insert->bind(2, clamped(next_offset));
+    insert->bind(2, clamped(state.next_offset));
     insert->bind(3, record.received_at_ms);
     insert->bind(4, record.device_id);
     if (record.seq) {
@@ -142,22 +247,30 @@ struct SqliteStreamStore::Impl {
     insert->bindNoCopy(7, record.payload.data(), static_cast<int>(record.payload.size()));
     bind_optional_text(*insert, 8, record.reason);
     insert->exec();
-    return {next_offset++, false};
+    state.total_bytes += size;
+    return AppendResult{state.next_offset++, false};
   }
 
-  void write_back(const NextOffsets& next_offsets) {
-    for (const auto& [stream, next_offset] : next_offsets) {
-      StatementUse update(update_next_offset);
+  void write_back(const StreamStates& touched) {
+    for (const auto& [stream, state] : touched) {
+      StatementUse update(update_state);
       update->bind(1, stream);
-      update->bind(2, clamped(next_offset));
+      update->bind(2, clamped(state.next_offset));
+      update->bind(3, clamped(state.first_offset));
+      update->bind(4, clamped(state.total_bytes));
       update->exec();
     }
+  }
+
+  // After the commit: the working copies become the committed state.
+  void publish(StreamStates& touched) {
+    for (auto& [stream, state] : touched) streams[stream] = state;
   }
 
   StreamRecord record_from_row(std::string_view stream, SQLite::Statement& row) {
     StreamRecord record;
     record.stream = stream;
-    record.offset = static_cast<std::uint64_t>(row.getColumn(0).getInt64());
+    record.offset = unsigned_column(row.getColumn(0));
     record.received_at_ms = row.getColumn(1).getInt64();
     record.device_id = row.getColumn(2).getString();
     if (!row.isColumnNull(3)) record.seq = seq_from_column(row.getColumn(3).getInt64());
@@ -167,15 +280,33 @@ struct SqliteStreamStore::Impl {
     return record;
   }
 
+  const StreamState* find(std::string_view stream) const {
+    const auto found = streams.find(stream);
+    return found == streams.end() ? nullptr : &found->second;
+  }
+
+  std::uint64_t rejected_of(std::string_view stream) const {
+    const auto found = rejected.find(stream);
+    return found == rejected.end() ? 0 : found->second;
+  }
+
   SQLite::Database database;
   SQLite::Statement find_duplicate;
-  SQLite::Statement find_stream;
   SQLite::Statement create_stream;
-  SQLite::Statement update_next_offset;
+  SQLite::Statement update_state;
+  SQLite::Statement update_policy;
   SQLite::Statement insert_record;
   SQLite::Statement read_records;
-  SQLite::Statement list_streams;
-  std::mutex mutex;
+  SQLite::Statement oldest_records;
+  SQLite::Statement delete_oldest;
+  SQLite::Statement offset_at_time;
+  SQLite::Statement commit_offset;
+  SQLite::Statement find_commit;
+  SQLite::Statement list_groups;
+  StreamStates streams;  // committed state of every stream
+  std::map<std::string, std::uint64_t, std::less<>> rejected;
+  mutable std::mutex mutex;
+  AppendSignal appended;
 };
 
 std::unique_ptr<SqliteStreamStore> SqliteStreamStore::open(const std::filesystem::path& file) {
@@ -201,24 +332,35 @@ Result<AppendResult> SqliteStreamStore::append(const NewRecord& record) {
 
 Result<std::vector<AppendResult>> SqliteStreamStore::append_batch(
     std::span<const NewRecord> records) {
-  std::lock_guard lock(impl_->mutex);
-  try {
-    // Rolled back by its destructor on every early return and exception.
-    SQLite::Transaction transaction(impl_->database, SQLite::TransactionBehavior::IMMEDIATE);
-    NextOffsets next_offsets;
-    std::vector<AppendResult> results;
-    results.reserve(records.size());
-    for (const NewRecord& record : records) {
-      if (Status valid = validate_new_record(record); !valid) return valid.error();
-      results.push_back(impl_->append_one(record, next_offsets));
+  std::vector<AppendResult> results;
+  {
+    std::lock_guard lock(impl_->mutex);
+    try {
+      // Rolled back by its destructor on every early return and exception.
+      SQLite::Transaction transaction(impl_->database, SQLite::TransactionBehavior::IMMEDIATE);
+      StreamStates touched;
+      results.reserve(records.size());
+      for (const NewRecord& record : records) {
+        if (Status valid = validate_new_record(record); !valid) return valid.error();
+        Result<AppendResult> appended = impl_->append_one(record, touched);
+        if (!appended) {
+          if (appended.error().code == ErrorCode::unavailable) {
+            impl_->rejected[record.stream] += records_for(records, record.stream);
+          }
+          return appended.error();
+        }
+        results.push_back(*appended);
+      }
+      impl_->write_back(touched);
+      transaction.commit();
+      impl_->publish(touched);
+    } catch (const std::exception& failure) {
+      return make_error(ErrorCode::internal,
+                        std::string("stream store: append failed: ") + failure.what());
     }
-    impl_->write_back(next_offsets);
-    transaction.commit();
-    return results;
-  } catch (const std::exception& failure) {
-    return make_error(ErrorCode::internal,
-                      std::string("stream store: append failed: ") + failure.what());
   }
+  if (!records.empty()) impl_->appended.notify();
+  return results;
 }
 
 Result<std::vector<StreamRecord>> SqliteStreamStore::read(std::string_view stream,
@@ -226,16 +368,13 @@ Result<std::vector<StreamRecord>> SqliteStreamStore::read(std::string_view strea
                                                           std::size_t limit) const {
   std::lock_guard lock(impl_->mutex);
   try {
-    {
-      StatementUse query(impl_->find_stream);
-      query->bind(1, std::string(stream));
-      if (!query->executeStep()) return stream_not_found(stream);
-    }
+    if (!impl_->find(stream)) return stream_not_found(stream);
     StatementUse query(impl_->read_records);
     query->bind(1, std::string(stream));
     query->bind(2, clamped(from_offset));
     query->bind(3, clamped(limit));
     std::vector<StreamRecord> records;
+    records.reserve(std::min<std::size_t>(limit, 10000));
     while (query->executeStep()) records.push_back(impl_->record_from_row(stream, *query));
     return records;
   } catch (const std::exception& failure) {
@@ -246,25 +385,185 @@ Result<std::vector<StreamRecord>> SqliteStreamStore::read(std::string_view strea
 
 Result<std::vector<StreamInfo>> SqliteStreamStore::list() const {
   std::lock_guard lock(impl_->mutex);
+  std::vector<StreamInfo> infos;
+  for (const auto& [name, state] : impl_->streams) {
+    infos.push_back(info_of(name, state, impl_->rejected_of(name)));
+  }
+  return infos;
+}
+
+Result<StreamInfo> SqliteStreamStore::create_stream(std::string_view stream,
+                                                    const RetentionPolicy& policy,
+                                                    std::int64_t now_ms) {
+  if (Status name = validate_stream_name(stream); !name) return name.error();
+  if (Status valid = validate_retention_policy(policy); !valid) return valid.error();
+  std::lock_guard lock(impl_->mutex);
+  if (impl_->find(stream)) return stream_exists(stream);
   try {
-    StatementUse query(impl_->list_streams);
-    std::vector<StreamInfo> infos;
-    while (query->executeStep()) {
-      StreamInfo info;
-      info.name = query->getColumn(0).getString();
-      info.next_offset = static_cast<std::uint64_t>(query->getColumn(1).getInt64());
-      info.first_offset = query->isColumnNull(2)
-                              ? info.next_offset
-                              : static_cast<std::uint64_t>(query->getColumn(2).getInt64());
-      // Offsets are contiguous (see sqlite_stream_schema.h): no count(*) scan.
-      info.record_count = info.next_offset - info.first_offset;
-      infos.push_back(std::move(info));
-    }
-    return infos;
+    impl_->insert_stream(stream, policy, now_ms);
   } catch (const std::exception& failure) {
     return make_error(ErrorCode::internal,
-                      std::string("stream store: list failed: ") + failure.what());
+                      std::string("stream store: create failed: ") + failure.what());
+  }
+  StreamState& state = impl_->streams[std::string(stream)];
+  state.retention = policy;
+  return info_of(std::string(stream), state, 0);
+}
+
+Status SqliteStreamStore::ensure_stream(std::string_view stream, std::int64_t now_ms) {
+  auto created = create_stream(stream, RetentionPolicy{}, now_ms);
+  if (!created && created.error().code != ErrorCode::conflict) return created.error();
+  return ok_status();
+}
+
+Result<StreamInfo> SqliteStreamStore::configure_stream(std::string_view stream,
+                                                       const RetentionPolicy& policy) {
+  if (Status valid = validate_retention_policy(policy); !valid) return valid.error();
+  std::lock_guard lock(impl_->mutex);
+  const auto found = impl_->streams.find(stream);
+  if (found == impl_->streams.end()) return stream_not_found(stream);
+  try {
+    StatementUse update(impl_->update_policy);
+    update->bind(1, std::string(stream));
+    bind_policy(*update, 2, policy);
+    update->exec();
+  } catch (const std::exception& failure) {
+    return make_error(ErrorCode::internal,
+                      std::string("stream store: configure failed: ") + failure.what());
+  }
+  found->second.retention = policy;
+  return info_of(found->first, found->second, impl_->rejected_of(stream));
+}
+
+Result<StreamInfo> SqliteStreamStore::stream_info(std::string_view stream) const {
+  std::lock_guard lock(impl_->mutex);
+  const StreamState* state = impl_->find(stream);
+  if (!state) return stream_not_found(stream);
+  return info_of(std::string(stream), *state, impl_->rejected_of(stream));
+}
+
+Result<RetentionRun> SqliteStreamStore::enforce_retention(std::int64_t now_ms,
+                                                          std::size_t batch_limit) {
+  std::lock_guard lock(impl_->mutex);
+  try {
+    SQLite::Transaction transaction(impl_->database, SQLite::TransactionBehavior::IMMEDIATE);
+    StreamStates touched;
+    RetentionRun total;
+    for (const auto& [name, committed] : impl_->streams) {
+      const RetentionPolicy& retention = committed.retention;
+      if (!retention.max_age_ms && !retention.max_bytes && !retention.max_records) continue;
+      std::optional<std::int64_t> cutoff;
+      if (retention.max_age_ms) cutoff = now_ms - *retention.max_age_ms;
+      StreamState state = committed;
+      const RetentionRun run = impl_->trim(name, state, 0, 0, cutoff, batch_limit);
+      if (run.deleted_records == 0) continue;
+      total.deleted_records += run.deleted_records;
+      total.deleted_bytes += run.deleted_bytes;
+      touched.emplace(name, state);
+    }
+    if (touched.empty()) return total;
+    impl_->write_back(touched);
+    transaction.commit();
+    impl_->publish(touched);
+    return total;
+  } catch (const std::exception& failure) {
+    return make_error(ErrorCode::internal,
+                      std::string("stream store: retention failed: ") + failure.what());
   }
 }
+
+Result<std::uint64_t> SqliteStreamStore::offset_at_time(std::string_view stream,
+                                                        std::int64_t at_ms) const {
+  std::lock_guard lock(impl_->mutex);
+  const StreamState* state = impl_->find(stream);
+  if (!state) return stream_not_found(stream);
+  try {
+    StatementUse query(impl_->offset_at_time);
+    query->bind(1, std::string(stream));
+    query->bind(2, at_ms);
+    if (query->executeStep()) return unsigned_column(query->getColumn(0));
+    return state->next_offset;
+  } catch (const std::exception& failure) {
+    return make_error(ErrorCode::internal,
+                      std::string("stream store: time lookup failed: ") + failure.what());
+  }
+}
+
+Result<ConsumerGroupOffset> SqliteStreamStore::commit_offset(std::string_view group,
+                                                             std::string_view stream,
+                                                             std::uint64_t committed_offset,
+                                                             std::int64_t now_ms) {
+  if (Status name = validate_group_name(group); !name) return name.error();
+  std::lock_guard lock(impl_->mutex);
+  const StreamState* state = impl_->find(stream);
+  if (!state) return stream_not_found(stream);
+  if (committed_offset > state->next_offset) {
+    return offset_beyond_end(committed_offset, state->next_offset);
+  }
+  try {
+    StatementUse commit(impl_->commit_offset);
+    commit->bind(1, std::string(group));
+    commit->bind(2, std::string(stream));
+    commit->bind(3, clamped(committed_offset));
+    commit->bind(4, now_ms);
+    commit->exec();
+  } catch (const std::exception& failure) {
+    return make_error(ErrorCode::internal,
+                      std::string("stream store: commit failed: ") + failure.what());
+  }
+  return ConsumerGroupOffset{std::string(group), std::string(stream), committed_offset, now_ms};
+}
+
+Result<std::optional<ConsumerGroupOffset>> SqliteStreamStore::committed_offset(
+    std::string_view group, std::string_view stream) const {
+  if (Status name = validate_group_name(group); !name) return name.error();
+  std::lock_guard lock(impl_->mutex);
+  if (!impl_->find(stream)) return stream_not_found(stream);
+  try {
+    StatementUse query(impl_->find_commit);
+    query->bind(1, std::string(stream));
+    query->bind(2, std::string(group));
+    if (!query->executeStep()) return std::optional<ConsumerGroupOffset>();
+    return std::optional<ConsumerGroupOffset>(
+        ConsumerGroupOffset{std::string(group), std::string(stream),
+                            unsigned_column(query->getColumn(0)), query->getColumn(1).getInt64()});
+  } catch (const std::exception& failure) {
+    return make_error(ErrorCode::internal,
+                      std::string("stream store: commit lookup failed: ") + failure.what());
+  }
+}
+
+Result<std::vector<ConsumerGroupOffset>> SqliteStreamStore::consumer_groups(
+    std::string_view stream) const {
+  std::lock_guard lock(impl_->mutex);
+  if (!impl_->find(stream)) return stream_not_found(stream);
+  try {
+    StatementUse query(impl_->list_groups);
+    query->bind(1, std::string(stream));
+    std::vector<ConsumerGroupOffset> groups;
+    while (query->executeStep()) {
+      groups.push_back(ConsumerGroupOffset{query->getColumn(0).getString(), std::string(stream),
+                                           unsigned_column(query->getColumn(1)),
+                                           query->getColumn(2).getInt64()});
+    }
+    return groups;
+  } catch (const std::exception& failure) {
+    return make_error(ErrorCode::internal,
+                      std::string("stream store: group list failed: ") + failure.what());
+  }
+}
+
+bool SqliteStreamStore::wait_for_records(std::string_view stream, std::uint64_t from_offset,
+                                         std::chrono::milliseconds timeout) const {
+  return impl_->appended.wait(
+      [&] {
+        std::lock_guard lock(impl_->mutex);
+        const StreamState* state = impl_->find(stream);
+        return state && state->next_offset > std::max(from_offset, state->first_offset);
+      },
+      timeout);
+}
+
+void SqliteStreamStore::interrupt_waits() { impl_->appended.interrupt(); }
 
 }  // namespace edgehub::hub

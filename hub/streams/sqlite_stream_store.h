@@ -1,6 +1,7 @@
 // StreamStore over streams.db (SQLite, WAL, synchronous=NORMAL): a committed
 // append survives a crash of the process (kill -9); only a power loss or
-// kernel crash may roll back the last commits.
+// kernel crash may roll back the last commits. The store is the file's only
+// writer (hubd): it keeps each stream's offsets, size and policy in memory.
 #pragma once
 
 #include <filesystem>
@@ -25,6 +26,25 @@ class SqliteStreamStore final : public StreamStore {
   Result<std::vector<StreamRecord>> read(std::string_view stream, std::uint64_t from_offset,
                                          std::size_t limit) const override;
   Result<std::vector<StreamInfo>> list() const override;
+
+  Result<StreamInfo> create_stream(std::string_view stream, const RetentionPolicy& policy,
+                                   std::int64_t now_ms) override;
+  Status ensure_stream(std::string_view stream, std::int64_t now_ms) override;
+  Result<StreamInfo> configure_stream(std::string_view stream,
+                                      const RetentionPolicy& policy) override;
+  Result<StreamInfo> stream_info(std::string_view stream) const override;
+  Result<RetentionRun> enforce_retention(std::int64_t now_ms, std::size_t batch_limit) override;
+
+  Result<std::uint64_t> offset_at_time(std::string_view stream, std::int64_t at_ms) const override;
+  Result<ConsumerGroupOffset> commit_offset(std::string_view group, std::string_view stream,
+                                            std::uint64_t committed_offset,
+                                            std::int64_t now_ms) override;
+  Result<std::optional<ConsumerGroupOffset>> committed_offset(
+      std::string_view group, std::string_view stream) const override;
+  Result<std::vector<ConsumerGroupOffset>> consumer_groups(std::string_view stream) const override;
+  bool wait_for_records(std::string_view stream, std::uint64_t from_offset,
+                        std::chrono::milliseconds timeout) const override;
+  void interrupt_waits() override;
 
  private:
   struct Impl;

@@ -1,11 +1,14 @@
 // Durable, ordered, replayable event streams.
 //
 // Every record of a stream has a gap-free offset (0, 1, 2, ...) assigned at
-// append. A record that carries a device sequence number is stored once:
-// appending (stream, device_id, seq) again returns the existing offset with
-// duplicate = true.
+// append; offsets are never reused, retention only ever removes the oldest
+// records (the stream's first_offset moves forward). A record that carries a
+// device sequence number is stored once: appending (stream, device_id, seq)
+// again returns the existing offset with duplicate = true (while that record
+// is retained).
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -47,18 +50,59 @@ struct AppendResult {
   bool duplicate = false;
 };
 
+// What a stream does when an append would take it over max_bytes or
+// max_records.
+enum class WhenFull {
+  delete_oldest,  // make room by deleting the oldest records (in the same transaction)
+  reject,         // refuse the append: ErrorCode::unavailable, nothing stored, counted
+};
+
+const char* to_string(WhenFull when_full) noexcept;
+std::optional<WhenFull> when_full_from_string(std::string_view text) noexcept;
+
+// Limits of one stream; an absent limit is no limit. Size is the sum of the
+// payload byte lengths of the retained records (metadata not counted).
+struct RetentionPolicy {
+  std::optional<std::int64_t> max_age_ms;    // records older than this (received_at_ms) go
+  std::optional<std::uint64_t> max_bytes;    // payload bytes of all retained records
+  std::optional<std::uint64_t> max_records;  // retained records
+  WhenFull when_full = WhenFull::delete_oldest;
+
+  bool operator==(const RetentionPolicy&) const = default;
+};
+
 struct StreamInfo {
   std::string name;
-  std::uint64_t first_offset = 0;  // oldest retained record
+  std::uint64_t first_offset = 0;  // oldest retained record (== next_offset when empty)
   std::uint64_t next_offset = 0;   // offset the next record will get
   std::uint64_t record_count = 0;
+  std::uint64_t total_bytes = 0;   // payload bytes of the retained records
+  RetentionPolicy retention;
+  std::uint64_t rejected = 0;      // appends refused as full since the store was opened
+};
+
+struct ConsumerGroupOffset {
+  std::string group;
+  std::string stream;
+  std::uint64_t committed_offset = 0;  // the next offset the group will process
+  std::int64_t updated_at_ms = 0;
+};
+
+// Records removed by StreamStore::enforce_retention, per stream.
+struct RetentionRun {
+  std::uint64_t deleted_records = 0;
+  std::uint64_t deleted_bytes = 0;
 };
 
 class StreamStore {
  public:
   virtual ~StreamStore() = default;
 
-  // Durable when it returns (committed). Creates the stream on first use.
+  // Durable when it returns (committed). Creates the stream (no limits) on
+  // first use. Errors: invalid_argument (stream name), too_large (payload
+  // over the store's limit, or over the stream's own max_bytes),
+  // unavailable (the stream is full and its policy is reject: nothing of the
+  // batch is stored), internal (database failure).
   virtual Result<AppendResult> append(const NewRecord& record) = 0;
   // All or nothing, in one transaction; results in input order.
   virtual Result<std::vector<AppendResult>> append_batch(std::span<const NewRecord> records) = 0;
@@ -67,6 +111,50 @@ class StreamStore {
   virtual Result<std::vector<StreamRecord>> read(std::string_view stream, std::uint64_t from_offset,
                                                  std::size_t limit) const = 0;
   virtual Result<std::vector<StreamInfo>> list() const = 0;
+
+  // --- stream management (operators, routes) ---------------------------------
+  // A new empty stream with the given policy; conflict if it exists,
+  // invalid_argument for a bad name or policy.
+  virtual Result<StreamInfo> create_stream(std::string_view stream, const RetentionPolicy& policy,
+                                           std::int64_t now_ms);
+  // Creates the stream with no limits if it does not exist yet; ok either way.
+  virtual Status ensure_stream(std::string_view stream, std::int64_t now_ms);
+  // Replaces the stream's policy (not_found if it does not exist). Count and
+  // size limits apply at the next append or enforce_retention.
+  virtual Result<StreamInfo> configure_stream(std::string_view stream,
+                                              const RetentionPolicy& policy);
+  virtual Result<StreamInfo> stream_info(std::string_view stream) const;
+
+  // Deletes, oldest first, what the streams' policies no longer allow:
+  // records with received_at_ms < now_ms - max_age_ms, and records over
+  // max_records / max_bytes. At most batch_limit records per stream per
+  // transaction (a caller runs it periodically).
+  virtual Result<RetentionRun> enforce_retention(std::int64_t now_ms, std::size_t batch_limit);
+
+  // --- consumers ----------------------------------------------------------------
+  // The first retained offset whose received_at_ms >= at_ms (next_offset if
+  // none). received_at_ms is the hub's clock, non-decreasing along offsets
+  // unless the wall clock stepped back.
+  virtual Result<std::uint64_t> offset_at_time(std::string_view stream, std::int64_t at_ms) const;
+  // Durable when it returns. committed_offset is the next offset the group
+  // will process (0 .. next_offset); not_found for an unknown stream,
+  // invalid_argument for a bad group name or an offset beyond next_offset.
+  virtual Result<ConsumerGroupOffset> commit_offset(std::string_view group, std::string_view stream,
+                                                    std::uint64_t committed_offset,
+                                                    std::int64_t now_ms);
+  // The group's commit on the stream, nullopt if it never committed.
+  virtual Result<std::optional<ConsumerGroupOffset>> committed_offset(
+      std::string_view group, std::string_view stream) const;
+  // Every group that committed on the stream, by name.
+  virtual Result<std::vector<ConsumerGroupOffset>> consumer_groups(std::string_view stream) const;
+
+  // Blocks until the stream holds a record with offset >= from_offset, the
+  // timeout passes, or interrupt_waits() was called. true if such a record
+  // exists. Woken by appends (no polling).
+  virtual bool wait_for_records(std::string_view stream, std::uint64_t from_offset,
+                                std::chrono::milliseconds timeout) const;
+  // Wakes every waiter now and makes later waits return at once (shutdown).
+  virtual void interrupt_waits();
 };
 
 }  // namespace edgehub::hub

@@ -39,15 +39,19 @@ bool is_valid_command_name(std::string_view name) noexcept {
 
 Status parse_command(std::string_view message, Command* command) noexcept {
   if (command == nullptr) return Status::bad_parameter;
-  *command = Command{};
+  // Only the lengths say what the copies hold: no need to clear 128 bytes.
+  command->id_length_ = 0;
+  command->name_length_ = 0;
+  command->payload_ = "null";
+  command->timeout_ms_ = 0;
   if (json::validate(message) != Status::ok) return Status::malformed;
 
-  bool seen_id = false;
-  bool seen_name = false;
-  bool seen_payload = false;
-  bool seen_timeout = false;
+  // The members a command may have, each at most once; others are ignored.
+  enum Field : unsigned { id, name, payload, timeout_ms, field_count };
+  static constexpr std::string_view kFieldNames[field_count] = {"id", "name", "payload",
+                                                                "timeout_ms"};
+  unsigned seen = 0;  // bit per Field
   bool valid = true;
-  bool id_ambiguous = false;
   json::ObjectReader reader(message);
   std::string_view key;
   std::string_view value;
@@ -55,28 +59,30 @@ Status parse_command(std::string_view message, Command* command) noexcept {
     const Status status = reader.next(&key, &value);
     if (status == Status::not_found) break;
     if (status != Status::ok) return Status::malformed;  // valid JSON, but not an object
-    if (json::string_equals(key, "id")) {
-      id_ambiguous = seen_id;
-      seen_id = true;
+    unsigned field = 0;
+    while (field < field_count && !json::string_equals(key, kFieldNames[field])) ++field;
+    if (field == field_count) continue;
+    const unsigned bit = 1U << field;
+    if ((seen & bit) != 0) {
+      valid = false;
+      if (field == id) {
+        command->id_length_ = 0;  // which one would the sender expect?
+        break;
+      }
+    }
+    seen |= bit;
+    if (field == id) {
       command->id_length_ = read_token(value, command->id_, sizeof(command->id_));
-    } else if (json::string_equals(key, "name")) {
-      valid = valid && !seen_name;
-      seen_name = true;
+    } else if (field == name) {
       command->name_length_ = read_token(value, command->name_, sizeof(command->name_));
-    } else if (json::string_equals(key, "payload")) {
-      valid = valid && !seen_payload;
-      seen_payload = true;
+    } else if (field == payload) {
       command->payload_ = value;
-    } else if (json::string_equals(key, "timeout_ms")) {
-      valid = valid && !seen_timeout;
-      seen_timeout = true;
+    } else {
       std::uint64_t timeout = 0;
       valid = valid && json::read_uint64(value, &timeout) == Status::ok && timeout <= UINT32_MAX;
       command->timeout_ms_ = static_cast<std::uint32_t>(timeout);
     }
-    if (id_ambiguous) break;
   }
-  if (id_ambiguous) command->id_length_ = 0;  // which one would the sender expect?
   if (command->id_length_ == 0) return Status::malformed;
   if (!valid || command->name_length_ == 0) return Status::malformed;
   return Status::ok;

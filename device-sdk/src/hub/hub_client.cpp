@@ -14,7 +14,9 @@ using protocol::TopicKind;
 
 HubClient::HubClient(std::string_view device_id, const Transport& transport, const Clock& clock,
                      const HubClientBuffers& buffers, const HubCallbacks& callbacks) noexcept
-    : mqtt_(transport, clock, buffers.mqtt),
+    : mqtt_(transport, clock, buffers.mqtt,
+            mqtt::ClientCallbacks{this, &HubClient::on_publish, &HubClient::on_puback,
+                                  &HubClient::on_suback, nullptr, &HubClient::on_dropped}),
       clock_(clock),
       buffers_(buffers),
       callbacks_(callbacks) {
@@ -26,13 +28,6 @@ HubClient::HubClient(std::string_view device_id, const Transport& transport, con
                                                           topics_[kind], sizeof topics_[kind]);
     }
   }
-  mqtt::ClientCallbacks mqtt_callbacks;
-  mqtt_callbacks.context = this;
-  mqtt_callbacks.on_publish = &HubClient::on_publish;
-  mqtt_callbacks.on_puback = &HubClient::on_puback;
-  mqtt_callbacks.on_suback = &HubClient::on_suback;
-  mqtt_callbacks.on_dropped = &HubClient::on_dropped;
-  mqtt_.set_callbacks(mqtt_callbacks);
   if (clock_.now_ms != nullptr) uptime_checked_ms_ = clock_.now_ms(clock_.context);
 }
 
@@ -61,11 +56,7 @@ Status HubClient::connect(const HubConnectOptions& options) noexcept {
     sent_.clear();  // the MQTT client forgot its packet ids too
   } else {
     // Telemetry keeps its packet id for the resend; responses have no copy left.
-    for (std::size_t i = sent_.count(); i-- > 0;) {
-      if (sent_.at(i).is_telemetry) continue;
-      (void)mqtt_.release(sent_.at(i).packet_id);
-      sent_.remove_at(i);
-    }
+    release_sent(false);
   }
   return Status::ok;
 }
@@ -145,10 +136,7 @@ Status HubClient::send_telemetry(std::string_view data_json, std::uint64_t times
   Status status = build_telemetry(next_seq_, timestamp_ms, data_json, buffers_.telemetry,
                                   buffers_.telemetry_capacity, &length);
   if (status != Status::ok) return status;
-  mqtt::PublishInfo publish;
-  publish.topic = topic(TopicKind::telemetry);
-  publish.payload = std::string_view(buffers_.telemetry, length);
-  publish.qos = mqtt::QoS::at_least_once;
+  const mqtt::PublishInfo publish = message_to(TopicKind::telemetry, buffers_.telemetry, length);
   if (mqtt::publish_size(publish) > buffers_.mqtt.send_capacity) return Status::buffer_too_small;
   status = offline->push(next_seq_, buffers_.telemetry, length,
                          reliability::DropHandler{this, &HubClient::on_offline_drop});
@@ -182,10 +170,8 @@ void HubClient::publish_stored() noexcept {
 }
 
 Status HubClient::publish_record(const reliability::StoredMessage& message) noexcept {
-  mqtt::PublishInfo publish;
-  publish.topic = topic(TopicKind::telemetry);
-  publish.payload = std::string_view(buffers_.telemetry, message.length);
-  publish.qos = mqtt::QoS::at_least_once;
+  const mqtt::PublishInfo publish =
+      message_to(TopicKind::telemetry, buffers_.telemetry, message.length);
   SentMessages::Entry* entry = sent_.find_telemetry(message.seq);
   if (entry != nullptr) {
     if (entry->acknowledged) return Status::ok;  // waits for older ones to be removed
@@ -197,10 +183,16 @@ Status HubClient::publish_record(const reliability::StoredMessage& message) noex
   // Acknowledged entries waiting for older ones take room in sent_ that the
   // MQTT client's table no longer counts: every publish must stay tracked.
   if (sent_.full()) return Status::busy;
+  return publish_tracked(publish, true, message.seq);
+}
+
+// Publishes and keeps the packet id in sent_ (callers checked that it has room).
+Status HubClient::publish_tracked(const mqtt::PublishInfo& publish, bool is_telemetry,
+                                  std::uint64_t seq) noexcept {
   std::uint16_t packet_id = 0;
   const Status status = mqtt_.publish(publish, &packet_id);
   if (status == Status::ok)
-    (void)sent_.add(SentMessages::Entry{packet_id, true, message.seq, false});
+    (void)sent_.add(SentMessages::Entry{packet_id, is_telemetry, seq, false});
   return status;
 }
 
@@ -264,12 +256,17 @@ void HubClient::on_offline_drop(void* context, std::uint64_t seq) noexcept {
   }
 }
 
-void HubClient::forget_stored() noexcept {
+// Gives up the packet ids of the telemetry (or the responses) sent.
+void HubClient::release_sent(bool telemetry) noexcept {
   for (std::size_t i = sent_.count(); i-- > 0;) {
-    if (!sent_.at(i).is_telemetry) continue;
+    if (sent_.at(i).is_telemetry != telemetry) continue;
     (void)mqtt_.release(sent_.at(i).packet_id);
     sent_.remove_at(i);
   }
+}
+
+void HubClient::forget_stored() noexcept {
+  release_sent(true);
   (void)buffers_.offline->clear();
   cursor_position_ = buffers_.offline->head_position();
   cursor_index_ = 0;
@@ -284,6 +281,15 @@ void HubClient::report(Status status, const char* what) noexcept {
   ++statistics_.problems;
   EDGEHUB_DEVICE_LOG("warn", what, static_cast<int>(status));
   if (callbacks_.on_problem != nullptr) callbacks_.on_problem(callbacks_.context, status, what);
+}
+
+mqtt::PublishInfo HubClient::message_to(TopicKind kind, const char* payload,
+                                        std::size_t length) const noexcept {
+  mqtt::PublishInfo publish;
+  publish.topic = topic(kind);
+  publish.payload = std::string_view(payload, length);
+  publish.qos = mqtt::QoS::at_least_once;
+  return publish;
 }
 
 std::uint64_t HubClient::uptime_ms() noexcept {

@@ -14,6 +14,7 @@
 namespace edgehub::device::hub {
 namespace {
 
+using namespace std::string_view_literals;  // "..."sv: lengths known at compile time
 using detail::kResponsePrefixMax;
 using detail::kResponseSuffix;
 
@@ -21,21 +22,25 @@ constexpr std::string_view kPingCommand = "ping";
 constexpr std::string_view kSetIntervalCommand = "set-interval";
 constexpr std::uint64_t kMinIntervalMs = 10;
 
-int reply_with(CommandReply& reply, int status, std::string_view json) noexcept {
+// Writes the reply payload: `json`, or, given a number, an object that
+// `json` opens and the number ends ({"interval_ms":N}).
+int write_reply(CommandReply& reply, int status, const char* json, std::size_t json_length,
+                const std::uint64_t* number) noexcept {
   detail::TextWriter writer(reply.payload, reply.capacity);
-  writer.text(json);
+  writer.append(json, json_length);
+  if (number != nullptr) {
+    writer.number(*number);
+    writer.text("}");
+  }
   reply.length = writer.overflowed() ? 0 : writer.length();
   return status;
 }
 
-int reply_with_number(CommandReply& reply, std::string_view before, std::uint64_t number,
-                      std::string_view after) noexcept {
-  detail::TextWriter writer(reply.payload, reply.capacity);
-  writer.text(before);
-  writer.number(number);
-  writer.text(after);
-  reply.length = writer.overflowed() ? 0 : writer.length();
-  return kStatusOk;
+// The same from a string literal, whose length is known here.
+template <std::size_t N>
+int reply_with(CommandReply& reply, int status, const char (&json)[N],
+               const std::uint64_t* number = nullptr) noexcept {
+  return write_reply(reply, status, json, N - 1, number);
 }
 
 }  // namespace
@@ -76,7 +81,8 @@ int HubClient::answer(const Command& command, bool parsed, CommandReply& reply) 
     return reply_with(reply, kStatusBadRequest, R"({"error":"malformed command"})");
   }
   if (command.name() == kPingCommand) {
-    return reply_with_number(reply, R"({"pong":true,"uptime_ms":)", uptime_ms(), "}");
+    const std::uint64_t uptime = uptime_ms();
+    return reply_with(reply, kStatusOk, R"({"pong":true,"uptime_ms":)", &uptime);
   }
   if (command.name() == kSetIntervalCommand && callbacks_.on_set_interval != nullptr) {
     return answer_set_interval(command, reply);
@@ -101,14 +107,14 @@ int HubClient::answer(const Command& command, bool parsed, CommandReply& reply) 
 int HubClient::answer_set_interval(const Command& command, CommandReply& reply) noexcept {
   std::string_view value;
   std::uint64_t interval_ms = 0;
-  if (json::find_member(command.payload(), "interval_ms", &value) != Status::ok ||
+  if (json::find_member(command.payload(), "interval_ms"sv, &value) != Status::ok ||
       json::read_uint64(value, &interval_ms) != Status::ok || interval_ms < kMinIntervalMs ||
       interval_ms > UINT32_MAX) {
     return reply_with(reply, kStatusBadRequest,
                       R"({"error":"payload must be {\"interval_ms\":N} with N >= 10"})");
   }
   callbacks_.on_set_interval(callbacks_.context, static_cast<std::uint32_t>(interval_ms));
-  return reply_with_number(reply, R"({"interval_ms":)", interval_ms, "}");
+  return reply_with(reply, kStatusOk, R"({"interval_ms":)", &interval_ms);
 }
 
 void HubClient::finish_response(std::string_view id, int status,
@@ -130,19 +136,15 @@ void HubClient::finish_response(std::string_view id, int status,
 
 void HubClient::send_pending_response() noexcept {
   if (!response_pending_ || mqtt_.state() != mqtt::ClientState::connected || sent_.full()) return;
-  mqtt::PublishInfo publish;
-  publish.topic = topic(protocol::TopicKind::responses);
-  publish.payload = std::string_view(buffers_.response + response_begin_, response_length_);
-  publish.qos = mqtt::QoS::at_least_once;
-  std::uint16_t packet_id = 0;
-  const Status status = mqtt_.publish(publish, &packet_id);
+  const mqtt::PublishInfo publish = message_to(
+      protocol::TopicKind::responses, buffers_.response + response_begin_, response_length_);
+  const Status status = publish_tracked(publish, false, 0);
   if (status == Status::busy || status == Status::not_connected) return;  // next process()
   response_pending_ = false;
   if (status != Status::ok) {
     report(status, EDGEHUB_DEVICE_TEXT("command response could not be sent"));
     return;
   }
-  (void)sent_.add(SentMessages::Entry{packet_id, false, 0, false});
   ++statistics_.commands_answered;
 }
 

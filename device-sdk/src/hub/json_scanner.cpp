@@ -9,9 +9,9 @@ bool is_whitespace(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' 
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
 int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
+  if (is_digit(c)) return c - '0';
+  c = static_cast<char>(c | 0x20);  // 'A'..'F' to 'a'..'f'; no other character becomes one
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
 
@@ -33,163 +33,45 @@ long read_hex4(std::string_view text, std::size_t at) noexcept {
   return value;
 }
 
-// Recursive-descent syntax check; `at` moves past what was scanned.
-class Scanner {
- public:
-  explicit Scanner(std::string_view text, std::size_t at = 0) noexcept : text_(text), at_(at) {}
+// Where decoded string bytes go: into `out`, or compared with `expected`
+// (string_equals). Remembers, instead of overrunning, that they did not fit
+// or differ.
+struct ByteSink {
+  char* out;
+  const char* expected;
+  std::size_t capacity;
+  std::size_t length = 0;
+  bool failed = false;
 
-  std::size_t position() const noexcept { return at_; }
-  bool at_end() const noexcept { return at_ >= text_.size(); }
-  char peek() const noexcept { return at_end() ? '\0' : text_[at_]; }
-  bool consume(char c) noexcept {
-    if (peek() != c || at_end()) return false;
-    ++at_;
-    return true;
-  }
-  void skip_whitespace() noexcept {
-    while (!at_end() && is_whitespace(text_[at_])) ++at_;
-  }
-
-  bool value(unsigned depth) noexcept {
-    skip_whitespace();
-    switch (peek()) {
-      case '{':
-        return depth < config::kJsonMaxDepth && object(depth + 1);
-      case '[':
-        return depth < config::kJsonMaxDepth && array(depth + 1);
-      case '"':
-        return string();
-      case 't':
-        return literal("true");
-      case 'f':
-        return literal("false");
-      case 'n':
-        return literal("null");
-      default:
-        return number();
+  void put(unsigned long byte) noexcept {
+    const auto c = static_cast<char>(byte);
+    if (length == capacity || (expected != nullptr && expected[length] != c)) {
+      failed = true;
+      return;
     }
+    if (out != nullptr) out[length] = c;
+    ++length;
   }
-
-  bool string() noexcept {
-    if (!consume('"')) return false;
-    while (!at_end()) {
-      const char c = text_[at_++];
-      if (c == '"') return true;
-      if (static_cast<unsigned char>(c) < 0x20) return false;  // raw control character
-      if (c != '\\') continue;
-      if (at_end()) return false;
-      const char escape = text_[at_++];
-      if (escape == 'u') {
-        if (read_hex4(text_, at_) < 0) return false;
-        at_ += 4;
-      } else if (escape != '"' && escape != '\\' && escape != '/' && escape != 'b' &&
-                 escape != 'f' && escape != 'n' && escape != 'r' && escape != 't') {
-        return false;
-      }
-    }
-    return false;  // unterminated
-  }
-
-  // Scans "key": and leaves `at` on the value; *key is the raw string content.
-  bool member_name(std::string_view* key) noexcept {
-    skip_whitespace();
-    const std::size_t start = at_;
-    if (!string()) return false;
-    *key = slice(text_, start + 1, at_ - start - 2);
-    skip_whitespace();
-    return consume(':');
-  }
-
- private:
-  bool literal(std::string_view word) noexcept {
-    if (text_.size() - at_ < word.size() || slice(text_, at_, word.size()) != word) return false;
-    at_ += word.size();
-    return true;
-  }
-
-  bool digits() noexcept {
-    if (!is_digit(peek())) return false;
-    while (is_digit(peek())) ++at_;
-    return true;
-  }
-
-  bool number() noexcept {
-    (void)consume('-');
-    if (consume('0')) {
-      if (is_digit(peek())) return false;  // no leading zeros
-    } else if (!digits()) {
-      return false;
-    }
-    if (consume('.') && !digits()) return false;
-    if (peek() == 'e' || peek() == 'E') {
-      ++at_;
-      if (!consume('+')) (void)consume('-');
-      if (!digits()) return false;
-    }
-    return true;
-  }
-
-  bool array(unsigned depth) noexcept {
-    if (!consume('[')) return false;
-    skip_whitespace();
-    if (consume(']')) return true;
-    for (;;) {
-      if (!value(depth)) return false;
-      skip_whitespace();
-      if (consume(']')) return true;
-      if (!consume(',')) return false;
-    }
-  }
-
-  bool object(unsigned depth) noexcept {
-    if (!consume('{')) return false;
-    skip_whitespace();
-    if (consume('}')) return true;
-    for (;;) {
-      std::string_view key;
-      if (!member_name(&key) || !value(depth)) return false;
-      skip_whitespace();
-      if (consume('}')) return true;
-      if (!consume(',')) return false;
-    }
-  }
-
-  std::string_view text_;
-  std::size_t at_;
 };
 
-// Appends a code point as UTF-8; false if it does not fit.
-bool put_utf8(unsigned long code, char* out, std::size_t capacity, std::size_t* length) noexcept {
-  char bytes[4];
-  std::size_t count = 0;
+// A code point as UTF-8: a lead byte, then 6 bits per continuation byte.
+void put_utf8(unsigned long code, ByteSink& sink) noexcept {
   if (code < 0x80) {
-    bytes[count++] = static_cast<char>(code);
-  } else if (code < 0x800) {
-    bytes[count++] = static_cast<char>(0xC0 | (code >> 6));
-    bytes[count++] = static_cast<char>(0x80 | (code & 0x3F));
-  } else if (code < 0x10000) {
-    bytes[count++] = static_cast<char>(0xE0 | (code >> 12));
-    bytes[count++] = static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    bytes[count++] = static_cast<char>(0x80 | (code & 0x3F));
-  } else {
-    bytes[count++] = static_cast<char>(0xF0 | (code >> 18));
-    bytes[count++] = static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-    bytes[count++] = static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    bytes[count++] = static_cast<char>(0x80 | (code & 0x3F));
+    sink.put(code);
+    return;
   }
-  if (capacity - *length < count) return false;
-  for (std::size_t i = 0; i < count; ++i) out[(*length)++] = bytes[i];
-  return true;
+  unsigned continuation = code < 0x800 ? 1 : (code < 0x10000 ? 2 : 3);
+  sink.put(((0xF0UL << (3 - continuation)) & 0xFF) | (code >> (6 * continuation)));
+  while (continuation-- > 0) sink.put(0x80 | ((code >> (6 * continuation)) & 0x3F));
 }
 
+// The character a one-letter escape (\n, \", ...) stands for, or '\0'.
 char simple_escape(char escape) noexcept {
   switch (escape) {
     case '"':
-      return '"';
     case '\\':
-      return '\\';
     case '/':
-      return '/';
+      return escape;
     case 'b':
       return '\b';
     case 'f':
@@ -226,6 +108,144 @@ long decode_escape(std::string_view raw, std::size_t* at) noexcept {
   *at += 6;
   return 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
 }
+
+// Decodes the raw content of a JSON string (between its quotes) into sink:
+// ok, malformed (a raw control character or quote, a bad escape, a lone
+// surrogate) or buffer_too_small (sink failed). UTF-8 bytes pass as they are.
+Status decode_string(std::string_view raw, ByteSink& sink) noexcept {
+  std::size_t at = 0;
+  while (at < raw.size()) {
+    long code = static_cast<unsigned char>(raw[at++]);
+    if (code == '\\') {
+      code = decode_escape(raw, &at);
+      if (code < 0) return Status::malformed;
+      put_utf8(static_cast<unsigned long>(code), sink);
+      continue;
+    }
+    if (code < 0x20 || code == '"') return Status::malformed;
+    sink.put(static_cast<unsigned long>(code));
+  }
+  return sink.failed ? Status::buffer_too_small : Status::ok;
+}
+
+// Recursive-descent syntax check; `at` moves past what was scanned.
+class Scanner {
+ public:
+  explicit Scanner(std::string_view text, std::size_t at = 0) noexcept : text_(text), at_(at) {}
+
+  std::size_t position() const noexcept { return at_; }
+  bool at_end() const noexcept { return at_ >= text_.size(); }
+  char peek() const noexcept { return at_end() ? '\0' : text_[at_]; }
+  // c is never '\0', which peek() returns at the end.
+  bool consume(char c) noexcept {
+    if (peek() != c) return false;
+    ++at_;
+    return true;
+  }
+  void skip_whitespace() noexcept {
+    while (!at_end() && is_whitespace(text_[at_])) ++at_;
+  }
+
+  bool value(unsigned depth) noexcept {
+    skip_whitespace();
+    switch (peek()) {
+      case '{':
+      case '[':
+        return depth < config::kJsonMaxDepth && container(depth + 1);
+      case '"':
+        return string();
+      case 't':
+        return literal("true");
+      case 'f':
+        return literal("false");
+      case 'n':
+        return literal("null");
+      default:
+        return number();
+    }
+  }
+
+  // Syntax only: a lone surrogate escape (\ud800) is valid JSON text;
+  // read_string() refuses to decode it.
+  bool string() noexcept {
+    if (!consume('"')) return false;
+    while (!at_end()) {
+      const char c = text_[at_++];
+      if (c == '"') return true;
+      if (static_cast<unsigned char>(c) < 0x20) return false;  // raw control character
+      if (c != '\\') continue;
+      if (at_end()) return false;
+      const char escape = text_[at_++];
+      if (escape == 'u') {
+        if (read_hex4(text_, at_) < 0) return false;
+        at_ += 4;
+      } else if (simple_escape(escape) == '\0') {
+        return false;
+      }
+    }
+    return false;  // unterminated
+  }
+
+  // Scans "key": and leaves `at` on the value; *key is the raw string content.
+  bool member_name(std::string_view* key) noexcept {
+    skip_whitespace();
+    const std::size_t start = at_;
+    if (!string()) return false;
+    *key = slice(text_, start + 1, at_ - start - 2);
+    skip_whitespace();
+    return consume(':');
+  }
+
+ private:
+  // true, false or null: each letter in turn.
+  bool literal(const char* word) noexcept {
+    for (; *word != '\0'; ++word) {
+      if (!consume(*word)) return false;
+    }
+    return true;
+  }
+
+  bool digits() noexcept {
+    if (!is_digit(peek())) return false;
+    while (is_digit(peek())) ++at_;
+    return true;
+  }
+
+  bool number() noexcept {
+    (void)consume('-');
+    if (consume('0')) {
+      if (is_digit(peek())) return false;  // no leading zeros
+    } else if (!digits()) {
+      return false;
+    }
+    if (consume('.') && !digits()) return false;
+    if (peek() == 'e' || peek() == 'E') {
+      ++at_;
+      if (!consume('+')) (void)consume('-');
+      if (!digits()) return false;
+    }
+    return true;
+  }
+
+  // An array or an object (at_ on its opening bracket): one loop, in which
+  // each member of an object starts with its name.
+  bool container(unsigned depth) noexcept {
+    const bool is_object = text_[at_++] == '{';
+    const char close = is_object ? '}' : ']';
+    skip_whitespace();
+    if (consume(close)) return true;
+    for (;;) {
+      std::string_view key;
+      if ((is_object && !member_name(&key)) || !value(depth)) return false;
+      skip_whitespace();
+      if (consume(close)) return true;
+      if (!consume(',')) return false;
+    }
+  }
+
+  std::string_view text_;
+  std::size_t at_;
+};
 
 }  // namespace
 
@@ -267,16 +287,8 @@ Status ObjectReader::next(std::string_view* key, std::string_view* value) noexce
 }
 
 bool string_equals(std::string_view raw, std::string_view text) noexcept {
-  std::size_t at = 0;
-  std::size_t matched = 0;
-  while (at < raw.size()) {
-    long code = static_cast<unsigned char>(raw[at++]);
-    if (code == '\\') code = decode_escape(raw, &at);
-    if (code < 0 || code >= 0x80) return false;  // text is ASCII
-    if (matched >= text.size() || text[matched] != static_cast<char>(code)) return false;
-    ++matched;
-  }
-  return matched == text.size();
+  ByteSink sink{nullptr, text.data(), text.size()};
+  return decode_string(raw, sink) == Status::ok && sink.length == text.size();
 }
 
 Status find_member(std::string_view object_text, std::string_view key,
@@ -298,26 +310,11 @@ Status find_member(std::string_view object_text, std::string_view key,
 Status read_string(std::string_view value, char* out, std::size_t capacity,
                    std::size_t* length) noexcept {
   if (length == nullptr || (out == nullptr && capacity > 0)) return Status::bad_parameter;
-  Scanner scanner(value);
-  if (!scanner.string() || scanner.position() != value.size()) return Status::malformed;
-  const std::string_view raw = slice(value, 1, value.size() - 2);
-  std::size_t written = 0;
-  std::size_t at = 0;
-  while (at < raw.size()) {
-    long code = static_cast<unsigned char>(raw[at++]);
-    if (code == '\\') {
-      code = decode_escape(raw, &at);
-      if (code < 0) return Status::malformed;
-      if (!put_utf8(static_cast<unsigned long>(code), out, capacity, &written)) {
-        return Status::buffer_too_small;
-      }
-      continue;
-    }
-    if (written == capacity) return Status::buffer_too_small;
-    out[written++] = static_cast<char>(code);  // UTF-8 bytes are copied as they are
-  }
-  *length = written;
-  return Status::ok;
+  if (value.size() < 2 || value.front() != '"' || value.back() != '"') return Status::malformed;
+  ByteSink sink{out, nullptr, capacity};
+  const Status status = decode_string(slice(value, 1, value.size() - 2), sink);
+  if (status == Status::ok) *length = sink.length;
+  return status;
 }
 
 Status read_uint64(std::string_view value, std::uint64_t* out) noexcept {

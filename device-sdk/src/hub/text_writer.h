@@ -14,14 +14,13 @@ class TextWriter {
   TextWriter(char* buffer, std::size_t capacity) noexcept
       : buffer_(buffer), capacity_(buffer == nullptr ? 0 : capacity) {}
 
-  void text(std::string_view text) noexcept {
-    if (overflowed_ || capacity_ - length_ < text.size()) {
-      overflowed_ = true;
-      return;
-    }
-    if (!text.empty()) std::memcpy(buffer_ + length_, text.data(), text.size());
-    length_ += text.size();
+  void text(std::string_view text) noexcept { append(text.data(), text.size()); }
+  // A string literal: its length is known here, which makes the call smaller.
+  template <std::size_t N>
+  void text(const char (&literal)[N]) noexcept {
+    append(literal, N - 1);
   }
+  void append(const char* data, std::size_t length) noexcept;
 
   // Decimal, without 64-bit division: a Cortex-M has none in hardware and
   // libgcc's costs 700 bytes of flash (text_writer.cpp).

@@ -37,12 +37,9 @@ Status Client::connect(const ConnectOptions& options, std::uint32_t connack_time
   if (size > send_queue_.capacity() || !reader_.has_capacity()) return Status::buffer_too_small;
 
   // A new connection starts from a clean byte stream in both directions.
-  send_queue_.clear();
-  reader_.release();
-  reserved_ = 0;
+  connection_lost();
   dropped_ack_id_ = 0;
   deferred_failure_ = Status::ok;
-  ping_outstanding_ = false;
   session_present_ = false;
   connack_return_code_ = 0;
   if (options.clean_session) outstanding_.clear();
@@ -66,6 +63,13 @@ std::uint16_t Client::next_packet_id() noexcept {
   return last_packet_id_;
 }
 
+// Room in the send queue for a packet of `size` bytes (0: invalid options).
+Status Client::room_for(std::size_t size) noexcept {
+  if (size == 0) return Status::bad_parameter;
+  if (size > send_queue_.capacity()) return Status::buffer_too_small;
+  return make_room(size);
+}
+
 Status Client::make_room(std::size_t size) noexcept {
   if (send_queue_.free_space() >= size + reserved_) return Status::ok;
   (void)flush_in_call();
@@ -73,43 +77,40 @@ Status Client::make_room(std::size_t size) noexcept {
   return send_queue_.free_space() >= size + reserved_ ? Status::ok : Status::busy;
 }
 
-Status Client::enqueue_publish(const PublishInfo& publish, std::uint16_t packet_id) noexcept {
-  const std::size_t size = publish_size(publish);
-  if (size == 0) return Status::bad_parameter;
-  if (size > send_queue_.capacity()) return Status::buffer_too_small;
-  Status status = make_room(size);
+// Queues a publish (again, with DUP, if duplicate) and starts sending it.
+Status Client::enqueue_publish(const PublishInfo& publish, std::uint16_t packet_id,
+                               bool duplicate) noexcept {
+  PublishInfo message = publish;
+  message.duplicate = duplicate;
+  const std::size_t size = publish_size(message);
+  Status status = room_for(size);
   if (status != Status::ok) return status;
   std::size_t written = 0;
-  status = serialize_publish(publish, packet_id, send_queue_.tail(size), size, &written);
+  status = serialize_publish(message, packet_id, send_queue_.tail(size), size, &written);
   if (status != Status::ok) return status;
   send_queue_.commit(written);
-  return Status::ok;
+  return flush_in_call();
 }
 
 Status Client::publish(const PublishInfo& publish, std::uint16_t* packet_id) noexcept {
   if (state_ != ClientState::connected) return Status::not_connected;
-  PublishInfo message = publish;
-  message.duplicate = false;
   std::uint16_t id = 0;
-  if (message.qos == QoS::at_least_once) {
+  if (publish.qos == QoS::at_least_once) {
     if (outstanding_.full()) return Status::busy;
     id = next_packet_id();
   }
-  const Status status = enqueue_publish(message, id);
+  const Status status = enqueue_publish(publish, id, false);
   if (status != Status::ok) return status;
   if (id != 0) (void)outstanding_.add(id);
   if (packet_id != nullptr) *packet_id = id;
-  return flush_in_call();
+  return Status::ok;
 }
 
 Status Client::resend(const PublishInfo& publish, std::uint16_t packet_id) noexcept {
   if (state_ != ClientState::connected) return Status::not_connected;
   if (publish.qos != QoS::at_least_once) return Status::bad_parameter;
   if (!outstanding_.contains(packet_id)) return Status::not_found;
-  PublishInfo message = publish;
-  message.duplicate = true;
-  const Status status = enqueue_publish(message, packet_id);
-  return status == Status::ok ? flush_in_call() : status;
+  return enqueue_publish(publish, packet_id, true);
 }
 
 Status Client::release(std::uint16_t packet_id) noexcept {
@@ -120,9 +121,7 @@ Status Client::subscribe(const Subscription* subscriptions, std::size_t count,
                          std::uint16_t* packet_id) noexcept {
   if (state_ != ClientState::connected) return Status::not_connected;
   const std::size_t size = subscribe_size(subscriptions, count);
-  if (size == 0) return Status::bad_parameter;
-  if (size > send_queue_.capacity()) return Status::buffer_too_small;
-  const Status room = make_room(size);
+  const Status room = room_for(size);
   if (room != Status::ok) return room;
   const std::uint16_t id = next_packet_id();
   std::size_t written = 0;
@@ -136,9 +135,7 @@ Status Client::unsubscribe(const std::string_view* filters, std::size_t count,
                            std::uint16_t* packet_id) noexcept {
   if (state_ != ClientState::connected) return Status::not_connected;
   const std::size_t size = unsubscribe_size(filters, count);
-  if (size == 0) return Status::bad_parameter;
-  if (size > send_queue_.capacity()) return Status::buffer_too_small;
-  const Status room = make_room(size);
+  const Status room = room_for(size);
   if (room != Status::ok) return room;
   const std::uint16_t id = next_packet_id();
   std::size_t written = 0;

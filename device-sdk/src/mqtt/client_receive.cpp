@@ -79,9 +79,7 @@ bool Client::acknowledge_dropped() noexcept {
   if (dropped_ack_id_ == 0) return true;
   if (state_ != ClientState::connected) return true;
   if (make_room(kPubackSize) != Status::ok) return false;
-  std::size_t written = 0;
-  (void)serialize_puback(dropped_ack_id_, send_queue_.tail(kPubackSize), kPubackSize, &written);
-  send_queue_.commit(written);
+  queue_puback(dropped_ack_id_);
   dropped_ack_id_ = 0;
   return true;
 }
@@ -160,12 +158,15 @@ Status Client::dispatch_publish(const Packet& packet, bool* held) noexcept {
     return Status::ok;
   }
   // A callback that disconnected takes back the right to acknowledge.
-  if (needs_ack && state_ == ClientState::connected) {
-    std::size_t written = 0;
-    (void)serialize_puback(id, send_queue_.tail(kPubackSize), kPubackSize, &written);
-    send_queue_.commit(written);
-  }
+  if (needs_ack && state_ == ClientState::connected) queue_puback(id);
   return Status::ok;
+}
+
+// The caller made room for it.
+void Client::queue_puback(std::uint16_t packet_id) noexcept {
+  std::size_t written = 0;
+  (void)serialize_puback(packet_id, send_queue_.tail(kPubackSize), kPubackSize, &written);
+  send_queue_.commit(written);
 }
 
 Status Client::keep_alive(std::uint32_t now) noexcept {

@@ -33,10 +33,11 @@ std::size_t packet_size(std::size_t remaining) noexcept {
   return field == 0 ? 0 : 1 + field + remaining;
 }
 
-// Checks size and capacity, then writes the fixed header.
-Status begin_packet(std::size_t size, std::uint8_t first, std::size_t remaining,
-                    std::uint8_t* buffer, std::size_t capacity, std::size_t* written,
-                    ByteWriter& writer) noexcept {
+// Checks the packet and the capacity, then writes the fixed header. remaining
+// is 0 for an invalid packet (every packet written this way has a body).
+Status begin_packet(std::uint8_t first, std::size_t remaining, std::uint8_t* buffer,
+                    std::size_t capacity, std::size_t* written, ByteWriter& writer) noexcept {
+  const std::size_t size = remaining == 0 ? 0 : packet_size(remaining);
   if (size == 0 || written == nullptr) return Status::bad_parameter;
   if (buffer == nullptr || capacity < size) return Status::buffer_too_small;
   writer.byte(first);
@@ -100,12 +101,17 @@ std::size_t unsubscribe_remaining(const std::string_view* filters, std::size_t c
   return remaining;
 }
 
-Status serialize_empty(PacketType type, std::uint8_t* buffer, std::size_t capacity,
-                       std::size_t* written) noexcept {
+// PUBACK, PINGREQ, DISCONNECT: a fixed header, then a packet id if size is 4.
+Status serialize_short(PacketType type, std::uint16_t packet_id, std::size_t size,
+                       std::uint8_t* buffer, std::size_t capacity, std::size_t* written) noexcept {
+  if (written == nullptr) return Status::bad_parameter;
+  if (buffer == nullptr || capacity < size) return Status::buffer_too_small;
   ByteWriter writer(buffer);
-  const Status status = begin_packet(2, first_byte(type, 0), 0, buffer, capacity, written, writer);
-  if (status == Status::ok) *written = writer.written();
-  return status;
+  writer.byte(first_byte(type, 0));
+  writer.byte(static_cast<std::uint8_t>(size - 2));
+  if (size == kPubackSize) writer.u16(packet_id);
+  *written = size;
+  return Status::ok;
 }
 
 }  // namespace
@@ -135,9 +141,8 @@ Status serialize_connect(const ConnectOptions& options, std::uint8_t* buffer, st
                          std::size_t* written) noexcept {
   const std::size_t remaining = connect_remaining(options);
   ByteWriter writer(buffer);
-  const Status status =
-      begin_packet(remaining == 0 ? 0 : packet_size(remaining), first_byte(PacketType::connect, 0),
-                   remaining, buffer, capacity, written, writer);
+  const Status status = begin_packet(first_byte(PacketType::connect, 0), remaining, buffer,
+                                     capacity, written, writer);
   if (status != Status::ok) return status;
 
   std::uint8_t flags = 0;
@@ -178,8 +183,7 @@ Status serialize_publish(const PublishInfo& publish, std::uint16_t packet_id, st
   if (publish.duplicate) flags |= 0x08;
   if (publish.retain) flags |= 0x01;
   ByteWriter writer(buffer);
-  const Status status = begin_packet(remaining == 0 ? 0 : packet_size(remaining),
-                                     first_byte(PacketType::publish, flags), remaining, buffer,
+  const Status status = begin_packet(first_byte(PacketType::publish, flags), remaining, buffer,
                                      capacity, written, writer);
   if (status != Status::ok) return status;
   writer.string(publish.topic);
@@ -191,14 +195,8 @@ Status serialize_publish(const PublishInfo& publish, std::uint16_t packet_id, st
 
 Status serialize_puback(std::uint16_t packet_id, std::uint8_t* buffer, std::size_t capacity,
                         std::size_t* written) noexcept {
-  ByteWriter writer(buffer);
-  const Status status =
-      begin_packet(packet_id == 0 ? 0 : kPubackSize, first_byte(PacketType::puback, 0), 2, buffer,
-                   capacity, written, writer);
-  if (status != Status::ok) return status;
-  writer.u16(packet_id);
-  *written = writer.written();
-  return Status::ok;
+  if (packet_id == 0) return Status::bad_parameter;
+  return serialize_short(PacketType::puback, packet_id, kPubackSize, buffer, capacity, written);
 }
 
 std::size_t subscribe_size(const Subscription* subscriptions, std::size_t count) noexcept {
@@ -213,8 +211,7 @@ Status serialize_subscribe(const Subscription* subscriptions, std::size_t count,
   if (packet_id == 0) remaining = 0;
   ByteWriter writer(buffer);
   // Bits 3..0 of SUBSCRIBE's fixed header are reserved as 0010 [MQTT-3.8.1-1].
-  const Status status = begin_packet(remaining == 0 ? 0 : packet_size(remaining),
-                                     first_byte(PacketType::subscribe, 0x02), remaining, buffer,
+  const Status status = begin_packet(first_byte(PacketType::subscribe, 0x02), remaining, buffer,
                                      capacity, written, writer);
   if (status != Status::ok) return status;
   writer.u16(packet_id);
@@ -237,8 +234,7 @@ Status serialize_unsubscribe(const std::string_view* filters, std::size_t count,
   std::size_t remaining = unsubscribe_remaining(filters, count);
   if (packet_id == 0) remaining = 0;
   ByteWriter writer(buffer);
-  const Status status = begin_packet(remaining == 0 ? 0 : packet_size(remaining),
-                                     first_byte(PacketType::unsubscribe, 0x02), remaining, buffer,
+  const Status status = begin_packet(first_byte(PacketType::unsubscribe, 0x02), remaining, buffer,
                                      capacity, written, writer);
   if (status != Status::ok) return status;
   writer.u16(packet_id);
@@ -249,12 +245,12 @@ Status serialize_unsubscribe(const std::string_view* filters, std::size_t count,
 
 Status serialize_pingreq(std::uint8_t* buffer, std::size_t capacity,
                          std::size_t* written) noexcept {
-  return serialize_empty(PacketType::pingreq, buffer, capacity, written);
+  return serialize_short(PacketType::pingreq, 0, kPingreqSize, buffer, capacity, written);
 }
 
 Status serialize_disconnect(std::uint8_t* buffer, std::size_t capacity,
                             std::size_t* written) noexcept {
-  return serialize_empty(PacketType::disconnect, buffer, capacity, written);
+  return serialize_short(PacketType::disconnect, 0, kDisconnectSize, buffer, capacity, written);
 }
 
 }  // namespace edgehub::device::mqtt

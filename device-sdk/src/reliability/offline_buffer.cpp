@@ -74,18 +74,30 @@ Status OfflineBuffer::write_header() noexcept {
 
 bool OfflineBuffer::read_ring(std::uint32_t position, std::uint8_t* data,
                               std::size_t length) const noexcept {
-  const std::size_t first = length < data_capacity_ - position ? length : data_capacity_ - position;
-  if (!storage_.read(storage_.context, kHeaderSize + position, data, first)) return false;
-  return first == length ||
-         storage_.read(storage_.context, kHeaderSize, data + first, length - first);
+  return transfer_ring(position, data, length, false);
 }
 
 bool OfflineBuffer::write_ring(std::uint32_t position, const std::uint8_t* data,
                                std::size_t length) noexcept {
-  const std::size_t first = length < data_capacity_ - position ? length : data_capacity_ - position;
-  if (!storage_.write(storage_.context, kHeaderSize + position, data, first)) return false;
-  return first == length ||
-         storage_.write(storage_.context, kHeaderSize, data + first, length - first);
+  // Only written through: storage_.write takes a pointer to const.
+  return transfer_ring(position, const_cast<std::uint8_t*>(data), length, true);
+}
+
+// length bytes at a ring position, in two parts where the ring wraps.
+bool OfflineBuffer::transfer_ring(std::uint32_t position, std::uint8_t* data, std::size_t length,
+                                  bool write) const noexcept {
+  std::size_t offset = kHeaderSize + position;
+  std::size_t part = length < data_capacity_ - position ? length : data_capacity_ - position;
+  while (length > 0) {
+    const bool done = write ? storage_.write(storage_.context, offset, data, part)
+                            : storage_.read(storage_.context, offset, data, part);
+    if (!done) return false;
+    data += part;
+    length -= part;
+    offset = kHeaderSize;
+    part = length;
+  }
+  return true;
 }
 
 // Positions stay below data_capacity_ <= 2^31 and steps below

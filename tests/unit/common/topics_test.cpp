@@ -75,6 +75,15 @@ TEST_CASE("a device may publish only its own telemetry and responses") {
   CHECK_FALSE(device_may_publish("d1", "devices/d10/telemetry"));
 }
 
+TEST_CASE("a device may subscribe to and receive its own flow topic, never another's") {
+  CHECK(device_may_subscribe("d1", "devices/d1/flow"));
+  CHECK(device_may_receive("d1", "devices/d1/flow"));
+  CHECK_FALSE(device_may_subscribe("d1", "devices/d2/flow"));
+  CHECK_FALSE(device_may_receive("d1", "devices/d2/flow"));
+  CHECK_FALSE(device_may_subscribe("d1", "devices/+/flow"));
+  CHECK_FALSE(device_may_publish("d1", "devices/d1/flow"));
+}
+
 TEST_CASE("a device may subscribe to and receive only its own commands") {
   CHECK(device_may_subscribe("d1", "devices/d1/commands"));
   CHECK_FALSE(device_may_subscribe("d1", "devices/d2/commands"));
@@ -84,4 +93,27 @@ TEST_CASE("a device may subscribe to and receive only its own commands") {
   CHECK_FALSE(device_may_subscribe("d1", "devices/d1/telemetry"));
   CHECK(device_may_receive("d1", "devices/d1/commands"));
   CHECK_FALSE(device_may_receive("d1", "devices/d2/commands"));
+}
+
+TEST_CASE("twins: a device receives its own desired properties and publishes its own reported ones") {
+  CHECK(device_may_subscribe("d1", "devices/d1/desired"));
+  CHECK(device_may_receive("d1", "devices/d1/desired"));
+  CHECK_FALSE(device_may_publish("d1", "devices/d1/desired"));  // only the hub sets desired
+  CHECK(device_may_publish("d1", "devices/d1/reported"));
+  CHECK_FALSE(device_may_subscribe("d1", "devices/d1/reported"));
+  CHECK_FALSE(device_may_receive("d1", "devices/d2/desired"));
+  CHECK_FALSE(device_may_publish("d1", "devices/d2/reported"));
+  CHECK_FALSE(device_may_subscribe("d1", "devices/+/desired"));
+  ParsedTopic parsed{};
+  REQUIRE(parse_device_topic("devices/d1/reported", parsed));
+  CHECK(parsed.kind == TopicKind::reported);
+  CHECK(parsed.device_id == "d1");
+}
+
+TEST_CASE("devices can never touch the hub's $hub topics (presence comes from the broker only)") {
+  for (const char* topic : {"$hub/presence/d1", "$hub/broker", "$hub/#", "#"}) {
+    CHECK_FALSE(device_may_publish("d1", topic));
+    CHECK_FALSE(device_may_subscribe("d1", topic));
+    CHECK_FALSE(device_may_receive("d1", topic));
+  }
 }

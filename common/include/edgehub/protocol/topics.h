@@ -19,11 +19,15 @@ enum class TopicKind {
   telemetry,  // device -> hub, QoS 1
   commands,   // hub -> device, QoS 1
   responses,  // device -> hub, QoS 1 (answers to commands)
+  flow,       // hub -> device, QoS 1 (back-pressure: pause / resume telemetry)
+  desired,    // hub -> device, QoS 1 (twin: desired properties and their version)
+  reported,   // device -> hub, QoS 1 (twin: reported properties)
 };
 
 // Filters the hub subscribes to.
 inline constexpr std::string_view kTelemetryFilter = "devices/+/telemetry";
 inline constexpr std::string_view kResponsesFilter = "devices/+/responses";
+inline constexpr std::string_view kReportedFilter = "devices/+/reported";
 
 // A device id is 1..64 characters of [A-Za-z0-9._-], not starting with '.' or
 // '-'. It never contains MQTT wildcards or separators, so it can be embedded
@@ -46,8 +50,8 @@ struct ParsedTopic {
 bool parse_device_topic(std::string_view topic, ParsedTopic& out) noexcept;
 
 // Topic confinement for devices, enforced by the broker plugin: a device may
-// publish only its own telemetry and responses, and subscribe to / receive
-// only its own commands. Filters with wildcards are refused.
+// publish only its own telemetry, responses and reported (twin) topics, and
+// subscribe to / receive only its own commands, flow and desired topics. Filters with wildcards are refused.
 bool device_may_publish(std::string_view device_id, std::string_view topic) noexcept;
 bool device_may_subscribe(std::string_view device_id, std::string_view filter) noexcept;
 bool device_may_receive(std::string_view device_id, std::string_view topic) noexcept;

@@ -17,10 +17,17 @@
 #endif
 
 // The texts the SDK hands to on_problem ("command without a usable id
-// dropped", ...). Defining EDGEHUB_DEVICE_PROBLEM_TEXT as 0 replaces them by
-// "" (the Status still says what happened) and saves about 400 bytes of flash.
+// dropped", ...). On an operating system (Linux, macOS, Windows: the POSIX
+// port, firmware-sim, the tests) they are on by default; on a bare-metal or
+// RTOS build they default to "" (the Status still says what happened), which
+// saves about 370 bytes of flash. Define EDGEHUB_DEVICE_PROBLEM_TEXT as 1 or
+// 0 to choose.
 #ifndef EDGEHUB_DEVICE_PROBLEM_TEXT
+#if defined(__unix__) || defined(__APPLE__) || defined(_WIN32)
 #define EDGEHUB_DEVICE_PROBLEM_TEXT 1
+#else
+#define EDGEHUB_DEVICE_PROBLEM_TEXT 0
+#endif
 #endif
 #if EDGEHUB_DEVICE_PROBLEM_TEXT
 #define EDGEHUB_DEVICE_TEXT(text) text

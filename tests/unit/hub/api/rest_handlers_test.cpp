@@ -244,5 +244,15 @@ TEST_CASE_FIXTURE(Fixture, "streams are listed with their offsets") {
   const auto body = body_of(handlers.list_streams());
   REQUIRE(body["streams"].size() == 1);
   CHECK(body["streams"][0] ==
-        json{{"name", "telemetry"}, {"first_offset", 0}, {"next_offset", 2}, {"record_count", 2}});
+        json{{"name", "telemetry"},
+             {"first_offset", 0},
+             {"next_offset", 2},
+             {"record_count", 2},
+             {"total_bytes", 2},
+             {"retention",
+              {{"max_age_ms", nullptr},
+               {"max_bytes", nullptr},
+               {"max_records", nullptr},
+               {"when_full", "delete-oldest"}}},
+             {"rejected", 0}});
 }

@@ -1,9 +1,13 @@
 #include "commands/command_dispatcher.h"
 
+#include "commands/sqlite_command_store.h"
+
 #include <doctest/doctest.h>
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include "edgehub/protocol/payloads.h"
@@ -18,6 +22,24 @@ using namespace std::chrono_literals;
 namespace {
 
 const std::string kFingerprint(64, 'a');
+
+// Presence as the broker would report it; every device connected by default.
+struct FakePresence final : DevicePresence {
+  bool is_connected(std::string_view device_id) const override {
+    std::lock_guard lock(mutex);
+    return offline.count(std::string(device_id)) == 0;
+  }
+  void set(const std::string& device_id, bool connected) {
+    std::lock_guard lock(mutex);
+    if (connected) {
+      offline.erase(device_id);
+    } else {
+      offline.insert(device_id);
+    }
+  }
+  mutable std::mutex mutex;
+  std::set<std::string> offline;
+};
 
 struct Fixture {
   Fixture() {
@@ -58,10 +80,13 @@ struct Fixture {
   MemoryDeviceRegistry registry{clock};
   MemoryStreamStore streams;
   MemoryBrokerConnection broker;
-  CommandDispatcher dispatcher{registry, broker, streams, clock, [] {
+  std::unique_ptr<SqliteCommandStore> store = SqliteCommandStore::open(":memory:");
+  FakePresence presence;
+  CommandDispatcher dispatcher{registry, broker,  streams,  clock, [] {
                                  static std::atomic<int> next{1};
                                  return "c-" + std::to_string(next++);
-                               }};
+                               },
+                               *store,   presence};
 };
 
 }  // namespace

@@ -18,25 +18,40 @@ TEST_CASE("table columns are aligned to the widest cell") {
         "hubd      service\n");
 }
 
-TEST_CASE("the device list shows id, role, status, creation time and a fingerprint prefix") {
+TEST_CASE("the device list shows id, role, status, connection, last seen, creation time and a "
+          "fingerprint prefix") {
   const json answer = {{"devices",
                         {{{"id", "boiler-1"},
                           {"role", "device"},
                           {"status", "enabled"},
                           {"certificate_sha256", std::string(64, 'a')},
                           {"created_at_ms", 1732631234012},
+                          {"connection", "connected"},
+                          {"last_seen_ms", 1732631235000},
+                          {"attributes", json::object()}},
+                         {{"id", "boiler-2"},
+                          {"role", "device"},
+                          {"status", "enabled"},
+                          {"certificate_sha256", std::string(64, 'b')},
+                          {"created_at_ms", 1732631234012},
+                          {"connection", "never"},
+                          {"last_seen_ms", nullptr},
                           {"attributes", json::object()}}}}};
   CHECK(format_devices(answer) ==
-        "ID        ROLE    STATUS   CREATED                   FINGERPRINT\n"
-        "boiler-1  device  enabled  2024-11-26T14:27:14.012Z  aaaaaaaaaaaaaaaa...\n");
+        "ID        ROLE    STATUS   CONNECTION  LAST SEEN                 CREATED                 "
+        "  FINGERPRINT\n"
+        "boiler-1  device  enabled  connected   2024-11-26T14:27:15.000Z  2024-11-26T14:27:14.012Z"
+        "  aaaaaaaaaaaaaaaa...\n"
+        "boiler-2  device  enabled  never       -                         2024-11-26T14:27:14.012Z"
+        "  bbbbbbbbbbbbbbbb...\n");
   CHECK(format_devices(json{{"devices", json::array()}}) == "no devices registered\n");
 }
 
 TEST_CASE("missing or oddly typed fields show as '-' instead of failing") {
   const json answer = {{"devices", {{{"id", "x"}, {"created_at_ms", "yesterday"}}}}};
   CHECK(format_devices(answer) ==
-        "ID  ROLE  STATUS  CREATED  FINGERPRINT\n"
-        "x   -     -       -        -\n");
+        "ID  ROLE  STATUS  CONNECTION  LAST SEEN  CREATED  FINGERPRINT\n"
+        "x   -     -       -           -          -        -\n");
   CHECK(format_devices(json("not an object")) == "no devices registered\n");
 }
 

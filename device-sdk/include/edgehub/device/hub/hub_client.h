@@ -83,7 +83,8 @@ struct HubCallbacks {
   void (*on_set_interval)(void* context, std::uint32_t interval_ms) = nullptr;
   // Any other command. Without it the SDK answers 404 {"error":"unknown command"}.
   void (*on_command)(void* context, const Command& command, CommandReply& reply) = nullptr;
-  // Something arrived that could not be used, with what happened.
+  // Something arrived that could not be used, with what happened: a text,
+  // or "" where EDGEHUB_DEVICE_PROBLEM_TEXT is 0 (the default without an OS).
   void (*on_problem)(void* context, Status status, const char* what) = nullptr;
 };
 
@@ -168,7 +169,10 @@ class HubClient {
 
   void publish_stored() noexcept;
   Status publish_record(const reliability::StoredMessage& message) noexcept;
+  Status publish_tracked(const mqtt::PublishInfo& publish, bool is_telemetry,
+                         std::uint64_t seq) noexcept;
   void remove_acknowledged() noexcept;
+  void release_sent(bool telemetry) noexcept;
   void forget_stored() noexcept;
 
   mqtt::Delivery handle_command(std::string_view message) noexcept;
@@ -178,6 +182,9 @@ class HubClient {
   void send_pending_response() noexcept;
   Status subscribe_to_commands() noexcept;
   std::uint64_t uptime_ms() noexcept;
+  // A QoS 1 message to one of the device's topics.
+  mqtt::PublishInfo message_to(protocol::TopicKind kind, const char* payload,
+                               std::size_t length) const noexcept;
   void report(Status status, const char* what) noexcept;
   std::string_view topic(protocol::TopicKind kind) const noexcept {
     const auto index = static_cast<std::size_t>(kind);

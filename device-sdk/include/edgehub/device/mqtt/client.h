@@ -124,8 +124,10 @@ class Client {
   const OutstandingPublishes& outstanding() const noexcept { return outstanding_; }
 
  private:
-  Status enqueue_publish(const PublishInfo& publish, std::uint16_t packet_id) noexcept;
+  Status enqueue_publish(const PublishInfo& publish, std::uint16_t packet_id,
+                         bool duplicate) noexcept;
   std::uint16_t next_packet_id() noexcept;
+  Status room_for(std::size_t size) noexcept;
   Status make_room(std::size_t size) noexcept;
   Status flush(std::uint32_t now) noexcept;
   Status flush_in_call() noexcept;
@@ -136,6 +138,7 @@ class Client {
   Status dispatch_connack(const Packet& packet) noexcept;
   Status dispatch_publish(const Packet& packet, bool* held) noexcept;
   bool acknowledge_dropped() noexcept;
+  void queue_puback(std::uint16_t packet_id) noexcept;
   Status keep_alive(std::uint32_t now) noexcept;
 
   Transport transport_;

@@ -91,6 +91,8 @@ class OfflineBuffer {
   std::uint32_t advance(std::uint32_t position, std::size_t step) const noexcept;
   bool read_ring(std::uint32_t position, std::uint8_t* data, std::size_t length) const noexcept;
   bool write_ring(std::uint32_t position, const std::uint8_t* data, std::size_t length) noexcept;
+  bool transfer_ring(std::uint32_t position, std::uint8_t* data, std::size_t length,
+                     bool write) const noexcept;
   Status drop_head(const DropHandler& dropped) noexcept;
   Status write_header() noexcept;
 

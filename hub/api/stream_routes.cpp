@@ -1,0 +1,159 @@
+#include "api/stream_routes.h"
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace edgehub::hub {
+namespace {
+
+constexpr const char* kJson = "application/json";
+// How long an event stream waits in one go: bounds how late it notices that
+// the client left or the server stops.
+constexpr std::chrono::milliseconds kEventWaitSlice{1000};
+// A comment line this often keeps proxies and clients from timing out.
+constexpr std::chrono::seconds kKeepAliveInterval{15};
+constexpr std::size_t kEventBatch = 500;
+
+void reply(httplib::Response& response, const ApiResponse& api) {
+  response.status = api.status;
+  if (!api.body.empty()) response.set_content(api.body, kJson);
+}
+
+std::optional<std::string> parameter(const httplib::Request& request, const char* name) {
+  if (!request.has_param(name)) return std::nullopt;
+  return request.get_param_value(name);
+}
+
+std::optional<std::string_view> view(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  return std::string_view(*text);
+}
+
+// The state of one event stream between calls of httplib's content provider.
+struct EventStream {
+  std::string stream;
+  std::uint64_t next_offset = 0;
+  std::chrono::steady_clock::time_point last_write = std::chrono::steady_clock::now();
+  StreamHandlers::TailSlot slot;
+};
+
+void serve_events(const httplib::Request& request, httplib::Response& response,
+                  StreamHandlers& streams, const std::atomic<bool>& stopping) {
+  const std::string stream = request.matches[1].str();
+  const auto from = parameter(request, "from");
+  const auto from_time = parameter(request, "from_time");
+  const auto group = parameter(request, "group");
+  ReadStart start{view(from), view(from_time), view(group)};
+  // A reconnecting EventSource continues after the last event it saw.
+  std::optional<std::string> resume_from;
+  if (request.has_header("Last-Event-ID") && !from && !from_time && !group) {
+    try {
+      resume_from = std::to_string(std::stoull(request.get_header_value("Last-Event-ID")) + 1);
+      start.from = *resume_from;
+    } catch (const std::exception&) {
+      reply(response, error_response(make_error(ErrorCode::invalid_argument,
+                                                "Last-Event-ID must be an offset")));
+      return;
+    }
+  }
+  auto first = streams.start_offset(stream, start);
+  if (!first) return reply(response, error_response(first.error()));
+  auto slot = streams.acquire_tail_slot();
+  if (!slot) return reply(response, error_response(slot.error()));
+
+  auto state = std::make_shared<EventStream>(EventStream{stream, *first,
+                                                         std::chrono::steady_clock::now(),
+                                                         std::move(*slot)});
+  response.set_header("Cache-Control", "no-store");
+  response.set_chunked_content_provider(
+      "text/event-stream", [state, &streams, &stopping](std::size_t, httplib::DataSink& sink) {
+        if (stopping || !sink.is_writable()) return false;
+        auto batch = streams.read_batch(state->stream, state->next_offset, kEventBatch);
+        if (!batch) {
+          const std::string text =
+              "event: error\ndata: " + batch.error().message + "\n\n";
+          sink.write(text.data(), text.size());
+          sink.done();
+          return true;
+        }
+        if (!batch->records.empty()) {
+          std::string text;
+          std::uint64_t offset = batch->next_offset - batch->records.size();
+          for (const std::string& record : batch->records) {
+            text += server_sent_event(offset++, record);
+          }
+          state->next_offset = batch->next_offset;
+          state->last_write = std::chrono::steady_clock::now();
+          return sink.write(text.data(), text.size());
+        }
+        if (std::chrono::steady_clock::now() - state->last_write >= kKeepAliveInterval) {
+          static constexpr std::string_view kKeepAlive = ": keep-alive\n\n";
+          state->last_write = std::chrono::steady_clock::now();
+          return sink.write(kKeepAlive.data(), kKeepAlive.size());
+        }
+        streams.wait_for_records(state->stream, state->next_offset, kEventWaitSlice);
+        return !stopping;
+      });
+}
+
+}  // namespace
+
+std::string server_sent_event(std::uint64_t offset, std::string_view record_json) {
+  std::string event = "id: " + std::to_string(offset) + "\nevent: record\ndata: ";
+  for (char c : record_json) {
+    if (c == '\n') {
+      event += "\ndata: ";
+    } else if (c != '\r') {
+      event += c;
+    }
+  }
+  event += "\n\n";
+  return event;
+}
+
+void route_streams(httplib::Server& server, StreamHandlers& streams,
+                   const std::atomic<bool>& stopping) {
+  server.Get("/api/v1/streams", [&streams](const httplib::Request&, httplib::Response& response) {
+    reply(response, streams.list());
+  });
+  server.Post("/api/v1/streams",
+              [&streams](const httplib::Request& request, httplib::Response& response) {
+                reply(response, streams.create(request.body));
+              });
+  server.Get(R"(/api/v1/streams/([^/]+))",
+             [&streams](const httplib::Request& request, httplib::Response& response) {
+               reply(response, streams.info(request.matches[1].str()));
+             });
+  server.Patch(R"(/api/v1/streams/([^/]+))",
+               [&streams](const httplib::Request& request, httplib::Response& response) {
+                 reply(response, streams.configure(request.matches[1].str(), request.body));
+               });
+  server.Get(R"(/api/v1/streams/([^/]+)/records)",
+             [&streams](const httplib::Request& request, httplib::Response& response) {
+               const auto from = parameter(request, "from");
+               const auto from_time = parameter(request, "from_time");
+               const auto group = parameter(request, "group");
+               const auto limit = parameter(request, "limit");
+               const auto wait_ms = parameter(request, "wait_ms");
+               reply(response, streams.read(request.matches[1].str(),
+                                            ReadStart{view(from), view(from_time), view(group)},
+                                            view(limit), view(wait_ms)));
+             });
+  server.Get(R"(/api/v1/streams/([^/]+)/events)",
+             [&streams, &stopping](const httplib::Request& request, httplib::Response& response) {
+               serve_events(request, response, streams, stopping);
+             });
+  server.Get(R"(/api/v1/streams/([^/]+)/groups)",
+             [&streams](const httplib::Request& request, httplib::Response& response) {
+               reply(response, streams.groups(request.matches[1].str()));
+             });
+  server.Post(R"(/api/v1/streams/([^/]+)/groups/([^/]+)/commit)",
+              [&streams](const httplib::Request& request, httplib::Response& response) {
+                reply(response, streams.commit(request.matches[1].str(), request.matches[2].str(),
+                                               request.body));
+              });
+}
+
+}  // namespace edgehub::hub

@@ -1,0 +1,82 @@
+#include "commands/command_worker.h"
+
+#include <spdlog/spdlog.h>
+
+namespace edgehub::hub {
+
+CommandWorker::CommandWorker(CommandDispatcher& dispatcher,
+                             std::chrono::milliseconds sweep_interval)
+    : dispatcher_(dispatcher), sweep_interval_(sweep_interval) {}
+
+CommandWorker::~CommandWorker() { stop(); }
+
+void CommandWorker::start() {
+  if (thread_.joinable()) return;
+  thread_ = std::thread([this] { run(); });
+}
+
+void CommandWorker::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void CommandWorker::device_ready(std::string_view device_id) {
+  {
+    std::lock_guard lock(mutex_);
+    ready_.emplace(device_id);
+  }
+  wake_.notify_all();
+}
+
+void CommandWorker::device_connected(std::string_view device_id) {
+  {
+    std::lock_guard lock(mutex_);
+    connected_.emplace(device_id);
+  }
+  wake_.notify_all();
+}
+
+void CommandWorker::run() {
+  auto next_sweep = std::chrono::steady_clock::now();
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    wake_.wait_until(lock, next_sweep,
+                     [&] { return stopping_ || !ready_.empty() || !connected_.empty(); });
+    if (stopping_) break;
+    std::set<std::string, std::less<>> devices;
+    devices.swap(ready_);
+    std::set<std::string, std::less<>> newly_connected;
+    newly_connected.swap(connected_);
+    const bool sweep_due = std::chrono::steady_clock::now() >= next_sweep;
+    if (sweep_due) {
+      devices.merge(retry_);
+      retry_.clear();
+    }
+    lock.unlock();
+    std::set<std::string, std::less<>> failed;
+    for (const std::string& device : devices) {
+      if (Status delivered = dispatcher_.deliver_queued(device); !delivered) {
+        spdlog::warn("commands: cannot deliver the queued commands of '{}' yet: {}", device,
+                     delivered.error().message);
+        failed.insert(device);
+      }
+    }
+    if (connect_hook_) {
+      for (const std::string& device : newly_connected) connect_hook_(device);
+    }
+    if (sweep_due) {
+      if (Status swept = dispatcher_.sweep(); !swept) {
+        spdlog::warn("commands: cannot expire overdue commands: {}", swept.error().message);
+      }
+      next_sweep = std::chrono::steady_clock::now() + sweep_interval_;
+    }
+    lock.lock();
+    retry_.merge(failed);
+  }
+}
+
+}  // namespace edgehub::hub

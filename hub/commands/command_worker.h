@@ -1,0 +1,58 @@
+// The hub's background thread for commands: delivers a device's queued
+// commands when it connects (device_connected), and sweeps overdue ones
+// (expired, timed-out) every interval. Runs publishes off the broker's
+// receive thread (see command_dispatcher.h).
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <set>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "commands/command_dispatcher.h"
+
+namespace edgehub::hub {
+
+class CommandWorker {
+ public:
+  explicit CommandWorker(CommandDispatcher& dispatcher,
+                         std::chrono::milliseconds sweep_interval = std::chrono::milliseconds(100));
+  CommandWorker(const CommandWorker&) = delete;
+  CommandWorker& operator=(const CommandWorker&) = delete;
+  ~CommandWorker();  // stop()
+
+  void start();
+  void stop();
+  // The device can receive commands now (it subscribed to its command
+  // topic, or hubd restarted while it was connected): send its queued
+  // commands soon.
+  void device_ready(std::string_view device_id);
+  // The device connected: run the connect hook for it soon.
+  void device_connected(std::string_view device_id);
+  // Run on this thread for every device that connected: hubd sends the
+  // device's twin. Set before start().
+  void set_connect_hook(std::function<void(const std::string&)> hook) {
+    connect_hook_ = std::move(hook);
+  }
+
+ private:
+  void run();
+
+  CommandDispatcher& dispatcher_;
+  std::chrono::milliseconds sweep_interval_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::set<std::string, std::less<>> ready_;
+  std::set<std::string, std::less<>> connected_;
+  // Devices whose delivery failed (broker connection lost): retried each sweep.
+  std::set<std::string, std::less<>> retry_;
+  bool stopping_ = false;
+  std::function<void(const std::string&)> connect_hook_;
+  std::thread thread_;
+};
+
+}  // namespace edgehub::hub

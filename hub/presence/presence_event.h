@@ -1,0 +1,39 @@
+// What the broker plugin reports on $hub/presence/<device-id> (QoS 1):
+//   {"event": "connected"|"subscribed"|"disconnected", "at_ms": <broker clock>,
+//    "connection": <number of this connection in this broker run>,
+//    "broker_run": <id of the broker run>, "seq": <strictly increasing per broker>}
+// and on $hub/broker: {"event": "started", "broker_run": R, "at_ms": T, "seq": S}
+// when a broker starts (every earlier connection is gone). Devices cannot
+// publish to $hub/...: only the plugin (mosquitto_broker_publish) can.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "edgehub/common/result.h"
+
+namespace edgehub::hub {
+
+inline constexpr std::string_view kPresenceTopicPrefix = "$hub/presence/";
+inline constexpr std::string_view kBrokerEventsTopic = "$hub/broker";
+inline constexpr std::string_view kPresenceFilter = "$hub/#";
+
+struct PresenceEvent {
+  // subscribed: the connection subscribed to its command topic (commands
+  // can be delivered now); it changes no presence state.
+  enum class Kind { connected, subscribed, disconnected, broker_started };
+  Kind kind = Kind::connected;
+  std::string device_id;  // empty for broker_started
+  std::int64_t at_ms = 0;
+  std::uint64_t connection = 0;
+  std::uint64_t broker_run = 0;
+  std::uint64_t seq = 0;
+};
+
+bool is_presence_topic(std::string_view topic) noexcept;
+// invalid_argument with the reason for a topic or payload that is not one.
+Result<PresenceEvent> parse_presence_event(std::string_view topic, std::string_view payload);
+const char* to_string(PresenceEvent::Kind kind) noexcept;
+
+}  // namespace edgehub::hub

@@ -1,0 +1,169 @@
+#include "twins/twin_store.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+namespace edgehub::hub {
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS twins (
+  device_id              TEXT PRIMARY KEY,
+  desired                TEXT NOT NULL DEFAULT '{}',
+  desired_version        INTEGER NOT NULL DEFAULT 0,
+  desired_updated_at_ms  INTEGER NOT NULL DEFAULT 0,
+  reported               TEXT NOT NULL DEFAULT '{}',
+  reported_version       INTEGER NOT NULL DEFAULT 0,
+  reported_updated_at_ms INTEGER NOT NULL DEFAULT 0,
+  desired_acknowledged   INTEGER NOT NULL DEFAULT 0
+);
+)sql";
+
+Result<nlohmann::json> object_patch(std::string_view text) {
+  nlohmann::json patch = nlohmann::json::parse(text, nullptr, false);
+  if (patch.is_discarded() || !patch.is_object()) {
+    return make_error(ErrorCode::invalid_argument, "a twin patch must be a JSON object");
+  }
+  return patch;
+}
+
+template <typename Body>
+auto internal_on_failure(Body&& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const std::exception& failure) {
+    return make_error(ErrorCode::internal, std::string("twin store: ") + failure.what());
+  }
+}
+
+}  // namespace
+
+struct TwinStore::Impl {
+  explicit Impl(const std::filesystem::path& file)
+      : db(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
+    db.setBusyTimeout(5000);
+    if (file != ":memory:") db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA synchronous = NORMAL");
+    db.exec(kSchema);
+  }
+
+  Twin read(std::string_view device_id) {
+    Twin twin;
+    twin.device_id = std::string(device_id);
+    SQLite::Statement select(db,
+                             "SELECT desired, desired_version, desired_updated_at_ms, reported, "
+                             "reported_version, reported_updated_at_ms, desired_acknowledged "
+                             "FROM twins WHERE device_id = ?1");
+    select.bind(1, twin.device_id);
+    if (select.executeStep()) {
+      twin.desired = {select.getColumn(0).getString(),
+                      static_cast<std::uint64_t>(select.getColumn(1).getInt64()),
+                      select.getColumn(2).getInt64()};
+      twin.reported = {select.getColumn(3).getString(),
+                       static_cast<std::uint64_t>(select.getColumn(4).getInt64()),
+                       select.getColumn(5).getInt64()};
+      twin.desired_acknowledged_version =
+          static_cast<std::uint64_t>(select.getColumn(6).getInt64());
+    }
+    return twin;
+  }
+
+  void write(const Twin& twin) {
+    SQLite::Statement upsert(
+        db,
+        "INSERT OR REPLACE INTO twins (device_id, desired, desired_version, "
+        "desired_updated_at_ms, reported, reported_version, reported_updated_at_ms, "
+        "desired_acknowledged) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    upsert.bind(1, twin.device_id);
+    upsert.bind(2, twin.desired.properties_json);
+    upsert.bind(3, static_cast<std::int64_t>(twin.desired.version));
+    upsert.bind(4, twin.desired.updated_at_ms);
+    upsert.bind(5, twin.reported.properties_json);
+    upsert.bind(6, static_cast<std::int64_t>(twin.reported.version));
+    upsert.bind(7, twin.reported.updated_at_ms);
+    upsert.bind(8, static_cast<std::int64_t>(twin.desired_acknowledged_version));
+    upsert.exec();
+  }
+
+  std::mutex mutex;
+  SQLite::Database db;
+};
+
+TwinStore::TwinStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+TwinStore::~TwinStore() = default;
+
+std::unique_ptr<TwinStore> TwinStore::open(const std::filesystem::path& file) {
+  try {
+    return std::unique_ptr<TwinStore>(new TwinStore(std::make_unique<Impl>(file)));
+  } catch (const std::exception& failure) {
+    throw std::runtime_error("cannot open the twin store " + file.string() + ": " +
+                             failure.what());
+  }
+}
+
+Result<Twin> TwinStore::get(std::string_view device_id) const {
+  return internal_on_failure([&]() -> Result<Twin> {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->read(device_id);
+  });
+}
+
+Result<Twin> TwinStore::patch_desired(std::string_view device_id,
+                                      std::string_view merge_patch_json,
+                                      std::optional<std::uint64_t> expected_version,
+                                      std::int64_t now_ms) {
+  auto patch = object_patch(merge_patch_json);
+  if (!patch) return patch.error();
+  return internal_on_failure([&]() -> Result<Twin> {
+    std::lock_guard lock(impl_->mutex);
+    SQLite::Transaction transaction(impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
+    Twin twin = impl_->read(device_id);
+    if (expected_version && *expected_version != twin.desired.version) {
+      return make_error(ErrorCode::conflict,
+                        "desired properties of '" + twin.device_id + "' are at version " +
+                            std::to_string(twin.desired.version) + ", not " +
+                            std::to_string(*expected_version) + " (stale update refused)");
+    }
+    nlohmann::json desired = nlohmann::json::parse(twin.desired.properties_json);
+    desired.merge_patch(*patch);
+    twin.desired.properties_json = desired.dump();
+    twin.desired.version += 1;
+    twin.desired.updated_at_ms = now_ms;
+    impl_->write(twin);
+    transaction.commit();
+    return twin;
+  });
+}
+
+Result<Twin> TwinStore::apply_reported(std::string_view device_id,
+                                       std::string_view merge_patch_json, std::uint64_t version,
+                                       std::optional<std::uint64_t> acknowledged,
+                                       std::int64_t now_ms) {
+  auto patch = object_patch(merge_patch_json);
+  if (!patch) return patch.error();
+  return internal_on_failure([&]() -> Result<Twin> {
+    std::lock_guard lock(impl_->mutex);
+    SQLite::Transaction transaction(impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
+    Twin twin = impl_->read(device_id);
+    if (version <= twin.reported.version) {
+      return make_error(ErrorCode::conflict,
+                        "stale reported version " + std::to_string(version) + " from '" +
+                            twin.device_id + "': the hub has version " +
+                            std::to_string(twin.reported.version));
+    }
+    nlohmann::json reported = nlohmann::json::parse(twin.reported.properties_json);
+    reported.merge_patch(*patch);
+    twin.reported.properties_json = reported.dump();
+    twin.reported.version = version;
+    twin.reported.updated_at_ms = now_ms;
+    if (acknowledged) twin.desired_acknowledged_version = *acknowledged;
+    impl_->write(twin);
+    transaction.commit();
+    return twin;
+  });
+}
+
+}  // namespace edgehub::hub

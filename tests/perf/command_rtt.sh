@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Command round-trip benchmark (not a test): starts hubd (and its mosquitto)
+# on free loopback ports in a temporary directory, connects BENCH_DEVICES
+# (1000) simulated devices with firmware-sim, then measures with
+# tests/perf/command_rtt.py:
+#   hub: operator -> REST -> hubd -> mosquitto -> device -> mosquitto -> hubd
+#        -> operator (synchronous `ping`, one at a time; then throughput with
+#        BENCH_CONCURRENCY parallel operators)
+#   raw: the same MQTT request/response (QoS 1 both ways, same TLS) through a
+#        plain mosquitto started next to it, without the hub.
+# The last line printed is one JSON object: p50_ms, p99_ms, raw_p50_ms,
+# raw_p99_ms, commands_per_s, ...
+#
+# Environment: EDGEHUB_BUILD_DIR (default build/), BENCH_DEVICES (1000),
+# BENCH_COMMANDS (2000), BENCH_CONCURRENCY (8), BENCH_SKIP_BUILD=1.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+build="${EDGEHUB_BUILD_DIR:-$repo/build}"
+devices="${BENCH_DEVICES:-1000}"
+commands="${BENCH_COMMANDS:-2000}"
+concurrency="${BENCH_CONCURRENCY:-8}"
+
+if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+  EDGEHUB_BUILD_DIR="$build" "$repo/deploy/build.sh" --target hubd hubctl firmware-sim edgehub_mosquitto_auth >&2
+fi
+bin="$build/bin"
+work="$(mktemp -d /tmp/edgehub-rtt.XXXXXX)"
+data="$work/data"
+hubd_pid=""
+sim_pid=""
+raw_pid=""
+
+log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+
+stop_pid() {
+  local pid="$1"
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  stop_pid "$sim_pid"
+  stop_pid "$raw_pid"
+  stop_pid "$hubd_pid"
+  if [[ -f "$data/broker/mosquitto.pid" ]]; then stop_pid "$(cat "$data/broker/mosquitto.pid")"; fi
+  if [[ "${BENCH_KEEP:-0}" == 1 ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+free_port() {
+  local port
+  while true; do
+    port=$((20000 + RANDOM % 40000))
+    if ! ss -ltn "( sport = :$port )" 2>/dev/null | grep -q ":$port"; then echo "$port"; return; fi
+  done
+}
+
+mqtt_port="$(free_port)"
+http_port="$(free_port)"
+raw_port="$(free_port)"
+
+log "starting hubd (mqtt $mqtt_port, http $http_port) in $work"
+"$bin/hubd" --data-dir "$data" --mqtt-port "$mqtt_port" --http-port "$http_port" \
+  --log-level warn >"$work/hubd.log" 2>&1 &
+hubd_pid=$!
+for _ in $(seq 300); do
+  if curl -fs "http://127.0.0.1:$http_port/api/v1/health" 2>/dev/null | grep -q '"broker_connected":true'; then break; fi
+  sleep 0.1
+done
+token="$(cat "$data/api-token")"
+
+log "connecting $devices simulated devices"
+"$bin/firmware-sim" --host 127.0.0.1 --port "$mqtt_port" --cert-dir "$work/devices" \
+  --devices "$devices" --id-prefix rtt- --interval-ms 60000 --register \
+  --hub "http://127.0.0.1:$http_port" --data-dir "$data" --log-level warn >"$work/sim.log" 2>&1 &
+sim_pid=$!
+connected=0
+for _ in $(seq 1200); do
+  connected="$(curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$http_port/api/v1/devices" |
+    python3 -c 'import json,sys; print(sum(1 for d in json.load(sys.stdin)["devices"] if d.get("connection")=="connected"))' 2>/dev/null || echo 0)"
+  [[ "$connected" -ge "$devices" ]] && break
+  sleep 0.5
+done
+log "$connected devices connected"
+[[ "$connected" -ge "$devices" ]] || { echo "only $connected of $devices devices connected" >&2; exit 1; }
+
+log "starting a plain mosquitto (raw baseline, port $raw_port, same TLS)"
+cat >"$work/raw.conf" <<CONF
+listener $raw_port 127.0.0.1
+cafile $data/pki/ca.pem
+certfile $data/pki/server.pem
+keyfile $data/pki/server.key
+require_certificate false
+allow_anonymous true
+set_tcp_nodelay true
+persistence false
+user $(id -un)
+CONF
+mosquitto -c "$work/raw.conf" >"$work/raw.log" 2>&1 &
+raw_pid=$!
+sleep 0.5
+
+ids="$(python3 -c "print(','.join('rtt-%04d' % i for i in range(1, min($devices, 1000) + 1)))")"
+log "measuring $commands commands (hub, then raw)"
+python3 "$repo/tests/perf/command_rtt.py" --http-port "$http_port" --token "$token" \
+  --devices "$ids" --raw-port "$raw_port" --ca "$data/pki/ca.pem" --count "$commands" \
+  --concurrency "$concurrency" | tail -n 1 | python3 -c "
+import json, sys
+result = json.loads(sys.stdin.read())
+result['devices'] = $devices
+print(json.dumps(result))"

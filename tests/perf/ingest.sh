@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Ingest benchmark (not a test): builds the project (deploy/build.sh), starts
+# the stack on 127.0.0.1 with free ports in a temporary directory, and
+# measures with build/bin/ingest_bench (tests/perf/ingest_bench.cpp):
+#   1. raw pass-through: publishers -> mosquitto (hubd's generated config, same
+#      TLS) -> a plain Paho subscriber with hubd's identity and settings
+#   2. hub: the same publishers -> mosquitto -> hubd -> telemetry stream
+#   3. latency at half the hub's rate: publish -> visible in the stream
+#   4. replay: 1,000,000 records read through the REST API
+# The last line printed is one JSON object with every figure.
+#
+# Environment: EDGEHUB_BUILD_DIR (default build/), BENCH_DEVICES (4),
+# BENCH_MESSAGES per device (25000), BENCH_WINDOW (100), BENCH_REPLAY
+# (1000000), BENCH_SKIP_BUILD=1 to use the binaries as they are, BENCH_ROUTE=1
+# to run the hub steps with one route in force, BENCH_KEEP=1 to keep the
+# temporary directory.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+build="${EDGEHUB_BUILD_DIR:-$repo/build}"
+devices="${BENCH_DEVICES:-4}"
+messages="${BENCH_MESSAGES:-25000}"
+window="${BENCH_WINDOW:-100}"
+replay_count="${BENCH_REPLAY:-1000000}"
+
+if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+  EDGEHUB_BUILD_DIR="$build" "$repo/deploy/build.sh" --target hubd hubctl ingest_bench edgehub_mosquitto_auth >&2
+fi
+bin="$build/bin"
+work="$(mktemp -d /tmp/edgehub-bench.XXXXXX)"
+data="$work/data"
+hubd_pid=""
+mosquitto_pid=""
+
+log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+
+stop_pid() {
+  local pid="$1"
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  stop_pid "$hubd_pid"
+  stop_pid "$mosquitto_pid"
+  if [[ -f "$data/broker/mosquitto.pid" ]]; then stop_pid "$(cat "$data/broker/mosquitto.pid")"; fi
+  if [[ "${BENCH_KEEP:-0}" == 1 ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+# Something accepts connections on 127.0.0.1:<port> (bash's /dev/tcp, no tools needed).
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() {
+  local port
+  while true; do
+    port=$((20000 + RANDOM % 40000))
+    if ! listening "$port"; then echo "$port"; return; fi
+  done
+}
+
+mqtt_port="$(free_port)"
+http_port="$(free_port)"
+while [[ "$http_port" == "$mqtt_port" ]]; do http_port="$(free_port)"; done
+url="http://127.0.0.1:$http_port"
+
+start_hubd() {
+  "$bin/hubd" --data-dir "$data" --mqtt-port "$mqtt_port" --http-port "$http_port" \
+    --broker-max-queued 10000000 --log-level warn >>"$work/hubd.log" 2>&1 &
+  hubd_pid=$!
+  for _ in $(seq 300); do
+    if curl -sf "$url/api/v1/health" 2>/dev/null | grep -q '"broker_connected":true'; then return 0; fi
+    kill -0 "$hubd_pid" 2>/dev/null || { cat "$work/hubd.log" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "hubd not ready" >&2; cat "$work/hubd.log" >&2; return 1
+}
+
+stop_hubd() { stop_pid "$hubd_pid"; hubd_pid=""; }
+
+field() { sed -E "s/.*\"$2\":([0-9.eE+-]+).*/\1/" <<<"$1"; }
+
+log "stack: mqtt 127.0.0.1:$mqtt_port, http $url, data $data"
+start_hubd
+for i in $(seq 0 $((devices - 1))); do
+  "$bin/hubctl" --hub "$url" --data-dir "$data" devices add "bench-$i" --out "$work/devices" >/dev/null
+done
+token="$(cat "$data/api-token")"
+stop_hubd  # a graceful stop stops its broker too
+
+log "filling stream 'replay' with $replay_count records"
+"$bin/ingest_bench" fill --streams-db "$data/streams.db" --stream replay --count "$replay_count" >&2
+
+common=(--port "$mqtt_port" --ca "$data/pki/ca.pem" --devices-dir "$work/devices"
+        --devices "$devices" --window "$window")
+
+log "raw: publishers -> mosquitto -> plain subscriber"
+"${MOSQUITTO:-/usr/sbin/mosquitto}" -c "$data/broker/mosquitto.conf" >>"$work/mosquitto.out" 2>&1 &
+mosquitto_pid=$!
+for _ in $(seq 100); do listening "$mqtt_port" && break; sleep 0.1; done
+"$bin/ingest_bench" subscribe --port "$mqtt_port" --ca "$data/pki/ca.pem" \
+  --service-cert "$data/pki/hubd.pem" --service-key "$data/pki/hubd.key" \
+  --expect $((devices * messages)) >"$work/subscriber.out" 2>&1 &
+subscriber_pid=$!
+for _ in $(seq 100); do grep -q subscribed "$work/subscriber.out" && break; sleep 0.1; done
+publish_json="$("$bin/ingest_bench" publish "${common[@]}" --messages "$messages" \
+  | tee /dev/stderr | tail -1)"
+wait "$subscriber_pid"
+cat "$work/subscriber.out" >&2
+subscriber_json="$(tail -1 "$work/subscriber.out")"
+raw_elapsed_us=$(( $(field "$subscriber_json" last_arrival_us) - $(field "$publish_json" start_us) ))
+stop_pid "$mosquitto_pid"; mosquitto_pid=""
+
+log "hub: publishers -> mosquitto -> hubd -> telemetry stream"
+start_hubd
+if [[ "${BENCH_ROUTE:-0}" == 1 ]]; then
+  log "with one route (every message matches, projected, attributes looked up)"
+  "$bin/hubctl" --hub "$url" --data-dir "$data" routes add bench --stream routed \
+    --condition "\$.temperature > 20 AND device LIKE 'bench-%'" \
+    --projection "json_object('t', \$.temperature, 'sent_us', \$.sent_us, 'attrs', attributes.\$)" >&2
+fi
+rest=(--http-port "$http_port" --token "$token")
+hub_json="$("$bin/ingest_bench" hub "${common[@]}" "${rest[@]}" --messages "$messages" \
+  | tee /dev/stderr | tail -1)"
+
+hub_rate="$(field "$hub_json" hub_msgs_per_s)"
+half_rate="$(awk -v r="$hub_rate" 'BEGIN { printf "%d", r / 2 }')"
+
+log "latency at $half_rate msg/s"
+latency_json="$("$bin/ingest_bench" latency "${common[@]}" "${rest[@]}" --rate "$half_rate" \
+  --seconds 5 | tee /dev/stderr | tail -1)"
+
+log "replay of $replay_count records through the REST API"
+replay_json="$("$bin/ingest_bench" replay "${rest[@]}" --stream replay --count "$replay_count" \
+  | tee /dev/stderr | tail -1)"
+stop_hubd
+
+"$bin/ingest_bench" summary \
+  "hub_msgs_per_s=$hub_rate" \
+  "raw_messages=$(field "$publish_json" published)" "raw_elapsed_us=$raw_elapsed_us" \
+  "p50_ms=$(field "$latency_json" p50_ms)" \
+  "p99_ms=$(field "$latency_json" p99_ms)" \
+  "latency_rate_msgs_per_s=$half_rate" \
+  "replay_records_per_s=$(field "$replay_json" replay_records_per_s)" \
+  "devices=$devices" "messages_per_device=$messages"

@@ -1,0 +1,459 @@
+// ingest_bench: the load tool behind tests/perf/ingest.sh (a benchmark, not a
+// test). One subcommand per measurement; each prints its figures and, as its
+// last line, one JSON object.
+//
+//   fill     append N records to a stream of a streams.db (hubd stopped)
+//   subscribe  the raw path's plain Paho subscriber (as hubd: client id hubd,
+//            QoS 1, persistent session, same TLS), in its own process
+//   publish  the publishers alone (raw path)
+//   hub      publishers -> mosquitto -> hubd -> telemetry stream; records/s
+//            visible through the REST API
+//   latency  publishers paced at --rate; device publish -> record visible in
+//            the stream (REST tail), p50/p99 in ms
+//   replay   read a stream through the REST API in pages of 10000; records/s
+//   route-eval  the routing engine alone (RouteTable::route), messages/s
+//   summary  merge key=value figures into the final JSON line
+//
+// Publishers are Paho C++ async clients with the device certificates written
+// by `hubctl devices add`, QoS 1, a window of --window unacknowledged
+// publishes each. The same publisher code drives the raw and the hub runs.
+#include <httplib.h>
+#include <mqtt/async_client.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "routing/route_store.h"
+#include "routing/route_table.h"
+#include "streams/sqlite_stream_store.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+std::int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// --name value pairs.
+struct Arguments {
+  std::map<std::string, std::string> values;
+  std::string get(const std::string& name, const std::string& fallback = "") const {
+    const auto found = values.find(name);
+    if (found != values.end()) return found->second;
+    if (fallback.empty()) throw std::runtime_error("missing --" + name);
+    return fallback;
+  }
+  long number(const std::string& name, const std::string& fallback = "") const {
+    return std::stol(get(name, fallback));
+  }
+};
+
+Arguments parse(int argc, char** argv, int first) {
+  Arguments arguments;
+  for (int i = first; i + 1 < argc; i += 2) {
+    std::string name = argv[i];
+    if (name.rfind("--", 0) != 0) throw std::runtime_error("expected --option, got " + name);
+    arguments.values[name.substr(2)] = argv[i + 1];
+  }
+  return arguments;
+}
+
+mqtt::connect_options tls_options(const std::string& ca, const std::string& certificate,
+                                  const std::string& key, bool clean_session) {
+  auto ssl = mqtt::ssl_options_builder()
+                 .trust_store(ca)
+                 .key_store(certificate)
+                 .private_key(key)
+                 .enable_server_cert_auth(true)
+                 .finalize();
+  return mqtt::connect_options_builder()
+      .mqtt_version(MQTTVERSION_3_1_1)
+      .clean_session(clean_session)
+      .keep_alive_interval(std::chrono::seconds(30))
+      .connect_timeout(std::chrono::seconds(10))
+      .max_inflight(1000)
+      .ssl(std::move(ssl))
+      .finalize();
+}
+
+std::string uri(const Arguments& arguments) { return "ssl://127.0.0.1:" + arguments.get("port"); }
+
+// One device publishing `count` telemetry messages, at most `window`
+// unacknowledged; paced to `rate` messages/s when rate > 0.
+struct Publisher {
+  std::string id;
+  std::unique_ptr<mqtt::async_client> client;
+
+  Publisher(const Arguments& arguments, int index) {
+    id = arguments.get("device-prefix", "bench-") + std::to_string(index);
+    const std::string dir = arguments.get("devices-dir");
+    client = std::make_unique<mqtt::async_client>(uri(arguments), id,
+                                                  static_cast<mqtt::iclient_persistence*>(nullptr));
+    client
+        ->connect(tls_options(arguments.get("ca"), dir + "/" + id + ".pem", dir + "/" + id + ".key",
+                              true))
+        ->wait();
+  }
+  ~Publisher() {
+    try {
+      client->disconnect()->wait();
+    } catch (...) {
+    }
+  }
+
+  void run(long count, long window, double rate, std::uint64_t first_seq) {
+    const std::string topic = "devices/" + id + "/telemetry";
+    std::deque<mqtt::delivery_token_ptr> pending;
+    const auto start = Clock::now();
+    for (long i = 0; i < count; ++i) {
+      if (rate > 0) {
+        std::this_thread::sleep_until(start + std::chrono::duration_cast<Clock::duration>(
+                                                  std::chrono::duration<double>(i / rate)));
+      }
+      while (static_cast<long>(pending.size()) >= window) {
+        pending.front()->wait();
+        pending.pop_front();
+      }
+      const std::string payload =
+          "{\"seq\":" + std::to_string(first_seq + i) +
+          ",\"data\":{\"temperature\":21.5,\"sent_us\":" + std::to_string(now_us()) + "}}";
+      pending.push_back(client->publish(topic, payload.data(), payload.size(), 1, false));
+    }
+    for (auto& token : pending) token->wait();
+  }
+};
+
+struct Fleet {
+  std::vector<std::unique_ptr<Publisher>> publishers;
+  explicit Fleet(const Arguments& arguments) {
+    const long devices = arguments.number("devices", "4");
+    for (long i = 0; i < devices; ++i)
+      publishers.push_back(std::make_unique<Publisher>(arguments, i));
+  }
+  // All publishers at once; returns when every publish is acknowledged.
+  void publish(long per_device, long window, double total_rate) {
+    const std::uint64_t first_seq = static_cast<std::uint64_t>(now_us());
+    std::vector<std::thread> threads;
+    const double rate = total_rate > 0 ? total_rate / static_cast<double>(publishers.size()) : 0;
+    for (auto& publisher : publishers) {
+      threads.emplace_back(
+          [&, raw = publisher.get()] { raw->run(per_device, window, rate, first_seq); });
+    }
+    for (auto& thread : threads) thread.join();
+  }
+};
+
+httplib::Client rest_client(const Arguments& arguments) {
+  httplib::Client client("127.0.0.1", static_cast<int>(arguments.number("http-port")));
+  client.set_bearer_token_auth(arguments.get("token"));
+  client.set_keep_alive(true);
+  client.set_read_timeout(60, 0);
+  return client;
+}
+
+std::uint64_t record_count(httplib::Client& client, const std::string& stream) {
+  auto answer = client.Get("/api/v1/streams");
+  if (!answer || answer->status != 200) throw std::runtime_error("GET /api/v1/streams failed");
+  const json listed = json::parse(answer->body);
+  for (const auto& info : listed["streams"]) {
+    if (info["name"] == stream) return info["next_offset"].get<std::uint64_t>();
+  }
+  return 0;
+}
+
+int fill(const Arguments& arguments) {
+  auto store = edgehub::hub::SqliteStreamStore::open(arguments.get("streams-db"));
+  const long count = arguments.number("count", "1000000");
+  const std::string stream = arguments.get("stream", "replay");
+  const auto start = Clock::now();
+  const long batch_size = arguments.number("batch", "10000");
+  std::vector<edgehub::hub::NewRecord> batch;
+  for (long done = 0; done < count;) {
+    batch.clear();
+    for (long i = 0; i < batch_size && done < count; ++i, ++done) {
+      edgehub::hub::NewRecord record;
+      record.stream = stream;
+      record.received_at_ms = now_us() / 1000;
+      record.device_id = "replay-device";
+      record.seq = static_cast<std::uint64_t>(done);
+      record.topic = "devices/replay-device/telemetry";
+      record.payload = "{\"temperature\":21.5,\"i\":" + std::to_string(done) + "}";
+      batch.push_back(std::move(record));
+    }
+    auto appended = store->append_batch(batch);
+    if (!appended) throw std::runtime_error("fill: " + appended.error().message);
+  }
+  const double elapsed = seconds_since(start);
+  std::cout << "fill: " << count << " records in " << elapsed
+            << " s = " << static_cast<long>(static_cast<double>(count) / elapsed) << " records/s, "
+            << batch_size << " per transaction\n"
+            << json{{"fill_records", count}, {"fill_s", elapsed}}.dump() << "\n";
+  return 0;
+}
+
+// The raw path's subscriber, in its own process like hubd: prints "subscribed"
+// once it is, then counts until --expect messages arrived (or --idle-s of
+// silence) and reports the system time of the last arrival.
+int subscribe(const Arguments& arguments) {
+  std::atomic<long> received{0};
+  std::atomic<std::int64_t> last_arrival_us{0};
+  mqtt::async_client subscriber(uri(arguments), "hubd",
+                                static_cast<mqtt::iclient_persistence*>(nullptr));
+  subscriber.set_message_callback([&](mqtt::const_message_ptr) {
+    last_arrival_us = now_us();
+    ++received;
+  });
+  subscriber
+      .connect(tls_options(arguments.get("ca"), arguments.get("service-cert"),
+                           arguments.get("service-key"), false))
+      ->wait();
+  subscriber.subscribe("devices/+/telemetry", 1)->wait();
+  std::cout << "subscribed" << std::endl;
+  const long expect = arguments.number("expect");
+  const auto idle = std::chrono::seconds(arguments.number("idle-s", "30"));
+  long seen = 0;
+  auto last_progress = Clock::now();
+  while (received < expect && Clock::now() - last_progress < idle) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    if (received != seen) {
+      seen = received;
+      last_progress = Clock::now();
+    }
+  }
+  subscriber.disconnect()->wait();
+  // Leave no session behind: what it still holds would reach hubd later and
+  // be counted in the hub run.
+  subscriber
+      .connect(tls_options(arguments.get("ca"), arguments.get("service-cert"),
+                           arguments.get("service-key"), true))
+      ->wait();
+  subscriber.disconnect()->wait();
+  std::cout
+      << "subscriber: " << received << "/" << expect << " messages\n"
+      << json{{"raw_received", received.load()}, {"last_arrival_us", last_arrival_us.load()}}.dump()
+      << std::endl;
+  return received >= expect ? 0 : 1;
+}
+
+// Publishers only (the raw path): reports the system time they started.
+int publish(const Arguments& arguments) {
+  Fleet fleet(arguments);
+  const long per_device = arguments.number("messages", "20000");
+  const std::int64_t start_us = now_us();
+  fleet.publish(per_device, arguments.number("window", "100"), 0);
+  const double elapsed = static_cast<double>(now_us() - start_us) / 1e6;
+  const long total = per_device * static_cast<long>(fleet.publishers.size());
+  std::cout << "publishers: " << total << " messages acknowledged by the broker in " << elapsed
+            << " s\n"
+            << json{{"published", total}, {"start_us", start_us}}.dump() << std::endl;
+  return 0;
+}
+
+int hub(const Arguments& arguments) {
+  httplib::Client rest = rest_client(arguments);
+  const std::uint64_t before = record_count(rest, "telemetry");
+  Fleet fleet(arguments);
+  const long per_device = arguments.number("messages", "20000");
+  const long total = per_device * static_cast<long>(fleet.publishers.size());
+  const auto start = Clock::now();
+  std::thread publishing([&] { fleet.publish(per_device, arguments.number("window", "100"), 0); });
+  std::uint64_t stored = 0;
+  while (seconds_since(start) < 120) {
+    stored = record_count(rest, "telemetry") - before;
+    if (stored >= static_cast<std::uint64_t>(total)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  const double elapsed = seconds_since(start);
+  publishing.join();
+  const double rate = static_cast<double>(stored) / elapsed;
+  std::cout << "hub: " << stored << "/" << total << " records persisted in " << elapsed
+            << " s = " << static_cast<long>(rate) << " records/s\n"
+            << json{{"hub_msgs_per_s", rate}, {"hub_persisted", stored}, {"hub_sent", total}}.dump()
+            << "\n";
+  return stored == static_cast<std::uint64_t>(total) ? 0 : 1;
+}
+
+double percentile(std::vector<double>& values, double p) {
+  if (values.empty()) return -1;
+  std::sort(values.begin(), values.end());
+  const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1));
+  return values[index];
+}
+
+int latency(const Arguments& arguments) {
+  httplib::Client rest = rest_client(arguments);
+  std::uint64_t next = record_count(rest, "telemetry");
+  Fleet fleet(arguments);
+  const double rate = static_cast<double>(arguments.number("rate"));
+  const double seconds = static_cast<double>(arguments.number("seconds", "5"));
+  const long per_device = std::max(
+      1L, static_cast<long>(rate * seconds / static_cast<double>(fleet.publishers.size())));
+  const long total = per_device * static_cast<long>(fleet.publishers.size());
+  std::atomic<bool> publishing{true};
+  std::thread publisher([&] {
+    fleet.publish(per_device, arguments.number("window", "100"), rate);
+    publishing = false;
+  });
+  std::vector<double> latencies_ms;
+  const auto start = Clock::now();
+  while (static_cast<long>(latencies_ms.size()) < total && seconds_since(start) < seconds + 60) {
+    auto answer =
+        rest.Get("/api/v1/streams/telemetry/records?from=" + std::to_string(next) + "&limit=10000");
+    const std::int64_t seen_us = now_us();
+    if (!answer || answer->status != 200) throw std::runtime_error("tail read failed");
+    const json page = json::parse(answer->body);
+    for (const auto& record : page["records"]) {
+      const auto& data = record["payload"];
+      if (data.is_object() && data.contains("sent_us")) {
+        latencies_ms.push_back(static_cast<double>(seen_us - data["sent_us"].get<std::int64_t>()) /
+                               1000.0);
+      }
+    }
+    next = page["next_offset"].get<std::uint64_t>();
+    if (page["records"].empty()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  publisher.join();
+  const std::size_t seen = latencies_ms.size();
+  const double p50 = percentile(latencies_ms, 0.50);
+  const double p99 = percentile(latencies_ms, 0.99);
+  std::cout << "latency at " << rate << " msg/s: " << seen << "/" << total
+            << " records seen; publish -> visible in the stream p50 " << p50 << " ms, p99 " << p99
+            << " ms\n"
+            << json{{"latency_rate", rate},
+                    {"p50_ms", p50},
+                    {"p99_ms", p99},
+                    {"latency_records", seen}}
+                   .dump()
+            << "\n";
+  return static_cast<long>(seen) == total ? 0 : 1;
+}
+
+int replay(const Arguments& arguments) {
+  httplib::Client rest = rest_client(arguments);
+  const std::string stream = arguments.get("stream", "replay");
+  const long count = arguments.number("count", "1000000");
+  const bool parse_records = arguments.number("parse", "1") != 0;
+  std::uint64_t next = 0;
+  long read = 0;
+  const auto start = Clock::now();
+  while (read < count) {
+    auto answer = rest.Get("/api/v1/streams/" + stream + "/records?from=" + std::to_string(next) +
+                           "&limit=10000");
+    if (!answer || answer->status != 200) throw std::runtime_error("replay read failed");
+    if (parse_records) {
+      const json page = json::parse(answer->body);
+      const auto& records = page["records"];
+      if (records.empty()) break;
+      read += static_cast<long>(records.size());
+      next = page["next_offset"].get<std::uint64_t>();
+    } else {
+      // Transfer only: next_offset is the last field of the answer.
+      const auto at = answer->body.rfind("\"next_offset\":");
+      if (at == std::string::npos) throw std::runtime_error("replay: no next_offset");
+      const std::uint64_t following = std::stoull(answer->body.substr(at + 14));
+      if (following == next) break;
+      read += static_cast<long>(following - next);
+      next = following;
+    }
+  }
+  const double elapsed = seconds_since(start);
+  const double rate = static_cast<double>(read) / elapsed;
+  std::cout << "replay: " << read << " records in " << elapsed << " s = " << static_cast<long>(rate)
+            << " records/s\n"
+            << json{{"replay_records_per_s", rate}, {"replay_records", read}}.dump() << "\n";
+  return read == count ? 0 : 1;
+}
+
+// The routing engine alone: evaluations of one route per second (no store).
+int route_eval(const Arguments& arguments) {
+  auto store = edgehub::hub::make_memory_route_store();
+  edgehub::hub::RouteTable table(
+      *store, [](std::string_view) { return std::string(R"js({"room":"cellar"})js"); });
+  auto added = table.add(edgehub::hub::RouteDefinition{
+      "bench", arguments.get("condition", "$.temperature > 30 AND device LIKE 'boiler-%'"),
+      arguments.get("projection", "json_object('t', $.temperature, 'room', attributes.$.room)"),
+      "bench-out", 0});
+  if (!added) throw std::runtime_error(added.error().message);
+  const long count = arguments.number("count", "200000");
+  const std::string data = R"js({"temperature":31.5,"sent_us":1732631234000123})js";
+  long matched = 0;
+  const auto start = Clock::now();
+  for (long i = 0; i < count; ++i) {
+    auto outcome = table.route(
+        edgehub::hub::RouteMessage{"boiler-1", static_cast<std::uint64_t>(i), 0, data, "{}"});
+    matched += static_cast<long>(outcome.copies.size());
+  }
+  const double elapsed = seconds_since(start);
+  std::cout << "route-eval: " << count << " messages (" << matched << " matched) in " << elapsed
+            << " s = " << static_cast<long>(static_cast<double>(count) / elapsed) << " messages/s, "
+            << elapsed / static_cast<double>(count) * 1e6 << " us each\n"
+            << json{{"route_evals_per_s", static_cast<double>(count) / elapsed}}.dump() << "\n";
+  return 0;
+}
+
+int summary(int argc, char** argv) {
+  json result = json::object();
+  for (int i = 2; i < argc; ++i) {
+    const std::string pair = argv[i];
+    const auto equals = pair.find('=');
+    if (equals == std::string::npos) continue;
+    result[pair.substr(0, equals)] = std::stod(pair.substr(equals + 1));
+  }
+  if (result.contains("raw_messages") && result.contains("raw_elapsed_us")) {
+    result["raw_msgs_per_s"] =
+        result["raw_messages"].get<double>() / (result["raw_elapsed_us"].get<double>() / 1e6);
+    result.erase("raw_messages");
+    result.erase("raw_elapsed_us");
+  }
+  if (result.contains("hub_msgs_per_s") && result.contains("raw_msgs_per_s")) {
+    result["ratio"] =
+        result["hub_msgs_per_s"].get<double>() / result["raw_msgs_per_s"].get<double>();
+  }
+  std::cout << result.dump() << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << "usage: ingest_bench fill|subscribe|publish|hub|latency|replay|summary --option "
+                 "value ...\n";
+    return 2;
+  }
+  const std::string command = argv[1];
+  try {
+    if (command == "summary") return summary(argc, argv);
+    const Arguments arguments = parse(argc, argv, 2);
+    if (command == "fill") return fill(arguments);
+    if (command == "subscribe") return subscribe(arguments);
+    if (command == "publish") return publish(arguments);
+    if (command == "hub") return hub(arguments);
+    if (command == "latency") return latency(arguments);
+    if (command == "replay") return replay(arguments);
+    if (command == "route-eval") return route_eval(arguments);
+  } catch (const std::exception& failure) {
+    std::cerr << "ingest_bench " << command << ": " << failure.what() << "\n";
+    return 1;
+  }
+  std::cerr << "ingest_bench: unknown command " << command << "\n";
+  return 2;
+}

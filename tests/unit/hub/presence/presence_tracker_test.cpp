@@ -1,0 +1,118 @@
+#include "presence/presence_tracker.h"
+
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "edgehub/test/temp_directory.h"
+#include "streams/memory_stream_store.h"
+
+using namespace edgehub;
+using namespace edgehub::hub;
+
+namespace {
+
+PresenceEvent event(PresenceEvent::Kind kind, const std::string& device, std::uint64_t connection,
+                    std::uint64_t seq, std::uint64_t run = 100) {
+  PresenceEvent result;
+  result.kind = kind;
+  result.device_id = device;
+  result.connection = connection;
+  result.seq = seq;
+  result.broker_run = run;
+  result.at_ms = static_cast<std::int64_t>(1000 + seq);
+  return result;
+}
+
+std::vector<std::string> lifecycle(const MemoryStreamStore& streams) {
+  std::vector<std::string> events;
+  auto records = streams.read(kLifecycleStream, 0, 100);
+  if (!records) return events;
+  for (const auto& record : *records) {
+    events.push_back(record.device_id + " " +
+                     nlohmann::json::parse(record.payload).value("event", "?"));
+  }
+  return events;
+}
+
+constexpr auto kConnected = PresenceEvent::Kind::connected;
+constexpr auto kDisconnected = PresenceEvent::Kind::disconnected;
+
+}  // namespace
+
+TEST_CASE("connect and disconnect events make a device connected, then not, with last-seen and "
+          "lifecycle records") {
+  MemoryStreamStore streams;
+  PresenceTracker tracker(":memory:", streams);
+  CHECK_FALSE(tracker.is_connected("d1"));
+  auto online = tracker.apply(event(kConnected, "d1", 1, 1));
+  REQUIRE(online.ok());
+  CHECK(*online == std::vector<std::string>{"d1"});
+  CHECK(tracker.is_connected("d1"));
+  CHECK(tracker.connection_of("d1")->last_seen_ms == 1001);
+  REQUIRE(tracker.apply(event(kDisconnected, "d1", 1, 2)).ok());
+  CHECK_FALSE(tracker.is_connected("d1"));
+  CHECK(tracker.connection_of("d1")->last_seen_ms == 1002);
+  CHECK(lifecycle(streams) == std::vector<std::string>{"d1 connected", "d1 disconnected"});
+}
+
+TEST_CASE("session takeover: the old connection's late disconnect does not disconnect the device") {
+  MemoryStreamStore streams;
+  PresenceTracker tracker(":memory:", streams);
+  REQUIRE(tracker.apply(event(kConnected, "d1", 1, 1)).ok());
+  REQUIRE(tracker.apply(event(kConnected, "d1", 2, 2)).ok());     // new connection first
+  REQUIRE(tracker.apply(event(kDisconnected, "d1", 1, 3)).ok());  // then the old one ends
+  CHECK(tracker.is_connected("d1"));
+  REQUIRE(tracker.apply(event(kDisconnected, "d1", 2, 4)).ok());
+  CHECK_FALSE(tracker.is_connected("d1"));
+}
+
+TEST_CASE("a broker restart disconnects every device of the earlier broker run") {
+  MemoryStreamStore streams;
+  PresenceTracker tracker(":memory:", streams);
+  REQUIRE(tracker.apply(event(kConnected, "d1", 1, 1, 100)).ok());
+  REQUIRE(tracker.apply(event(kConnected, "d2", 2, 2, 100)).ok());
+  SUBCASE("announced") {
+    PresenceEvent started;
+    started.kind = PresenceEvent::Kind::broker_started;
+    started.broker_run = 200;
+    started.seq = 3;
+    REQUIRE(tracker.apply(started).ok());
+    CHECK_FALSE(tracker.is_connected("d1"));
+    CHECK_FALSE(tracker.is_connected("d2"));
+  }
+  SUBCASE("seen first in a connect of the new run") {
+    REQUIRE(tracker.apply(event(kConnected, "d1", 1, 3, 200)).ok());
+    CHECK(tracker.is_connected("d1"));
+    CHECK_FALSE(tracker.is_connected("d2"));
+  }
+}
+
+TEST_CASE("presence survives a restart of hubd, and a redelivered event is recorded once") {
+  edgehub::test::TempDirectory directory;
+  MemoryStreamStore streams;
+  {
+    PresenceTracker tracker(directory.path() / "presence.db", streams);
+    REQUIRE(tracker.apply(event(kConnected, "d1", 1, 1)).ok());
+  }
+  PresenceTracker restarted(directory.path() / "presence.db", streams);
+  CHECK(restarted.is_connected("d1"));
+  REQUIRE(restarted.apply(event(kConnected, "d1", 1, 1)).ok());  // broker redelivery
+  CHECK(lifecycle(streams).size() == 1);
+}
+
+TEST_CASE("presence events are parsed strictly") {
+  auto parsed = parse_presence_event(
+      "$hub/presence/d1", R"({"event":"connected","at_ms":5,"broker_run":7,"connection":2,"seq":9})");
+  REQUIRE(parsed.ok());
+  CHECK(parsed->device_id == "d1");
+  CHECK(parsed->connection == 2);
+  CHECK(parsed->seq == 9);
+  CHECK(parse_presence_event("$hub/broker", R"({"event":"started","at_ms":5,"broker_run":7,"seq":1})")
+            ->kind == PresenceEvent::Kind::broker_started);
+  CHECK_FALSE(parse_presence_event("$hub/presence/d1", R"({"event":"connected"})").ok());
+  CHECK_FALSE(parse_presence_event("$hub/presence/../x", R"({})").ok());
+  CHECK_FALSE(parse_presence_event("$hub/presence/d1", "nope").ok());
+  CHECK(is_presence_topic("$hub/presence/d1"));
+  CHECK_FALSE(is_presence_topic("devices/d1/telemetry"));
+}
