@@ -10,7 +10,7 @@ PACKAGES=(
   libpaho-mqttpp-dev libpaho-mqtt-dev
   libssl-dev libsqlite3-dev sqlite3 libsqlitecpp-dev
   nlohmann-json3-dev doctest-dev libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev
-  curl
+  curl python3
   # device-sdk: footprint on Cortex-M (footprint.sh), libFuzzer target,
   # SDK unit tests on an emulated Cortex-M (qemu)
   gcc-arm-none-eabi libstdc++-arm-none-eabi-newlib clang libclang-rt-14-dev qemu-system-arm
