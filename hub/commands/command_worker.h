@@ -31,7 +31,8 @@ class CommandWorker {
   // topic, or hubd restarted while it was connected): send its queued
   // commands soon.
   void device_ready(std::string_view device_id);
-  // The device connected: run the connect hook for it soon.
+  // The device can receive its twin now (subscribed to devices/<id>/desired,
+  // or hubd restarted while it was connected): run the connect hook soon.
   void device_connected(std::string_view device_id);
   // Run on this thread for every device that connected: hubd sends the
   // device's twin. Set before start().

@@ -229,11 +229,16 @@ void HubService::handle_presence(const IncomingMessage& message) {
     spdlog::error("presence: ignoring {}: {}", message.topic, event.error().message);
     return;
   }
-  // Queued commands go out when the device has subscribed to its command
-  // topic, not when it connected: on a device's first connection the
-  // subscription does not exist yet and a command published then is lost.
+  // Queued commands and the twin go out when the device has subscribed to
+  // the topic they travel on, not when it connected: on a device's first
+  // connection the subscription does not exist yet and a message published
+  // then is lost.
   if (event->kind == PresenceEvent::Kind::subscribed) {
-    command_worker_->device_ready(event->device_id);
+    if (event->subscribed_to == "commands") {
+      command_worker_->device_ready(event->device_id);
+    } else {
+      command_worker_->device_connected(event->device_id);
+    }
     return;
   }
   auto applied = presence_->apply(*event);
@@ -244,7 +249,6 @@ void HubService::handle_presence(const IncomingMessage& message) {
     applied = presence_->apply(*event);
   }
   if (!applied) exit_store_broken(applied.error());
-  for (const std::string& device : *applied) command_worker_->device_connected(device);
 }
 
 void HubService::handle_reported(const IncomingMessage& message) {

@@ -166,9 +166,14 @@ int on_basic_auth(int, void* event_data, void* user_data) {
   });
 }
 
-bool is_command_topic(const char* topic) {
+// The hub -> device topics whose subscription hubd waits for before sending.
+std::optional<std::string_view> announced_leaf(const char* topic) {
   protocol::ParsedTopic parsed{};
-  return protocol::parse_device_topic(topic, parsed) && parsed.kind == protocol::TopicKind::commands;
+  if (!protocol::parse_device_topic(topic, parsed)) return std::nullopt;
+  if (parsed.kind != protocol::TopicKind::commands && parsed.kind != protocol::TopicKind::desired) {
+    return std::nullopt;
+  }
+  return protocol::topic_leaf(parsed.kind);
 }
 
 std::optional<TopicAccess> topic_access_of(int access) {
@@ -201,9 +206,10 @@ int on_acl_check(int, void* event_data, void* user_data) {
       // The broker is single-threaded: this event reaches hubd, and hubd's
       // answer (queued commands) reaches the broker, only after the
       // subscription being checked here is in place.
-      if (*access == TopicAccess::subscribe && role == DeviceRole::device &&
-          is_command_topic(event.topic)) {
-        announce(state.presence.subscribed(event.client, PluginState::wall_clock_ms()));
+      if (*access == TopicAccess::subscribe && role == DeviceRole::device) {
+        if (const auto leaf = announced_leaf(event.topic)) {
+          announce(state.presence.subscribed(event.client, *leaf, PluginState::wall_clock_ms()));
+        }
       }
       return MOSQ_ERR_SUCCESS;
     }

@@ -30,11 +30,14 @@ std::optional<PresenceMessage> PresenceAnnouncer::admitted(std::string_view devi
 }
 
 std::optional<PresenceMessage> PresenceAnnouncer::subscribed(const void* connection,
+                                                             std::string_view leaf,
                                                              std::int64_t now_ms) {
   const auto found = live_.find(connection);
   if (found == live_.end()) return std::nullopt;
-  return message("$hub/presence/" + found->second.device_id, "subscribed", now_ms,
-                 found->second.number);
+  PresenceMessage announced = message("$hub/presence/" + found->second.device_id, "subscribed",
+                                      now_ms, found->second.number);
+  announced.payload.insert(announced.payload.size() - 1, ",\"topic\":\"" + std::string(leaf) + "\"");
+  return announced;
 }
 
 std::optional<PresenceMessage> PresenceAnnouncer::disconnected(const void* connection,

@@ -31,11 +31,13 @@ class PresenceAnnouncer {
   // connection was already announced (BASIC_AUTH again on SIGHUP).
   std::optional<PresenceMessage> admitted(std::string_view device_id, const void* connection,
                                           std::int64_t now_ms);
-  // The device on connection subscribed to its own command topic: it can
-  // receive commands now (hubd delivers queued ones on this, not on
-  // "connected": on a first connection the subscription does not exist yet).
-  // nullopt if the connection was never announced.
-  std::optional<PresenceMessage> subscribed(const void* connection, std::int64_t now_ms);
+  // The device on connection subscribed to one of its own hub -> device
+  // topics (leaf: "commands" or "desired"): hubd sends what waits for it
+  // there on this, not on "connected" (on a first connection the
+  // subscription does not exist yet). nullopt if the connection was never
+  // announced.
+  std::optional<PresenceMessage> subscribed(const void* connection, std::string_view leaf,
+                                            std::int64_t now_ms);
   // A connection ended; nullopt if it was never announced (refused, services).
   std::optional<PresenceMessage> disconnected(const void* connection, std::int64_t now_ms);
 

@@ -71,6 +71,12 @@ Result<PresenceEvent> parse_presence_event(std::string_view topic, std::string_v
     }
     event.connection = body["connection"].get<std::uint64_t>();
   }
+  if (event.kind == PresenceEvent::Kind::subscribed) {
+    event.subscribed_to = body.value("topic", "");
+    if (event.subscribed_to != "commands" && event.subscribed_to != "desired") {
+      return invalid("field 'topic' of a subscribed event is not 'commands' or 'desired'");
+    }
+  }
   return event;
 }
 

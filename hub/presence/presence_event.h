@@ -29,6 +29,7 @@ struct PresenceEvent {
   std::uint64_t connection = 0;
   std::uint64_t broker_run = 0;
   std::uint64_t seq = 0;
+  std::string subscribed_to;  // subscribed: "commands" or "desired"
 };
 
 bool is_presence_topic(std::string_view topic) noexcept;

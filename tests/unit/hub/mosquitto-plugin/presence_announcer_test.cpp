@@ -34,12 +34,12 @@ TEST_CASE("a device subscribing to its command topic is announced as ready for c
   int connection = 0;
   int unknown = 0;
   REQUIRE(announcer.admitted("d1", &connection, 1).has_value());
-  const auto subscribed = announcer.subscribed(&connection, 2);
+  const auto subscribed = announcer.subscribed(&connection, "commands", 2);
   REQUIRE(subscribed.has_value());
   CHECK(subscribed->topic == "$hub/presence/d1");
   CHECK(subscribed->payload ==
-        R"({"event":"subscribed","at_ms":2,"broker_run":3,"seq":11,"connection":1})");
-  CHECK_FALSE(announcer.subscribed(&unknown, 3).has_value());
+        R"({"event":"subscribed","at_ms":2,"broker_run":3,"seq":11,"connection":1,"topic":"commands"})");
+  CHECK_FALSE(announcer.subscribed(&unknown, "desired", 3).has_value());
   REQUIRE(announcer.disconnected(&connection, 4).has_value());
-  CHECK_FALSE(announcer.subscribed(&connection, 5).has_value());
+  CHECK_FALSE(announcer.subscribed(&connection, "commands", 5).has_value());
 }
