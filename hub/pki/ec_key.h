@@ -10,7 +10,7 @@ namespace edgehub::hub::openssl {
 
 KeyPtr generate_p256_key();
 
-// "-----BEGIN PRIVATE KEY-----" (PKCS#8).
+// Unencrypted PKCS#8 PEM (label "PRIVATE KEY").
 std::string private_key_to_pem(const EVP_PKEY& key);
 
 // nullptr if pem holds no unencrypted private key (never asks for a

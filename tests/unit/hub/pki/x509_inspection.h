@@ -41,6 +41,23 @@ inline PrivateKey parse_private_key(std::string_view pem) {
   return key;
 }
 
+// The label of the first PEM block ("CERTIFICATE", "PRIVATE KEY" for
+// unencrypted PKCS#8, ...) as OpenSSL's PEM reader sees it; "" if none.
+inline std::string pem_label(std::string_view pem) {
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  char* name = nullptr;
+  char* header = nullptr;
+  unsigned char* data = nullptr;
+  long length = 0;
+  std::string label;
+  if (PEM_read_bio(bio, &name, &header, &data, &length) == 1) label = name;
+  OPENSSL_free(name);
+  OPENSSL_free(header);
+  OPENSSL_free(data);
+  BIO_free(bio);
+  return label;
+}
+
 // X509_verify_cert against a store holding only the CA; "" when it verifies,
 // else OpenSSL's reason. purpose: X509_PURPOSE_SSL_CLIENT / _SSL_SERVER.
 inline std::string verification_failure(X509& ca, X509& certificate, int purpose) {
