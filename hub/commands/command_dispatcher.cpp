@@ -6,6 +6,7 @@
 #include "commands/sqlite_command_store.h"
 #include "edgehub/protocol/payloads.h"
 #include "edgehub/protocol/topics.h"
+#include "presence/memory_device_presence.h"
 
 namespace edgehub::hub {
 namespace {
@@ -80,11 +81,8 @@ CommandOutcome outcome_of(const CommandRecord& command) {
 }
 
 struct CommandDispatcher::PrivateState {
-  struct EveryoneConnected final : DevicePresence {
-    bool is_connected(std::string_view) const override { return true; }
-  };
   std::unique_ptr<SqliteCommandStore> store = SqliteCommandStore::open(":memory:");
-  EveryoneConnected presence;
+  MemoryDevicePresence presence{/*connected_by_default=*/true};
 };
 
 CommandDispatcher::CommandDispatcher(const DeviceRegistry& registry, BrokerConnection& broker,
@@ -424,14 +422,8 @@ Status CommandDispatcher::on_response(std::string_view topic, std::string_view p
 
 Status CommandDispatcher::dead_letter(std::string_view topic, std::string_view device_id,
                                       std::string_view payload, std::string reason) {
-  NewRecord record;
-  record.stream = std::string(kDeadLetterStream);
-  record.received_at_ms = clock_.now_ms();
-  record.device_id = std::string(device_id);
-  record.topic = std::string(topic);
-  record.payload = std::string(payload);
-  record.reason = std::move(reason);
-  auto appended = dead_letters_.append(record);
+  auto appended = dead_letters_.append(
+      make_dead_letter(topic, device_id, payload, std::move(reason), clock_.now_ms()));
   if (!appended) return appended.error();
   ++dead_lettered_;
   return ok_status();

@@ -142,13 +142,8 @@ Status TelemetryIngestor::store_routed(const NewRecord& telemetry, std::string_v
 Status TelemetryIngestor::store_dead_letter(std::string_view topic, std::string_view device_id,
                                             std::string_view payload, std::string reason,
                                             std::int64_t received_at_ms) {
-  NewRecord record;
-  record.stream = std::string(kDeadLetterStream);
-  record.received_at_ms = received_at_ms;
-  record.device_id = std::string(device_id);
-  record.topic = std::string(topic);
-  record.payload = std::string(payload);
-  record.reason = std::move(reason);
+  const NewRecord record =
+      make_dead_letter(topic, device_id, payload, std::move(reason), received_at_ms);
   auto appended = store_.append(record);
   if (!appended) {
     if (appended.error().code == ErrorCode::unavailable) {

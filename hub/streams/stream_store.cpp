@@ -11,6 +11,19 @@ Error not_supported(const char* what) {
 
 }  // namespace
 
+NewRecord make_dead_letter(std::string_view topic, std::string_view device_id,
+                           std::string_view payload, std::string reason,
+                           std::int64_t received_at_ms) {
+  NewRecord record;
+  record.stream = std::string(kDeadLetterStream);
+  record.received_at_ms = received_at_ms;
+  record.device_id = std::string(device_id);
+  record.topic = std::string(topic);
+  record.payload = std::string(payload);
+  record.reason = std::move(reason);
+  return record;
+}
+
 const char* to_string(WhenFull when_full) noexcept {
   return when_full == WhenFull::reject ? "reject" : "delete-oldest";
 }

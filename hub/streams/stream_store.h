@@ -34,6 +34,12 @@ struct NewRecord {
   std::optional<std::string> reason;  // why it is in the dead-letter stream
 };
 
+// A record for the dead-letter stream: what arrived on topic from device_id
+// (raw bytes) and why it could not be accepted.
+NewRecord make_dead_letter(std::string_view topic, std::string_view device_id,
+                           std::string_view payload, std::string reason,
+                           std::int64_t received_at_ms);
+
 struct StreamRecord {
   std::string stream;
   std::uint64_t offset = 0;

@@ -99,14 +99,8 @@ Status TwinService::on_reported(std::string_view topic, std::string_view payload
 
 Status TwinService::dead_letter(std::string_view topic, std::string_view device_id,
                                 std::string_view payload, std::string reason) {
-  NewRecord record;
-  record.stream = std::string(kDeadLetterStream);
-  record.received_at_ms = clock_.now_ms();
-  record.device_id = std::string(device_id);
-  record.topic = std::string(topic);
-  record.payload = std::string(payload);
-  record.reason = std::move(reason);
-  auto appended = dead_letters_.append(record);
+  auto appended = dead_letters_.append(
+      make_dead_letter(topic, device_id, payload, std::move(reason), clock_.now_ms()));
   if (!appended) return appended.error();
   return ok_status();
 }

@@ -9,6 +9,7 @@
 
 #include "commands/sqlite_command_store.h"
 #include "mqtt/memory_broker_connection.h"
+#include "presence/memory_device_presence.h"
 #include "registry/memory_device_registry.h"
 #include "streams/memory_stream_store.h"
 
@@ -17,13 +18,6 @@ using namespace edgehub::hub;
 using nlohmann::json;
 
 namespace {
-
-struct Online final : DevicePresence {
-  bool is_connected(std::string_view device_id) const override {
-    return online.count(std::string(device_id)) != 0;
-  }
-  std::set<std::string> online;
-};
 
 struct Fixture {
   Fixture() {
@@ -38,7 +32,7 @@ struct Fixture {
   MemoryDeviceRegistry registry{clock};
   MemoryStreamStore streams;
   MemoryBrokerConnection broker;
-  Online presence;
+  MemoryDevicePresence presence;
   std::unique_ptr<SqliteCommandStore> store = SqliteCommandStore::open(":memory:");
   CommandDispatcher commands{registry, broker, streams, clock,
                              [] {

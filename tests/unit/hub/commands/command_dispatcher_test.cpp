@@ -12,6 +12,7 @@
 
 #include "edgehub/protocol/payloads.h"
 #include "mqtt/memory_broker_connection.h"
+#include "presence/memory_device_presence.h"
 #include "registry/memory_device_registry.h"
 #include "streams/memory_stream_store.h"
 
@@ -22,24 +23,6 @@ using namespace std::chrono_literals;
 namespace {
 
 const std::string kFingerprint(64, 'a');
-
-// Presence as the broker would report it; every device connected by default.
-struct FakePresence final : DevicePresence {
-  bool is_connected(std::string_view device_id) const override {
-    std::lock_guard lock(mutex);
-    return offline.count(std::string(device_id)) == 0;
-  }
-  void set(const std::string& device_id, bool connected) {
-    std::lock_guard lock(mutex);
-    if (connected) {
-      offline.erase(device_id);
-    } else {
-      offline.insert(device_id);
-    }
-  }
-  mutable std::mutex mutex;
-  std::set<std::string> offline;
-};
 
 struct Fixture {
   Fixture() {
@@ -81,7 +64,7 @@ struct Fixture {
   MemoryStreamStore streams;
   MemoryBrokerConnection broker;
   std::unique_ptr<SqliteCommandStore> store = SqliteCommandStore::open(":memory:");
-  FakePresence presence;
+  MemoryDevicePresence presence{/*connected_by_default=*/true};
   CommandDispatcher dispatcher{registry, broker,  streams,  clock, [] {
                                  static std::atomic<int> next{1};
                                  return "c-" + std::to_string(next++);

@@ -15,6 +15,7 @@
 #include "edgehub/protocol/payloads.h"
 #include "edgehub/test/temp_directory.h"
 #include "mqtt/memory_broker_connection.h"
+#include "presence/memory_device_presence.h"
 #include "registry/memory_device_registry.h"
 #include "streams/memory_stream_store.h"
 
@@ -23,23 +24,6 @@ using namespace edgehub::hub;
 using namespace std::chrono_literals;
 
 namespace {
-
-struct SwitchablePresence final : DevicePresence {
-  bool is_connected(std::string_view device_id) const override {
-    std::lock_guard lock(mutex);
-    return online.count(std::string(device_id)) != 0;
-  }
-  void set(const std::string& device_id, bool connected) {
-    std::lock_guard lock(mutex);
-    if (connected) {
-      online.insert(device_id);
-    } else {
-      online.erase(device_id);
-    }
-  }
-  mutable std::mutex mutex;
-  std::set<std::string> online;
-};
 
 std::string answer(const std::string& id, int status, const std::string& payload = "null") {
   return protocol::build_command_response(protocol::CommandResponse{id, status, payload});
@@ -91,7 +75,7 @@ struct Hub {
   MemoryDeviceRegistry registry{clock};
   MemoryStreamStore streams;
   MemoryBrokerConnection broker;
-  SwitchablePresence presence;
+  MemoryDevicePresence presence;
   std::unique_ptr<SqliteCommandStore> store;
   CommandDispatcher dispatcher;
 };

@@ -7,6 +7,7 @@
 #include "commands/sqlite_command_store.h"
 #include "edgehub/protocol/payloads.h"
 #include "mqtt/memory_broker_connection.h"
+#include "presence/memory_device_presence.h"
 #include "registry/memory_device_registry.h"
 #include "streams/memory_stream_store.h"
 
@@ -15,13 +16,6 @@ using namespace edgehub::hub;
 using namespace std::chrono_literals;
 
 namespace {
-
-struct Online final : DevicePresence {
-  bool is_connected(std::string_view device_id) const override {
-    return online.count(std::string(device_id)) != 0;
-  }
-  std::set<std::string> online;
-};
 
 struct Fleet {
   Fleet() {
@@ -40,7 +34,7 @@ struct Fleet {
   MemoryDeviceRegistry registry{clock};
   MemoryStreamStore streams;
   MemoryBrokerConnection broker;
-  Online presence;
+  MemoryDevicePresence presence;
   std::unique_ptr<SqliteCommandStore> store = SqliteCommandStore::open(":memory:");
   CommandDispatcher commands{registry, broker, streams, clock,
                              [] {
@@ -67,7 +61,7 @@ TEST_CASE("device id patterns: '*' any run of characters, '?' exactly one") {
 
 TEST_CASE_FIXTURE(Fleet, "a fleet command queues one command per selected device and counts "
                          "their progress to a final summary") {
-  presence.online = {"boiler-1"};
+  presence.set("boiler-1", true);
   JobRequest request;
   request.selector.id_pattern = "boiler-*";
   request.name = "ping";

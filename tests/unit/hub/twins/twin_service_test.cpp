@@ -7,6 +7,7 @@
 
 #include "edgehub/test/temp_directory.h"
 #include "mqtt/memory_broker_connection.h"
+#include "presence/memory_device_presence.h"
 #include "registry/memory_device_registry.h"
 #include "streams/memory_stream_store.h"
 
@@ -15,13 +16,6 @@ using namespace edgehub::hub;
 using nlohmann::json;
 
 namespace {
-
-struct SetPresence final : DevicePresence {
-  bool is_connected(std::string_view device_id) const override {
-    return online.count(std::string(device_id)) != 0;
-  }
-  std::set<std::string> online;
-};
 
 struct Fixture {
   Fixture() {
@@ -38,7 +32,7 @@ struct Fixture {
   MemoryDeviceRegistry registry{clock};
   MemoryStreamStore streams;
   MemoryBrokerConnection broker;
-  SetPresence presence;
+  MemoryDevicePresence presence;
   std::unique_ptr<TwinStore> store = TwinStore::open(":memory:");
   TwinService twins{registry, *store, broker, presence, streams, clock};
 };
@@ -67,7 +61,7 @@ TEST_CASE_FIXTURE(Fixture, "a connected device gets the desired change at once, 
                            "when it connects") {
   REQUIRE(twins.patch_desired("boiler-1", R"({"a":1})", std::nullopt).ok());
   CHECK(broker.published().empty());  // offline
-  presence.online.insert("boiler-1");
+  presence.set("boiler-1", true);
   REQUIRE(twins.device_connected("boiler-1").ok());
   REQUIRE(broker.published().size() == 1);
   CHECK(broker.published()[0].topic == "devices/boiler-1/desired");
@@ -82,7 +76,7 @@ TEST_CASE_FIXTURE(Fixture, "a connected device gets the desired change at once, 
 }
 
 TEST_CASE_FIXTURE(Fixture, "a device without desired properties gets nothing on connect") {
-  presence.online.insert("boiler-1");
+  presence.set("boiler-1", true);
   REQUIRE(twins.device_connected("boiler-1").ok());
   CHECK(broker.published().empty());
 }
