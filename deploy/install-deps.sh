@@ -8,7 +8,7 @@ PACKAGES=(
   build-essential cmake pkg-config git ca-certificates openssl
   mosquitto mosquitto-clients mosquitto-dev libmosquitto-dev
   libpaho-mqttpp-dev libpaho-mqtt-dev
-  libssl-dev libsqlite3-dev sqlite3 libsqlitecpp-dev
+  libssl-dev libsqlite3-dev sqlite3 libsqlitecpp-dev zlib1g-dev
   nlohmann-json3-dev doctest-dev libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev
   curl python3
   # device-sdk: footprint on Cortex-M (footprint.sh), libFuzzer target,

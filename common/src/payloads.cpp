@@ -23,6 +23,11 @@ bool is_token(std::string_view text) noexcept {
 Error invalid(std::string message) { return make_error(ErrorCode::invalid_argument, std::move(message)); }
 
 Result<json> parse_json(std::string_view text) {
+  // nlohmann's lexer takes a NUL byte for the end of the input: whatever
+  // follows it would be dropped without a word.
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    return invalid("not valid JSON: NUL byte at position " + std::to_string(nul));
+  }
   try {
     return json::parse(text);
   } catch (const json::parse_error& error) {
@@ -49,10 +54,10 @@ json parse_trusted(const std::string& text, const char* field) {
 bool is_valid_command_id(std::string_view id) noexcept { return is_token(id); }
 bool is_valid_command_name(std::string_view name) noexcept { return is_token(name); }
 
-Result<TelemetryEnvelope> parse_telemetry(std::string_view payload) {
-  auto document = parse_object(payload);
-  if (!document) return document.error();
-  const json& object = *document;
+namespace {
+
+Result<TelemetryEnvelope> envelope_from(const json& object) {
+  if (!object.is_object()) return invalid("not a JSON object");
   TelemetryEnvelope envelope;
   const auto seq = object.find("seq");
   if (seq == object.end()) return invalid("missing field 'seq'");
@@ -66,6 +71,42 @@ Result<TelemetryEnvelope> parse_telemetry(std::string_view payload) {
     envelope.device_time_ms = ts->get<std::int64_t>();
   }
   return envelope;
+}
+
+}  // namespace
+
+Result<TelemetryEnvelope> parse_telemetry(std::string_view payload) {
+  auto document = parse_object(payload);
+  if (!document) return document.error();
+  return envelope_from(*document);
+}
+
+Result<TelemetryMessage> parse_telemetry_message(std::string_view payload) {
+  auto document = parse_object(payload);
+  if (!document) return document.error();
+  TelemetryMessage message;
+  const auto batch = document->find("batch");
+  if (batch == document->end()) {
+    auto envelope = envelope_from(*document);
+    if (!envelope) return envelope.error();
+    message.readings.push_back(BatchReading{std::move(*envelope), {}, {}});
+    return message;
+  }
+  if (!batch->is_array() || batch->empty()) return invalid("field 'batch' is not a non-empty array");
+  message.batch = true;
+  message.readings.reserve(batch->size());
+  for (const json& element : *batch) {
+    auto envelope = envelope_from(element);
+    BatchReading reading;
+    reading.text = element.dump();
+    if (envelope) {
+      reading.envelope = std::move(*envelope);
+    } else {
+      reading.problem = envelope.error().message;
+    }
+    message.readings.push_back(std::move(reading));
+  }
+  return message;
 }
 
 Result<CommandRequest> parse_command(std::string_view payload) {

@@ -19,12 +19,15 @@ std::string flow_topic(std::string_view device_id) {
   return std::string(buffer.data(), length);
 }
 
-// Room for at least one more (small) record.
-bool has_room(const StreamInfo& info) {
-  const RetentionPolicy& limits = info.retention;
-  if (limits.max_records && info.record_count + 1 > *limits.max_records) return false;
-  if (limits.max_bytes && info.total_bytes + 1 > *limits.max_bytes) return false;
-  return true;
+// Room for another record, and at most `percent` of the limit in use.
+bool below(std::uint64_t used, const std::optional<std::uint64_t>& limit, unsigned percent) {
+  if (!limit) return true;
+  return used + 1 <= *limit && used * 100 <= *limit * percent;
+}
+
+bool may_resume(const StreamInfo& info, unsigned percent) {
+  return below(info.record_count, info.retention.max_records, percent) &&
+         below(info.total_bytes, info.retention.max_bytes, percent);
 }
 
 }  // namespace
@@ -75,7 +78,7 @@ void DeviceFlowControl::check_resumed() {
   }
   for (const std::string& stream : streams) {
     const auto info = store_.stream_info(stream);
-    if (!info || !has_room(*info)) continue;
+    if (!info || !may_resume(*info, settings_.resume_at_percent)) continue;
     std::lock_guard lock(mutex_);
     for (auto entry = paused_.begin(); entry != paused_.end();) {
       if (entry->first.first != stream) {

@@ -22,6 +22,10 @@ struct FlowSettings {
   // How long a paused device should wait before it may probe again, and how
   // often a still-sending paused device is reminded.
   std::int64_t retry_after_ms = 1000;
+  // Paused devices resume once the stream is at most this full (records and
+  // bytes, percent of its limits): a little room would let the whole fleet
+  // flap between paused and resumed at the limit.
+  unsigned resume_at_percent = 90;
 };
 
 class DeviceFlowControl {

@@ -20,6 +20,8 @@ class DataDirectory {
   const std::filesystem::path& root() const { return root_; }
   std::filesystem::path registry_db() const { return root_ / "registry.db"; }
   std::filesystem::path streams_db() const { return root_ / "streams.db"; }
+  // The ingest journal's segment files (journal/file_journal.h).
+  std::filesystem::path journal_dir() const { return root_ / "journal"; }
   std::filesystem::path api_token_file() const { return root_ / "api-token"; }
 
   std::filesystem::path pki_dir() const { return root_ / "pki"; }

@@ -23,6 +23,8 @@
 #include "hubd/message_router.h"
 #include "hubd/service_credentials.h"
 #include "ingest/telemetry_ingestor.h"
+#include "journal/file_journal.h"
+#include "journal/group_commit.h"
 #include "mqtt/paho_broker_connection.h"
 #include "pki/certificate_authority.h"
 #include "presence/presence_tracker.h"
@@ -43,6 +45,8 @@ namespace {
 
 constexpr std::chrono::days kDeviceCertificateValidity{3650};
 constexpr std::chrono::seconds kBrokerConnectTimeout{30};
+// The streams record how far they hold the ingest journal under this name.
+constexpr std::string_view kIngestJournalSource = "ingest-journal";
 
 std::string current_user_name() {
   if (const passwd* entry = ::getpwuid(::geteuid()); entry && entry->pw_name) return entry->pw_name;
@@ -61,6 +65,15 @@ void require_file(const std::filesystem::path& file, const std::string& what,
   spdlog::critical(
       "store: the stream store keeps failing ({}); exiting without acknowledging the message: "
       "the broker keeps it for the next hubd",
+      error.message);
+  spdlog::default_logger()->flush();
+  std::_Exit(kExitStoreBroken);
+}
+
+[[noreturn]] void exit_journal_unstored(const Error& error) {
+  spdlog::critical(
+      "store: the stream store keeps failing ({}); exiting: the journaled messages are stored "
+      "at the next start",
       error.message);
   spdlog::default_logger()->flush();
   std::_Exit(kExitStoreBroken);
@@ -119,6 +132,35 @@ void HubService::open_state() {
   }
   ingestor_ = std::make_unique<TelemetryIngestor>(
       *streams_, IngestLimits{options_.max_payload_bytes}, routes_.get());
+  open_journal();
+}
+
+// Messages acknowledged to the broker before a crash but not yet in the
+// streams are in the journal: store them before anything new arrives.
+void HubService::open_journal() {
+  auto applied = streams_->source_position(kIngestJournalSource);
+  if (!applied) throw std::runtime_error("streams: " + applied.error().message);
+  const std::uint64_t position = applied->value_or(0);
+  auto opened = FileJournal::open(layout_.journal_dir(), FileJournalSettings{}, position + 1);
+  if (!opened) throw std::runtime_error(opened.error().message);
+  journal_ = std::move(*opened);
+  for (const std::string& note : journal_->notes()) spdlog::warn("journal: {}", note);
+  group_commit_ = std::make_unique<GroupCommit>(
+      *journal_,
+      [this](std::span<const JournalEntry> entries) {
+        return ingestor_->ingest_batch(
+            entries, SourcePosition{std::string(kIngestJournalSource), entries.back().sequence});
+      },
+      GroupCommitSettings{.linger = std::chrono::milliseconds(options_.ingest_linger_ms)},
+      exit_journal_unstored);
+  auto recovered = group_commit_->recover(position);
+  if (!recovered) {
+    throw std::runtime_error("journal: cannot store the journaled messages: " +
+                             recovered.error().message);
+  }
+  if (*recovered > 0) {
+    spdlog::info("journal: stored {} messages received before the last stop", *recovered);
+  }
 }
 
 std::string HubService::broker_config_text() const {
@@ -195,8 +237,12 @@ void HubService::connect_broker() {
                    sent.error().message);
     }
   });
-  router_ = std::make_unique<MessageRouter>(*ingestor_, *commands_, clock_, StoreRetryPolicy{},
-                                            exit_store_broken);
+  group_commit_->start();
+  router_ = std::make_unique<MessageRouter>(
+      [this](std::string_view topic, std::string_view payload, std::int64_t received_at_ms) {
+        return group_commit_->submit(received_at_ms, topic, payload);
+      },
+      *commands_, clock_, StoreRetryPolicy{}, exit_store_broken);
   broker_->set_message_handler(
       [this](const IncomingMessage& message) {
         protocol::ParsedTopic parsed{};
@@ -299,6 +345,7 @@ void HubService::start_rest() {
                            {"telemetry_refused", counters.refused},
                            {"devices_paused", flow_ ? flow_->paused_devices() : 0u},
                            {"commands_waiting", commands_->waiting()},
+                           {"ingest_backlog", group_commit_->backlog()},
                            {"broker_restarts", supervisor_ ? supervisor_->restart_count() : 0u}};
         return report;
       },
@@ -344,6 +391,8 @@ void HubService::stop() {
   if (command_worker_) command_worker_->stop();
   if (flow_) flow_->stop();
   if (broker_) broker_->stop();
+  // What was acknowledged goes into the streams now (else at the next start).
+  if (group_commit_) group_commit_->stop();
   if (supervisor_) supervisor_->stop();
   if (ready_) {
     const IngestCounters counters = ingestor_->counters();

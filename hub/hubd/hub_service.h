@@ -22,6 +22,8 @@ class CommandWorker;
 class DeviceEnrollment;
 class DeviceFlowControl;
 class DeviceRegistry;
+class FileJournal;
+class GroupCommit;
 class MessageRouter;
 class PresenceTracker;
 class TwinService;
@@ -54,6 +56,7 @@ class HubService {
 
  private:
   void open_state();
+  void open_journal();
   void start_broker();
   void connect_broker();
   void start_rest();
@@ -73,6 +76,8 @@ class HubService {
   std::unique_ptr<RouteTable> routes_;
   std::unique_ptr<CertificateAuthority> authority_;
   std::unique_ptr<TelemetryIngestor> ingestor_;
+  std::unique_ptr<FileJournal> journal_;
+  std::unique_ptr<GroupCommit> group_commit_;
   std::unique_ptr<BrokerSupervisor> supervisor_;
   std::unique_ptr<BrokerConnection> broker_;
   std::unique_ptr<CommandStore> command_store_;

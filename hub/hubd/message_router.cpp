@@ -8,11 +8,11 @@
 
 namespace edgehub::hub {
 
-MessageRouter::MessageRouter(TelemetryIngestor& ingestor, CommandDispatcher& commands,
+MessageRouter::MessageRouter(TelemetrySubmit telemetry, CommandDispatcher& commands,
                              const Clock& clock, StoreRetryPolicy retry_policy,
                              StoreBrokenHandler on_store_broken,
                              std::function<void(std::chrono::milliseconds)> sleep)
-    : ingestor_(ingestor),
+    : telemetry_(std::move(telemetry)),
       commands_(commands),
       clock_(clock),
       retry_policy_(std::move(retry_policy)),
@@ -27,7 +27,7 @@ Status MessageRouter::route_once(const IncomingMessage& message, std::int64_t re
     return commands_.on_response(message.topic, message.payload);
   }
   // Telemetry, and anything else that reaches us (dead-lettered there).
-  return ingestor_.ingest(message.topic, message.payload, received_at_ms);
+  return telemetry_(message.topic, message.payload, received_at_ms);
 }
 
 void MessageRouter::handle(const IncomingMessage& message) {

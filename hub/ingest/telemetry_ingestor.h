@@ -7,11 +7,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "edgehub/common/result.h"
 #include "edgehub/protocol/payloads.h"
+#include "ingest/message_plan.h"
+#include "journal/journal_entry.h"
 #include "routing/route_table.h"
 #include "streams/stream_store.h"
 
@@ -49,18 +52,17 @@ class TelemetryIngestor {
   // store (and routes, if given) must outlive the ingestor.
   TelemetryIngestor(StreamStore& store, IngestLimits limits, RouteTable* routes = nullptr);
 
-  // ok once the message is durably in a stream (or was already: duplicate).
-  // An error (the store's) means nothing was stored: the caller must not
-  // acknowledge the message.
-  //   valid envelope on devices/<id>/telemetry -> "telemetry" (payload = data,
-  //     seq = envelope seq, device = <id>)
-  //   payload over the limit, not valid telemetry, or not a device telemetry
-  //     topic -> "deadletter" (raw bytes + reason)
-  //   every route whose condition holds -> a copy in the route's stream, same
-  //     device and seq, in the same transaction as the telemetry record (so a
-  //     redelivered message is a duplicate everywhere); routes that fail for
-  //     this message -> one "deadletter" record naming them (same device, seq)
+  // ok once the message is durably in streams (or was already: duplicate).
+  // An error (the store's) means the message may not be stored: the caller
+  // must not consider it handled. What a message becomes: message_plan.h
+  // (telemetry, batches, route copies in the same transaction, dead letters).
   Status ingest(std::string_view topic, std::string_view payload, std::int64_t received_at_ms);
+
+  // Several messages in one transaction that also records position (hubd's
+  // group commit of journal entries). Same outcome per message as ingest();
+  // if a stream refuses part of the batch, each record is stored on its own
+  // and the position is recorded after them.
+  Status ingest_batch(std::span<const JournalEntry> entries, const SourcePosition& position);
 
   IngestCounters counters() const;
 
@@ -68,16 +70,16 @@ class TelemetryIngestor {
   void set_refusal_listener(RefusalListener listener) { refusal_listener_ = std::move(listener); }
 
  private:
+  // One transaction for the plan; on a refusal, record by record.
+  Status commit(const IngestPlan& plan, const SourcePosition* position);
+  Status store_each(const IngestPlan& plan);
+  Status store_one(const NewRecord& record, const RecordPurpose& purpose);
+  void count(const RecordPurpose& purpose, const AppendResult& result);
   // The stream refused the record as full: count it, tell the listener.
-  Status refuse(std::string_view stream, std::string_view device_id,
-                std::optional<std::uint64_t> seq);
-  Status store_dead_letter(std::string_view topic, std::string_view device_id,
-                           std::string_view payload, std::string reason,
-                           std::int64_t received_at_ms);
+  void refuse(std::string_view stream, std::string_view device_id,
+              std::optional<std::uint64_t> seq);
+  Status store_dead_letter(const NewRecord& about, std::string_view payload, std::string reason);
   Status fail(const Error& error);
-  Status store_telemetry(const NewRecord& record, std::string_view payload);
-  Status store_routed(const NewRecord& telemetry, std::string_view payload);
-  static bool store_refused(ErrorCode code);
 
   StreamStore& store_;
   IngestLimits limits_;

@@ -17,7 +17,7 @@ Result<AppendResult> MemoryStreamStore::append(const NewRecord& record) {
 
 // Everything that can refuse a batch is checked before anything changes, so
 // that a refused batch leaves nothing behind (as a rolled-back transaction).
-Status MemoryStreamStore::check_room(std::span<const NewRecord> records) {
+Status MemoryStreamStore::check_room(std::span<const NewRecord> records, bool count_refused) {
   struct Projected {
     std::uint64_t records = 0;
     std::uint64_t bytes = 0;
@@ -43,7 +43,7 @@ Status MemoryStreamStore::check_room(std::span<const NewRecord> records) {
     entry->second.bytes += record.payload.size();
     if (exceeds_limits(stream.retention, entry->second.records, entry->second.bytes)) {
       for (const NewRecord& refused : records) {
-        if (refused.stream == record.stream) ++streams_[record.stream].rejected;
+        if (count_refused && refused.stream == record.stream) ++streams_[record.stream].rejected;
       }
       return stream_full(record.stream);
     }
@@ -53,15 +53,35 @@ Status MemoryStreamStore::check_room(std::span<const NewRecord> records) {
 
 Result<std::vector<AppendResult>> MemoryStreamStore::append_batch(
     std::span<const NewRecord> records) {
+  return append_all(records, nullptr, true);
+}
+
+Result<std::vector<AppendResult>> MemoryStreamStore::append_group(
+    std::span<const NewRecord> records, const SourcePosition* position) {
+  return append_all(records, position, false);
+}
+
+Result<std::optional<std::uint64_t>> MemoryStreamStore::source_position(
+    std::string_view source) const {
+  std::lock_guard lock(mutex_);
+  const auto found = source_positions_.find(source);
+  if (found == source_positions_.end()) return std::optional<std::uint64_t>();
+  return std::optional<std::uint64_t>(found->second);
+}
+
+Result<std::vector<AppendResult>> MemoryStreamStore::append_all(std::span<const NewRecord> records,
+                                                                const SourcePosition* position,
+                                                                bool count_refused) {
   for (const NewRecord& record : records) {
     if (Status valid = validate_new_record(record); !valid) return valid.error();
   }
   std::vector<AppendResult> results;
   {
     std::lock_guard lock(mutex_);
-    if (Status room = check_room(records); !room) return room.error();
+    if (Status room = check_room(records, count_refused); !room) return room.error();
     results.reserve(records.size());
     for (const NewRecord& record : records) results.push_back(append_validated(record));
+    if (position != nullptr) source_positions_[position->source] = position->position;
   }
   if (!records.empty()) appended_.notify();
   return results;

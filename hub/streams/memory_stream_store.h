@@ -19,6 +19,9 @@ class MemoryStreamStore final : public StreamStore {
  public:
   Result<AppendResult> append(const NewRecord& record) override;
   Result<std::vector<AppendResult>> append_batch(std::span<const NewRecord> records) override;
+  Result<std::vector<AppendResult>> append_group(std::span<const NewRecord> records,
+                                                 const SourcePosition* position) override;
+  Result<std::optional<std::uint64_t>> source_position(std::string_view source) const override;
   Result<std::vector<StreamRecord>> read(std::string_view stream, std::uint64_t from_offset,
                                          std::size_t limit) const override;
   Result<std::vector<StreamInfo>> list() const override;
@@ -52,8 +55,10 @@ class MemoryStreamStore final : public StreamStore {
     std::uint64_t rejected = 0;
   };
 
+  Result<std::vector<AppendResult>> append_all(std::span<const NewRecord> records,
+                                               const SourcePosition* position, bool count_refused);
   AppendResult append_validated(const NewRecord& record);
-  Status check_room(std::span<const NewRecord> records);
+  Status check_room(std::span<const NewRecord> records, bool count_refused);
   RetentionRun trim(Stream& stream, std::uint64_t incoming_bytes, std::uint64_t incoming_records,
                     std::optional<std::int64_t> cutoff_ms, std::size_t limit);
   static StreamInfo info_of(const std::string& name, const Stream& stream);
@@ -61,6 +66,7 @@ class MemoryStreamStore final : public StreamStore {
   mutable std::mutex mutex_;
   std::map<std::string, Stream, std::less<>> streams_;
   std::map<std::pair<std::string, std::string>, ConsumerGroupOffset> groups_;  // (stream, group)
+  std::map<std::string, std::uint64_t, std::less<>> source_positions_;
   AppendSignal appended_;
 };
 

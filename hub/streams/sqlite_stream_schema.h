@@ -46,6 +46,13 @@ CREATE TABLE IF NOT EXISTS consumer_groups (
   updated_at_ms     INTEGER NOT NULL,
   PRIMARY KEY (stream, group_name)
 ) WITHOUT ROWID;
+-- How far a writer that replays a source (hubd's ingest journal) has
+-- applied it, written in the same transaction as the records. Added to
+-- version 2 without a version change: older binaries ignore the table.
+CREATE TABLE IF NOT EXISTS source_positions (
+  source    TEXT PRIMARY KEY,
+  position  INTEGER NOT NULL
+) WITHOUT ROWID;
 )sql";
 
 // Version 1 had streams (name, next_offset, created_at_ms) only.
@@ -100,5 +107,11 @@ inline constexpr const char* kFindCommit =
 inline constexpr const char* kListGroups =
     "SELECT group_name, committed_offset, updated_at_ms FROM consumer_groups WHERE stream = ?1 "
     "ORDER BY group_name";
+
+inline constexpr const char* kSavePosition =
+    "INSERT INTO source_positions (source, position) VALUES (?1, ?2) "
+    "ON CONFLICT (source) DO UPDATE SET position = excluded.position";
+inline constexpr const char* kFindPosition =
+    "SELECT position FROM source_positions WHERE source = ?1";
 
 }  // namespace edgehub::hub::stream_schema

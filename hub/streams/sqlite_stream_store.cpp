@@ -146,7 +146,9 @@ struct SqliteStreamStore::Impl {
         offset_at_time(database, stream_schema::kOffsetAtTime),
         commit_offset(database, stream_schema::kCommitOffset),
         find_commit(database, stream_schema::kFindCommit),
-        list_groups(database, stream_schema::kListGroups) {
+        list_groups(database, stream_schema::kListGroups),
+        save_position(database, stream_schema::kSavePosition),
+        find_position(database, stream_schema::kFindPosition) {
     SQLite::Statement load(database, stream_schema::kLoadStreams);
     while (load.executeStep()) {
       StreamState state;
@@ -303,6 +305,8 @@ struct SqliteStreamStore::Impl {
   SQLite::Statement commit_offset;
   SQLite::Statement find_commit;
   SQLite::Statement list_groups;
+  SQLite::Statement save_position;
+  SQLite::Statement find_position;
   StreamStates streams;  // committed state of every stream
   std::map<std::string, std::uint64_t, std::less<>> rejected;
   mutable std::mutex mutex;
@@ -311,7 +315,10 @@ struct SqliteStreamStore::Impl {
 
 std::unique_ptr<SqliteStreamStore> SqliteStreamStore::open(const std::filesystem::path& file) {
   try {
-    SQLite::Database database(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+    // NOMUTEX: every use of the connection holds Impl::mutex already; SQLite's
+    // own mutex would be taken again for each column of each row read.
+    SQLite::Database database(file.string(),
+                              SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
                               kBusyTimeoutMs);
     prepare_database(database);
     return std::unique_ptr<SqliteStreamStore>(
@@ -332,6 +339,31 @@ Result<AppendResult> SqliteStreamStore::append(const NewRecord& record) {
 
 Result<std::vector<AppendResult>> SqliteStreamStore::append_batch(
     std::span<const NewRecord> records) {
+  return append_in_transaction(records, nullptr, true);
+}
+
+Result<std::vector<AppendResult>> SqliteStreamStore::append_group(
+    std::span<const NewRecord> records, const SourcePosition* position) {
+  return append_in_transaction(records, position, false);
+}
+
+Result<std::optional<std::uint64_t>> SqliteStreamStore::source_position(
+    std::string_view source) const {
+  std::lock_guard lock(impl_->mutex);
+  try {
+    StatementUse query(impl_->find_position);
+    query->bind(1, std::string(source));
+    if (!query->executeStep()) return std::optional<std::uint64_t>();
+    return std::optional<std::uint64_t>(unsigned_column(query->getColumn(0)));
+  } catch (const std::exception& failure) {
+    return make_error(ErrorCode::internal,
+                      std::string("stream store: reading a source position failed: ") +
+                          failure.what());
+  }
+}
+
+Result<std::vector<AppendResult>> SqliteStreamStore::append_in_transaction(
+    std::span<const NewRecord> records, const SourcePosition* position, bool count_refused) {
   std::vector<AppendResult> results;
   {
     std::lock_guard lock(impl_->mutex);
@@ -344,7 +376,7 @@ Result<std::vector<AppendResult>> SqliteStreamStore::append_batch(
         if (Status valid = validate_new_record(record); !valid) return valid.error();
         Result<AppendResult> appended = impl_->append_one(record, touched);
         if (!appended) {
-          if (appended.error().code == ErrorCode::unavailable) {
+          if (count_refused && appended.error().code == ErrorCode::unavailable) {
             impl_->rejected[record.stream] += records_for(records, record.stream);
           }
           return appended.error();
@@ -352,6 +384,12 @@ Result<std::vector<AppendResult>> SqliteStreamStore::append_batch(
         results.push_back(*appended);
       }
       impl_->write_back(touched);
+      if (position != nullptr) {
+        StatementUse save(impl_->save_position);
+        save->bind(1, position->source);
+        save->bind(2, clamped(position->position));
+        save->exec();
+      }
       transaction.commit();
       impl_->publish(touched);
     } catch (const std::exception& failure) {

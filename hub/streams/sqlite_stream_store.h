@@ -23,6 +23,9 @@ class SqliteStreamStore final : public StreamStore {
   // returned as ErrorCode::internal; a failed batch leaves nothing behind.
   Result<AppendResult> append(const NewRecord& record) override;
   Result<std::vector<AppendResult>> append_batch(std::span<const NewRecord> records) override;
+  Result<std::vector<AppendResult>> append_group(std::span<const NewRecord> records,
+                                                 const SourcePosition* position) override;
+  Result<std::optional<std::uint64_t>> source_position(std::string_view source) const override;
   Result<std::vector<StreamRecord>> read(std::string_view stream, std::uint64_t from_offset,
                                          std::size_t limit) const override;
   Result<std::vector<StreamInfo>> list() const override;
@@ -49,6 +52,9 @@ class SqliteStreamStore final : public StreamStore {
  private:
   struct Impl;
   explicit SqliteStreamStore(std::unique_ptr<Impl> impl);
+  Result<std::vector<AppendResult>> append_in_transaction(std::span<const NewRecord> records,
+                                                          const SourcePosition* position,
+                                                          bool count_refused);
   std::unique_ptr<Impl> impl_;
 };
 

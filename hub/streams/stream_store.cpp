@@ -41,6 +41,13 @@ Result<StreamInfo> StreamStore::create_stream(std::string_view, const RetentionP
   return not_supported("creating streams");
 }
 Status StreamStore::ensure_stream(std::string_view, std::int64_t) { return ok_status(); }
+Result<std::vector<AppendResult>> StreamStore::append_group(std::span<const NewRecord>,
+                                                            const SourcePosition*) {
+  return not_supported("source positions");
+}
+Result<std::optional<std::uint64_t>> StreamStore::source_position(std::string_view) const {
+  return not_supported("source positions");
+}
 Result<StreamInfo> StreamStore::configure_stream(std::string_view, const RetentionPolicy&) {
   return not_supported("retention policies");
 }

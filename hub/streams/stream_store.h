@@ -40,6 +40,13 @@ NewRecord make_dead_letter(std::string_view topic, std::string_view device_id,
                            std::string_view payload, std::string reason,
                            std::int64_t received_at_ms);
 
+// How far a writer has applied a source it replays (hubd: the ingest
+// journal's entry sequence number up to which its entries are in streams).
+struct SourcePosition {
+  std::string source;
+  std::uint64_t position = 0;
+};
+
 struct StreamRecord {
   std::string stream;
   std::uint64_t offset = 0;
@@ -112,6 +119,17 @@ class StreamStore {
   virtual Result<AppendResult> append(const NewRecord& record) = 0;
   // All or nothing, in one transaction; results in input order.
   virtual Result<std::vector<AppendResult>> append_batch(std::span<const NewRecord> records) = 0;
+  // For a writer that groups several messages (hubd's ingest): like
+  // append_batch, all or nothing, but a refused group is not counted in the
+  // streams' `rejected` (the writer then appends its records one by one,
+  // which counts what is refused). With a position, records it in the same
+  // transaction: a writer replaying a source after a crash reads it back
+  // (source_position) and skips what is committed. An empty group records
+  // the position only.
+  virtual Result<std::vector<AppendResult>> append_group(std::span<const NewRecord> records,
+                                                         const SourcePosition* position);
+  // The last position recorded for source, nullopt if none.
+  virtual Result<std::optional<std::uint64_t>> source_position(std::string_view source) const;
   // Records with offset >= from_offset, oldest first, at most limit.
   // not_found for an unknown stream.
   virtual Result<std::vector<StreamRecord>> read(std::string_view stream, std::uint64_t from_offset,

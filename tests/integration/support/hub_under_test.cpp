@@ -122,6 +122,7 @@ void HubUnderTest::start() {
     argv.push_back("--max-payload-bytes");
     argv.push_back(std::to_string(*options_.max_payload_bytes));
   }
+  argv.insert(argv.end(), options_.extra_arguments.begin(), options_.extra_arguments.end());
   hubd_.emplace("hubd", argv, logs_dir() / "hubd.log");
   wait_until_ready();
   if (auto pid = broker_pid()) broker_pids_seen_.insert(*pid);

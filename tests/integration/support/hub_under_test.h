@@ -27,6 +27,7 @@ struct HubOptions {
   std::optional<std::size_t> max_payload_bytes;  // hubd --max-payload-bytes
   std::string log_level = "debug";
   std::chrono::milliseconds ready_timeout = std::chrono::seconds(30);
+  std::vector<std::string> extra_arguments;  // more hubd options, e.g. {"--ingest-linger-ms", "3000"}
 };
 
 struct HttpReply {

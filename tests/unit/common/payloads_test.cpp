@@ -105,3 +105,31 @@ TEST_CASE("canonical_json normalises whitespace and refuses garbage") {
   CHECK(*canonical == R"({"a":[1,2]})");
   CHECK_FALSE(canonical_json("nope").ok());
 }
+
+TEST_CASE("a payload with a NUL byte is refused, not cut short at it") {
+  const std::string payload("{\"seq\":1,\"data\":1}\0tail", 23);
+  const auto parsed = parse_telemetry(payload);
+  REQUIRE_FALSE(parsed.ok());
+  CHECK(parsed.error().message == "not valid JSON: NUL byte at position 18");
+  CHECK_FALSE(parse_telemetry_message(payload).ok());
+}
+
+TEST_CASE("a telemetry batch gives one reading per element, valid or not") {
+  const auto message = parse_telemetry_message(
+      R"({"batch":[{"seq":1,"data":{"t":1}},{"seq":"x","data":2},{"seq":3,"ts":9,"data":[1]}]})");
+  REQUIRE(message.ok());
+  CHECK(message->batch);
+  REQUIRE(message->readings.size() == 3);
+  REQUIRE(message->readings[0].envelope.has_value());
+  CHECK(message->readings[0].envelope->data_json == R"({"t":1})");
+  CHECK_FALSE(message->readings[1].envelope.has_value());
+  CHECK(message->readings[1].problem == "field 'seq' is not an unsigned integer");
+  CHECK(message->readings[1].text == R"({"seq":"x","data":2})");
+  CHECK(message->readings[2].envelope->device_time_ms == std::optional<std::int64_t>(9));
+
+  const auto single = parse_telemetry_message(R"({"seq":5,"data":true})");
+  REQUIRE(single.ok());
+  CHECK_FALSE(single->batch);
+  REQUIRE(single->readings.size() == 1);
+  CHECK(single->readings[0].envelope->seq == 5);
+}

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "edgehub/common/result.h"
 
@@ -21,6 +22,22 @@ struct TelemetryEnvelope {
   std::uint64_t seq = 0;
   std::optional<std::int64_t> device_time_ms;
   std::string data_json = "null";
+};
+
+// One element of a telemetry batch (docs/protocol.md 3.1): its envelope, or
+// why it is invalid; text is the element as JSON (for the dead-letter stream).
+struct BatchReading {
+  std::optional<TelemetryEnvelope> envelope;
+  std::string problem;  // set when envelope is empty
+  std::string text;
+};
+
+// What a devices/<id>/telemetry payload holds: one reading (batch = false,
+// always valid), or {"batch": [<telemetry>, ...]} with one reading per
+// element in order, valid or not.
+struct TelemetryMessage {
+  bool batch = false;
+  std::vector<BatchReading> readings;
 };
 
 // devices/<id>/commands: {"id": "<command id>", "name": "<name>", "payload": <JSON>,
@@ -53,6 +70,9 @@ bool is_valid_command_name(std::string_view name) noexcept;
 // Parsers return invalid_argument with a reason an operator can read
 // ("not valid JSON: ...", "missing field 'seq'", ...).
 Result<TelemetryEnvelope> parse_telemetry(std::string_view payload);
+// A single message or a batch; invalid_argument when the payload is neither a
+// valid single message nor an object whose "batch" is a non-empty array.
+Result<TelemetryMessage> parse_telemetry_message(std::string_view payload);
 Result<CommandRequest> parse_command(std::string_view payload);
 Result<CommandResponse> parse_command_response(std::string_view payload);
 

@@ -91,6 +91,44 @@ TEST_CASE("paused devices are told resumed once the stream has room, not before"
   CHECK(f.flow.paused_devices() == 0);
 }
 
+TEST_CASE("devices resume only once the stream is at most 90% full, not at the first free slot") {
+  MemoryStreamStore store;
+  MemoryBrokerConnection broker;
+  ManualClock clock;
+  DeviceFlowControl flow{store, broker, clock, FlowSettings{1000, 90}};
+  RetentionPolicy full;
+  full.max_records = 100;
+  full.when_full = WhenFull::reject;
+  REQUIRE(store.create_stream("telemetry", full, 0).ok());
+  for (int i = 0; i < 100; ++i) {
+    NewRecord record;
+    record.stream = "telemetry";
+    record.device_id = "d1";
+    record.payload = "{}";
+    REQUIRE(store.append(record).ok());
+  }
+  flow.start();
+  flow.on_refused("telemetry", "d1", 1);
+  REQUIRE(wait_for_published(broker, 1).size() == 1);
+
+  RetentionPolicy little_room = full;
+  little_room.max_records = 105;  // room for 5: 95% full
+  REQUIRE(store.configure_stream("telemetry", little_room).ok());
+  flow.check_resumed();
+  std::this_thread::sleep_for(20ms);
+  CHECK(broker.published().size() == 1);
+  CHECK(flow.paused_devices() == 1);
+
+  RetentionPolicy enough = full;
+  enough.max_records = 112;  // 89% full
+  REQUIRE(store.configure_stream("telemetry", enough).ok());
+  flow.check_resumed();
+  const auto published = wait_for_published(broker, 2);
+  REQUIRE(published.size() == 2);
+  CHECK(json::parse(published[1].payload).at("state") == "resumed");
+  CHECK(flow.paused_devices() == 0);
+}
+
 TEST_CASE("a resumed notice the broker did not take is sent again at the next check") {
   Fixture f;
   f.flow.on_refused("telemetry", "d1", 1);

@@ -22,6 +22,10 @@ class FailingStreamStore final : public StreamStore {
   Result<std::vector<AppendResult>> append_batch(std::span<const NewRecord>) override {
     return make_error(code_, "disk I/O error");
   }
+  Result<std::vector<AppendResult>> append_group(std::span<const NewRecord>,
+                                                 const SourcePosition*) override {
+    return make_error(code_, "disk I/O error");
+  }
   Result<std::vector<StreamRecord>> read(std::string_view stream, std::uint64_t from,
                                          std::size_t limit) const override {
     return inner.read(stream, from, limit);

@@ -1,0 +1,192 @@
+#include "journal/group_commit.h"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <future>
+
+#include "journal/memory_journal.h"
+
+using namespace edgehub;
+using namespace edgehub::hub;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Records every batch the group commit hands over; can hold the first one
+// back (a slow commit) and fail the next N.
+struct RecordingSink {
+  Status operator()(std::span<const JournalEntry> entries) {
+    std::unique_lock lock(mutex);
+    ++calls;
+    if (hold_first && calls == 1) {
+      entered.set_value();
+      released.wait(lock, [this] { return !hold_first; });
+    }
+    if (failures > 0) {
+      --failures;
+      return make_error(ErrorCode::internal, "disk I/O error");
+    }
+    batches.emplace_back(entries.begin(), entries.end());
+    return ok_status();
+  }
+  void release_first() {
+    {
+      std::lock_guard lock(mutex);
+      hold_first = false;
+    }
+    released.notify_all();
+  }
+  std::vector<std::uint64_t> sequences() {
+    std::lock_guard lock(mutex);
+    std::vector<std::uint64_t> all;
+    for (const auto& batch : batches) {
+      for (const JournalEntry& entry : batch) all.push_back(entry.sequence);
+    }
+    return all;
+  }
+
+  std::mutex mutex;
+  std::condition_variable released;
+  std::promise<void> entered;
+  bool hold_first = false;
+  int failures = 0;
+  int calls = 0;
+  std::vector<std::vector<JournalEntry>> batches;
+};
+
+GroupCommitSettings quick(std::size_t max_batch = 100, std::size_t max_backlog = 1000) {
+  GroupCommitSettings settings;
+  settings.max_batch = max_batch;
+  settings.max_backlog = max_backlog;
+  settings.retry_delays = {1ms, 1ms};
+  return settings;
+}
+
+}  // namespace
+
+TEST_CASE("messages that arrive during a commit are committed together, in order") {
+  MemoryJournal journal;
+  RecordingSink sink;
+  sink.hold_first = true;
+  std::vector<Error> broken;
+  GroupCommit group(journal, std::ref(sink), quick(), [&](const Error& e) { broken.push_back(e); });
+  group.start();
+  REQUIRE(group.submit(1, "devices/a/telemetry", "first").ok());
+  sink.entered.get_future().wait();  // the first commit is in progress
+  for (int i = 0; i < 50; ++i) REQUIRE(group.submit(2, "devices/a/telemetry", "later").ok());
+  CHECK(group.backlog() == 51);
+  sink.release_first();
+  REQUIRE(group.wait_until_committed(5s));
+  REQUIRE(sink.batches.size() == 2);
+  CHECK(sink.batches[0].size() == 1);
+  CHECK(sink.batches[1].size() == 50);  // one transaction for all of them
+  std::vector<std::uint64_t> expected(51);
+  for (std::uint64_t i = 0; i < 51; ++i) expected[i] = i + 1;
+  CHECK(sink.sequences() == expected);
+  CHECK(journal.unreleased().empty());  // committed entries leave the journal
+  CHECK(broken.empty());
+}
+
+TEST_CASE("batches are at most max_batch entries") {
+  MemoryJournal journal;
+  RecordingSink sink;
+  GroupCommit group(journal, std::ref(sink), quick(10), [](const Error&) {});
+  for (int i = 0; i < 25; ++i) REQUIRE(group.submit(1, "t", "m").ok());
+  group.start();
+  REQUIRE(group.wait_until_committed(5s));
+  REQUIRE(sink.batches.size() == 3);
+  CHECK(sink.batches[0].size() == 10);
+  CHECK(sink.batches[2].size() == 5);
+}
+
+TEST_CASE("a journal write failure is returned and nothing is queued") {
+  MemoryJournal journal;
+  RecordingSink sink;
+  GroupCommit group(journal, std::ref(sink), quick(), [](const Error&) {});
+  journal.fail_appends(1);
+  const Status submitted = group.submit(1, "t", "m");
+  REQUIRE_FALSE(submitted.ok());
+  CHECK(group.backlog() == 0);
+}
+
+TEST_CASE("a failing store is retried; the entries stay in the journal until it works") {
+  MemoryJournal journal;
+  RecordingSink sink;
+  sink.failures = 2;
+  std::vector<Error> broken;
+  GroupCommit group(journal, std::ref(sink), quick(), [&](const Error& e) { broken.push_back(e); });
+  group.start();
+  REQUIRE(group.submit(1, "t", "m").ok());
+  REQUIRE(group.wait_until_committed(5s));
+  CHECK(sink.calls == 3);
+  CHECK(sink.batches.size() == 1);
+  CHECK(broken.empty());
+  CHECK(journal.unreleased().empty());
+}
+
+TEST_CASE("a store that stays broken calls on_broken and keeps the entries journaled") {
+  MemoryJournal journal;
+  RecordingSink sink;
+  sink.failures = 100;
+  std::vector<Error> broken;
+  GroupCommit group(journal, std::ref(sink), quick(), [&](const Error& e) { broken.push_back(e); });
+  group.start();
+  REQUIRE(group.submit(1, "t", "m").ok());
+  group.stop();
+  REQUIRE(broken.size() == 1);
+  CHECK(broken[0].message == "disk I/O error");
+  CHECK(sink.calls == 3);  // first try + two retries
+  CHECK(journal.unreleased().size() == 1);
+}
+
+TEST_CASE("recover hands the journaled entries after the streams' position to the store") {
+  std::vector<JournalEntry> left;
+  for (std::uint64_t i = 1; i <= 5; ++i) left.push_back(JournalEntry{i, 10, "t", "m"});
+  MemoryJournal journal(left);
+  RecordingSink sink;
+  GroupCommit group(journal, std::ref(sink), quick(2), [](const Error&) {});
+  auto recovered = group.recover(2);
+  REQUIRE(recovered.ok());
+  CHECK(*recovered == 3);
+  CHECK(sink.sequences() == std::vector<std::uint64_t>{3, 4, 5});
+  CHECK(journal.unreleased().empty());
+  JournalEntry next{0, 1, "t", "n"};
+  REQUIRE(journal.append(next).ok());
+  CHECK(next.sequence == 6);
+}
+
+TEST_CASE("stop commits what is queued before it returns") {
+  MemoryJournal journal;
+  RecordingSink sink;
+  GroupCommit group(journal, std::ref(sink), quick(), [](const Error&) {});
+  group.start();
+  for (int i = 0; i < 20; ++i) REQUIRE(group.submit(1, "t", "m").ok());
+  group.stop();
+  CHECK(sink.sequences().size() == 20);
+  CHECK(journal.unreleased().empty());
+}
+
+TEST_CASE("submit waits while the backlog is full (back-pressure)") {
+  MemoryJournal journal;
+  RecordingSink sink;
+  sink.hold_first = true;
+  GroupCommit group(journal, std::ref(sink), quick(1, 2), [](const Error&) {});
+  group.start();
+  REQUIRE(group.submit(1, "t", "1").ok());
+  sink.entered.get_future().wait();  // entry 1 is being committed
+  REQUIRE(group.submit(1, "t", "2").ok());
+  REQUIRE(group.submit(1, "t", "3").ok());  // queue: 2, 3 = max_backlog
+  std::atomic<bool> fourth_done{false};
+  std::thread producer([&] {
+    CHECK(group.submit(1, "t", "4").ok());
+    fourth_done = true;
+  });
+  std::this_thread::sleep_for(50ms);
+  CHECK_FALSE(fourth_done.load());
+  sink.release_first();
+  producer.join();
+  CHECK(fourth_done.load());
+  REQUIRE(group.wait_until_committed(5s));
+  CHECK(sink.sequences() == std::vector<std::uint64_t>{1, 2, 3, 4});
+}
