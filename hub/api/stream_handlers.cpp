@@ -197,26 +197,25 @@ Result<StreamHandlers::TailSlot> StreamHandlers::acquire_tail_slot() const {
   return TailSlot(waiting_tails_);
 }
 
-ApiResponse StreamHandlers::read(std::string_view stream, const ReadStart& start,
-                                 std::optional<std::string_view> limit,
-                                 std::optional<std::string_view> wait_ms) const {
+Result<StreamHandlers::FirstRecords> StreamHandlers::read_first(
+    std::string_view stream, const ReadStart& start, std::optional<std::string_view> limit,
+    std::optional<std::string_view> wait_ms, std::size_t max_limit,
+    std::size_t first_count) const {
   std::uint64_t count = kDefaultRecordsPerStreamRead;
   if (limit) {
     auto parsed = unsigned_parameter("limit", *limit);
-    if (!parsed) return error_response(parsed.error());
+    if (!parsed) return parsed.error();
     count = *parsed;
   }
-  if (count < 1 || count > kMaxRecordsPerStreamRead) {
-    return error_response(
-        invalid("query parameter 'limit' must be 1-" + std::to_string(kMaxRecordsPerStreamRead)));
+  if (count < 1 || count > max_limit) {
+    return invalid("query parameter 'limit' must be 1-" + std::to_string(max_limit));
   }
   std::chrono::milliseconds wait{0};
   if (wait_ms) {
     auto parsed = unsigned_parameter("wait_ms", *wait_ms);
-    if (!parsed) return error_response(parsed.error());
+    if (!parsed) return parsed.error();
     if (*parsed > static_cast<std::uint64_t>(kMaxWait.count())) {
-      return error_response(
-          invalid("query parameter 'wait_ms' must be 0-" + std::to_string(kMaxWait.count())));
+      return invalid("query parameter 'wait_ms' must be 0-" + std::to_string(kMaxWait.count()));
     }
     wait = std::chrono::milliseconds(*parsed);
   }
@@ -225,29 +224,53 @@ ApiResponse StreamHandlers::read(std::string_view stream, const ReadStart& start
     // telemetry and deadletter exist from the start for a reader (a store
     // hubd did not prepare, as in tests, may not have them yet).
     const bool well_known = stream == kTelemetryStream || stream == kDeadLetterStream;
-    if (from.error().code != ErrorCode::not_found || !well_known) {
-      return error_response(from.error());
-    }
-    return ApiResponse{200, "{\"stream\":" + json_string_text(stream) +
-                                ",\"records\":[],\"next_offset\":0}"};
+    if (from.error().code != ErrorCode::not_found || !well_known) return from.error();
+    return FirstRecords{0, count, {}};
   }
-  auto batch = read_batch(stream, *from, static_cast<std::size_t>(count));
-  if (!batch) return error_response(batch.error());
-  if (batch->records.empty() && wait.count() > 0) {
+  const auto first = static_cast<std::size_t>(std::min<std::uint64_t>(count, first_count));
+  auto records = store_.read(stream, *from, first);
+  if (!records) return records.error();
+  if (records->empty() && wait.count() > 0) {
     auto slot = acquire_tail_slot();
-    if (!slot) return error_response(slot.error());
+    if (!slot) return slot.error();
     if (store_.wait_for_records(stream, *from, wait)) {
-      batch = read_batch(stream, *from, static_cast<std::size_t>(count));
-      if (!batch) return error_response(batch.error());
+      records = store_.read(stream, *from, first);
+      if (!records) return records.error();
     }
   }
-  std::string body = "{\"stream\":" + json_string_text(stream) + ",\"records\":[";
-  for (std::size_t i = 0; i < batch->records.size(); ++i) {
-    if (i > 0) body += ',';
-    body += batch->records[i];
+  return FirstRecords{*from, count, std::move(*records)};
+}
+
+ApiResponse StreamHandlers::read(std::string_view stream, const ReadStart& start,
+                                 std::optional<std::string_view> limit,
+                                 std::optional<std::string_view> wait_ms) const {
+  auto first = read_first(stream, start, limit, wait_ms, kMaxRecordsPerStreamRead,
+                          kMaxRecordsPerStreamRead);
+  if (!first) return error_response(first.error());
+  std::uint64_t next_offset = first->from;
+  std::string body;
+  body.reserve(64 + first->records.size() * 160);
+  body += "{\"stream\":";
+  append_json_string_text(body, stream);
+  body += ",\"records\":[";
+  for (const StreamRecord& record : first->records) {
+    append_record_text(body, record);
+    body += ',';
+    next_offset = record.offset + 1;
   }
-  body += "],\"next_offset\":" + std::to_string(batch->next_offset) + "}";
+  if (!first->records.empty()) body.pop_back();  // the last record's comma
+  body += "],\"next_offset\":" + std::to_string(next_offset) + "}";
   return ApiResponse{200, std::move(body)};
+}
+
+Result<NdjsonRecords> StreamHandlers::read_ndjson(std::string_view stream, const ReadStart& start,
+                                                  std::optional<std::string_view> limit,
+                                                  std::optional<std::string_view> wait_ms) const {
+  auto first = read_first(stream, start, limit, wait_ms, kMaxRecordsPerNdjsonRead,
+                          kRecordsPerNdjsonPart);
+  if (!first) return first.error();
+  return NdjsonRecords(store_, std::string(stream), first->from, first->limit,
+                       std::move(first->records));
 }
 
 ApiResponse StreamHandlers::commit(std::string_view stream, std::string_view group,

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "api/api_response.h"
+#include "api/ndjson_records.h"
 #include "clock/clock.h"
 #include "streams/stream_store.h"
 
@@ -22,6 +23,8 @@ namespace edgehub::hub {
 
 inline constexpr std::size_t kMaxRecordsPerStreamRead = 10000;
 inline constexpr std::size_t kDefaultRecordsPerStreamRead = 100;
+// An NDJSON read is sent in parts (ndjson_records.h): a larger limit is fine.
+inline constexpr std::size_t kMaxRecordsPerNdjsonRead = 1000000;
 inline constexpr std::chrono::milliseconds kMaxWait{60000};
 // Tails (long-polls, event streams) that may wait at once: each holds one of
 // the REST server's 64 workers; the rest stay for everything else.
@@ -57,6 +60,13 @@ class StreamHandlers {
   ApiResponse read(std::string_view stream, const ReadStart& start,
                    std::optional<std::string_view> limit,
                    std::optional<std::string_view> wait_ms) const;
+  // The same read answered as NDJSON (?format=ndjson or Accept:
+  // application/x-ndjson): parameters checked, the position resolved and
+  // waited for here (an error is the answer's status); the body then comes
+  // part by part from the returned NdjsonRecords.
+  Result<NdjsonRecords> read_ndjson(std::string_view stream, const ReadStart& start,
+                                    std::optional<std::string_view> limit,
+                                    std::optional<std::string_view> wait_ms) const;
   // POST /streams/{n}/groups/{g}/commit {"offset": N}
   ApiResponse commit(std::string_view stream, std::string_view group, std::string_view body);
   ApiResponse groups(std::string_view stream) const;  // GET /streams/{n}/groups
@@ -87,6 +97,17 @@ class StreamHandlers {
   Result<TailSlot> acquire_tail_slot() const;
 
  private:
+  // A read's checked parameters and its first records (after waiting).
+  struct FirstRecords {
+    std::uint64_t from = 0;
+    std::uint64_t limit = 0;
+    std::vector<StreamRecord> records;
+  };
+  Result<FirstRecords> read_first(std::string_view stream, const ReadStart& start,
+                                  std::optional<std::string_view> limit,
+                                  std::optional<std::string_view> wait_ms,
+                                  std::size_t max_limit, std::size_t first_count) const;
+
   StreamStore& store_;
   const Clock& clock_;
   RefusalsByDevice refusals_;

@@ -9,6 +9,7 @@ namespace edgehub::hub {
 namespace {
 
 constexpr const char* kJson = "application/json";
+constexpr const char* kNdjson = "application/x-ndjson";
 // How long an event stream waits in one go: bounds how late it notices that
 // the client left or the server stops.
 constexpr std::chrono::milliseconds kEventWaitSlice{1000};
@@ -98,6 +99,51 @@ void serve_events(const httplib::Request& request, httplib::Response& response,
       });
 }
 
+// ?format=json|ndjson, else the Accept header: NDJSON when it names
+// application/x-ndjson, else the JSON object. nullopt for an unknown format.
+std::optional<bool> wants_ndjson(const httplib::Request& request) {
+  if (request.has_param("format")) {
+    const std::string format = request.get_param_value("format");
+    if (format == "ndjson") return true;
+    if (format == "json") return false;
+    return std::nullopt;
+  }
+  return request.get_header_value("Accept").find(kNdjson) != std::string::npos;
+}
+
+void serve_records(const httplib::Request& request, httplib::Response& response,
+                   StreamHandlers& streams, const std::atomic<bool>& stopping) {
+  const auto from = parameter(request, "from");
+  const auto from_time = parameter(request, "from_time");
+  const auto group = parameter(request, "group");
+  const auto limit = parameter(request, "limit");
+  const auto wait_ms = parameter(request, "wait_ms");
+  const ReadStart start{view(from), view(from_time), view(group)};
+  const auto ndjson = wants_ndjson(request);
+  if (!ndjson) {
+    return reply(response, error_response(make_error(
+                               ErrorCode::invalid_argument,
+                               "query parameter 'format' must be \"json\" or \"ndjson\"")));
+  }
+  if (!*ndjson) {
+    return reply(response, streams.read(request.matches[1].str(), start, view(limit),
+                                        view(wait_ms)));
+  }
+  auto records = streams.read_ndjson(request.matches[1].str(), start, view(limit), view(wait_ms));
+  if (!records) return reply(response, error_response(records.error()));
+  auto body = std::make_shared<NdjsonRecords>(std::move(*records));
+  response.set_chunked_content_provider(
+      kNdjson, [body, &stopping](std::size_t, httplib::DataSink& sink) {
+        if (stopping) return false;
+        const std::string part = body->next_part();
+        if (part.empty()) {
+          sink.done();
+          return true;
+        }
+        return sink.write(part.data(), part.size());
+      });
+}
+
 }  // namespace
 
 std::string server_sent_event(std::uint64_t offset, std::string_view record_json) {
@@ -131,15 +177,8 @@ void route_streams(httplib::Server& server, StreamHandlers& streams,
                  reply(response, streams.configure(request.matches[1].str(), request.body));
                });
   server.Get(R"(/api/v1/streams/([^/]+)/records)",
-             [&streams](const httplib::Request& request, httplib::Response& response) {
-               const auto from = parameter(request, "from");
-               const auto from_time = parameter(request, "from_time");
-               const auto group = parameter(request, "group");
-               const auto limit = parameter(request, "limit");
-               const auto wait_ms = parameter(request, "wait_ms");
-               reply(response, streams.read(request.matches[1].str(),
-                                            ReadStart{view(from), view(from_time), view(group)},
-                                            view(limit), view(wait_ms)));
+             [&streams, &stopping](const httplib::Request& request, httplib::Response& response) {
+               serve_records(request, response, streams, stopping);
              });
   server.Get(R"(/api/v1/streams/([^/]+)/events)",
              [&streams, &stopping](const httplib::Request& request, httplib::Response& response) {

@@ -120,6 +120,46 @@ ApiResult HubApi::read_records(std::string_view stream, std::string_view query,
               nullptr, timeout_ + wait);
 }
 
+ApiResult HubApi::read_records_ndjson(
+    std::string_view stream, std::string_view query,
+    const std::function<void(const nlohmann::json&)>& on_record) {
+  HttpRequest request;
+  request.method = "GET";
+  request.path = "/api/v1/streams/" + encode_path_segment(stream) + "/records?" +
+                 std::string(query) + "&format=ndjson";
+  request.headers.emplace_back("Authorization", "Bearer " + token_);
+  request.headers.emplace_back("Accept", "application/x-ndjson");
+  request.timeout = timeout_;
+  TransportResult result = transport_.send(request);
+  if (const auto* failure = std::get_if<TransportFailure>(&result)) {
+    return ApiFailure{ApiFailure::Kind::unreachable, 0, "", failure->reason};
+  }
+  const HttpResponse& response = std::get<HttpResponse>(result);
+  if (response.status < 200 || response.status > 299) return interpret_answer(response);
+  const auto bad_answer = [&](std::string message) {
+    return ApiFailure{ApiFailure::Kind::bad_answer, response.status, "", std::move(message)};
+  };
+  const std::string_view body = response.body;
+  std::size_t start = 0;
+  while (start < body.size()) {
+    const std::size_t end = body.find('\n', start);
+    if (end == std::string_view::npos) break;  // a last line cut short
+    nlohmann::json line = nlohmann::json::parse(body.substr(start, end - start), nullptr, false);
+    start = end + 1;
+    if (line.is_discarded() || !line.is_object()) return bad_answer("a line that is not JSON");
+    if (line.contains("offset")) {
+      on_record(line);
+    } else if (line.contains("next_offset")) {
+      return line;
+    } else if (line.contains("error")) {
+      return interpret_answer(HttpResponse{500, line.dump()});
+    } else {
+      return bad_answer("a line that is neither a record nor next_offset");
+    }
+  }
+  return bad_answer("the answer was cut short (no next_offset line)");
+}
+
 ApiResult HubApi::commit_offset(std::string_view stream, std::string_view group,
                                 std::uint64_t offset) {
   const nlohmann::json body = {{"offset", offset}};

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -52,6 +53,12 @@ class HubApi {
   ApiResult configure_stream(std::string_view stream, const nlohmann::json& changes);
   ApiResult read_records(std::string_view stream, std::string_view query,
                          std::chrono::milliseconds wait);
+  // The same read as NDJSON (limit up to 1000000): each record to on_record,
+  // oldest first; then {"next_offset": N} from the answer's last line. A
+  // body that ends with an error line, or without the last line, is a
+  // failure (after the records before it were given).
+  ApiResult read_records_ndjson(std::string_view stream, std::string_view query,
+                                const std::function<void(const nlohmann::json&)>& on_record);
   ApiResult commit_offset(std::string_view stream, std::string_view group, std::uint64_t offset);
   ApiResult consumer_groups(std::string_view stream);
 

@@ -10,7 +10,9 @@ StreamsCommandLine::StreamsCommandLine(CLI::App& streams) {
   read_ = streams.add_subcommand("read", "print records of a stream, one per line");
   read_->add_option("stream", read_options_.stream, "stream name, e.g. telemetry")->required();
   add_position(read_, read_options_.position);
-  read_->add_option("--limit", read_options_.limit, "records at most, 1-10000 (default 100)");
+  read_->add_option("--limit", read_options_.limit,
+                    "records at most, 1-1000000 (default 100; more than 10000 are read as "
+                    "NDJSON and printed as they are parsed)");
 
   tail_ = streams.add_subcommand(
       "tail", "print records as they arrive, like tail -f (from now on unless told otherwise)");

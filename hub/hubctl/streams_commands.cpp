@@ -14,6 +14,10 @@ namespace edgehub::hubctl {
 namespace {
 
 constexpr std::uint32_t kTailBatch = 1000;
+// A page as one JSON object holds at most this many records; a read as
+// NDJSON up to kMaxReadLimit (docs/protocol.md section 6).
+constexpr std::uint32_t kMaxPageLimit = 10000;
+constexpr std::uint32_t kMaxReadLimit = 1000000;
 
 Error invalid(std::string message) {
   return make_error(ErrorCode::invalid_argument, std::move(message));
@@ -189,19 +193,55 @@ ExitCode run_streams_read(HubApi& api, const StreamsReadOptions& options, Consol
   return run_streams_read_at(api, full, console);
 }
 
+namespace {
+
+// Reads of more than kMaxPageLimit records come as NDJSON (docs/protocol.md
+// section 5) and are printed record by record; --json prints the same object
+// as a page ({"stream", "records", "next_offset"}), without indentation.
+ExitCode read_as_ndjson(HubApi& api, const std::string& stream, const std::string& query,
+                        Console& console) {
+  bool first = true;
+  if (console.json) console.out << "{\"stream\": " << nlohmann::json(stream).dump() << ", \"records\": [";
+  const ApiResult read = api.read_records_ndjson(stream, query, [&](const nlohmann::json& record) {
+    if (console.json) {
+      console.out << (first ? "\n" : ",\n") << record.dump();
+    } else {
+      console.out << format_record(record) << "\n";
+    }
+    first = false;
+  });
+  if (!read.ok()) {
+    if (console.json) console.out << "\n";
+    console.out.flush();
+    return report_api_failure(console, read.failure());
+  }
+  const std::uint64_t next = next_offset_of(read.body(), 0);
+  if (console.json) {
+    console.out << "\n], \"next_offset\": " << next << "}\n";
+  } else {
+    console.err << "next offset: " << next << " (--from " << next << " continues)\n";
+  }
+  console.out.flush();
+  return ExitCode::ok;
+}
+
+}  // namespace
+
 ExitCode run_streams_read_at(HubApi& api, const StreamsReadFullOptions& options,
                              Console& console) {
   if (options.stream.empty()) {
     return report_usage_error(console, invalid("the stream name is empty"));
   }
-  if (options.limit < 1 || options.limit > 10000) {
-    return report_usage_error(console, invalid("--limit must be from 1 to 10000"));
+  if (options.limit < 1 || options.limit > kMaxReadLimit) {
+    return report_usage_error(
+        console, invalid("--limit must be from 1 to " + std::to_string(kMaxReadLimit)));
   }
   auto position = position_query(options.position);
   if (!position) return report_usage_error(console, position.error());
   // Without a position: from the oldest retained record.
   const std::string query = (position->empty() ? std::string("from=0") : *position) +
                             "&limit=" + std::to_string(options.limit);
+  if (options.limit > kMaxPageLimit) return read_as_ndjson(api, options.stream, query, console);
   const ApiResult read = api.read_records(options.stream, query, std::chrono::milliseconds(0));
   if (!read.ok()) return report_api_failure(console, read.failure());
   const nlohmann::json& answer = read.body();

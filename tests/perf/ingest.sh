@@ -5,13 +5,16 @@
 #   1. raw pass-through: publishers -> mosquitto (hubd's generated config, same
 #      TLS) -> a plain Paho subscriber with hubd's identity and settings
 #   2. hub: the same publishers -> mosquitto -> hubd -> telemetry stream
+#   steps 1 and 2 alternate BENCH_ROUNDS times (3); the figures are the
+#   medians of the rounds, so that a burst of load on the shared machine
+#   during one step does not decide the ratio
 #   3. latency at half the hub's rate: publish -> visible in the stream
 #   4. replay: 1,000,000 records read through the REST API
 # The last line printed is one JSON object with every figure.
 #
 # Environment: EDGEHUB_BUILD_DIR (default build/), BENCH_DEVICES (4),
 # BENCH_MESSAGES per device (25000), BENCH_WINDOW (100), BENCH_REPLAY
-# (1000000), BENCH_SKIP_BUILD=1 to use the binaries as they are, BENCH_ROUTE=1
+# (1000000), BENCH_ROUNDS (3), BENCH_SKIP_BUILD=1 to use the binaries as they are, BENCH_ROUTE=1
 # to run the hub steps with one route in force, BENCH_KEEP=1 to keep the
 # temporary directory.
 set -euo pipefail
@@ -21,6 +24,7 @@ devices="${BENCH_DEVICES:-4}"
 messages="${BENCH_MESSAGES:-25000}"
 window="${BENCH_WINDOW:-100}"
 replay_count="${BENCH_REPLAY:-1000000}"
+rounds="${BENCH_ROUNDS:-3}"
 
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   EDGEHUB_BUILD_DIR="$build" "$repo/deploy/build.sh" --target hubd hubctl ingest_bench edgehub_mosquitto_auth >&2
@@ -95,36 +99,57 @@ log "filling stream 'replay' with $replay_count records"
 common=(--port "$mqtt_port" --ca "$data/pki/ca.pem" --devices-dir "$work/devices"
         --devices "$devices" --window "$window")
 
-log "raw: publishers -> mosquitto -> plain subscriber"
-"${MOSQUITTO:-/usr/sbin/mosquitto}" -c "$data/broker/mosquitto.conf" >>"$work/mosquitto.out" 2>&1 &
-mosquitto_pid=$!
-for _ in $(seq 100); do listening "$mqtt_port" && break; sleep 0.1; done
-"$bin/ingest_bench" subscribe --port "$mqtt_port" --ca "$data/pki/ca.pem" \
-  --service-cert "$data/pki/hubd.pem" --service-key "$data/pki/hubd.key" \
-  --expect $((devices * messages)) >"$work/subscriber.out" 2>&1 &
-subscriber_pid=$!
-for _ in $(seq 100); do grep -q subscribed "$work/subscriber.out" && break; sleep 0.1; done
-publish_json="$("$bin/ingest_bench" publish "${common[@]}" --messages "$messages" \
-  | tee /dev/stderr | tail -1)"
-wait "$subscriber_pid"
-cat "$work/subscriber.out" >&2
-subscriber_json="$(tail -1 "$work/subscriber.out")"
-raw_elapsed_us=$(( $(field "$subscriber_json" last_arrival_us) - $(field "$publish_json" start_us) ))
-stop_pid "$mosquitto_pid"; mosquitto_pid=""
+# One raw round: mosquitto alone with hubd's configuration; prints msg/s.
+raw_round() {
+  "${MOSQUITTO:-/usr/sbin/mosquitto}" -c "$data/broker/mosquitto.conf" >>"$work/mosquitto.out" 2>&1 &
+  mosquitto_pid=$!
+  for _ in $(seq 100); do listening "$mqtt_port" && break; sleep 0.1; done
+  "$bin/ingest_bench" subscribe --port "$mqtt_port" --ca "$data/pki/ca.pem" \
+    --service-cert "$data/pki/hubd.pem" --service-key "$data/pki/hubd.key" \
+    --expect $((devices * messages)) >"$work/subscriber.out" 2>&1 &
+  local subscriber_pid=$!
+  for _ in $(seq 100); do grep -q subscribed "$work/subscriber.out" && break; sleep 0.1; done
+  local publish_json subscriber_json
+  publish_json="$("$bin/ingest_bench" publish "${common[@]}" --messages "$messages" | tail -1)"
+  wait "$subscriber_pid"
+  subscriber_json="$(tail -1 "$work/subscriber.out")"
+  stop_pid "$mosquitto_pid"; mosquitto_pid=""
+  local elapsed_us=$(( $(field "$subscriber_json" last_arrival_us) - $(field "$publish_json" start_us) ))
+  awk -v n="$(field "$publish_json" published)" -v us="$elapsed_us" 'BEGIN { printf "%.1f", n * 1e6 / us }'
+}
 
-log "hub: publishers -> mosquitto -> hubd -> telemetry stream"
-start_hubd
-if [[ "${BENCH_ROUTE:-0}" == 1 ]]; then
-  log "with one route (every message matches, projected, attributes looked up)"
-  "$bin/hubctl" --hub "$url" --data-dir "$data" routes add bench --stream routed \
-    --condition "\$.temperature > 20 AND device LIKE 'bench-%'" \
-    --projection "json_object('t', \$.temperature, 'sent_us', \$.sent_us, 'attrs', attributes.\$)" >&2
-fi
 rest=(--http-port "$http_port" --token "$token")
-hub_json="$("$bin/ingest_bench" hub "${common[@]}" "${rest[@]}" --messages "$messages" \
-  | tee /dev/stderr | tail -1)"
 
-hub_rate="$(field "$hub_json" hub_msgs_per_s)"
+# One hub round: hubd (and its broker) started, measured, stopped; prints msg/s.
+hub_round() {
+  start_hubd
+  if [[ "${BENCH_ROUTE:-0}" == 1 ]]; then
+    "$bin/hubctl" --hub "$url" --data-dir "$data" routes add bench --stream routed \
+      --condition "\$.temperature > 20 AND device LIKE 'bench-%'" \
+      --projection "json_object('t', \$.temperature, 'sent_us', \$.sent_us, 'attrs', attributes.\$)" \
+      >/dev/null 2>&1 || true  # exists from an earlier round
+  fi
+  local hub_json
+  hub_json="$("$bin/ingest_bench" hub "${common[@]}" "${rest[@]}" --messages "$messages" | tail -1)"
+  stop_hubd
+  field "$hub_json" hub_msgs_per_s
+}
+
+median() { tr ' ' '\n' <<<"$*" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+raw_rates=(); hub_rates=()
+for round in $(seq "$rounds"); do
+  log "round $round/$rounds, raw: publishers -> mosquitto -> plain subscriber"
+  raw_rates+=("$(raw_round)")
+  log "round $round/$rounds, hub: publishers -> mosquitto -> hubd -> telemetry stream"
+  [[ "${BENCH_ROUTE:-0}" == 1 ]] && log "with one route (every message matches, projected, attributes looked up)"
+  hub_rates+=("$(hub_round)")
+  log "round $round/$rounds: raw ${raw_rates[-1]} msg/s, hub ${hub_rates[-1]} msg/s"
+done
+raw_rate="$(median "${raw_rates[@]}")"
+hub_rate="$(median "${hub_rates[@]}")"
+start_hubd
+
 half_rate="$(awk -v r="$hub_rate" 'BEGIN { printf "%d", r / 2 }')"
 
 log "latency at $half_rate msg/s"
@@ -138,7 +163,8 @@ stop_hubd
 
 "$bin/ingest_bench" summary \
   "hub_msgs_per_s=$hub_rate" \
-  "raw_messages=$(field "$publish_json" published)" "raw_elapsed_us=$raw_elapsed_us" \
+  "raw_msgs_per_s=$raw_rate" \
+  "raw_rounds=$(tr ' ' ',' <<<"${raw_rates[*]}")" "hub_rounds=$(tr ' ' ',' <<<"${hub_rates[*]}")" \
   "p50_ms=$(field "$latency_json" p50_ms)" \
   "p99_ms=$(field "$latency_json" p99_ms)" \
   "latency_rate_msgs_per_s=$half_rate" \

@@ -10,7 +10,8 @@
 //            visible through the REST API
 //   latency  publishers paced at --rate; device publish -> record visible in
 //            the stream (REST tail), p50/p99 in ms
-//   replay   read a stream through the REST API in pages of 10000; records/s
+//   replay   read a stream through the REST API (NDJSON pages of 100000, each
+//            record taken apart as it arrives); records/s
 //   route-eval  the routing engine alone (RouteTable::route), messages/s
 //   summary  merge key=value figures into the final JSON line
 //
@@ -29,10 +30,12 @@
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "record_line.h"
 #include "routing/route_store.h"
 #include "routing/route_table.h"
 #include "streams/sqlite_stream_store.h"
@@ -346,38 +349,145 @@ int latency(const Arguments& arguments) {
   return static_cast<long>(seen) == total ? 0 : 1;
 }
 
+// The consumer's checks: every record once, offsets contiguous from 0.
+struct ReplayTally {
+  long records = 0;
+  std::uint64_t expected_offset = 0;
+  std::uint64_t payload_bytes = 0;  // what the consumer handed on, so that nothing is skipped
+  std::uint64_t seq_sum = 0;
+  std::int64_t last_received_at_ms = 0;
+
+  void take(std::uint64_t offset, const std::string& device, std::optional<std::uint64_t> seq,
+            std::int64_t received_at_ms, std::string_view payload) {
+    if (offset != expected_offset) {
+      throw std::runtime_error("replay: offset " + std::to_string(offset) + " where " +
+                               std::to_string(expected_offset) + " was expected");
+    }
+    if (device.empty() || payload.empty()) throw std::runtime_error("replay: empty record");
+    ++expected_offset;
+    ++records;
+    payload_bytes += payload.size();
+    seq_sum += seq.value_or(0);
+    last_received_at_ms = received_at_ms;
+  }
+};
+
+// One NDJSON page (GET ...?format=ndjson), parsed line by line as it arrives;
+// returns the next offset from its last line.
+std::uint64_t replay_ndjson_page(httplib::Client& rest, const std::string& path, ReplayTally& tally,
+                                 bool parse_records) {
+  std::string pending;  // an incomplete line carried to the next chunk
+  std::string key;
+  edgehub::bench::RecordLine line;
+  std::optional<std::uint64_t> next_offset;
+  std::string error_body;
+  int status = 0;
+  const auto take_line = [&](std::string_view text) {
+    if (!parse_records) {  // transfer alone: lines counted, not parsed
+      if (text.starts_with("{\"next_offset\":")) {
+        next_offset = std::stoull(std::string(text.substr(15)));
+      } else if (text.starts_with("{\"offset\":")) {
+        ++tally.records;
+        ++tally.expected_offset;
+      } else {
+        throw std::runtime_error("replay: unexpected line " + std::string(text));
+      }
+      return;
+    }
+    edgehub::bench::parse_record_line(text, line, key);
+    if (line.has_offset) {
+      tally.take(line.offset, line.device, line.seq, line.received_at_ms, line.payload);
+    } else if (line.next_offset) {
+      next_offset = line.next_offset;
+    } else {
+      throw std::runtime_error("replay: stream ended with " + std::string(text));
+    }
+  };
+  auto answer = rest.Get(
+      path, httplib::Headers{},
+      [&](const httplib::Response& response) {
+        status = response.status;
+        return true;
+      },
+      [&](const char* data, std::size_t size) {
+        if (status != 200) {
+          error_body.append(data, size);
+          return true;
+        }
+        std::string_view chunk(data, size);
+        if (!pending.empty()) {
+          const auto newline = chunk.find('\n');
+          if (newline == std::string_view::npos) {
+            pending.append(chunk);
+            return true;
+          }
+          pending.append(chunk.substr(0, newline));
+          take_line(pending);
+          pending.clear();
+          chunk.remove_prefix(newline + 1);
+        }
+        for (auto newline = chunk.find('\n'); newline != std::string_view::npos;
+             newline = chunk.find('\n')) {
+          take_line(chunk.substr(0, newline));
+          chunk.remove_prefix(newline + 1);
+        }
+        pending.assign(chunk);
+        return true;
+      });
+  if (!answer || status != 200) {
+    throw std::runtime_error("replay read failed: " + std::to_string(status) + " " + error_body);
+  }
+  if (!pending.empty() || !next_offset) throw std::runtime_error("replay: truncated answer");
+  return *next_offset;
+}
+
+// One page of the JSON object (the default format), parsed with nlohmann.
+std::uint64_t replay_json_page(httplib::Client& rest, const std::string& path, ReplayTally& tally) {
+  auto answer = rest.Get(path);
+  if (!answer || answer->status != 200) throw std::runtime_error("replay read failed");
+  const json page = json::parse(answer->body);
+  for (const auto& record : page["records"]) {
+    tally.take(
+        record["offset"].get<std::uint64_t>(), record["device"].get<std::string>(),
+        record["seq"].is_null() ? std::nullopt : std::optional(record["seq"].get<std::uint64_t>()),
+        record["received_at_ms"].get<std::int64_t>(), record["payload"].dump());
+  }
+  return page["next_offset"].get<std::uint64_t>();
+}
+
+// Reads the stream from offset 0 in pages of --page records, as NDJSON
+// (default, each line taken apart by record_line.h) or as the JSON object
+// (--format json); --parse 0 only counts lines (transfer alone).
 int replay(const Arguments& arguments) {
   httplib::Client rest = rest_client(arguments);
   const std::string stream = arguments.get("stream", "replay");
   const long count = arguments.number("count", "1000000");
   const bool parse_records = arguments.number("parse", "1") != 0;
+  const std::string format = arguments.get("format", "ndjson");
+  const long page = arguments.number("page", format == "ndjson" ? "100000" : "10000");
+  ReplayTally tally;
   std::uint64_t next = 0;
-  long read = 0;
   const auto start = Clock::now();
-  while (read < count) {
-    auto answer = rest.Get("/api/v1/streams/" + stream + "/records?from=" + std::to_string(next) +
-                           "&limit=10000");
-    if (!answer || answer->status != 200) throw std::runtime_error("replay read failed");
-    if (parse_records) {
-      const json page = json::parse(answer->body);
-      const auto& records = page["records"];
-      if (records.empty()) break;
-      read += static_cast<long>(records.size());
-      next = page["next_offset"].get<std::uint64_t>();
-    } else {
-      // Transfer only: next_offset is the last field of the answer.
-      const auto at = answer->body.rfind("\"next_offset\":");
-      if (at == std::string::npos) throw std::runtime_error("replay: no next_offset");
-      const std::uint64_t following = std::stoull(answer->body.substr(at + 14));
-      if (following == next) break;
-      read += static_cast<long>(following - next);
-      next = following;
+  while (tally.records < count) {
+    const std::string path = "/api/v1/streams/" + stream + "/records?from=" + std::to_string(next) +
+                             "&limit=" + std::to_string(page) + "&format=" + format;
+    const std::uint64_t following = format == "ndjson"
+                                        ? replay_ndjson_page(rest, path, tally, parse_records)
+                                        : replay_json_page(rest, path, tally);
+    if (following == next) break;
+    if (following != tally.expected_offset) {
+      throw std::runtime_error("replay: next_offset " + std::to_string(following) + " after " +
+                               std::to_string(tally.records) + " records");
     }
+    next = following;
   }
   const double elapsed = seconds_since(start);
+  const long read = tally.records;
   const double rate = static_cast<double>(read) / elapsed;
-  std::cout << "replay: " << read << " records in " << elapsed << " s = " << static_cast<long>(rate)
-            << " records/s\n"
+  std::cout << "replay (" << format << ", pages of " << page
+            << (parse_records ? "" : ", not parsed") << "): " << read << " records in " << elapsed
+            << " s = " << static_cast<long>(rate) << " records/s; " << tally.payload_bytes
+            << " payload bytes\n"
             << json{{"replay_records_per_s", rate}, {"replay_records", read}}.dump() << "\n";
   return read == count ? 0 : 1;
 }
@@ -415,7 +525,18 @@ int summary(int argc, char** argv) {
     const std::string pair = argv[i];
     const auto equals = pair.find('=');
     if (equals == std::string::npos) continue;
-    result[pair.substr(0, equals)] = std::stod(pair.substr(equals + 1));
+    const std::string value = pair.substr(equals + 1);
+    if (value.find(',') == std::string::npos) {
+      result[pair.substr(0, equals)] = std::stod(value);
+      continue;
+    }
+    json list = json::array();  // per-round figures: a,b,c
+    for (std::size_t at = 0; at <= value.size();) {
+      const std::size_t comma = std::min(value.find(',', at), value.size());
+      list.push_back(std::stod(value.substr(at, comma - at)));
+      at = comma + 1;
+    }
+    result[pair.substr(0, equals)] = list;
   }
   if (result.contains("raw_messages") && result.contains("raw_elapsed_us")) {
     result["raw_msgs_per_s"] =

@@ -123,3 +123,48 @@ TEST_CASE_FIXTURE(ServerFixture, "a second server on the same port fails to star
   REQUIRE_FALSE(started.ok());
   CHECK(started.error().code == ErrorCode::conflict);
 }
+
+TEST_CASE_FIXTURE(ServerFixture, "records come as NDJSON when asked, as a JSON object otherwise") {
+  for (std::uint64_t seq = 1; seq <= 2; ++seq) {
+    NewRecord record;
+    record.stream = "telemetry";
+    record.received_at_ms = 7;
+    record.device_id = "d1";
+    record.seq = seq;
+    record.topic = "devices/d1/telemetry";
+    record.payload = "{\"n\":" + std::to_string(seq) + "}";
+    REQUIRE(streams.append(record).ok());
+  }
+  const std::string lines =
+      "{\"offset\":0,\"received_at_ms\":7,\"device\":\"d1\",\"seq\":1,"
+      "\"topic\":\"devices/d1/telemetry\",\"payload\":{\"n\":1}}\n"
+      "{\"offset\":1,\"received_at_ms\":7,\"device\":\"d1\",\"seq\":2,"
+      "\"topic\":\"devices/d1/telemetry\",\"payload\":{\"n\":2}}\n"
+      "{\"next_offset\":2}\n";
+  auto http = client();
+  auto by_parameter = http.Get("/api/v1/streams/telemetry/records?format=ndjson", authorized());
+  REQUIRE(by_parameter);
+  CHECK(by_parameter->status == 200);
+  CHECK(by_parameter->get_header_value("Content-Type") == "application/x-ndjson");
+  CHECK(by_parameter->body == lines);
+
+  httplib::Headers accept = authorized();
+  accept.emplace("Accept", "application/x-ndjson");
+  auto by_header = http.Get("/api/v1/streams/telemetry/records?from=1", accept);
+  REQUIRE(by_header);
+  CHECK(by_header->body == lines.substr(lines.find('\n') + 1));
+
+  auto object = http.Get("/api/v1/streams/telemetry/records?format=json", accept);
+  REQUIRE(object);
+  CHECK(object->get_header_value("Content-Type") == "application/json");
+  CHECK(json::parse(object->body)["next_offset"] == 2);
+
+  auto unknown = http.Get("/api/v1/streams/telemetry/records?format=xml", authorized());
+  REQUIRE(unknown);
+  CHECK(unknown->status == 400);
+  CHECK(json::parse(unknown->body)["error"]["code"] == "invalid_argument");
+  auto missing = http.Get("/api/v1/streams/nothing/records?format=ndjson", authorized());
+  REQUIRE(missing);
+  CHECK(missing->status == 404);
+  CHECK(json::parse(missing->body)["error"]["code"] == "not_found");
+}

@@ -2,6 +2,7 @@
 // against a fake hub (no network).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -148,4 +149,50 @@ TEST_CASE("durations and times parse as documented") {
   CHECK(*parse_time_ms("2024-11-26T14:27:14Z") == 1732631234000);
   CHECK_FALSE(parse_time_ms("2024-13-26T14:27:14Z").ok());
   CHECK_FALSE(parse_time_ms("yesterday").ok());
+}
+
+TEST_CASE("streams read of more than 10000 records reads NDJSON and prints every record") {
+  const std::string body =
+      "{\"offset\":0,\"received_at_ms\":1,\"device\":\"d1\",\"seq\":1,\"topic\":\"t\","
+      "\"payload\":{\"n\":1}}\n"
+      "{\"offset\":1,\"received_at_ms\":2,\"device\":\"d2\",\"seq\":2,\"topic\":\"t\","
+      "\"payload\":{\"n\":2}}\n"
+      "{\"next_offset\":2}\n";
+  FakeHub hub;
+  hub.transport.answer(200, body);
+  const Run text = hub.run({"streams", "read", "telemetry", "--limit", "50000"});
+  CHECK(text.exit_code == 0);
+  CHECK(hub.transport.requests.at(0).path ==
+        "/api/v1/streams/telemetry/records?from=0&limit=50000&format=ndjson");
+  CHECK(std::count(text.out.begin(), text.out.end(), '\n') == 2);
+  CHECK(text.out.find("d1") < text.out.find("d2"));
+  CHECK(text.err.find("next offset: 2") != std::string::npos);
+
+  hub.transport.answer(200, body);
+  const Run as_json = hub.run({"--json", "streams", "read", "telemetry", "--limit", "50000"});
+  CHECK(as_json.exit_code == 0);
+  const json page = json::parse(as_json.out);
+  CHECK(page.at("stream") == "telemetry");
+  CHECK(page.at("records").size() == 2);
+  CHECK(page.at("records").at(1).at("device") == "d2");
+  CHECK(page.at("next_offset") == 2);
+}
+
+TEST_CASE("an NDJSON read that ends in an error or is cut short fails after its records") {
+  const std::string record =
+      "{\"offset\":0,\"received_at_ms\":1,\"device\":\"d1\",\"seq\":1,\"topic\":\"t\","
+      "\"payload\":{}}\n";
+  FakeHub hub;
+  hub.transport.answer(200, record + R"({"error":{"code":"internal","message":"disk gone"}})" "\n");
+  const Run failed = hub.run({"streams", "read", "telemetry", "--limit", "20000"});
+  CHECK(failed.exit_code != 0);
+  CHECK(std::count(failed.out.begin(), failed.out.end(), '\n') == 1);
+  CHECK(failed.err.find("disk gone") != std::string::npos);
+
+  hub.transport.answer(200, record + "{\"offset\":1,");
+  const Run cut = hub.run({"streams", "read", "telemetry", "--limit", "20000"});
+  CHECK(cut.exit_code != 0);
+  CHECK(cut.err.find("cut short") != std::string::npos);
+
+  CHECK(hub.run({"streams", "read", "telemetry", "--limit", "1000001"}).exit_code == 2);
 }
