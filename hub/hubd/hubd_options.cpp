@@ -92,8 +92,8 @@ void add_hubd_options(CLI::App& app, HubdOptions& options) {
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
   app.add_option("--ingest-linger-ms", options.ingest_linger_ms,
-                 "How long a received message waits for others to share its transaction (group "
-                 "commit: fewer, larger transactions under load; 0 = commit at once)")
+                 "Shortest time between two ingest transactions: under load, messages that "
+                 "arrive meanwhile share the next one (group commit); 0 = no wait")
       ->capture_default_str()
       ->check(CLI::Range(0u, 60000u));
   app.add_option("--broker-max-inflight", options.broker_max_inflight,

@@ -71,10 +71,10 @@ void GroupCommit::run() {
       std::unique_lock lock(mutex_);
       work_queued_.wait(lock, [this] { return !queue_.empty() || stopping_; });
       if (queue_.empty()) return;  // stopping, and everything is committed
-      const auto deadline = std::chrono::steady_clock::now() + settings_.linger;
-      work_queued_.wait_until(lock, deadline, [this] {
+      work_queued_.wait_until(lock, last_commit_ + settings_.linger, [this] {
         return queue_.size() >= settings_.max_batch || stopping_;
       });
+      last_commit_ = std::chrono::steady_clock::now();
       const std::size_t count = std::min(settings_.max_batch, queue_.size());
       batch.assign(std::make_move_iterator(queue_.begin()),
                    std::make_move_iterator(queue_.begin() + static_cast<std::ptrdiff_t>(count)));

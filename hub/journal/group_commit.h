@@ -41,10 +41,12 @@ using SinkBrokenHandler = std::function<void(const Error& last_error)>;
 struct GroupCommitSettings {
   std::size_t max_batch = 2000;      // entries per sink call
   std::size_t max_backlog = 100000;  // submit waits while this many are queued
-  // How long the first queued message waits for others to join its batch
-  // (unless max_batch are queued first). Fewer, larger transactions leave
-  // the CPU to the broker and the receive thread under load; it adds at
-  // most this much to the time until a message is readable in its stream.
+  // The shortest time between the starts of two transactions (unless
+  // max_batch are queued first). A message that arrives after a quiet
+  // spell is committed at once; under load, what arrives meanwhile waits
+  // for the next transaction: fewer, larger transactions leave the CPU to
+  // the broker and the receive thread. Adds at most this much to the time
+  // until a message is readable in its stream.
   std::chrono::microseconds linger{2000};
   std::vector<std::chrono::milliseconds> retry_delays = {
       std::chrono::milliseconds(50),   std::chrono::milliseconds(200),
@@ -94,6 +96,7 @@ class GroupCommit {
   mutable std::condition_variable progressed_;  // room in the queue, or a batch committed
   std::deque<JournalEntry> queue_;
   std::size_t in_flight_ = 0;  // taken from the queue, not committed yet
+  std::chrono::steady_clock::time_point last_commit_{};  // start of the last transaction
   bool stopping_ = false;
   std::thread worker_;
 };

@@ -86,6 +86,13 @@ inline constexpr const char* kUpdatePolicy =
 inline constexpr const char* kInsertRecord =
     "INSERT INTO records (stream, offset, received_at_ms, device_id, seq, topic, payload, reason) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+// The common case in one index walk: a record with a seq that is new is
+// inserted; one already stored changes nothing (sqlite3_changes() == 0).
+// Conflicts on the primary key still fail.
+inline constexpr const char* kInsertRecordIfNew =
+    "INSERT INTO records (stream, offset, received_at_ms, device_id, seq, topic, payload, reason) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+    "ON CONFLICT (stream, device_id, seq) WHERE seq IS NOT NULL DO NOTHING";
 inline constexpr const char* kReadRecords =
     "SELECT offset, received_at_ms, device_id, seq, topic, payload, reason FROM records "
     "WHERE stream = ?1 AND offset >= ?2 ORDER BY offset LIMIT ?3";

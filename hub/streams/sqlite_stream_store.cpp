@@ -140,6 +140,7 @@ struct SqliteStreamStore::Impl {
         update_state(database, stream_schema::kUpdateStreamState),
         update_policy(database, stream_schema::kUpdatePolicy),
         insert_record(database, stream_schema::kInsertRecord),
+        insert_record_if_new(database, stream_schema::kInsertRecordIfNew),
         read_records(database, stream_schema::kReadRecords),
         oldest_records(database, stream_schema::kOldestRecords),
         delete_oldest(database, stream_schema::kDeleteOldest),
@@ -223,9 +224,30 @@ struct SqliteStreamStore::Impl {
   }
 
   Result<AppendResult> append_one(const NewRecord& record, StreamStates& touched) {
+    const std::uint64_t size = record.payload.size();
+    if (record.seq) {
+      // Fast path (room, so no retention decision depends on it being new):
+      // the unique index tells a duplicate while inserting.
+      StreamState& state = state_of(record, touched);
+      const RetentionPolicy& retention = state.retention;
+      const bool fits = !(retention.max_bytes && size > *retention.max_bytes) &&
+                        !exceeds_limits(retention, state.record_count() + 1, state.total_bytes + size);
+      if (fits) {
+        {
+          StatementUse insert(insert_record_if_new);
+          bind_record(*insert, record, state.next_offset);
+          insert->exec();
+        }
+        if (database.getChanges() == 0) {
+          if (auto existing = existing_offset(record)) return AppendResult{*existing, true};
+          throw std::runtime_error("record neither inserted nor found");
+        }
+        state.total_bytes += size;
+        return AppendResult{state.next_offset++, false};
+      }
+    }
     if (auto existing = existing_offset(record)) return AppendResult{*existing, true};
     StreamState& state = state_of(record, touched);
-    const std::uint64_t size = record.payload.size();
     const RetentionPolicy& retention = state.retention;
     if (retention.max_bytes && size > *retention.max_bytes) {
       return record_over_stream_size(record.stream, size, *retention.max_bytes);
@@ -235,22 +257,27 @@ struct SqliteStreamStore::Impl {
       trim(record.stream, state, 1, size, std::nullopt, kNoLimit);
     }
     StatementUse insert(insert_record);
-    insert->bind(1, record.stream);
-    insert->bind(2, clamped(state.next_offset));
-    insert->bind(3, record.received_at_ms);
-    insert->bind(4, record.device_id);
-    if (record.seq) {
-      insert->bind(5, seq_to_column(*record.seq));
-    } else {
-      insert->bind(5);
-    }
-    insert->bind(6, record.topic);
-    // No copy: the payload outlives the exec(); validation bounds its size.
-    insert->bindNoCopy(7, record.payload.data(), static_cast<int>(record.payload.size()));
-    bind_optional_text(*insert, 8, record.reason);
+    bind_record(*insert, record, state.next_offset);
     insert->exec();
     state.total_bytes += size;
     return AppendResult{state.next_offset++, false};
+  }
+
+  static void bind_record(SQLite::Statement& insert, const NewRecord& record,
+                          std::uint64_t offset) {
+    insert.bind(1, record.stream);
+    insert.bind(2, clamped(offset));
+    insert.bind(3, record.received_at_ms);
+    insert.bind(4, record.device_id);
+    if (record.seq) {
+      insert.bind(5, seq_to_column(*record.seq));
+    } else {
+      insert.bind(5);
+    }
+    insert.bind(6, record.topic);
+    // No copy: the payload outlives the exec(); validation bounds its size.
+    insert.bindNoCopy(7, record.payload.data(), static_cast<int>(record.payload.size()));
+    bind_optional_text(insert, 8, record.reason);
   }
 
   void write_back(const StreamStates& touched) {
@@ -298,6 +325,7 @@ struct SqliteStreamStore::Impl {
   SQLite::Statement update_state;
   SQLite::Statement update_policy;
   SQLite::Statement insert_record;
+  SQLite::Statement insert_record_if_new;
   SQLite::Statement read_records;
   SQLite::Statement oldest_records;
   SQLite::Statement delete_oldest;

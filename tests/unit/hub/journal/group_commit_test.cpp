@@ -190,3 +190,23 @@ TEST_CASE("submit waits while the backlog is full (back-pressure)") {
   REQUIRE(group.wait_until_committed(5s));
   CHECK(sink.sequences() == std::vector<std::uint64_t>{1, 2, 3, 4});
 }
+
+TEST_CASE("after a quiet spell a message is committed at once; under load the next waits") {
+  MemoryJournal journal;
+  RecordingSink sink;
+  GroupCommitSettings settings = quick();
+  settings.linger = std::chrono::milliseconds(1500);
+  GroupCommit group(journal, std::ref(sink), settings, [](const Error&) {});
+  group.start();
+  const auto started = std::chrono::steady_clock::now();
+  REQUIRE(group.submit(1, "t", "first").ok());
+  REQUIRE(group.wait_until_committed(1s));  // not held back by the linger
+  CHECK(std::chrono::steady_clock::now() - started < 1000ms);
+
+  REQUIRE(group.submit(1, "t", "second").ok());
+  REQUIRE(group.submit(1, "t", "third").ok());
+  CHECK_FALSE(group.wait_until_committed(300ms));  // within the linger of the first
+  REQUIRE(group.wait_until_committed(5s));
+  REQUIRE(sink.batches.size() == 2);
+  CHECK(sink.batches[1].size() == 2);  // they shared one transaction
+}
