@@ -177,12 +177,7 @@ void FileJournal::release(std::uint64_t up_to) {
 
 std::vector<JournalEntry> FileJournal::take_recovered(std::uint64_t after) {
   std::lock_guard lock(mutex_);
-  std::vector<JournalEntry> taken;
-  for (JournalEntry& entry : recovered_) {
-    if (entry.sequence > after) taken.push_back(std::move(entry));
-  }
-  recovered_.clear();
-  return taken;
+  return take_entries_after(recovered_, after);
 }
 
 std::size_t FileJournal::segment_count() const {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace edgehub::hub {
 
@@ -13,5 +14,17 @@ struct JournalEntry {
   std::string topic;
   std::string payload;  // raw bytes
 };
+
+// Moves the entries with sequence > after out of entries (in order) and
+// empties it: what a journal hands over once at recovery.
+inline std::vector<JournalEntry> take_entries_after(std::vector<JournalEntry>& entries,
+                                                    std::uint64_t after) {
+  std::vector<JournalEntry> taken;
+  for (JournalEntry& entry : entries) {
+    if (entry.sequence > after) taken.push_back(std::move(entry));
+  }
+  entries.clear();
+  return taken;
+}
 
 }  // namespace edgehub::hub

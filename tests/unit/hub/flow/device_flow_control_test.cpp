@@ -26,21 +26,29 @@ std::vector<PublishedMessage> wait_for_published(const MemoryBrokerConnection& b
   return broker.published();
 }
 
+// A telemetry stream with policy reject, filled up to max_records.
+RetentionPolicy fill_rejecting_stream(MemoryStreamStore& store, std::uint64_t max_records) {
+  RetentionPolicy full;
+  full.max_records = max_records;
+  full.when_full = WhenFull::reject;
+  REQUIRE(store.create_stream("telemetry", full, 0).ok());
+  for (std::uint64_t i = 0; i < max_records; ++i) {
+    NewRecord record;
+    record.stream = "telemetry";
+    record.device_id = "d1";
+    record.payload = "{}";
+    REQUIRE(store.append(record).ok());
+  }
+  return full;
+}
+
 struct Fixture {
   MemoryStreamStore store;
   MemoryBrokerConnection broker;
   ManualClock clock;
   DeviceFlowControl flow{store, broker, clock, FlowSettings{1000}};
   Fixture() {
-    RetentionPolicy full;
-    full.max_records = 1;
-    full.when_full = WhenFull::reject;
-    REQUIRE(store.create_stream("telemetry", full, 0).ok());
-    NewRecord record;
-    record.stream = "telemetry";
-    record.device_id = "d1";
-    record.payload = "{}";
-    REQUIRE(store.append(record).ok());
+    fill_rejecting_stream(store, 1);
     flow.start();
   }
 };
@@ -96,17 +104,7 @@ TEST_CASE("devices resume only once the stream is at most 90% full, not at the f
   MemoryBrokerConnection broker;
   ManualClock clock;
   DeviceFlowControl flow{store, broker, clock, FlowSettings{1000, 90}};
-  RetentionPolicy full;
-  full.max_records = 100;
-  full.when_full = WhenFull::reject;
-  REQUIRE(store.create_stream("telemetry", full, 0).ok());
-  for (int i = 0; i < 100; ++i) {
-    NewRecord record;
-    record.stream = "telemetry";
-    record.device_id = "d1";
-    record.payload = "{}";
-    REQUIRE(store.append(record).ok());
-  }
+  const RetentionPolicy full = fill_rejecting_stream(store, 100);
   flow.start();
   flow.on_refused("telemetry", "d1", 1);
   REQUIRE(wait_for_published(broker, 1).size() == 1);
