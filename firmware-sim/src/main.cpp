@@ -44,10 +44,17 @@ int main(int argc, char** argv) {
   using namespace edgehub::sim;
   CLI::App app{
       "firmware-sim: simulates devices that send telemetry to the hub over TLS MQTT and answer "
-      "its commands (ping, set-interval), each with its own certificate."};
+      "its commands (ping, set-interval) with configurable latency and failures, keep a twin, "
+      "follow the hub's flow control and go offline and come back, each with its own "
+      "certificate."};
   SimOptions options;
   add_sim_options(app, options);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // --help and --version end here with 0; every invalid option with 2.
+    return app.exit(error) == 0 ? 0 : 2;
+  }
 
   spdlog::set_default_logger(spdlog::stderr_color_mt("firmware-sim"));
   spdlog::set_level(spdlog::level::from_str(options.log_level));
@@ -66,6 +73,9 @@ int main(int argc, char** argv) {
   settings.count = options.count;
   settings.payload_bytes = options.payload_bytes;
   settings.keepalive_seconds = options.keepalive_seconds;
+  settings.offline_buffer_messages = options.offline_buffer_messages;
+  settings.commands = command_behaviour(options);
+  settings.offline = offline_plan(options);
 
   FleetCounters counters;
   std::unique_ptr<AckLog> ack_log;
@@ -106,6 +116,14 @@ int main(int argc, char** argv) {
     slices[i % workers].push_back(std::move(devices[i]));
   spdlog::info("simulating {} devices on {} threads against {}:{}", ids.size(), workers,
                options.host, options.port);
+  spdlog::info("commands answered after {} ({}% fail); offline: {}",
+               describe(settings.commands.latency), settings.commands.failure_rate * 100,
+               settings.offline.enabled()
+                   ? "every " + std::to_string(settings.offline.online_ms) + " ms for " +
+                         std::to_string(settings.offline.offline_ms) + " ms (+- " +
+                         std::to_string(settings.offline.jitter_ms) + " ms, " +
+                         offline_mode_name(settings.offline.mode) + ")"
+                   : std::string("never"));
   std::vector<std::thread> threads;
   for (auto& slice : slices) {
     threads.emplace_back([&stop = stop_requested, slice = std::move(slice)]() mutable {
@@ -120,6 +138,6 @@ int main(int argc, char** argv) {
   } else {
     spdlog::info("summary: {}", summary);
   }
-  const bool completed = options.count == 0 || counters.acked.load() == ids.size() * options.count;
+  const bool completed = options.count == 0 || counters.devices_completed.load() == ids.size();
   return completed ? 0 : 1;
 }

@@ -51,9 +51,37 @@ void add_sim_options(CLI::App& app, SimOptions& options) {
   app.add_option("--ack-log", options.ack_log,
                  "Append \"<device-id> <seq>\" to FILE for every telemetry message the broker "
                  "acknowledged, one write per line");
-  app.add_flag(
-      "--json", options.json_summary,
-      "At exit print one JSON line: devices, sent, acked, commands_answered, errors, reconnects");
+  app.add_flag("--json", options.json_summary,
+               "At exit print one JSON line with the fleet's counters (see README.md)");
+
+  app.add_option("--command-latency-ms", options.command_latency,
+                 "How long each command takes before it is answered: MS, or MIN-MAX for a "
+                 "uniform draw per command (units ms, s, m also accepted: 1s-3s). Other devices "
+                 "go on meanwhile")
+      ->capture_default_str();
+  app.add_option("--command-failure-rate", options.command_failure_rate,
+                 "Share of commands (0..1) answered with status 500 instead of being executed")
+      ->capture_default_str();
+  app.add_option("--offline-every", options.offline_every,
+                 "Each device goes offline after being connected this long (e.g. 30s, 500ms, "
+                 "2m); 0 = never")
+      ->capture_default_str();
+  app.add_option("--offline-for", options.offline_for,
+                 "How long a device stays offline before it connects again")
+      ->capture_default_str();
+  app.add_option("--offline-jitter", options.offline_jitter,
+                 "Each online and offline period is drawn within +- this, per device")
+      ->capture_default_str();
+  app.add_option("--offline-mode", options.offline_mode,
+                 "drop: the connection just ends (power or network loss); disconnect: MQTT "
+                 "DISCONNECT first")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"drop", "disconnect"}));
+  app.add_option("--offline-buffer", options.offline_buffer_messages,
+                 "Telemetry messages each device keeps while they are not acknowledged (offline, "
+                 "paused by the hub, in flight); a full buffer holds back new readings")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}));
 
   app.add_option("--threads", options.threads,
                  "Worker threads driving the devices [default: min(devices, cores, 4)]")
@@ -78,7 +106,9 @@ std::vector<std::string> device_ids(const SimOptions& options) {
   return ids;
 }
 
-std::optional<std::string> validate(const SimOptions& options) {
+namespace {
+
+std::optional<std::string> check_devices(const SimOptions& options) {
   std::set<std::string> seen;
   for (const auto& id : device_ids(options)) {
     if (!protocol::is_valid_device_id(id)) {
@@ -91,6 +121,68 @@ std::optional<std::string> validate(const SimOptions& options) {
     return "--register needs --token TOKEN or --data-dir DIR (which holds api-token)";
   }
   return std::nullopt;
+}
+
+std::optional<std::string> check_commands(const SimOptions& options) {
+  const auto latency = parse_millisecond_range(options.command_latency);
+  if (!latency) {
+    return "--command-latency-ms '" + options.command_latency +
+           "': expected MS or MIN-MAX with MIN <= MAX (e.g. 200, 100-800, 1s-3s)";
+  }
+  // A device busy with a command sends nothing, not even its keepalive ping.
+  if (latency->max_ms >= std::uint64_t{options.keepalive_seconds} * 1000) {
+    return "--command-latency-ms must stay below --keepalive (" +
+           std::to_string(options.keepalive_seconds) +
+           " s): a device busy with a command sends nothing, not even its keepalive";
+  }
+  if (!(options.command_failure_rate >= 0.0 && options.command_failure_rate <= 1.0)) {
+    return "--command-failure-rate must be between 0 and 1";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> check_offline(const SimOptions& options) {
+  for (const auto& [name, value] : {std::pair{"--offline-every", &options.offline_every},
+                                    std::pair{"--offline-for", &options.offline_for},
+                                    std::pair{"--offline-jitter", &options.offline_jitter}}) {
+    if (!parse_duration_ms(*value)) {
+      return std::string(name) + " '" + *value +
+             "': expected a duration such as 1500, 500ms, 30s, 2m or 1h";
+    }
+  }
+  if (*parse_duration_ms(options.offline_every) != 0 &&
+      *parse_duration_ms(options.offline_for) == 0) {
+    return "--offline-for must be above 0 when --offline-every is set";
+  }
+  OfflineMode mode;
+  if (!parse_offline_mode(options.offline_mode, &mode)) {
+    return "--offline-mode must be drop or disconnect";
+  }
+  if (options.offline_buffer_messages == 0) return "--offline-buffer must be at least 1";
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> validate(const SimOptions& options) {
+  if (auto error = check_devices(options)) return error;
+  if (auto error = check_commands(options)) return error;
+  return check_offline(options);
+}
+
+CommandBehaviour command_behaviour(const SimOptions& options) {
+  return CommandBehaviour{
+      parse_millisecond_range(options.command_latency).value_or(MillisecondRange{}),
+      options.command_failure_rate};
+}
+
+OfflinePlan offline_plan(const SimOptions& options) {
+  OfflinePlan plan;
+  plan.online_ms = parse_duration_ms(options.offline_every).value_or(0);
+  plan.offline_ms = parse_duration_ms(options.offline_for).value_or(plan.offline_ms);
+  plan.jitter_ms = parse_duration_ms(options.offline_jitter).value_or(0);
+  (void)parse_offline_mode(options.offline_mode, &plan.mode);
+  return plan;
 }
 
 }  // namespace edgehub::sim

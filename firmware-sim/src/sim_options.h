@@ -7,6 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "command_behaviour.h"
+#include "offline_plan.h"
+
 namespace CLI {
 class App;
 }
@@ -36,6 +39,19 @@ struct SimOptions {
   std::string ack_log;
   bool json_summary = false;
 
+  // Commands (docs/protocol.md 4): latency "MS" or "MIN-MAX" (durations as in
+  // option_values.h), share answered 500.
+  std::string command_latency = "0";
+  double command_failure_rate = 0.0;
+
+  // Going offline and coming back (offline_plan.h); durations as text.
+  std::string offline_every = "0";  // 0 = never
+  std::string offline_for = "5s";
+  std::string offline_jitter = "0";
+  std::string offline_mode = "drop";
+  // Telemetry kept per device while unacknowledged (offline, paused, in flight).
+  std::size_t offline_buffer_messages = 16;
+
   int threads = 0;  // 0 = automatic
   std::uint16_t keepalive_seconds = 30;
   std::string log_level = "info";
@@ -52,8 +68,12 @@ void add_sim_options(CLI::App& app, SimOptions& options);
 // The device ids to simulate: --ids, or <prefix>0001 ... <prefix>N.
 std::vector<std::string> device_ids(const SimOptions& options);
 
-// Checks what CLI11 cannot: valid device ids, a usable thread count, ...
+// Checks what CLI11 cannot: valid device ids, durations, ranges, ...
 // Returns an error message, or nothing when the options are usable.
 std::optional<std::string> validate(const SimOptions& options);
+
+// The typed values of validated options.
+CommandBehaviour command_behaviour(const SimOptions& options);
+OfflinePlan offline_plan(const SimOptions& options);
 
 }  // namespace edgehub::sim

@@ -3,7 +3,9 @@
 // reaches the broker through a TCP proxy the test controls, so that it can
 // cut the connection, swallow what the device sends, or refuse connections.
 // What a user observes: every telemetry seq lands in the hub's stream exactly
-// once, and commands are answered after a reconnect.
+// once (also when a full stream pauses the device), commands are answered
+// after a reconnect, and an operator's twin change reaches the device, whose
+// report shows up in the twin.
 #include <arpa/inet.h>
 #include <doctest/doctest.h>
 #include <netinet/in.h>
@@ -14,6 +16,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdint>
+#include <ctime>
 #include <map>
 #include <mutex>
 #include <set>
@@ -197,14 +200,26 @@ class SdkDevice {
     buffers.response = response_.data();
     buffers.response_capacity = response_.size();
     buffers.offline = &offline_;
+    buffers.report = report_.data();
+    buffers.report_capacity = report_.size();
     sdk::hub::HubCallbacks callbacks;
     callbacks.context = this;
     callbacks.on_telemetry_acknowledged = [](void* context, std::uint64_t seq) {
       static_cast<SdkDevice*>(context)->acknowledged.insert(seq);
     };
+    // A device that applies every desired document and reports it as applied.
+    callbacks.on_desired = [](void* context, std::uint64_t version, std::string_view document) {
+      auto* self = static_cast<SdkDevice*>(context);
+      self->desired.emplace_back(version, std::string(document));
+      self->report_status = self->client_->report_properties(document, version, nullptr);
+    };
+    callbacks.on_flow = [](void* context, const sdk::hub::FlowNotice& notice) {
+      static_cast<SdkDevice*>(context)->flow.push_back(notice.state);
+    };
     client_ = std::make_unique<sdk::hub::HubClient>(
         id_, connection_->transport(), sdk::posix::monotonic_clock(), buffers, callbacks);
     client_->set_next_seq(1000);
+    client_->set_next_report_version(static_cast<std::uint64_t>(std::time(nullptr)));
   }
 
   // One round of the firmware's loop: connect when due, process, wait a little.
@@ -242,8 +257,12 @@ class SdkDevice {
     return seq;
   }
   std::size_t unacknowledged() const { return client_->unacknowledged_telemetry(); }
+  sdk::hub::FlowState flow_state() const { return client_->flow_state(); }
 
   std::set<std::uint64_t> acknowledged;
+  std::vector<std::pair<std::uint64_t, std::string>> desired;  // what on_desired got
+  sdk::Status report_status = sdk::Status::ok;
+  std::vector<sdk::hub::FlowState> flow;  // what on_flow got
   int connects = 0;
   int losses = 0;
 
@@ -265,6 +284,7 @@ class SdkDevice {
   std::vector<std::uint8_t> receive_ = std::vector<std::uint8_t>(4096);
   std::vector<char> telemetry_ = std::vector<char>(256);
   std::vector<char> response_ = std::vector<char>(1024);
+  std::vector<char> report_ = std::vector<char>(1024);
   std::vector<std::uint8_t> offline_memory_ =
       std::vector<std::uint8_t>(sdk::reliability::OfflineBuffer::storage_size(64, 256));
   sdk::reliability::OfflineBuffer offline_;
@@ -370,5 +390,109 @@ TEST_CASE("telemetry sent while the broker is unreachable is buffered and draine
   const bool stored =
       wait_until([&] { return stored_exactly_once(hub, "sdk-offline-1", sent); }, 15s, 100ms);
   INFO("stored seqs: " << nlohmann::json(stored_seqs(hub, "sdk-offline-1")).dump());
+  CHECK(stored);
+}
+
+TEST_CASE("an operator's twin change reaches the SDK device and its report shows up in the twin") {
+  HubUnderTest hub({.name = "sdk-twin"});
+  const auto credentials = hub.register_device("sdk-twin-1");
+  const auto twin = [&] {
+    const HttpReply reply = hub.get("/api/v1/devices/sdk-twin-1/twin");
+    INFO(reply.describe());
+    REQUIRE(reply.status == 200);
+    return reply.json;
+  };
+  // Set while the device has never connected.
+  const auto set = hub.hubctl({"twin", "set", "sdk-twin-1", "--desired", R"({"interval_ms":500})"});
+  REQUIRE_MESSAGE(set.exited_with(0), set.describe());
+
+  CuttableProxy proxy(hub.mqtt_port());
+  SdkDevice device(credentials, proxy.port());
+  REQUIRE_MESSAGE(device.pump_until([&] { return !device.desired.empty(); }, 20s),
+                  "desired never reached the device; " << hub.log_tails());
+  CHECK(device.desired[0] == std::pair<std::uint64_t, std::string>{1, R"({"interval_ms":500})"});
+  CHECK(device.report_status == sdk::Status::ok);
+  auto reported_in_twin = [&](const nlohmann::json& properties, std::uint64_t desired_version) {
+    const auto current = twin();
+    return current.at("reported").at("properties") == properties &&
+           current.value("desired_acknowledged_version", std::uint64_t{0}) == desired_version;
+  };
+  REQUIRE_MESSAGE(device.pump_until(
+                      [&] {
+                        return reported_in_twin({{"interval_ms", 500}}, 1);
+                      },
+                      15s),
+                  twin().dump() << "\n"
+                                << hub.log_tails());
+
+  // A change while connected: the whole document with the next version
+  // (PATCH /api/v1/devices/{id}/twin through hubctl, which blocks: pump meanwhile).
+  std::atomic<bool> done{false};
+  CommandResult change;
+  std::thread operator_thread([&] {
+    change = hub.hubctl(
+        {"twin", "set", "sdk-twin-1", "--desired", R"({"mode":"eco"})", "--version", "1"});
+    done = true;
+  });
+  (void)device.pump_until([&] { return done.load(); }, 20s);
+  operator_thread.join();
+  REQUIRE_MESSAGE(change.exited_with(0), change.describe());
+  REQUIRE(device.pump_until([&] { return device.desired.size() == 2; }, 15s));
+  CHECK(device.desired[1].first == 2);
+  CHECK(nlohmann::json::parse(device.desired[1].second) ==
+        nlohmann::json{{"interval_ms", 500}, {"mode", "eco"}});
+  REQUIRE_MESSAGE(device.pump_until(
+                      [&] {
+                        return reported_in_twin({{"interval_ms", 500}, {"mode", "eco"}}, 2);
+                      },
+                      15s),
+                  twin().dump() << "\n"
+                                << hub.log_tails());
+
+  // After a reconnect the hub sends version 2 again: applied already, not delivered.
+  proxy.cut();
+  REQUIRE(device.pump_until([&] { return device.losses > 0; }, 10s));
+  REQUIRE(device.pump_until([&] { return device.ready(); }, 15s));
+  (void)device.pump_until([] { return false; }, 1s);
+  CHECK(device.desired.size() == 2);
+  CHECK(hub.record_count("deadletter") == 0);  // no report was refused as stale
+}
+
+TEST_CASE("a full stream pauses the SDK device; once resumed every refused seq is stored once") {
+  HubUnderTest hub({.name = "sdk-flow", .log_level = "info"});
+  const auto credentials = hub.register_device("sdk-flow-1");
+  const auto limited =
+      hub.hubctl({"streams", "config", "telemetry", "--max-records", "3", "--when-full", "reject"});
+  REQUIRE_MESSAGE(limited.exited_with(0), limited.describe());
+  CuttableProxy proxy(hub.mqtt_port());
+  SdkDevice device(credentials, proxy.port());
+  REQUIRE_MESSAGE(device.pump_until([&] { return device.ready(); }, 15s), hub.log_tails());
+
+  std::set<std::uint64_t> sent;
+  for (int i = 0; i < 8; ++i) {
+    sent.insert(device.send(R"({"n":)" + std::to_string(i) + "}"));
+    device.pump();
+  }
+  REQUIRE_MESSAGE(
+      device.pump_until([&] { return device.flow_state() == sdk::hub::FlowState::paused; }, 15s),
+      "the device was never paused; " << hub.log_tails());
+  CHECK(device.flow.front() == sdk::hub::FlowState::paused);
+  (void)device.pump_until([] { return false; }, 500ms);
+  CHECK(device.unacknowledged() > 0);  // the refused ones wait in the offline buffer
+
+  // Room again: the hub resumes the device, which sends what was refused.
+  const auto unlimited = hub.hubctl({"streams", "config", "telemetry", "--max-records", "none"});
+  REQUIRE_MESSAGE(unlimited.exited_with(0), unlimited.describe());
+  REQUIRE_MESSAGE(device.pump_until(
+                      [&] {
+                        return device.flow_state() == sdk::hub::FlowState::resumed &&
+                               device.unacknowledged() == 0;
+                      },
+                      20s),
+                  "not resumed and drained; " << hub.log_tails());
+  CHECK(device.flow.back() == sdk::hub::FlowState::resumed);
+  const bool stored =
+      wait_until([&] { return stored_exactly_once(hub, "sdk-flow-1", sent); }, 15s, 100ms);
+  INFO("stored seqs: " << nlohmann::json(stored_seqs(hub, "sdk-flow-1")).dump());
   CHECK(stored);
 }

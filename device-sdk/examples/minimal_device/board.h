@@ -11,6 +11,8 @@ std::int32_t board_send(void* context, const std::uint8_t* data, std::size_t len
 std::int32_t board_recv(void* context, std::uint8_t* buffer, std::size_t capacity);
 std::uint32_t board_millis(void* context);
 std::uint32_t board_unique_seed();
+// Incremented at every boot and kept across resets (flash or a backup register).
+std::uint32_t board_boot_count();
 bool board_open_connection();  // TCP + TLS handshake to the hub's broker
 void board_close_connection();
 // Writes a JSON number and "}" plus a NUL into out (capacity bytes).

@@ -27,6 +27,8 @@ std::int32_t board_recv(void*, std::uint8_t* buffer, std::size_t capacity) {
 
 std::uint32_t board_millis(void*) { return *kSysTickMs; }
 std::uint32_t board_unique_seed() { return *reinterpret_cast<volatile std::uint32_t*>(0x1FFF7A10); }
+// An RTC backup register (kept across resets), incremented by the startup code.
+std::uint32_t board_boot_count() { return *reinterpret_cast<volatile std::uint32_t*>(0x40002850); }
 bool board_open_connection() { return (*kLinkStatus & 4U) != 0; }
 void board_close_connection() { *kLinkStatus = 0; }
 

@@ -14,19 +14,19 @@ using protocol::TopicKind;
 
 HubClient::HubClient(std::string_view device_id, const Transport& transport, const Clock& clock,
                      const HubClientBuffers& buffers, const HubCallbacks& callbacks) noexcept
-    : mqtt_(transport, clock, buffers.mqtt,
-            mqtt::ClientCallbacks{this, &HubClient::on_publish, &HubClient::on_puback,
-                                  &HubClient::on_suback, nullptr, &HubClient::on_dropped}),
+    : buffers_(buffers),
+      callbacks_(callbacks),
       clock_(clock),
-      buffers_(buffers),
-      callbacks_(callbacks) {
+      mqtt_(transport, clock, buffers.mqtt,
+            mqtt::ClientCallbacks{this, &HubClient::on_publish, &HubClient::on_puback,
+                                  &HubClient::on_suback, nullptr, &HubClient::on_dropped}) {
   if (protocol::is_valid_device_id(device_id)) {
-    std::memcpy(device_id_storage_, device_id.data(), device_id.size());
-    device_id_ = std::string_view(device_id_storage_, device_id.size());
-    for (std::size_t kind = 0; kind < 3; ++kind) {
-      topic_lengths_[kind] = protocol::build_device_topic(static_cast<TopicKind>(kind), device_id_,
-                                                          topics_[kind], sizeof topics_[kind]);
-    }
+    constexpr std::size_t kStart = sizeof "devices/" - 1;
+    std::memcpy(topic_, "devices/", kStart);
+    std::memcpy(topic_ + kStart, device_id.data(), device_id.size());
+    topic_[kStart + device_id.size()] = '/';
+    prefix_length_ = kStart + device_id.size() + 1;
+    device_id_ = std::string_view(topic_ + kStart, device_id.size());
   }
   if (clock_.now_ms != nullptr) uptime_checked_ms_ = clock_.now_ms(clock_.context);
 }
@@ -49,14 +49,22 @@ Status HubClient::connect(const HubConnectOptions& options) noexcept {
   subscribe_packet_id_ = 0;
   subscribed_ = false;
   subscription_refused_ = false;
-  // Every stored message goes again on this connection, from the oldest.
-  cursor_position_ = buffers_.offline->head_position();
-  cursor_index_ = 0;
+  // Every message not acknowledged goes again on this connection, from the
+  // oldest (unless paused). (Without kept copies the pending ones start at
+  // the head, wherever open() found it.)
+  if (kept_ == 0) pending_position_ = buffers_.offline->head_position();
+  restart_cursor();
+  const bool rewound = rewound_;
+  rewound_ = false;
   if (options.clean_session) {
     sent_.clear();  // the MQTT client forgot its packet ids too
   } else {
     // Telemetry keeps its packet id for the resend; responses have no copy left.
     release_sent(false);
+    // After a pause, messages without a packet id may come before those in
+    // flight: all go as new publishes, in seq order (QoS 1 needs no id kept).
+    if (rewound) release_sent(true);
+    sent_.mark_for_resend();
   }
   return Status::ok;
 }
@@ -93,38 +101,52 @@ Status HubClient::process() noexcept {
   }
   if (mqtt_.state() != mqtt::ClientState::connected) return Status::ok;
   if (subscribe_packet_id_ == 0) {
-    status = subscribe_to_commands();
+    status = subscribe();
     if (status != Status::ok && status != Status::busy) {
       report(status, EDGEHUB_DEVICE_TEXT(
-                         "cannot subscribe to the command topic"));  // e.g. a tiny send buffer
+                         "cannot subscribe to the device's topics"));  // e.g. a tiny send buffer
       mqtt_.connection_lost();
       return status;
     }
   }
   send_pending_response();
+  send_pending_report();
+  if (paused_ && retry_after_ms_ != 0 && uptime_ms_ - paused_at_ms_ >= retry_after_ms_) {
+    // Tried again after retry_after_ms without "resumed" (lost, or a hub that
+    // restarted): a hub still full refuses and pauses again.
+    paused_ = false;
+    if (callbacks_.on_flow != nullptr) callbacks_.on_flow(callbacks_.context, FlowNotice{});
+  }
   publish_stored();
   return Status::ok;
 }
 
-Status HubClient::subscribe_to_commands() noexcept {
-  mqtt::Subscription subscription;
-  subscription.filter = topic(TopicKind::commands);
-  subscription.qos = mqtt::QoS::at_least_once;
-  return mqtt_.subscribe(&subscription, 1, &subscribe_packet_id_);
+// commands, flow and desired in one SUBSCRIBE.
+Status HubClient::subscribe() noexcept {
+  static constexpr TopicKind kKinds[kSubscriptionCount] = {TopicKind::commands, TopicKind::flow,
+                                                           TopicKind::desired};
+  mqtt::Subscription subscriptions[kSubscriptionCount];
+  char filters[kSubscriptionCount][protocol::kMaxTopicLength];
+  for (std::size_t i = 0; i < kSubscriptionCount; ++i) {
+    subscriptions[i].filter = build_topic(kKinds[i], filters[i]);
+    subscriptions[i].qos = mqtt::QoS::at_least_once;
+  }
+  return mqtt_.subscribe(subscriptions, kSubscriptionCount, &subscribe_packet_id_);
 }
 
 void HubClient::on_suback(void* context, const mqtt::Suback& suback) noexcept {
   auto* self = static_cast<HubClient*>(context);
   if (suback.packet_id != self->subscribe_packet_id_) return;
-  if (suback.return_code_count == 1 && suback.return_codes[0] != mqtt::kSubackFailure) {
-    self->subscribed_ = true;
-  } else {
-    self->subscription_refused_ = true;
+  bool granted = suback.return_code_count == kSubscriptionCount;
+  for (std::size_t i = 0; granted && i < kSubscriptionCount; ++i) {
+    granted = suback.return_codes[i] != mqtt::kSubackFailure;
   }
+  self->subscribed_ = granted;
+  self->subscription_refused_ = !granted;
 }
 
 std::size_t HubClient::unacknowledged_telemetry() const noexcept {
-  return buffers_.offline == nullptr ? 0 : buffers_.offline->count();
+  return buffers_.offline == nullptr ? 0 : buffers_.offline->count() - kept_;
 }
 
 Status HubClient::send_telemetry(std::string_view data_json, std::uint64_t timestamp_ms,
@@ -139,7 +161,7 @@ Status HubClient::send_telemetry(std::string_view data_json, std::uint64_t times
   const mqtt::PublishInfo publish = message_to(TopicKind::telemetry, buffers_.telemetry, length);
   if (mqtt::publish_size(publish) > buffers_.mqtt.send_capacity) return Status::buffer_too_small;
   status = offline->push(next_seq_, buffers_.telemetry, length,
-                         reliability::DropHandler{this, &HubClient::on_offline_drop});
+                         reliability::DropHandler{this, &HubClient::on_offline_drop}, kept_);
   if (status != Status::ok) return status;
   if (seq != nullptr) *seq = next_seq_;
   ++next_seq_;
@@ -148,11 +170,18 @@ Status HubClient::send_telemetry(std::string_view data_json, std::uint64_t times
   return Status::ok;
 }
 
+// The next message to publish is the first one not acknowledged.
+void HubClient::restart_cursor() noexcept {
+  cursor_index_ = kept_;
+  cursor_position_ = pending_position_;
+}
+
 // Publishes stored messages from the cursor on, while the connection and the
-// table of outstanding publishes take them.
+// table of outstanding publishes take them, and the hub does not pause them.
 void HubClient::publish_stored() noexcept {
   reliability::OfflineBuffer& offline = *buffers_.offline;
-  while (mqtt_.state() == mqtt::ClientState::connected && cursor_index_ < offline.count()) {
+  while (!paused_ && mqtt_.state() == mqtt::ClientState::connected &&
+         cursor_index_ < offline.count()) {
     reliability::StoredMessage message;
     Status status =
         offline.read(cursor_position_, &message, buffers_.telemetry, buffers_.telemetry_capacity);
@@ -176,13 +205,24 @@ Status HubClient::publish_record(const reliability::StoredMessage& message) noex
   if (entry != nullptr) {
     if (entry->acknowledged) return Status::ok;  // waits for older ones to be removed
     if (mqtt_.outstanding().contains(entry->packet_id)) {
-      return mqtt_.resend(publish, entry->packet_id);
+      // In flight on this connection (the cursor went back for a pause):
+      // its PUBACK comes; sent on an earlier one: once more, with DUP.
+      if (!entry->resend) return Status::ok;
+      const Status status = mqtt_.resend(publish, entry->packet_id);
+      if (status == Status::ok) entry->resend = false;
+      return status;
     }
     sent_.remove(entry);
   }
   // Acknowledged entries waiting for older ones take room in sent_ that the
   // MQTT client's table no longer counts: every publish must stay tracked.
-  if (sent_.full()) return Status::busy;
+  // One waiting behind this message (after a pause) gives its room up: the
+  // cursor reaches it later and it goes again.
+  if (sent_.full()) {
+    SentMessages::Entry* waiting = sent_.find_acknowledged_after(message.seq);
+    if (waiting == nullptr) return Status::busy;
+    sent_.remove(waiting);
+  }
   return publish_tracked(publish, true, message.seq);
 }
 
@@ -192,7 +232,7 @@ Status HubClient::publish_tracked(const mqtt::PublishInfo& publish, bool is_tele
   std::uint16_t packet_id = 0;
   const Status status = mqtt_.publish(publish, &packet_id);
   if (status == Status::ok)
-    (void)sent_.add(SentMessages::Entry{packet_id, is_telemetry, seq, false});
+    (void)sent_.add(SentMessages::Entry{packet_id, is_telemetry, seq, false, false});
   return status;
 }
 
@@ -204,6 +244,11 @@ void HubClient::on_puback(void* context, std::uint16_t packet_id) noexcept {
     self->sent_.remove(entry);
     return;
   }
+  if (self->paused_) {
+    // Perhaps refused by the hub: it stays to be sent again after "resumed".
+    self->sent_.remove(entry);
+    return;
+  }
   entry->acknowledged = true;
   ++self->statistics_.telemetry_acknowledged;
   if (self->callbacks_.on_telemetry_acknowledged != nullptr) {
@@ -212,35 +257,74 @@ void HubClient::on_puback(void* context, std::uint16_t packet_id) noexcept {
   self->remove_acknowledged();
 }
 
-// Removes acknowledged messages from the head of the offline buffer; one
-// acknowledged out of order waits for the ones before it.
+// Moves acknowledged messages into the kept part at the head of the offline
+// buffer (one acknowledged out of order waits for the ones before it) and
+// removes the oldest kept beyond config::kKeepAcknowledged.
 void HubClient::remove_acknowledged() noexcept {
   reliability::OfflineBuffer& offline = *buffers_.offline;
-  while (!offline.empty()) {
+  while (kept_ < offline.count()) {
     reliability::StoredMessage oldest;
-    Status status = offline.read(offline.head_position(), &oldest, nullptr, 0);
-    if (status != Status::ok) return;  // publish_stored() reports it
+    if (offline.read(pending_position_, &oldest, nullptr, 0) != Status::ok) break;
     SentMessages::Entry* entry = sent_.find_telemetry(oldest.seq);
-    if (entry == nullptr || !entry->acknowledged) return;
+    if (entry == nullptr || !entry->acknowledged) break;
     sent_.remove(entry);
-    status = offline.pop();
+    pending_position_ = offline.next_position(pending_position_, oldest);
+    ++kept_;
+  }
+  while (kept_ > config::kKeepAcknowledged) {
+    const Status status = offline.pop();
     if (status != Status::ok) {
       report(status, EDGEHUB_DEVICE_TEXT("offline buffer cannot remove an acknowledged message"));
       return;
     }
-    if (cursor_index_ > 0) --cursor_index_;
+    --kept_;
+    --cursor_index_;  // at or after the kept part
   }
-  if (offline.empty()) cursor_position_ = offline.head_position();
+  if (offline.empty()) pending_position_ = cursor_position_ = offline.head_position();
+}
+
+// Paused: the message with first_refused_seq and every one sent after it
+// were acknowledged by the broker but not stored. After a pause or a
+// reconnect "sent after it" is not "a higher seq" (older messages go again),
+// so every kept copy becomes pending again: at most config::kKeepAcknowledged
+// messages sent twice, which the hub stores once. Nothing is published until
+// "resumed" (or retry_after_ms).
+void HubClient::pause(const FlowNotice& notice) noexcept {
+  paused_ = true;
+  rewound_ = true;
+  paused_at_ms_ = uptime_ms_;
+  retry_after_ms_ = notice.retry_after_ms;
+  ++statistics_.flow_pauses;
+  // Acknowledged out of order, perhaps refused too: to be sent again.
+  for (std::size_t i = sent_.count(); i-- > 0;) {
+    if (sent_.at(i).acknowledged) sent_.remove_at(i);
+  }
+  const reliability::OfflineBuffer& offline = *buffers_.offline;
+  reliability::StoredMessage oldest;
+  if (offline.read(offline.head_position(), &oldest, nullptr, 0) != Status::ok ||
+      oldest.seq > notice.first_refused_seq) {
+    // Its copy made room for newer messages before the notice came.
+    report(Status::queue_full,
+           EDGEHUB_DEVICE_TEXT("telemetry refused by the hub was no longer in the offline buffer"));
+  }
+  kept_ = 0;
+  pending_position_ = offline.head_position();
+  restart_cursor();
 }
 
 // drop_oldest made room: the oldest message is gone, in flight or not.
 void HubClient::on_offline_drop(void* context, std::uint64_t seq) noexcept {
   auto* self = static_cast<HubClient*>(context);
+  const reliability::OfflineBuffer& offline = *self->buffers_.offline;
   if (self->cursor_index_ > 0) {
     --self->cursor_index_;
   } else {
-    self->cursor_position_ = self->buffers_.offline->head_position();
+    self->cursor_position_ = offline.head_position();
   }
+  const bool was_kept = self->kept_ > 0;  // an acknowledged copy: nothing lost
+  if (was_kept) --self->kept_;
+  if (!was_kept || offline.empty()) self->pending_position_ = offline.head_position();
+  if (was_kept) return;
   SentMessages::Entry* entry = self->sent_.find_telemetry(seq);
   bool acknowledged = false;
   if (entry != nullptr) {
@@ -268,8 +352,9 @@ void HubClient::release_sent(bool telemetry) noexcept {
 void HubClient::forget_stored() noexcept {
   release_sent(true);
   (void)buffers_.offline->clear();
-  cursor_position_ = buffers_.offline->head_position();
-  cursor_index_ = 0;
+  kept_ = 0;
+  pending_position_ = buffers_.offline->head_position();
+  restart_cursor();
 }
 
 void HubClient::on_dropped(void* context, Status reason, std::uint16_t /*packet_id*/) noexcept {
@@ -283,10 +368,24 @@ void HubClient::report(Status status, const char* what) noexcept {
   if (callbacks_.on_problem != nullptr) callbacks_.on_problem(callbacks_.context, status, what);
 }
 
+std::string_view HubClient::build_topic(TopicKind kind, char* out) const noexcept {
+  const std::string_view leaf = protocol::topic_leaf(kind);
+  std::memmove(out, topic_, prefix_length_);  // nothing moves when out is topic_
+  std::memcpy(out + prefix_length_, leaf.data(), leaf.size());
+  return {out, prefix_length_ + leaf.size()};
+}
+
+std::string_view HubClient::leaf_of(std::string_view topic) const noexcept {
+  if (topic.size() <= prefix_length_ || std::memcmp(topic.data(), topic_, prefix_length_) != 0) {
+    return {};
+  }
+  return {topic.data() + prefix_length_, topic.size() - prefix_length_};
+}
+
 mqtt::PublishInfo HubClient::message_to(TopicKind kind, const char* payload,
-                                        std::size_t length) const noexcept {
+                                        std::size_t length) noexcept {
   mqtt::PublishInfo publish;
-  publish.topic = topic(kind);
+  publish.topic = build_topic(kind, topic_);
   publish.payload = std::string_view(payload, length);
   publish.qos = mqtt::QoS::at_least_once;
   return publish;

@@ -1,4 +1,5 @@
-// HubClient: incoming commands and their responses.
+// HubClient: incoming messages (commands, desired, flow), command responses
+// and twin reports.
 //
 // The response buffer is laid out so that the payload is written once, in
 // place: [room for the envelope prefix][payload][}]. The prefix is written
@@ -8,6 +9,7 @@
 #include "edgehub/device/hub/hub_client.h"
 #include "edgehub/device/hub/json_scanner.h"
 #include "edgehub/device/log.h"
+#include "edgehub/device/mqtt/serializer.h"
 #include "hub/response_envelope.h"
 #include "hub/text_writer.h"
 
@@ -21,6 +23,12 @@ using detail::kResponseSuffix;
 constexpr std::string_view kPingCommand = "ping";
 constexpr std::string_view kSetIntervalCommand = "set-interval";
 constexpr std::uint64_t kMinIntervalMs = 10;
+
+// a == b with one memcmp: smaller than string_view's operator==, which goes
+// through compare().
+bool same(std::string_view a, std::string_view b) noexcept {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size()) == 0;
+}
 
 // Writes the reply payload: `json`, or, given a number, an object that
 // `json` opens and the number ends ({"interval_ms":N}).
@@ -47,12 +55,64 @@ int reply_with(CommandReply& reply, int status, const char (&json)[N],
 
 mqtt::Delivery HubClient::on_publish(void* context, const mqtt::PublishInfo& message) noexcept {
   auto* self = static_cast<HubClient*>(context);
-  if (message.topic != self->topic(protocol::TopicKind::commands)) {
+  const std::string_view leaf = self->leaf_of(message.topic);
+  if (same(leaf, "commands"sv)) return self->handle_command(message.payload);
+  if (same(leaf, "desired"sv)) {
+    self->handle_desired(message.payload);
+  } else if (same(leaf, "flow"sv)) {
+    self->handle_flow(message.payload);
+  } else {
     self->report(Status::protocol_error,
                  EDGEHUB_DEVICE_TEXT("message on a topic the device did not subscribe to"));
-    return mqtt::Delivery::accepted;
   }
-  return self->handle_command(message.payload);
+  return mqtt::Delivery::accepted;
+}
+
+void HubClient::handle_desired(std::string_view message) noexcept {
+  DesiredDocument document;
+  if (parse_desired(message, &document) != Status::ok) {
+    report(Status::malformed, EDGEHUB_DEVICE_TEXT("malformed desired document ignored"));
+    return;
+  }
+  if (document.version <= desired_version_) return;  // applied already: a redelivery
+  ++statistics_.desired_applied;
+  if (callbacks_.on_desired != nullptr) {
+    callbacks_.on_desired(callbacks_.context, document.version, document.desired);
+  }
+  desired_version_ = document.version;
+}
+
+void HubClient::handle_flow(std::string_view message) noexcept {
+  FlowNotice notice;
+  if (parse_flow(message, &notice) != Status::ok) {
+    report(Status::malformed, EDGEHUB_DEVICE_TEXT("malformed flow notice ignored"));
+    return;
+  }
+  if (notice.state == FlowState::paused) {
+    pause(notice);
+  } else {
+    paused_ = false;  // process() sends from the cursor, in seq order
+  }
+  if (callbacks_.on_flow != nullptr) callbacks_.on_flow(callbacks_.context, notice);
+}
+
+Status HubClient::report_properties(std::string_view reported_json, std::uint64_t desired_version,
+                                    std::uint64_t* version) noexcept {
+  if (report_pending_) return Status::busy;
+  std::size_t length = 0;
+  const Status status = build_reported(next_report_version_, reported_json, desired_version,
+                                       buffers_.report, buffers_.report_capacity, &length);
+  if (status != Status::ok) return status;
+  if (mqtt::publish_size(message_to(protocol::TopicKind::reported, buffers_.report, length)) >
+      buffers_.mqtt.send_capacity) {
+    return Status::buffer_too_small;
+  }
+  report_length_ = length;
+  report_pending_ = true;
+  if (version != nullptr) *version = next_report_version_;
+  ++next_report_version_;
+  send_pending_report();
+  return Status::ok;
 }
 
 mqtt::Delivery HubClient::handle_command(std::string_view message) noexcept {
@@ -80,11 +140,11 @@ int HubClient::answer(const Command& command, bool parsed, CommandReply& reply) 
     report(Status::malformed, EDGEHUB_DEVICE_TEXT("malformed command answered with 400"));
     return reply_with(reply, kStatusBadRequest, R"({"error":"malformed command"})");
   }
-  if (command.name() == kPingCommand) {
+  if (same(command.name(), kPingCommand)) {
     const std::uint64_t uptime = uptime_ms();
     return reply_with(reply, kStatusOk, R"({"pong":true,"uptime_ms":)", &uptime);
   }
-  if (command.name() == kSetIntervalCommand && callbacks_.on_set_interval != nullptr) {
+  if (same(command.name(), kSetIntervalCommand) && callbacks_.on_set_interval != nullptr) {
     return answer_set_interval(command, reply);
   }
   if (callbacks_.on_command == nullptr) {
@@ -135,17 +195,33 @@ void HubClient::finish_response(std::string_view id, int status,
 }
 
 void HubClient::send_pending_response() noexcept {
-  if (!response_pending_ || mqtt_.state() != mqtt::ClientState::connected || sent_.full()) return;
-  const mqtt::PublishInfo publish = message_to(
-      protocol::TopicKind::responses, buffers_.response + response_begin_, response_length_);
-  const Status status = publish_tracked(publish, false, 0);
-  if (status == Status::busy || status == Status::not_connected) return;  // next process()
-  response_pending_ = false;
-  if (status != Status::ok) {
-    report(status, EDGEHUB_DEVICE_TEXT("command response could not be sent"));
-    return;
+  if (response_pending_ &&
+      publish_waiting(protocol::TopicKind::responses, buffers_.response + response_begin_,
+                      response_length_, &statistics_.commands_answered)) {
+    response_pending_ = false;
   }
-  ++statistics_.commands_answered;
+}
+
+void HubClient::send_pending_report() noexcept {
+  if (report_pending_ && publish_waiting(protocol::TopicKind::reported, buffers_.report,
+                                         report_length_, &statistics_.reports_sent)) {
+    report_pending_ = false;
+  }
+}
+
+// Hands a response or report to MQTT: false while it has to wait for the
+// connection (next process()); true once sent, or given up (reported).
+bool HubClient::publish_waiting(protocol::TopicKind kind, const char* data, std::size_t length,
+                                std::uint32_t* counter) noexcept {
+  if (mqtt_.state() != mqtt::ClientState::connected || sent_.full()) return false;
+  const Status status = publish_tracked(message_to(kind, data, length), false, 0);
+  if (status == Status::busy || status == Status::not_connected) return false;
+  if (status != Status::ok) {
+    report(status, EDGEHUB_DEVICE_TEXT("response or twin report could not be sent"));
+  } else {
+    ++*counter;
+  }
+  return true;
 }
 
 }  // namespace edgehub::device::hub

@@ -65,26 +65,14 @@ void put_utf8(unsigned long code, ByteSink& sink) noexcept {
   while (continuation-- > 0) sink.put(0x80 | ((code >> (6 * continuation)) & 0x3F));
 }
 
-// The character a one-letter escape (\n, \", ...) stands for, or '\0'.
+// The character a one-letter escape (\n, \", ...) stands for, or '\0': a
+// table of pairs (escape letter, character) is smaller than a switch.
 char simple_escape(char escape) noexcept {
-  switch (escape) {
-    case '"':
-    case '\\':
-    case '/':
-      return escape;
-    case 'b':
-      return '\b';
-    case 'f':
-      return '\f';
-    case 'n':
-      return '\n';
-    case 'r':
-      return '\r';
-    case 't':
-      return '\t';
-    default:
-      return '\0';
+  static constexpr char kPairs[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
+  for (const char* pair = kPairs; *pair != '\0'; pair += 2) {
+    if (*pair == escape) return pair[1];
   }
+  return '\0';
 }
 
 // Decodes the escape starting after the backslash at raw[*at]; advances *at.
@@ -294,17 +282,41 @@ bool string_equals(std::string_view raw, std::string_view text) noexcept {
 Status find_member(std::string_view object_text, std::string_view key,
                    std::string_view* value) noexcept {
   if (value == nullptr) return Status::bad_parameter;
-  ObjectReader reader(object_text);
+  const Status status = read_members(object_text, &key, 1, value);
+  if (status != Status::ok) return status;
+  return value->empty() ? Status::not_found : Status::ok;
+}
+
+Status read_members(std::string_view message, const std::string_view* names, unsigned count,
+                    std::string_view* values) noexcept {
+  for (unsigned i = 0; i < count; ++i) values[i] = {};
+  if (validate(message) != Status::ok) return Status::malformed;
+  Status result = Status::ok;
+  unsigned seen = 0;
+  ObjectReader reader(message);
   std::string_view name;
   std::string_view member;
   for (;;) {
     const Status status = reader.next(&name, &member);
+    if (status == Status::not_found) return result;
     if (status != Status::ok) return status;
-    if (string_equals(name, key)) {
-      *value = member;
-      return Status::ok;
+    unsigned field = 0;
+    while (field < count && !string_equals(name, names[field])) ++field;
+    if (field == count) continue;
+    const unsigned bit = 1U << field;
+    if ((seen & bit) != 0) {
+      member = {};
+      result = Status::malformed;
     }
+    seen |= bit;
+    values[field] = member;
   }
+}
+
+bool is_object(std::string_view text) noexcept {
+  Scanner scanner(text);
+  scanner.skip_whitespace();
+  return scanner.peek() == '{' && validate(text) == Status::ok;
 }
 
 Status read_string(std::string_view value, char* out, std::size_t capacity,

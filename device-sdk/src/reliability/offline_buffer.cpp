@@ -24,7 +24,7 @@ static_assert(sizeof(Header) == OfflineBuffer::kHeaderSize, "no padding in the s
 }  // namespace
 
 OfflineBuffer::OfflineBuffer(const Storage& storage, OverflowPolicy policy) noexcept
-    : storage_(storage), policy_(policy) {
+    : policy_(policy), storage_(storage) {
   if (storage.capacity > kHeaderSize && storage.read != nullptr && storage.write != nullptr) {
     const std::size_t capacity = storage.capacity - kHeaderSize;
     data_capacity_ =
@@ -141,14 +141,14 @@ Status OfflineBuffer::drop_head(const DropHandler& dropped) noexcept {
 }
 
 Status OfflineBuffer::push(std::uint64_t seq, const char* data, std::size_t length,
-                           const DropHandler& dropped) noexcept {
+                           const DropHandler& dropped, std::size_t expendable) noexcept {
   if (!open_) return Status::wrong_state;
   if (data == nullptr || length == 0 || length > 0xFFFF) return Status::bad_parameter;
   const std::size_t size = kRecordOverhead + length;
   if (size > data_capacity_) return Status::buffer_too_small;
   if (data_capacity_ - used_ < size) {
-    if (policy_ == OverflowPolicy::refuse_newest) return Status::queue_full;
     while (data_capacity_ - used_ < size) {
+      if (policy_ == OverflowPolicy::refuse_newest && expendable-- == 0) return Status::queue_full;
       const Status status = drop_head(dropped);
       if (status != Status::ok) return status;
     }

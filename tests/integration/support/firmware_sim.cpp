@@ -45,6 +45,7 @@ Process start_firmware_sim(const HubUnderTest& hub, const SimulatorOptions& opti
     argv.insert(argv.end(),
                 {"--register", "--hub", hub.url(), "--data-dir", hub.data_dir().string()});
   }
+  argv.insert(argv.end(), options.extra_arguments.begin(), options.extra_arguments.end());
   return Process(options.label, argv, hub.logs_dir() / (options.label + ".log"));
 }
 

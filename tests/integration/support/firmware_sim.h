@@ -18,8 +18,9 @@ struct SimulatorOptions {
   int interval_ms = 100;
   std::optional<int> count;  // --count M: exit once all are PUBACKed
   std::optional<std::filesystem::path> ack_log;
-  bool register_missing = true;        // --register --hub URL --data-dir DIR
-  std::string label = "firmware-sim";  // names the log file: logs/<label>.log
+  bool register_missing = true;              // --register --hub URL --data-dir DIR
+  std::string label = "firmware-sim";        // names the log file: logs/<label>.log
+  std::vector<std::string> extra_arguments;  // appended as given (e.g. --command-latency-ms 500)
 };
 
 // The ids the simulator will use (P0001, P0002, ... or the explicit list).

@@ -124,3 +124,36 @@ TEST_CASE("read_uint64 takes non-negative integers that fit 64 bits") {
     CHECK(read_uint64(text, &value) == Status::malformed);
   }
 }
+
+TEST_CASE("read_members picks the named members of an object, absent ones empty") {
+  static constexpr std::string_view kNames[] = {"a", "b", "c"};
+  std::string_view values[3];
+  REQUIRE(json::read_members(R"({"b":[1,{"x":2}],"z":null,"a":"t\u0061"})", kNames, 3, values) ==
+          Status::ok);
+  CHECK(values[0] == R"("t\u0061")");
+  CHECK(values[1] == R"([1,{"x":2}])");
+  CHECK(values[2].empty());
+}
+
+TEST_CASE("read_members refuses broken JSON, non-objects and members given twice") {
+  static constexpr std::string_view kNames[] = {"a", "b"};
+  std::string_view values[2];
+  CHECK(json::read_members(R"({"a":1,"b":2} x)", kNames, 2, values) == Status::malformed);
+  CHECK(values[0].empty());
+  CHECK(json::read_members("[1]", kNames, 2, values) == Status::malformed);
+  // The duplicated member is left empty, the others are still read.
+  CHECK(json::read_members(R"({"a":1,"b":2,"a":3})", kNames, 2, values) == Status::malformed);
+  CHECK(values[0].empty());
+  CHECK(values[1] == "2");
+  std::string_view value;
+  CHECK(json::find_member(R"({"a":1,"a":2})", "a", &value) == Status::malformed);
+}
+
+TEST_CASE("is_object accepts one JSON object with whitespace around it, nothing else") {
+  CHECK(json::is_object(" {\"a\":[]} "));
+  CHECK(json::is_object("{}"));
+  CHECK_FALSE(json::is_object("[]"));
+  CHECK_FALSE(json::is_object("{} {}"));
+  CHECK_FALSE(json::is_object(""));
+  CHECK_FALSE(json::is_object("{\"a\":}"));
+}

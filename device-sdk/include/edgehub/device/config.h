@@ -37,6 +37,15 @@
 #define EDGEHUB_DEVICE_JSON_MAX_DEPTH 16
 #endif
 
+// Flow control (docs/protocol.md section 3.2): how many telemetry messages
+// the hub client keeps in the offline buffer after their PUBACK (while the
+// buffer has room), so that those a paused hub refused (first_refused_seq and
+// later) can be sent again. The broker acknowledges before the hub stores,
+// so the refusal comes after the PUBACK. 0 keeps none.
+#ifndef EDGEHUB_DEVICE_KEEP_ACKNOWLEDGED
+#define EDGEHUB_DEVICE_KEEP_ACKNOWLEDGED 32
+#endif
+
 // Reconnect backoff (reliability/backoff.h): the first delay is drawn below
 // BASE, each further failure doubles the ceiling up to CAP.
 #ifndef EDGEHUB_DEVICE_BACKOFF_BASE_MS
@@ -49,6 +58,7 @@
 namespace edgehub::device::config {
 
 inline constexpr unsigned kMaxOutstandingPublishes = EDGEHUB_DEVICE_MAX_OUTSTANDING_PUBLISHES;
+inline constexpr unsigned kKeepAcknowledged = EDGEHUB_DEVICE_KEEP_ACKNOWLEDGED;
 inline constexpr unsigned kPingrespTimeoutMs = EDGEHUB_DEVICE_PINGRESP_TIMEOUT_MS;
 inline constexpr unsigned kMaxPacketsPerProcess = EDGEHUB_DEVICE_MAX_PACKETS_PER_PROCESS;
 inline constexpr unsigned kJsonMaxDepth = EDGEHUB_DEVICE_JSON_MAX_DEPTH;

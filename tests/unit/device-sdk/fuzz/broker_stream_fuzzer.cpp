@@ -2,7 +2,8 @@
 // The input is split into a byte stream for the device and a chunk size; the
 // stream goes through the MQTT packet reader, the deserializers, the client's
 // dispatch and the hub protocol (command parsing, the JSON scanner) of a
-// connected HubClient. Each whole packet in the input also goes through
+// connected HubClient, twin documents (reported back at once) and flow
+// notices included. Each whole packet in the input also goes through
 // decode_packet and every deserializer directly. Sanitizers turn any read
 // outside a buffer, overflow or undefined behaviour into a crash.
 #include <cstddef>
@@ -49,6 +50,12 @@ void command_reply(void*, const hub::Command& command, hub::CommandReply& reply)
   }
 }
 
+hub::HubClient* fuzzed_client = nullptr;
+
+void on_desired(void*, std::uint64_t version, std::string_view desired) {
+  (void)fuzzed_client->report_properties(desired, version, nullptr);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -59,7 +66,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   testing::FakeClock clock;
   net.max_recv_per_call = 1 + data[0] % 64;
   std::vector<std::uint8_t> send(512), receive(256), offline_memory(1024);
-  std::vector<char> telemetry(128), response(192);
+  std::vector<char> telemetry(128), response(192), report(160);
   reliability::OfflineBuffer offline(
       reliability::memory_storage(offline_memory.data(), offline_memory.size()),
       reliability::OverflowPolicy::drop_oldest);
@@ -71,9 +78,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   buffers.response = response.data();
   buffers.response_capacity = response.size();
   buffers.offline = &offline;
+  buffers.report = report.data();
+  buffers.report_capacity = report.size();
   hub::HubCallbacks callbacks;
   callbacks.on_command = &command_reply;
+  callbacks.on_desired = &on_desired;
   hub::HubClient client("fuzz-device", net.transport(), clock.clock(), buffers, callbacks);
+  fuzzed_client = &client;
   if (client.connect(hub::HubConnectOptions{}) != Status::ok) return 0;
   // A valid CONNACK first, so that everything after it reaches the connected
   // client; then the fuzzer's bytes.
@@ -83,6 +94,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)client.send_telemetry("{\"t\":1}", 1, &seq);
   for (int round = 0; round < 4096 && client.state() != hub::HubState::disconnected; ++round) {
     if (client.process() != Status::ok) break;
+    if (round % 8 == 0) (void)client.send_telemetry("{\"t\":2}", 1, &seq);  // paused or not
     clock.advance(100);
     net.outbound.clear();
     if (net.inbound.empty()) break;

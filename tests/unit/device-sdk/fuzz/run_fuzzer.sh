@@ -32,9 +32,12 @@ fuzzer="$work_dir/broker_stream_fuzzer"
   -I"$sdk/include" -I"$sdk/src" -I"$root/common/include" -I"$root/tests/unit/device-sdk" \
   "${sources[@]}" -o "$fuzzer"
 
-# Seeds: a PUBLISH carrying a command, a SUBACK, a PUBACK, a PINGRESP.
+# Seeds: a PUBLISH carrying a command, a desired document, flow notices; a
+# SUBACK (commands, flow, desired), a PUBACK, a PINGRESP.
 printf '\x08\x30\x36\x00\x1cdevices/fuzz-device/commands{"id":"1","name":"ping"}' > "$work_dir/corpus/seed-command"
-printf '\x10\x90\x03\x00\x01\x01\x40\x02\x00\x01\xd0\x00' > "$work_dir/corpus/seed-acks"
+printf '\x08\x30\x49\x00\x1bdevices/fuzz-device/desired{"version":2,"desired":{"a":1},"patch":null}' > "$work_dir/corpus/seed-desired"
+printf '\x08\x30\x42\x00\x18devices/fuzz-device/flow{"state":"paused","first_refused_seq":1}\x30\x2d\x00\x18devices/fuzz-device/flow{"state":"resumed"}' > "$work_dir/corpus/seed-flow"
+printf '\x10\x90\x05\x00\x01\x01\x01\x01\x40\x02\x00\x01\xd0\x00' > "$work_dir/corpus/seed-acks"
 
 cd "$work_dir"
 "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 -print_final_stats=1 corpus

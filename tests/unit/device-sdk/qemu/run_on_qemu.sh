@@ -43,7 +43,8 @@ for source in "$sdk"/src/*.cpp "$sdk"/src/*/*.cpp "$root/common/src/topics.cpp";
 done
 # The tests that need no operating system (the POSIX port's do).
 for source in mqtt_codec_test mqtt_client_test json_scanner_test hub_payloads_test \
-              hub_client_test hub_reliability_test backoff_test offline_buffer_test; do
+              hub_client_test hub_reliability_test hub_twin_test hub_flow_test backoff_test \
+              offline_buffer_test; do
   compile "$tests/$source.cpp" "${test_flags[@]}"
 done
 compile "$here/doctest_main.cpp" "${test_flags[@]}"

@@ -26,6 +26,16 @@ inline Bytes suback(std::uint16_t packet_id, std::uint8_t code = 1) {
           static_cast<std::uint8_t>(packet_id & 0xFF), code};
 }
 
+// A SUBACK granting QoS 1 to `count` filters, the one at `failed_index` (if
+// below count) refused.
+inline Bytes suback_for(std::uint16_t packet_id, std::size_t count,
+                        std::size_t failed_index = SIZE_MAX) {
+  Bytes bytes{0x90, static_cast<std::uint8_t>(2 + count), static_cast<std::uint8_t>(packet_id >> 8),
+              static_cast<std::uint8_t>(packet_id & 0xFF)};
+  for (std::size_t i = 0; i < count; ++i) bytes.push_back(i == failed_index ? 0x80 : 0x01);
+  return bytes;
+}
+
 inline Bytes pingresp() { return {0xD0, 0x00}; }
 
 // PUBLISH is the same packet in both directions: the SDK's serializer builds it.

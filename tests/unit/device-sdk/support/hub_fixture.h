@@ -21,16 +21,44 @@ using namespace edgehub::device::hub;
 constexpr const char* kCommands = "devices/dev-1/commands";
 constexpr const char* kResponses = "devices/dev-1/responses";
 constexpr const char* kTelemetry = "devices/dev-1/telemetry";
+constexpr const char* kFlow = "devices/dev-1/flow";
+constexpr const char* kDesired = "devices/dev-1/desired";
+constexpr const char* kReported = "devices/dev-1/reported";
+// The hub client subscribes to commands, flow and desired in one SUBSCRIBE.
+constexpr std::size_t kHubSubscriptions = 3;
+
+// The telemetry PUBLISHes among packets the device sent, and their seqs.
+inline std::vector<SentPublish> telemetry_in(const std::vector<Bytes>& packets) {
+  std::vector<SentPublish> out;
+  for (const auto& packet : packets) {
+    SentPublish publish = decode_sent_publish(packet);
+    if (publish.topic == kTelemetry) out.push_back(publish);
+  }
+  return out;
+}
+
+inline std::string seq_of(const SentPublish& publish) {
+  const auto start = publish.payload.find("\"seq\":") + 6;
+  return publish.payload.substr(start, publish.payload.find(',', start) - start);
+}
+
+inline std::vector<std::string> seqs_of(const std::vector<SentPublish>& publishes) {
+  std::vector<std::string> out;
+  for (const auto& publish : publishes) out.push_back(seq_of(publish));
+  return out;
+}
 
 class HubFixture {
  public:
   explicit HubFixture(std::string device_id = "dev-1", std::size_t send_capacity = 512,
                       std::size_t offline_capacity = 4096,
-                      reliability::OverflowPolicy policy = reliability::OverflowPolicy::drop_oldest)
+                      reliability::OverflowPolicy policy = reliability::OverflowPolicy::drop_oldest,
+                      std::size_t report_capacity = 256)
       : send_(send_capacity),
         receive_(512),
         telemetry_(256),
         response_(256),
+        report_(report_capacity),
         offline_storage(offline_capacity),
         offline(reliability::memory_storage(offline_storage.data(), offline_storage.size()),
                 policy),
@@ -46,6 +74,8 @@ class HubFixture {
     buffers.response_capacity = response_.size();
     (void)offline.open();
     buffers.offline = &offline;
+    buffers.report = report_.empty() ? nullptr : report_.data();
+    buffers.report_capacity = report_.size();
     return buffers;
   }
 
@@ -63,6 +93,16 @@ class HubFixture {
     };
     callbacks.on_problem = [](void* context, Status status, const char* what) {
       static_cast<HubFixture*>(context)->problems.push_back({status, what});
+    };
+    callbacks.on_desired = [](void* context, std::uint64_t version, std::string_view document) {
+      auto* self = static_cast<HubFixture*>(context);
+      self->desired.push_back({version, std::string(document)});
+      if (self->report_from_on_desired) {
+        self->report_status = self->hub.report_properties(document, version, nullptr);
+      }
+    };
+    callbacks.on_flow = [](void* context, const FlowNotice& notice) {
+      static_cast<HubFixture*>(context)->flow.push_back(notice);
     };
     return callbacks;
   }
@@ -82,7 +122,7 @@ class HubFixture {
     REQUIRE(type_of(sent[1]) == mqtt::PacketType::subscribe);
     const std::uint16_t subscribe_id =
         static_cast<std::uint16_t>((sent[1].at(2) << 8) | sent[1].at(3));
-    net.push(suback(subscribe_id, 1));
+    net.push(suback_for(subscribe_id, kHubSubscriptions));
     REQUIRE(hub.process() == Status::ok);
     REQUIRE(hub.state() == HubState::ready);
     std::vector<Bytes> others(sent.begin() + 2, sent.end());
@@ -113,6 +153,7 @@ class HubFixture {
   std::vector<std::uint8_t> receive_;
   std::vector<char> telemetry_;
   std::vector<char> response_;
+  std::vector<char> report_;
 
  public:
   std::vector<std::uint8_t> offline_storage;
@@ -122,6 +163,10 @@ class HubFixture {
   std::vector<std::uint64_t> acknowledged;
   std::vector<std::uint32_t> intervals;
   std::vector<std::pair<Status, std::string>> problems;
+  std::vector<std::pair<std::uint64_t, std::string>> desired;
+  std::vector<FlowNotice> flow;
+  bool report_from_on_desired = false;
+  Status report_status = Status::ok;
 };
 
 }  // namespace edgehub::device::testing

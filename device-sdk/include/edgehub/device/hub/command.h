@@ -40,12 +40,15 @@ class Command {
  private:
   friend Status parse_command(std::string_view message, Command* command) noexcept;
 
-  char id_[kMaxCommandIdLength] = {};
+  // The lengths first (small offsets: 16-bit loads and stores on Thumb-2).
+  // The copies are not cleared: only their first id_length_ / name_length_
+  // characters are ever read.
   std::size_t id_length_ = 0;
-  char name_[kMaxCommandNameLength] = {};
   std::size_t name_length_ = 0;
   std::string_view payload_ = "null";
   std::uint32_t timeout_ms_ = 0;
+  char id_[kMaxCommandIdLength];
+  char name_[kMaxCommandNameLength];
 };
 
 // ok, or malformed when the message is not a valid command: broken JSON, not

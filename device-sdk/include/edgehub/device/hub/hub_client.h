@@ -1,14 +1,23 @@
 // The device's side of the hub protocol (docs/protocol.md) over the MQTT
-// client: telemetry with the device's seq, commands in, responses out.
+// client: telemetry with the device's seq, commands in, responses out, twin
+// (desired in, reported out) and flow control.
 //
-//   topics      devices/<id>/telemetry, devices/<id>/commands, devices/<id>/responses
-//               (built with common/'s edgehub::protocol::build_device_topic)
+//   topics      devices/<id>/{telemetry,commands,responses,flow,desired,reported}
+//               (leaves from common/'s edgehub::protocol::topic_leaf)
 //   telemetry   send_telemetry() wraps the caller's JSON in {"seq","ts","data"}
 //               and stores it in the offline buffer; process() publishes it
 //               QoS 1 whenever connected and reports its PUBACK by seq
 //   commands    subscribed after every CONNACK; each one is answered exactly
 //               once, QoS 1: "ping" and "set-interval" by the SDK, others by
 //               on_command, 404 without it
+//   twin        desired subscribed after every CONNACK; a document with a
+//               version above desired_version() goes to on_desired, older or
+//               equal ones (redeliveries) are ignored; report_properties()
+//               publishes {"version","reported","desired_version"} QoS 1
+//   flow        flow subscribed after every CONNACK; "paused" stops
+//               telemetry (the acknowledged copies kept in the offline buffer
+//               become pending again), "resumed" (or retry_after_ms without
+//               it) sends it in seq order; both to on_flow
 //
 // Like the MQTT client it owns no memory, does no I/O of its own and never
 // blocks; process() drives everything. Error policy: Status everywhere;
@@ -21,8 +30,9 @@
 // What survives a reconnect: every telemetry message not yet acknowledged
 // (in the offline buffer; with clean_session=false the ones in flight go
 // again with their packet id and DUP, the others as new publishes), the
-// subscription (renewed after every CONNACK) and a response not sent yet.
-// Responses sent but not acknowledged are given up. With a persistent
+// subscriptions (renewed after every CONNACK), a response and a twin report
+// not sent yet, desired_version(), a pause (flow). Responses and reports
+// sent but not acknowledged are given up. With a persistent
 // Storage the offline buffer also survives a reboot: its messages go again
 // with their seq (the hub keeps one record per seq).
 #pragma once
@@ -33,8 +43,10 @@
 
 #include "edgehub/device/clock.h"
 #include "edgehub/device/hub/command.h"
+#include "edgehub/device/hub/flow.h"
 #include "edgehub/device/hub/sent_messages.h"
 #include "edgehub/device/hub/telemetry.h"
+#include "edgehub/device/hub/twin.h"
 #include "edgehub/device/mqtt/client.h"
 #include "edgehub/device/reliability/offline_buffer.h"
 #include "edgehub/device/status.h"
@@ -56,6 +68,11 @@ struct HubClientBuffers {
   // record holds one envelope, so the largest message needs
   // OfflineBuffer::kRecordOverhead + telemetry_capacity bytes of it.
   reliability::OfflineBuffer* offline = nullptr;
+  // One twin report: the largest reported object plus
+  // kReportedEnvelopeOverhead. Optional: without it report_properties()
+  // returns buffer_too_small.
+  char* report = nullptr;
+  std::size_t report_capacity = 0;
 };
 
 inline constexpr std::size_t kMinResponseCapacity = kResponseEnvelopeOverhead + 64;
@@ -86,6 +103,21 @@ struct HubCallbacks {
   // Something arrived that could not be used, with what happened: a text,
   // or "" where EDGEHUB_DEVICE_PROBLEM_TEXT is 0 (the default without an OS).
   void (*on_problem)(void* context, Status status, const char* what) = nullptr;
+  // A desired document whose version is above desired_version(): apply
+  // desired_json (the whole desired object, raw JSON; a view into the receive
+  // buffer, valid during the call) and report (report_properties(), also
+  // from inside this call). desired_version() is `version` once it returns;
+  // persist it if the device has storage. Older or equal versions
+  // (redeliveries, the document re-sent on every connect) are not delivered.
+  void (*on_desired)(void* context, std::uint64_t version, std::string_view desired_json) = nullptr;
+  // The hub paused or resumed this device's telemetry (docs/protocol.md
+  // section 3.2). The SDK already acts on it: nothing is lost while paused,
+  // send_telemetry() keeps storing in the offline buffer. When retry_after_ms
+  // passes without "resumed" the SDK tries again and reports "resumed" here
+  // (a hub still full pauses it again). Refused messages whose copies had to
+  // make room before the notice came are reported through on_problem
+  // (Status::queue_full).
+  void (*on_flow)(void* context, const FlowNotice& notice) = nullptr;
 };
 
 struct HubConnectOptions {
@@ -98,8 +130,8 @@ struct HubConnectOptions {
 enum class HubState : std::uint8_t {
   disconnected,
   connecting,     // waiting for CONNACK
-  subscribing,    // connected, waiting for the SUBACK of the command topic
-  ready,          // connected and subscribed
+  subscribing,    // connected, waiting for the SUBACK of commands, flow and desired
+  ready,          // connected and subscribed to all three
   disconnecting,  // DISCONNECT queued
 };
 
@@ -110,6 +142,9 @@ struct HubStatistics {
   std::uint32_t commands_received = 0;
   std::uint32_t commands_answered = 0;  // responses handed to MQTT
   std::uint32_t problems = 0;           // reports made through on_problem
+  std::uint32_t desired_applied = 0;    // documents handed to on_desired
+  std::uint32_t reports_sent = 0;       // twin reports handed to MQTT
+  std::uint32_t flow_pauses = 0;        // "paused" notices received
 };
 
 class HubClient {
@@ -152,10 +187,42 @@ class HubClient {
   void set_next_seq(std::uint64_t seq) noexcept { next_seq_ = seq; }
   std::uint64_t next_seq() const noexcept { return next_seq_; }
 
+  // Twin: the highest desired version applied. Set it at start from storage
+  // (0 = none: the first document is always delivered).
+  void set_desired_version(std::uint64_t version) noexcept { desired_version_ = version; }
+  std::uint64_t desired_version() const noexcept { return desired_version_; }
+
+  // Publishes {"version":<next report version>,"reported":<reported_json>,
+  // "desired_version":<desired_version>} ("desired_version" left out for
+  // kNoDesiredVersion) on devices/<id>/reported, QoS 1: at once if the
+  // connection allows, else from process() once connected. *version (if not
+  // null) receives the report version used.
+  //   ok                built; sent or waiting for the connection
+  //   busy              the previous report has not been handed to MQTT yet
+  //   bad_parameter     reported_json is not a JSON object
+  //   buffer_too_small  no report buffer, or it / the send buffer is too small
+  // Like a command response, a report handed to MQTT but not acknowledged
+  // when the connection drops is not sent again.
+  Status report_properties(std::string_view reported_json, std::uint64_t desired_version,
+                           std::uint64_t* version) noexcept;
+  // Report versions must increase also across reboots (the hub refuses a
+  // version not above the stored one as stale). The SDK counts up from the
+  // value set here (default 1); a device seeds it at start from storage or
+  // from its wall clock in seconds (docs/protocol.md section 4.4).
+  void set_next_report_version(std::uint64_t version) noexcept { next_report_version_ = version; }
+  std::uint64_t next_report_version() const noexcept { return next_report_version_; }
+
+  // Flow control: paused from a "paused" notice until "resumed", or until its
+  // retry_after_ms has passed (then the SDK tries again; a hub still full
+  // pauses it again). A pause outlasts a reconnect.
+  FlowState flow_state() const noexcept { return paused_ ? FlowState::paused : FlowState::resumed; }
+
   HubState state() const noexcept;
   std::string_view device_id() const noexcept { return device_id_; }
   const HubStatistics& statistics() const noexcept { return statistics_; }
-  // Messages in the offline buffer: not yet acknowledged (in flight or waiting).
+  // Messages in the offline buffer still to be acknowledged (in flight,
+  // waiting, or refused by a paused hub), without the acknowledged copies the
+  // buffer keeps for flow control (config::kKeepAcknowledged).
   std::size_t unacknowledged_telemetry() const noexcept;
   bool has_pending_send() const noexcept { return mqtt_.has_pending_send(); }
   mqtt::Client& mqtt() noexcept { return mqtt_; }
@@ -168,6 +235,12 @@ class HubClient {
   static void on_offline_drop(void* context, std::uint64_t seq) noexcept;
 
   void publish_stored() noexcept;
+  void restart_cursor() noexcept;
+  void handle_desired(std::string_view message) noexcept;
+  void handle_flow(std::string_view message) noexcept;
+  void pause(const FlowNotice& notice) noexcept;
+  bool publish_waiting(protocol::TopicKind kind, const char* data, std::size_t length,
+                       std::uint32_t* counter) noexcept;
   Status publish_record(const reliability::StoredMessage& message) noexcept;
   Status publish_tracked(const mqtt::PublishInfo& publish, bool is_telemetry,
                          std::uint64_t seq) noexcept;
@@ -180,47 +253,69 @@ class HubClient {
   int answer_set_interval(const Command& command, CommandReply& reply) noexcept;
   void finish_response(std::string_view id, int status, std::size_t payload_length) noexcept;
   void send_pending_response() noexcept;
-  Status subscribe_to_commands() noexcept;
+  void send_pending_report() noexcept;
+  Status subscribe() noexcept;
   std::uint64_t uptime_ms() noexcept;
-  // A QoS 1 message to one of the device's topics.
+  // A QoS 1 message to one of the device's topics (built in topic_: valid
+  // until the next call).
   mqtt::PublishInfo message_to(protocol::TopicKind kind, const char* payload,
-                               std::size_t length) const noexcept;
+                               std::size_t length) noexcept;
+  // Writes "devices/<id>/<leaf>" to out (kMaxTopicLength bytes, may be topic_).
+  std::string_view build_topic(protocol::TopicKind kind, char* out) const noexcept;
+  // What follows "devices/<id>/" in topic; empty if it is not the device's.
+  std::string_view leaf_of(std::string_view topic) const noexcept;
   void report(Status status, const char* what) noexcept;
-  std::string_view topic(protocol::TopicKind kind) const noexcept {
-    const auto index = static_cast<std::size_t>(kind);
-    return {topics_[index], topic_lengths_[index]};
-  }
 
-  char device_id_storage_[protocol::kMaxDeviceIdLength];  // device_id_ views its start
-  std::string_view device_id_;
-  // Indexed by protocol::TopicKind: telemetry, commands, responses.
-  char topics_[3][protocol::kMaxTopicLength];
-  std::size_t topic_lengths_[3] = {};
-
-  mqtt::Client mqtt_;
-  Clock clock_;
-  HubClientBuffers buffers_;
-  HubCallbacks callbacks_;
-  SentMessages sent_;
-  HubStatistics statistics_;
-  std::uint64_t next_seq_ = 1;
+  // Member order: the small members used most come first, the tables and
+  // buffers last. Thumb-2 has 16-bit loads and stores only for small offsets
+  // (bytes below 32, words below 128 from `this`): this order saves about
+  // 200 bytes of flash (docs/device-sdk-footprint.md).
+  bool paused_ = false;
+  bool rewound_ = false;  // a pause moved kept_ back on this connection
+  bool subscribed_ = false;
+  bool subscription_refused_ = false;
+  // The response being sent: response buffer [begin, begin + length).
+  bool response_pending_ = false;
+  // The twin report waiting for the connection: report buffer [0, length).
+  bool report_pending_ = false;
+  std::uint16_t subscribe_packet_id_ = 0;  // 0 until SUBSCRIBE is queued
+  // Of "devices/<id>/" at the start of topic_; 0 for an invalid id.
+  std::size_t prefix_length_ = 0;
 
   // The next offline-buffer message to publish on this connection: its
   // position, and how many messages before it (from the head) are done.
   std::uint32_t cursor_position_ = 0;
   std::size_t cursor_index_ = 0;
+  // Flow control: the first kept_ messages of the offline buffer are
+  // acknowledged copies (the hub may still report them refused);
+  // pending_position_ is where the others start.
+  std::size_t kept_ = 0;
+  std::uint32_t pending_position_ = 0;
+  std::uint32_t retry_after_ms_ = 0;  // of the last "paused"; 0: wait for "resumed"
 
-  std::uint16_t subscribe_packet_id_ = 0;  // 0 until SUBSCRIBE is queued
-  bool subscribed_ = false;
-  bool subscription_refused_ = false;
-
-  // The response being sent: response buffer [begin, begin + length).
-  bool response_pending_ = false;
   std::size_t response_begin_ = 0;
   std::size_t response_length_ = 0;
-
-  std::uint64_t uptime_ms_ = 0;
+  std::size_t report_length_ = 0;
   std::uint32_t uptime_checked_ms_ = 0;
+
+  HubClientBuffers buffers_;
+  HubCallbacks callbacks_;
+  HubStatistics statistics_;
+  Clock clock_;
+  std::string_view device_id_;  // inside topic_
+
+  std::uint64_t next_seq_ = 1;
+  std::uint64_t paused_at_ms_ = 0;  // uptime at the last "paused"
+  std::uint64_t next_report_version_ = 1;
+  std::uint64_t desired_version_ = 0;
+  std::uint64_t uptime_ms_ = 0;
+
+  static constexpr std::size_t kSubscriptionCount = 3;  // commands, flow, desired
+  SentMessages sent_;
+  // "devices/<id>/", then the leaf of the last topic message_to() built;
+  // device_id_ views the id inside.
+  char topic_[protocol::kMaxTopicLength];
+  mqtt::Client mqtt_;
 };
 
 }  // namespace edgehub::device::hub

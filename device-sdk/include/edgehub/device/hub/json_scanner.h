@@ -40,10 +40,21 @@ class ObjectReader {
 // decoded) with ASCII text, decoding escapes on the way: "a\u0062" equals "ab".
 bool string_equals(std::string_view raw, std::string_view text) noexcept;
 
-// The raw value of the first member named key in an object: ok, not_found or
-// malformed.
+// The raw value of the member named key in an object: ok, not_found, or
+// malformed (not valid JSON, not an object, the member given twice).
 Status find_member(std::string_view object_text, std::string_view key,
                    std::string_view* value) noexcept;
+
+// Reads the members named names[0..count) (count <= 32) of the JSON object
+// `message` into values[i] (the raw value text; empty when absent). Other
+// members are ignored. ok, or malformed: not valid JSON (values all empty),
+// not an object, or a member given more than once (its value is then empty,
+// the others are read).
+Status read_members(std::string_view message, const std::string_view* names, unsigned count,
+                    std::string_view* values) noexcept;
+
+// True if text is one valid JSON object (whitespace around it allowed).
+bool is_object(std::string_view text) noexcept;
 
 // Decodes a JSON string value (with its quotes) into out as UTF-8, not
 // NUL-terminated: ok, malformed (not a string, bad escape, lone surrogate) or

@@ -24,6 +24,10 @@ class SentMessages {
     bool is_telemetry;
     std::uint64_t seq;  // telemetry only
     bool acknowledged;
+    // Sent on an earlier connection: goes again (same packet id, DUP) once on
+    // this one. Never on the connection it was sent on (MQTT resends only
+    // after a reconnect).
+    bool resend;
   };
 
   std::size_t count() const noexcept { return count_; }
@@ -35,12 +39,16 @@ class SentMessages {
   // The entry still waiting for a PUBACK with this packet id (acknowledged
   // entries are skipped: the MQTT client may reuse their id).
   Entry* find(std::uint16_t packet_id) noexcept;
+  // A telemetry entry acknowledged out of order with a seq above `seq`.
+  Entry* find_acknowledged_after(std::uint64_t seq) noexcept;
   const Entry& at(std::size_t index) const noexcept { return entries_[index]; }
   void remove_at(std::size_t index) noexcept;
   void remove(const Entry* entry) noexcept {
     remove_at(static_cast<std::size_t>(entry - entries_));
   }
   void clear() noexcept { count_ = 0; }
+  // A new connection: every entry is to be sent again.
+  void mark_for_resend() noexcept;
 
  private:
   Entry entries_[kCapacity];

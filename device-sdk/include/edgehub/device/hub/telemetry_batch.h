@@ -1,11 +1,12 @@
-// PROPOSED batched telemetry envelope (docs/protocol.md section 3.1, not yet
-// accepted by the hub, which dead-letters it today): several readings in one
-// MQTT message, each with its own seq, built into a caller-owned buffer:
+// Batched telemetry envelope (docs/protocol.md section 3.1, accepted by the
+// hub: one record per element): several readings in one MQTT message, each
+// with its own seq, built into a caller-owned buffer:
 //
 //   {"batch":[{"seq":1,"ts":...,"data":...},{"seq":2,"data":...}]}
 //
-// For applications that own their MQTT stack; HubClient still sends one
-// message per reading until the hub accepts batches.
+// Publish it on devices/<id>/telemetry (QoS 1) with the MQTT client
+// (HubClient::mqtt()); HubClient's own telemetry path sends one message per
+// reading (its offline buffer and flow control work per reading).
 #pragma once
 
 #include <cstddef>

@@ -141,14 +141,10 @@ class Client {
   void queue_puback(std::uint16_t packet_id) noexcept;
   Status keep_alive(std::uint32_t now) noexcept;
 
-  Transport transport_;
-  Clock clock_;
-  ClientCallbacks callbacks_;
-  SendQueue send_queue_;
-  PacketReader reader_;
-  OutstandingPublishes outstanding_;
-
+  // The scalars first, the tables after them: Thumb-2 has 16-bit loads and
+  // stores only for small offsets from `this` (bytes below 32, words below 128).
   ClientState state_ = ClientState::disconnected;
+  bool ping_outstanding_ = false;
   // A transport failure met inside an API call, reported by the next process().
   Status deferred_failure_ = Status::ok;
   bool session_present_ = false;
@@ -164,7 +160,13 @@ class Client {
   std::uint32_t connect_started_ms_ = 0;
   std::uint32_t last_sent_ms_ = 0;
   std::uint32_t ping_sent_ms_ = 0;
-  bool ping_outstanding_ = false;
+
+  Transport transport_;
+  Clock clock_;
+  ClientCallbacks callbacks_;
+  SendQueue send_queue_;
+  PacketReader reader_;
+  OutstandingPublishes outstanding_;
 };
 
 }  // namespace edgehub::device::mqtt

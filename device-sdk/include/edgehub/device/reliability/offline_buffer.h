@@ -62,9 +62,11 @@ class OfflineBuffer {
   bool is_open() const noexcept { return open_; }
 
   // Appends a message (1..65535 bytes). buffer_too_small: it can never fit;
-  // queue_full: full and the policy is refuse_newest.
+  // queue_full: full and the policy is refuse_newest. The first `expendable`
+  // messages from the head (copies the caller keeps after their
+  // acknowledgement) make room whatever the policy, reported like drops.
   Status push(std::uint64_t seq, const char* data, std::size_t length,
-              const DropHandler& dropped = {}) noexcept;
+              const DropHandler& dropped = {}, std::size_t expendable = 0) noexcept;
   // Removes the oldest message.
   Status pop() noexcept;
   // Removes every message (last_seq() is kept).
@@ -96,14 +98,15 @@ class OfflineBuffer {
   Status drop_head(const DropHandler& dropped) noexcept;
   Status write_header() noexcept;
 
-  Storage storage_;
+  // Bytes first: Thumb-2 has 16-bit byte loads and stores only below offset 32.
+  bool open_ = false;
   OverflowPolicy policy_;
   std::uint32_t data_capacity_ = 0;
   std::uint32_t head_ = 0;
   std::uint32_t used_ = 0;
   std::uint32_t count_ = 0;
+  Storage storage_;
   std::uint64_t last_seq_ = 0;
-  bool open_ = false;
 };
 
 }  // namespace edgehub::device::reliability
