@@ -1,9 +1,11 @@
-// A worker thread's loop: one poll() over the sockets of its slice of the
+// A worker thread's loop: one epoll set over the sockets of its slice of the
 // fleet, driving each device when its socket is ready or its timer is due.
-// No thread per device: a few workers carry a thousand devices.
+// No thread per device: a few workers carry a thousand devices, and a ready
+// socket costs the same whether the slice has ten devices or a thousand.
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -13,15 +15,30 @@ namespace edgehub::sim {
 
 class FleetWorker {
  public:
-  FleetWorker(std::vector<std::unique_ptr<SimulatedDevice>> devices, const std::atomic<bool>& stop)
-      : devices_(std::move(devices)), stop_(stop) {}
+  FleetWorker(std::vector<std::unique_ptr<SimulatedDevice>> devices,
+              const std::atomic<bool>& stop);
+  ~FleetWorker();
+  FleetWorker(const FleetWorker&) = delete;
+  FleetWorker& operator=(const FleetWorker&) = delete;
 
   // Returns when every device is done (finished its --count, or stopped).
   void run();
 
  private:
+  // What the epoll set holds for one device: its socket (by number and by
+  // the device's count of sockets opened) and the events asked for.
+  struct Registration {
+    int fd = -1;
+    std::uint32_t events = 0;
+    std::uint64_t socket = 0;
+  };
+
+  void watch(std::size_t i, int fd, short poll_events);
+
   std::vector<std::unique_ptr<SimulatedDevice>> devices_;
   const std::atomic<bool>& stop_;
+  std::vector<Registration> registered_;
+  int epoll_fd_ = -1;
 };
 
 }  // namespace edgehub::sim

@@ -124,12 +124,17 @@ int main(int argc, char** argv) {
                          std::to_string(settings.offline.jitter_ms) + " ms, " +
                          offline_mode_name(settings.offline.mode) + ")"
                    : std::string("never"));
-  std::vector<std::thread> threads;
-  for (auto& slice : slices) {
-    threads.emplace_back([&stop = stop_requested, slice = std::move(slice)]() mutable {
-      FleetWorker(std::move(slice), stop).run();
-    });
+  std::vector<std::unique_ptr<FleetWorker>> fleet_workers;
+  try {
+    for (auto& slice : slices) {
+      fleet_workers.push_back(std::make_unique<FleetWorker>(std::move(slice), stop_requested));
+    }
+  } catch (const std::exception& error) {
+    spdlog::error("{}", error.what());
+    return 1;
   }
+  std::vector<std::thread> threads;
+  for (auto& worker : fleet_workers) threads.emplace_back([&worker] { worker->run(); });
   for (auto& thread : threads) thread.join();
 
   const std::string summary = summary_json(ids.size(), counters);

@@ -128,6 +128,7 @@ void SimulatedDevice::start_connecting(std::uint64_t now_ms) {
     offline_on_purpose_ = false;
     spdlog::info("{}: back online after going offline on purpose", id_);
   }
+  ++sockets_opened_;
   const Status status =
       connection_.start(settings_.host, settings_.port, settings_.connect_timeout_ms);
   if (status != Status::ok) return connection_failed(now_ms, status, connection_.last_error());

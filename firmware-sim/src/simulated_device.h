@@ -67,6 +67,8 @@ class SimulatedDevice final : private DeviceActions {
 
   bool done() const noexcept { return phase_ == Phase::done; }
   int fd() const noexcept { return connection_.fd(); }
+  // Counts connection attempts: a new socket may reuse the number of a closed one.
+  std::uint64_t sockets_opened() const noexcept { return sockets_opened_; }
   short poll_events() const noexcept;
   bool has_buffered_input() const noexcept { return connection_.has_buffered_input(); }
   std::uint64_t wakeup_ms() const noexcept { return wakeup_ms_; }
@@ -144,6 +146,7 @@ class SimulatedDevice final : private DeviceActions {
   // to deliver them within the grace period.
   bool flush_on_stop_ = false;
   std::uint64_t stop_deadline_ms_ = 0;
+  std::uint64_t sockets_opened_ = 0;
   std::uint64_t next_attempt_ms_;
   std::uint64_t offline_at_ms_ = UINT64_MAX;  // when this connection goes offline on purpose
   std::uint64_t back_online_ms_ = 0;

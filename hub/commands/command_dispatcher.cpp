@@ -215,6 +215,15 @@ Result<CommandRecord> CommandDispatcher::submit_new(const CommandSubmission& sub
   command.created_at_ms = now;
   command.expires_at_ms = now + (submission.queue ? submission.ttl : submission.timeout).count();
   command.job_id = submission.job_id;
+  // A synchronous command for a connected device is recorded as sent at once
+  // (one write before the publish instead of queued, then sent).
+  const bool send_at_once =
+      !submission.queue && presence_.is_connected(device_id) && broker_.is_connected();
+  if (send_at_once) {
+    command.state = CommandState::sent;
+    command.sent_at_ms = now;
+    command.deadline_ms = command.expires_at_ms;
+  }
 
   // The waiter is registered first: the answer may arrive before publish returns.
   if (!submission.queue && !pending_.add(command.id, device_id)) return hub_stopping();
@@ -226,16 +235,16 @@ Result<CommandRecord> CommandDispatcher::submit_new(const CommandSubmission& sub
     }
     return inserted.error();
   }
-  if (presence_.is_connected(device_id) && broker_.is_connected()) {
-    const std::int64_t deadline =
-        submission.queue ? now + submission.timeout.count() : command.expires_at_ms;
-    if (Status sent = send_now(command, deadline); !sent && !submission.queue) {
+  if (send_at_once) {
+    if (Status sent = publish(command, command.expires_at_ms); !sent) {
       // The caller hears "unavailable" now: the command must not reach the
       // device later behind its back.
       pending_.remove(command.id);
-      (void)finish(command, CommandState::queued, CommandState::expired);
+      (void)finish(command, CommandState::sent, CommandState::expired);
       return sent.error();
     }
+  } else if (presence_.is_connected(device_id) && broker_.is_connected()) {
+    (void)send_now(command, now + submission.timeout.count());  // failed: stays queued
   }
   if (submission.queue) return store_.find(command.id);
   return wait_for_final(command, true, started + submission.timeout);
@@ -297,8 +306,7 @@ Status CommandDispatcher::send_now(const CommandRecord& command, std::int64_t de
   auto claimed = store_.transition(command.id, {CommandState::queued}, update);
   if (!claimed) return claimed.error();
   if (!*claimed) return ok_status();  // sent, cancelled or expired meanwhile
-  Status published =
-      broker_.publish(commands_topic(command.device_id), command_message(command, deadline_ms), 1);
+  Status published = publish(command, deadline_ms);
   if (!published) {
     // Not handed to the broker: back to the queue, sent when the device (or
     // the hub's broker connection) is back.
@@ -308,6 +316,11 @@ Status CommandDispatcher::send_now(const CommandRecord& command, std::int64_t de
     return published.error();
   }
   return ok_status();
+}
+
+Status CommandDispatcher::publish(const CommandRecord& command, std::int64_t deadline_ms) {
+  return broker_.publish(commands_topic(command.device_id), command_message(command, deadline_ms),
+                         1);
 }
 
 Status CommandDispatcher::deliver_queued(std::string_view device_id) {

@@ -129,7 +129,11 @@ class CommandDispatcher {
   Result<CommandRecord> submit_new(const CommandSubmission& submission,
                                    const std::string& device_id, std::string payload_json);
   Result<CommandRecord> resolve_at_deadline(const CommandRecord& command);
+  // Moves a queued command to sent and publishes it (back to queued if the
+  // broker does not take it).
   Status send_now(const CommandRecord& command, std::int64_t deadline_ms);
+  // Publishes to devices/<id>/commands, QoS 1, with deadline_ms.
+  Status publish(const CommandRecord& command, std::int64_t deadline_ms);
   Status dead_letter(std::string_view topic, std::string_view device_id, std::string_view payload,
                      std::string reason);
   Status finish(const CommandRecord& command, CommandState from, CommandState to);

@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "sqlite/statement_use.h"
+
 namespace edgehub::hub {
 namespace {
 
@@ -102,12 +104,36 @@ auto internal_on_failure(std::string_view what, Body&& body) -> decltype(body())
   }
 }
 
+// A transition names at most this many states it may start from.
+constexpr std::size_t kMaxFromStates = 3;
+
 }  // namespace
 
+// The statements of the command path (send, answer, wait) are prepared once.
 struct SqliteCommandStore::Impl {
-  explicit Impl(SQLite::Database opened) : database(std::move(opened)) {}
+  explicit Impl(SQLite::Database opened)
+      : database(std::move(opened)),
+        insert(database,
+               "INSERT OR IGNORE INTO commands (id, device_id, name, payload, state, timeout_ms, "
+               "queued_by_operator, created_at_ms, expires_at_ms, sent_at_ms, deadline_ms, "
+               "finished_at_ms, response_status, response_payload, responded_at_ms, job_id) "
+               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"),
+        find(database, std::string(kColumns) + " WHERE id = ?1"),
+        transition(database,
+                   "UPDATE commands SET state = ?2, sent_at_ms = coalesce(?3, sent_at_ms), "
+                   "deadline_ms = coalesce(?4, deadline_ms), "
+                   "finished_at_ms = coalesce(?5, finished_at_ms), "
+                   "response_status = coalesce(?6, response_status), "
+                   "response_payload = coalesce(?7, response_payload), "
+                   "responded_at_ms = coalesce(?8, responded_at_ms) "
+                   "WHERE id = ?1 AND state IN (?9, ?10, ?11)"),
+        exists(database, "SELECT 1 FROM commands WHERE id = ?1") {}
   mutable std::mutex mutex;
   SQLite::Database database;
+  SQLite::Statement insert;
+  SQLite::Statement find;
+  SQLite::Statement transition;
+  SQLite::Statement exists;
 };
 
 SqliteCommandStore::SqliteCommandStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -138,29 +164,24 @@ std::unique_ptr<SqliteCommandStore> SqliteCommandStore::open(const std::filesyst
 Status SqliteCommandStore::insert(const CommandRecord& command) {
   return internal_on_failure("insert", [&]() -> Status {
     std::lock_guard lock(impl_->mutex);
-    SQLite::Statement insert(
-        impl_->database,
-        "INSERT OR IGNORE INTO commands (id, device_id, name, payload, state, timeout_ms, "
-        "queued_by_operator, created_at_ms, expires_at_ms, sent_at_ms, deadline_ms, "
-        "finished_at_ms, response_status, response_payload, responded_at_ms, job_id) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
-    insert.bind(1, command.id);
-    insert.bind(2, command.device_id);
-    insert.bind(3, command.name);
-    insert.bind(4, command.payload_json);
-    insert.bind(5, to_string(command.state));
-    insert.bind(6, static_cast<std::int64_t>(command.timeout_ms));
-    insert.bind(7, command.queued_by_operator ? 1 : 0);
-    insert.bind(8, command.created_at_ms);
-    insert.bind(9, command.expires_at_ms);
-    bind_optional(insert, 10, command.sent_at_ms);
-    bind_optional(insert, 11, command.deadline_ms);
-    bind_optional(insert, 12, command.finished_at_ms);
-    bind_optional(insert, 13, command.response_status);
-    bind_optional(insert, 14, command.response_payload_json);
-    bind_optional(insert, 15, command.responded_at_ms);
-    insert.bind(16, command.job_id);
-    if (insert.exec() == 0) {
+    StatementUse insert(impl_->insert);
+    insert->bind(1, command.id);
+    insert->bind(2, command.device_id);
+    insert->bind(3, command.name);
+    insert->bind(4, command.payload_json);
+    insert->bind(5, to_string(command.state));
+    insert->bind(6, static_cast<std::int64_t>(command.timeout_ms));
+    insert->bind(7, command.queued_by_operator ? 1 : 0);
+    insert->bind(8, command.created_at_ms);
+    insert->bind(9, command.expires_at_ms);
+    bind_optional(*insert, 10, command.sent_at_ms);
+    bind_optional(*insert, 11, command.deadline_ms);
+    bind_optional(*insert, 12, command.finished_at_ms);
+    bind_optional(*insert, 13, command.response_status);
+    bind_optional(*insert, 14, command.response_payload_json);
+    bind_optional(*insert, 15, command.responded_at_ms);
+    insert->bind(16, command.job_id);
+    if (insert->exec() == 0) {
       return make_error(ErrorCode::conflict, "command '" + command.id + "' exists already");
     }
     return ok_status();
@@ -170,12 +191,12 @@ Status SqliteCommandStore::insert(const CommandRecord& command) {
 Result<CommandRecord> SqliteCommandStore::find(std::string_view id) const {
   return internal_on_failure("find", [&]() -> Result<CommandRecord> {
     std::lock_guard lock(impl_->mutex);
-    SQLite::Statement select(impl_->database, std::string(kColumns) + " WHERE id = ?1");
-    select.bind(1, std::string(id));
-    if (!select.executeStep()) {
+    StatementUse select(impl_->find);
+    select->bind(1, std::string(id));
+    if (!select->executeStep()) {
       return make_error(ErrorCode::not_found, "no command '" + std::string(id) + "'");
     }
-    return command_from_row(select);
+    return command_from_row(*select);
   });
 }
 
@@ -203,31 +224,27 @@ Result<bool> SqliteCommandStore::transition(std::string_view id,
                                             std::initializer_list<CommandState> from,
                                             const CommandUpdate& update) {
   return internal_on_failure("transition", [&]() -> Result<bool> {
-    std::string states;
-    for (CommandState state : from) {
-      states += (states.empty() ? "'" : ",'") + std::string(to_string(state)) + "'";
+    if (from.size() == 0 || from.size() > kMaxFromStates) {
+      return make_error(ErrorCode::internal, "command store: a transition starts from 1-" +
+                                                 std::to_string(kMaxFromStates) + " states");
     }
     std::lock_guard lock(impl_->mutex);
-    SQLite::Statement update_row(
-        impl_->database,
-        "UPDATE commands SET state = ?2, sent_at_ms = coalesce(?3, sent_at_ms), "
-        "deadline_ms = coalesce(?4, deadline_ms), finished_at_ms = coalesce(?5, finished_at_ms), "
-        "response_status = coalesce(?6, response_status), "
-        "response_payload = coalesce(?7, response_payload), "
-        "responded_at_ms = coalesce(?8, responded_at_ms) "
-        "WHERE id = ?1 AND state IN (" + states + ")");
-    update_row.bind(1, std::string(id));
-    update_row.bind(2, to_string(update.state));
-    bind_optional(update_row, 3, update.sent_at_ms);
-    bind_optional(update_row, 4, update.deadline_ms);
-    bind_optional(update_row, 5, update.finished_at_ms);
-    bind_optional(update_row, 6, update.response_status);
-    bind_optional(update_row, 7, update.response_payload_json);
-    bind_optional(update_row, 8, update.responded_at_ms);
-    if (update_row.exec() > 0) return true;
-    SQLite::Statement exists(impl_->database, "SELECT 1 FROM commands WHERE id = ?1");
-    exists.bind(1, std::string(id));
-    if (!exists.executeStep()) {
+    StatementUse update_row(impl_->transition);
+    update_row->bind(1, std::string(id));
+    update_row->bind(2, to_string(update.state));
+    bind_optional(*update_row, 3, update.sent_at_ms);
+    bind_optional(*update_row, 4, update.deadline_ms);
+    bind_optional(*update_row, 5, update.finished_at_ms);
+    bind_optional(*update_row, 6, update.response_status);
+    bind_optional(*update_row, 7, update.response_payload_json);
+    bind_optional(*update_row, 8, update.responded_at_ms);
+    int index = 9;
+    for (CommandState state : from) update_row->bind(index++, to_string(state));
+    while (index <= 8 + static_cast<int>(kMaxFromStates)) update_row->bind(index++);  // NULL
+    if (update_row->exec() > 0) return true;
+    StatementUse exists(impl_->exists);
+    exists->bind(1, std::string(id));
+    if (!exists->executeStep()) {
       return make_error(ErrorCode::not_found, "no command '" + std::string(id) + "'");
     }
     return false;

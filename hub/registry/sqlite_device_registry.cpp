@@ -11,6 +11,7 @@
 #include "registry/device_record_validation.h"
 #include "registry/registry_errors.h"
 #include "registry/registry_schema.h"
+#include "sqlite/statement_use.h"
 
 namespace edgehub::hub {
 namespace {
@@ -83,7 +84,9 @@ void prepare_database(SQLite::Database& database) {
 
 struct SqliteDeviceRegistry::Impl {
   Impl(SQLite::Database opened, const Clock& clock_in)
-      : database(std::move(opened)), clock(clock_in) {}
+      : database(std::move(opened)),
+        clock(clock_in),
+        find(database, std::string(kSelectDevice) + " WHERE id = ?1") {}
 
   void record_revocation(std::string_view id) {
     SQLite::Statement insert(database, kInsertRevocation);
@@ -94,6 +97,7 @@ struct SqliteDeviceRegistry::Impl {
 
   SQLite::Database database;
   const Clock& clock;
+  SQLite::Statement find;
   std::mutex mutex;
 };
 
@@ -144,10 +148,10 @@ Result<DeviceRecord> SqliteDeviceRegistry::add(const DeviceRecord& device) {
 Result<DeviceRecord> SqliteDeviceRegistry::find(std::string_view id) const {
   std::lock_guard lock(impl_->mutex);
   return returning_internal_on_failure("find", [&]() -> Result<DeviceRecord> {
-    SQLite::Statement select(impl_->database, std::string(kSelectDevice) + " WHERE id = ?1");
-    select.bind(1, std::string(id));
-    if (!select.executeStep()) return device_not_found(id);
-    return device_from_row(select);
+    StatementUse select(impl_->find);  // every command and enrolment looks a device up
+    select->bind(1, std::string(id));
+    if (!select->executeStep()) return device_not_found(id);
+    return device_from_row(*select);
   });
 }
 

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "sqlite/statement_use.h"
 #include "streams/append_signal.h"
 #include "streams/new_record_validation.h"
 #include "streams/sqlite_stream_schema.h"
@@ -32,21 +33,6 @@ std::uint64_t seq_from_column(std::int64_t value) { return static_cast<std::uint
 std::uint64_t unsigned_column(const SQLite::Column& column) {
   return static_cast<std::uint64_t>(column.getInt64());
 }
-
-// Resets a cached statement when the scope that used it ends, also on error,
-// so that no statement keeps a read snapshot open.
-class StatementUse {
- public:
-  explicit StatementUse(SQLite::Statement& statement) : statement_(statement) {}
-  ~StatementUse() { statement_.tryReset(); }
-  StatementUse(const StatementUse&) = delete;
-  StatementUse& operator=(const StatementUse&) = delete;
-  SQLite::Statement* operator->() { return &statement_; }
-  SQLite::Statement& operator*() { return statement_; }
-
- private:
-  SQLite::Statement& statement_;
-};
 
 void bind_optional_text(SQLite::Statement& statement, int index,
                         const std::optional<std::string>& text) {
