@@ -357,6 +357,11 @@ Status CommandDispatcher::sweep() {
   return ok_status();
 }
 
+Result<std::size_t> CommandDispatcher::prune() {
+  return store_.forget_finished(clock_.now_ms() - retention_.max_age.count(),
+                                retention_.max_finished);
+}
+
 Result<CommandRecord> CommandDispatcher::cancel(std::string_view command_id) {
   CommandUpdate update;
   update.state = CommandState::cancelled;

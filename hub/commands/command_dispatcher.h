@@ -37,6 +37,14 @@ inline constexpr std::chrono::milliseconds kDefaultQueueTtl{std::chrono::hours(1
 inline constexpr std::chrono::milliseconds kMaxQueueTtl{std::chrono::hours(24 * 7)};
 inline constexpr std::size_t kDefaultMaxQueuedPerDevice = 100;
 
+// How long commands.db keeps commands after their final state, and how many
+// final commands at most (the earliest finished go first). Queued and sent
+// commands are always kept. A fleet job lives as long as its commands.
+struct CommandRetention {
+  std::chrono::milliseconds max_age{std::chrono::hours(24 * 7)};
+  std::size_t max_finished = 1000000;
+};
+
 struct CommandOutcome {
   std::string id;
   std::string device_id;
@@ -116,6 +124,11 @@ class CommandDispatcher {
   // expired, sent past deadline -> timed-out. At start this is the restart
   // recovery; afterwards the worker calls it periodically.
   Status sweep();
+  // Deletes final commands beyond the retention (set_retention); returns how
+  // many went. The worker calls it about once a minute.
+  Result<std::size_t> prune();
+  // Set before the worker starts.
+  void set_retention(CommandRetention retention) { retention_ = retention; }
 
   // Ends every wait with unavailable and refuses new commands.
   void shut_down();
@@ -148,6 +161,7 @@ class CommandDispatcher {
   CommandStore& store_;
   const DevicePresence& presence_;
   std::size_t max_queued_per_device_;
+  CommandRetention retention_;
   PendingCommands pending_;
   std::atomic<std::uint64_t> dead_lettered_{0};
   std::atomic<bool> stopping_{false};

@@ -61,6 +61,12 @@ class CommandStore {
   virtual Result<std::size_t> count_queued(std::string_view device_id) const = 0;
   // Queued commands whose expiry is <= now, and sent ones whose deadline is.
   virtual Result<std::vector<CommandRecord>> overdue(std::int64_t now_ms) const = 0;
+  // Retention: deletes the commands that reached their final state before
+  // finished_before_ms, then the earliest finished beyond keep_at_most final
+  // commands. Queued and sent commands are never deleted. Returns how many
+  // went.
+  virtual Result<std::size_t> forget_finished(std::int64_t finished_before_ms,
+                                              std::size_t keep_at_most) = 0;
 };
 
 }  // namespace edgehub::hub

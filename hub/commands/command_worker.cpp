@@ -5,8 +5,9 @@
 namespace edgehub::hub {
 
 CommandWorker::CommandWorker(CommandDispatcher& dispatcher,
-                             std::chrono::milliseconds sweep_interval)
-    : dispatcher_(dispatcher), sweep_interval_(sweep_interval) {}
+                             std::chrono::milliseconds sweep_interval,
+                             std::chrono::milliseconds prune_interval)
+    : dispatcher_(dispatcher), sweep_interval_(sweep_interval), prune_interval_(prune_interval) {}
 
 CommandWorker::~CommandWorker() { stop(); }
 
@@ -42,6 +43,7 @@ void CommandWorker::device_connected(std::string_view device_id) {
 
 void CommandWorker::run() {
   auto next_sweep = std::chrono::steady_clock::now();
+  auto next_prune = next_sweep;
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     wake_.wait_until(lock, next_sweep,
@@ -73,6 +75,14 @@ void CommandWorker::run() {
         spdlog::warn("commands: cannot expire overdue commands: {}", swept.error().message);
       }
       next_sweep = std::chrono::steady_clock::now() + sweep_interval_;
+    }
+    if (sweep_due && std::chrono::steady_clock::now() >= next_prune) {
+      if (auto pruned = dispatcher_.prune(); !pruned) {
+        spdlog::warn("commands: cannot apply the retention: {}", pruned.error().message);
+      } else if (*pruned != 0) {
+        spdlog::info("commands: retention deleted {} final commands", *pruned);
+      }
+      next_prune = std::chrono::steady_clock::now() + prune_interval_;
     }
     lock.lock();
     retry_.merge(failed);

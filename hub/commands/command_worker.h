@@ -1,7 +1,8 @@
 // The hub's background thread for commands: delivers a device's queued
 // commands when it connects (device_connected), and sweeps overdue ones
-// (expired, timed-out) every interval. Runs publishes off the broker's
-// receive thread (see command_dispatcher.h).
+// (expired, timed-out) every interval, and applies the command retention
+// (prune) every prune interval, first right at start. Runs publishes off the
+// broker's receive thread (see command_dispatcher.h).
 #pragma once
 
 #include <chrono>
@@ -20,7 +21,8 @@ namespace edgehub::hub {
 class CommandWorker {
  public:
   explicit CommandWorker(CommandDispatcher& dispatcher,
-                         std::chrono::milliseconds sweep_interval = std::chrono::milliseconds(100));
+                         std::chrono::milliseconds sweep_interval = std::chrono::milliseconds(100),
+                         std::chrono::milliseconds prune_interval = std::chrono::minutes(1));
   CommandWorker(const CommandWorker&) = delete;
   CommandWorker& operator=(const CommandWorker&) = delete;
   ~CommandWorker();  // stop()
@@ -45,6 +47,7 @@ class CommandWorker {
 
   CommandDispatcher& dispatcher_;
   std::chrono::milliseconds sweep_interval_;
+  std::chrono::milliseconds prune_interval_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::set<std::string, std::less<>> ready_;

@@ -36,6 +36,8 @@ CREATE TABLE IF NOT EXISTS commands (
 CREATE INDEX IF NOT EXISTS commands_by_device_state ON commands (device_id, state, created_at_ms);
 CREATE INDEX IF NOT EXISTS commands_by_state ON commands (state);
 CREATE INDEX IF NOT EXISTS commands_by_job ON commands (job_id);
+CREATE INDEX IF NOT EXISTS commands_by_finish ON commands (finished_at_ms)
+  WHERE finished_at_ms IS NOT NULL;
 )sql";
 
 constexpr const char* kColumns =
@@ -301,6 +303,33 @@ Result<std::vector<CommandRecord>> SqliteCommandStore::overdue(std::int64_t now_
                                  "(state = 'sent' AND deadline_ms <= ?1) ORDER BY created_at_ms");
     select.bind(1, now_ms);
     return all_rows(select);
+  });
+}
+
+Result<std::size_t> SqliteCommandStore::forget_finished(std::int64_t finished_before_ms,
+                                                        std::size_t keep_at_most) {
+  return internal_on_failure("retention", [&]() -> Result<std::size_t> {
+    std::lock_guard lock(impl_->mutex);
+    SQLite::Transaction transaction(impl_->database);
+    SQLite::Statement old(impl_->database,
+                          "DELETE FROM commands WHERE finished_at_ms IS NOT NULL AND "
+                          "finished_at_ms < ?1");
+    old.bind(1, finished_before_ms);
+    std::size_t deleted = static_cast<std::size_t>(old.exec());
+    const auto finished = static_cast<std::size_t>(
+        impl_->database
+            .execAndGet("SELECT count(*) FROM commands WHERE finished_at_ms IS NOT NULL")
+            .getInt64());
+    if (finished > keep_at_most) {
+      SQLite::Statement earliest(
+          impl_->database,
+          "DELETE FROM commands WHERE rowid IN (SELECT rowid FROM commands WHERE "
+          "finished_at_ms IS NOT NULL ORDER BY finished_at_ms, rowid LIMIT ?1)");
+      earliest.bind(1, static_cast<std::int64_t>(finished - keep_at_most));
+      deleted += static_cast<std::size_t>(earliest.exec());
+    }
+    transaction.commit();
+    return deleted;
   });
 }
 

@@ -26,6 +26,8 @@ class SqliteCommandStore final : public CommandStore {
   Result<std::vector<CommandRecord>> queued_for(std::string_view device_id) const override;
   Result<std::size_t> count_queued(std::string_view device_id) const override;
   Result<std::vector<CommandRecord>> overdue(std::int64_t now_ms) const override;
+  Result<std::size_t> forget_finished(std::int64_t finished_before_ms,
+                                      std::size_t keep_at_most) override;
 
  private:
   struct Impl;

@@ -228,6 +228,9 @@ void HubService::connect_broker() {
   commands_ = std::make_unique<CommandDispatcher>(*registry_, *broker_, *streams_, clock_,
                                                   random_command_id, *command_store_, *presence_,
                                                   options_.max_queued_commands);
+  commands_->set_retention(
+      CommandRetention{std::chrono::hours(options_.command_retention_hours),
+                       options_.command_retention_count});
   command_worker_ = std::make_unique<CommandWorker>(*commands_);
   twins_ = std::make_unique<TwinService>(*registry_, *twin_store_, *broker_, *presence_, *streams_,
                                          clock_);

@@ -91,6 +91,15 @@ void add_hubd_options(CLI::App& app, HubdOptions& options) {
                  "Commands queued per device (send --queue) before new ones are refused (413)")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+  app.add_option("--command-retention-hours", options.command_retention_hours,
+                 "Hours a command is kept in commands.db after its final state (queued and "
+                 "sent commands are always kept)")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 24u * 3650u));
+  app.add_option("--command-retention-count", options.command_retention_count,
+                 "Final commands kept at most in commands.db; beyond, the earliest finished go")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000000}));
   app.add_option("--ingest-linger-ms", options.ingest_linger_ms,
                  "Shortest time between two ingest transactions: under load, messages that "
                  "arrive meanwhile share the next one (group commit); 0 = no wait")

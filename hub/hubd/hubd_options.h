@@ -32,6 +32,9 @@ struct HubdOptions {
   unsigned broker_max_queued = 100000;
   unsigned broker_max_inflight = 1000;
   std::size_t max_queued_commands = 100;  // per device, `send --queue`
+  // commands.db retention of final commands (commands/command_dispatcher.h).
+  unsigned command_retention_hours = 24 * 7;
+  std::size_t command_retention_count = 1000000;
   // Group commit (journal/group_commit.h): how long the first journaled
   // message waits for others before its transaction.
   unsigned ingest_linger_ms = 2;

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -389,4 +390,75 @@ TEST_CASE("listing filters by device and state, newest first") {
   auto other = hub.dispatcher.list({.device_id = "boiler-2"});
   REQUIRE(other.ok());
   CHECK(other->empty());
+}
+
+TEST_CASE("a synchronous command for a connected device is recorded as sent when it is created") {
+  Hub hub;
+  hub.presence.set("boiler-1", true);
+  std::optional<CommandRecord> seen_at_publish;
+  hub.broker.on_publish([&](const PublishedMessage& message) {
+    const auto id = protocol::parse_command(message.payload)->id;
+    seen_at_publish = hub.stored(id);
+    CHECK(hub.dispatcher.on_response("devices/boiler-1/responses", answer(id, 200)).ok());
+  });
+  auto outcome = hub.dispatcher.send("boiler-1", "ping", "null", 5000ms);
+  REQUIRE(outcome.ok());
+  REQUIRE(seen_at_publish.has_value());
+  CHECK(seen_at_publish->state == CommandState::sent);
+  CHECK(seen_at_publish->sent_at_ms == seen_at_publish->created_at_ms);
+  CHECK(seen_at_publish->deadline_ms == seen_at_publish->created_at_ms + 5000);
+  CHECK(hub.stored(outcome->id).state == CommandState::completed);
+}
+
+TEST_CASE("retention deletes final commands older than the age limit and never a pending one") {
+  Hub hub;
+  hub.dispatcher.set_retention({std::chrono::hours(1), 1000});
+  hub.presence.set("boiler-1", true);
+  const auto answered = hub.queue("answered");  // sent at once: the device is connected
+  REQUIRE(hub.dispatcher.on_response("devices/boiler-1/responses", answer(answered.id, 200)).ok());
+  hub.presence.set("boiler-1", false);
+  const auto cancelled = hub.queue("cancelled");
+  REQUIRE(hub.dispatcher.cancel(cancelled.id).ok());
+  const auto waiting = hub.queue("waiting", 48h);  // stays queued for two days
+  hub.clock.advance_ms(60 * 60 * 1000 - 1);
+  auto pruned = hub.dispatcher.prune();
+  REQUIRE(pruned.ok());
+  CHECK(*pruned == 0);
+  hub.clock.advance_ms(1);
+  const auto recent = hub.queue("recent");
+  REQUIRE(hub.dispatcher.cancel(recent.id).ok());
+  hub.clock.advance_ms(1);
+  pruned = hub.dispatcher.prune();
+  REQUIRE(pruned.ok());
+  CHECK(*pruned == 2);
+  CHECK(hub.dispatcher.find(answered.id).error().code == ErrorCode::not_found);
+  CHECK(hub.dispatcher.find(cancelled.id).error().code == ErrorCode::not_found);
+  CHECK(hub.stored(waiting.id).state == CommandState::queued);
+  CHECK(hub.stored(recent.id).state == CommandState::cancelled);
+}
+
+TEST_CASE("retention keeps at most the configured number of final commands, earliest finished "
+          "deleted first") {
+  Hub hub(":memory:", 10);
+  hub.dispatcher.set_retention({std::chrono::hours(24), 2});
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i) {
+    const auto command = hub.queue("c" + std::to_string(i));
+    ids.push_back(command.id);
+    hub.clock.advance_ms(10);
+  }
+  const auto pending = hub.queue("pending");
+  // Finished in the order 2, 0, 3, 1: the first two to finish go.
+  for (int i : {2, 0, 3, 1}) {
+    REQUIRE(hub.dispatcher.cancel(ids[static_cast<std::size_t>(i)]).ok());
+    hub.clock.advance_ms(10);
+  }
+  auto pruned = hub.dispatcher.prune();
+  REQUIRE(pruned.ok());
+  CHECK(*pruned == 2);
+  CHECK(hub.dispatcher.find(ids[2]).error().code == ErrorCode::not_found);
+  CHECK(hub.dispatcher.find(ids[0]).error().code == ErrorCode::not_found);
+  CHECK(hub.stored(ids[3]).state == CommandState::cancelled);
+  CHECK(hub.stored(ids[1]).state == CommandState::cancelled);
+  CHECK(hub.stored(pending.id).state == CommandState::queued);
 }
