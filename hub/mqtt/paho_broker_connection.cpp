@@ -16,6 +16,8 @@
 // without returning gets the message again, DUP set, on its next connect.
 #include "mqtt/paho_broker_connection.h"
 
+#include "mqtt/tcp_nodelay.h"
+
 #include <mqtt/async_client.h>
 #include <spdlog/spdlog.h>
 
@@ -32,35 +34,6 @@
 
 namespace edgehub::hub {
 namespace {
-
-// Paho C does not set TCP_NODELAY and has no option for it. Without it, a
-// command's PUBLISH waits behind the broker's delayed ACK of the previous
-// PUBACK (Nagle): about 40 ms per command round trip, measured with
-// tests/perf/command_rtt.sh. Sets it on every socket of this process
-// connected to the broker's port (only Paho's connection is).
-void disable_nagle_towards(std::uint16_t port) {
-  std::error_code ignored;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ignored)) {
-    const std::string name = entry.path().filename().string();
-    char* end = nullptr;
-    const long fd = std::strtol(name.c_str(), &end, 10);
-    if (end == name.c_str() || *end != '\0') continue;
-    sockaddr_storage peer{};
-    socklen_t length = sizeof peer;
-    if (::getpeername(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&peer), &length) != 0) {
-      continue;
-    }
-    std::uint16_t peer_port = 0;
-    if (peer.ss_family == AF_INET) {
-      peer_port = ntohs(reinterpret_cast<sockaddr_in*>(&peer)->sin_port);
-    } else if (peer.ss_family == AF_INET6) {
-      peer_port = ntohs(reinterpret_cast<sockaddr_in6*>(&peer)->sin6_port);
-    }
-    if (peer_port != port) continue;
-    const int on = 1;
-    ::setsockopt(static_cast<int>(fd), IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-  }
-}
 
 std::string server_uri(const std::string& host, std::uint16_t port) {
   const bool ipv6 = host.find(':') != std::string::npos;

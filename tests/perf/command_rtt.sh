@@ -8,8 +8,10 @@
 #        BENCH_CONCURRENCY parallel operators)
 #   raw: the same MQTT request/response (QoS 1 both ways, same TLS) through a
 #        plain mosquitto started next to it, without the hub.
+#   paho: the raw round trip again with two Paho MQTT C++ clients (the hub's
+#        MQTT library; build/bin/paho_rtt): the client library's own share.
 # The last line printed is one JSON object: p50_ms, p99_ms, raw_p50_ms,
-# raw_p99_ms, commands_per_s, ...
+# raw_p99_ms, commands_per_s, paho_p50_ms, paho_p99_ms, ...
 #
 # Environment: EDGEHUB_BUILD_DIR (default build/), BENCH_DEVICES (1000),
 # BENCH_COMMANDS (2000), BENCH_CONCURRENCY (8), BENCH_SKIP_BUILD=1.
@@ -21,7 +23,7 @@ commands="${BENCH_COMMANDS:-2000}"
 concurrency="${BENCH_CONCURRENCY:-8}"
 
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
-  EDGEHUB_BUILD_DIR="$build" "$repo/deploy/build.sh" --target hubd hubctl firmware-sim edgehub_mosquitto_auth >&2
+  EDGEHUB_BUILD_DIR="$build" "$repo/deploy/build.sh" --target hubd hubctl firmware-sim edgehub_mosquitto_auth paho_rtt >&2
 fi
 bin="$build/bin"
 work="$(mktemp -d /tmp/edgehub-rtt.XXXXXX)"
@@ -106,8 +108,12 @@ ids="$(python3 -c "print(','.join('rtt-%04d' % i for i in range(1, min($devices,
 log "measuring $commands commands (hub, then raw)"
 python3 "$repo/tests/perf/command_rtt.py" --http-port "$http_port" --token "$token" \
   --devices "$ids" --raw-port "$raw_port" --ca "$data/pki/ca.pem" --count "$commands" \
-  --concurrency "$concurrency" | tail -n 1 | python3 -c "
+  --concurrency "$concurrency" | tail -n 1 >"$work/result.json"
+log "measuring $commands raw round trips with Paho"
+"$bin/paho_rtt" --port "$raw_port" --ca "$data/pki/ca.pem" --count "$commands" | tail -n 1 >"$work/paho.json"
+python3 -c "
 import json, sys
-result = json.loads(sys.stdin.read())
+result = json.load(open('$work/result.json'))
+result.update(json.load(open('$work/paho.json')))
 result['devices'] = $devices
 print(json.dumps(result))"
