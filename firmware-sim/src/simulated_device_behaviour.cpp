@@ -15,8 +15,8 @@ using device::Status;
 void SimulatedDevice::on_command(void* context, const device::hub::Command& command,
                                  device::hub::CommandReply& reply) {
   auto* self = static_cast<SimulatedDevice*>(context);
-  // The SDK's Command carries no deadline_ms (yet): 0 = none.
-  const IncomingCommand incoming{command.id(), command.name(), command.payload(), 0};
+  const IncomingCommand incoming{command.id(), command.name(), command.payload(),
+                                 command.deadline_ms()};
   const CommandOutcome outcome = self->commands_.receive(incoming, epoch_ms());
   self->count_command_statistics();
   self->link_.add_work(outcome.busy_ms);

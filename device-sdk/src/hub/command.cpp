@@ -44,12 +44,13 @@ Status parse_command(std::string_view message, Command* command) noexcept {
   command->name_length_ = 0;
   command->payload_ = "null";
   command->timeout_ms_ = 0;
+  command->deadline_ms_ = 0;
 
   // The members a command may have, each at most once; others are ignored.
   // Two ids leave none: which one would the sender expect? Not answerable.
-  enum Field : unsigned { id, name, payload, timeout_ms, field_count };
+  enum Field : unsigned { id, name, payload, timeout_ms, deadline_ms, field_count };
   static constexpr std::string_view kFieldNames[field_count] = {"id", "name", "payload",
-                                                                "timeout_ms"};
+                                                                "timeout_ms", "deadline_ms"};
   std::string_view values[field_count];
   bool valid = json::read_members(message, kFieldNames, field_count, values) == Status::ok;
   command->id_length_ = read_token(values[id], command->id_, sizeof(command->id_));
@@ -60,6 +61,9 @@ Status parse_command(std::string_view message, Command* command) noexcept {
     valid = valid && json::read_uint64(values[timeout_ms], &timeout) == Status::ok &&
             timeout <= UINT32_MAX;
     command->timeout_ms_ = static_cast<std::uint32_t>(timeout);
+  }
+  if (!values[deadline_ms].empty()) {
+    valid = valid && json::read_uint64(values[deadline_ms], &command->deadline_ms_) == Status::ok;
   }
   if (command->id_length_ == 0) return Status::malformed;
   if (!valid || command->name_length_ == 0) return Status::malformed;

@@ -14,12 +14,13 @@ using protocol::TopicKind;
 
 HubClient::HubClient(std::string_view device_id, const Transport& transport, const Clock& clock,
                      const HubClientBuffers& buffers, const HubCallbacks& callbacks) noexcept
-    : buffers_(buffers),
-      callbacks_(callbacks),
-      clock_(clock),
+    : detail::HubClientState(),  // zeroed in one go
       mqtt_(transport, clock, buffers.mqtt,
             mqtt::ClientCallbacks{this, &HubClient::on_publish, &HubClient::on_puback,
                                   &HubClient::on_suback, nullptr, &HubClient::on_dropped}) {
+  buffers_ = buffers;
+  callbacks_ = callbacks;
+  clock_ = clock;
   if (protocol::is_valid_device_id(device_id)) {
     constexpr std::size_t kStart = sizeof "devices/" - 1;
     std::memcpy(topic_, "devices/", kStart);
@@ -56,16 +57,13 @@ Status HubClient::connect(const HubConnectOptions& options) noexcept {
   restart_cursor();
   const bool rewound = rewound_;
   rewound_ = false;
-  if (options.clean_session) {
-    sent_.clear();  // the MQTT client forgot its packet ids too
-  } else {
-    // Telemetry keeps its packet id for the resend; responses have no copy left.
-    release_sent(false);
-    // After a pause, messages without a packet id may come before those in
-    // flight: all go as new publishes, in seq order (QoS 1 needs no id kept).
-    if (rewound) release_sent(true);
-    sent_.mark_for_resend();
-  }
+  // With a clean session the MQTT client forgot its packet ids; else
+  // telemetry keeps its packet id for the resend (the MQTT client marked them
+  // all), responses and reports have no copy left.
+  release_sent(false);
+  // After a pause, messages without a packet id may come before those in
+  // flight: all go as new publishes, in seq order (QoS 1 needs no id kept).
+  if (rewound) release_sent(true);
   return Status::ok;
 }
 
@@ -201,76 +199,47 @@ void HubClient::publish_stored() noexcept {
 Status HubClient::publish_record(const reliability::StoredMessage& message) noexcept {
   const mqtt::PublishInfo publish =
       message_to(TopicKind::telemetry, buffers_.telemetry, message.length);
-  SentMessages::Entry* entry = sent_.find_telemetry(message.seq);
-  if (entry != nullptr) {
-    if (entry->acknowledged) return Status::ok;  // waits for older ones to be removed
-    if (mqtt_.outstanding().contains(entry->packet_id)) {
-      // In flight on this connection (the cursor went back for a pause):
-      // its PUBACK comes; sent on an earlier one: once more, with DUP.
-      if (!entry->resend) return Status::ok;
-      const Status status = mqtt_.resend(publish, entry->packet_id);
-      if (status == Status::ok) entry->resend = false;
-      return status;
-    }
-    sent_.remove(entry);
-  }
-  // Acknowledged entries waiting for older ones take room in sent_ that the
-  // MQTT client's table no longer counts: every publish must stay tracked.
-  // One waiting behind this message (after a pause) gives its room up: the
-  // cursor reaches it later and it goes again.
-  if (sent_.full()) {
-    SentMessages::Entry* waiting = sent_.find_acknowledged_after(message.seq);
-    if (waiting == nullptr) return Status::busy;
-    sent_.remove(waiting);
-  }
-  return publish_tracked(publish, true, message.seq);
+  // The MQTT client's table of outstanding publishes tags telemetry with its seq.
+  const mqtt::OutstandingPublishes::Entry* entry = mqtt_.outstanding().find_tag(message.seq);
+  if (entry == nullptr) return mqtt_.publish(publish, nullptr, message.seq);
+  // In flight on this connection (the cursor went back for a pause): its
+  // PUBACK comes; sent on an earlier one: once more, with DUP.
+  if (!entry->resend) return Status::ok;
+  return mqtt_.resend(publish, entry->packet_id);
 }
 
-// Publishes and keeps the packet id in sent_ (callers checked that it has room).
-Status HubClient::publish_tracked(const mqtt::PublishInfo& publish, bool is_telemetry,
-                                  std::uint64_t seq) noexcept {
-  std::uint16_t packet_id = 0;
-  const Status status = mqtt_.publish(publish, &packet_id);
-  if (status == Status::ok)
-    (void)sent_.add(SentMessages::Entry{packet_id, is_telemetry, seq, false, false});
-  return status;
-}
-
-void HubClient::on_puback(void* context, std::uint16_t packet_id) noexcept {
+void HubClient::on_puback(void* context, std::uint16_t /*packet_id*/) noexcept {
   auto* self = static_cast<HubClient*>(context);
-  SentMessages::Entry* entry = self->sent_.find(packet_id);
-  if (entry == nullptr) return;
-  if (!entry->is_telemetry) {
-    self->sent_.remove(entry);
-    return;
-  }
-  if (self->paused_) {
-    // Perhaps refused by the hub: it stays to be sent again after "resumed".
-    self->sent_.remove(entry);
-    return;
-  }
-  entry->acknowledged = true;
-  ++self->statistics_.telemetry_acknowledged;
-  if (self->callbacks_.on_telemetry_acknowledged != nullptr) {
-    self->callbacks_.on_telemetry_acknowledged(self->callbacks_.context, entry->seq);
-  }
-  self->remove_acknowledged();
+  const std::uint64_t seq = self->mqtt_.acknowledged_tag();
+  // A response or a report; or paused: perhaps refused by the hub, it stays
+  // to be sent again after "resumed".
+  if (seq == kNotTelemetry || self->paused_) return;
+  self->remove_acknowledged(seq);
 }
 
-// Moves acknowledged messages into the kept part at the head of the offline
-// buffer (one acknowledged out of order waits for the ones before it) and
-// removes the oldest kept beyond config::kKeepAcknowledged.
-void HubClient::remove_acknowledged() noexcept {
+// The broker acknowledges in the order it received (MQTT-4.6.0-2), and the
+// cursor publishes in seq order: the PUBACK is for the oldest pending message,
+// which joins the kept part at the head of the offline buffer; the oldest
+// kept beyond config::kKeepAcknowledged are removed. After a pause the
+// cursor goes back and newer messages can be in flight before older ones are
+// sent again: a PUBACK for a message that is not the oldest pending one (or
+// from a broker that breaks the rule) is not counted, the message stays
+// pending and the cursor goes back to send it again (its next PUBACK counts;
+// the hub keeps one record per seq).
+void HubClient::remove_acknowledged(std::uint64_t seq) noexcept {
   reliability::OfflineBuffer& offline = *buffers_.offline;
-  while (kept_ < offline.count()) {
-    reliability::StoredMessage oldest;
-    if (offline.read(pending_position_, &oldest, nullptr, 0) != Status::ok) break;
-    SentMessages::Entry* entry = sent_.find_telemetry(oldest.seq);
-    if (entry == nullptr || !entry->acknowledged) break;
-    sent_.remove(entry);
-    pending_position_ = offline.next_position(pending_position_, oldest);
-    ++kept_;
+  reliability::StoredMessage oldest;
+  if (kept_ >= offline.count() ||
+      offline.read(pending_position_, &oldest, nullptr, 0) != Status::ok || oldest.seq != seq) {
+    restart_cursor();
+    return;
   }
+  ++statistics_.telemetry_acknowledged;
+  if (callbacks_.on_telemetry_acknowledged != nullptr) {
+    callbacks_.on_telemetry_acknowledged(callbacks_.context, seq);
+  }
+  pending_position_ = offline.next_position(pending_position_, oldest);
+  ++kept_;
   while (kept_ > config::kKeepAcknowledged) {
     const Status status = offline.pop();
     if (status != Status::ok) {
@@ -295,10 +264,6 @@ void HubClient::pause(const FlowNotice& notice) noexcept {
   paused_at_ms_ = uptime_ms_;
   retry_after_ms_ = notice.retry_after_ms;
   ++statistics_.flow_pauses;
-  // Acknowledged out of order, perhaps refused too: to be sent again.
-  for (std::size_t i = sent_.count(); i-- > 0;) {
-    if (sent_.at(i).acknowledged) sent_.remove_at(i);
-  }
   const reliability::OfflineBuffer& offline = *buffers_.offline;
   reliability::StoredMessage oldest;
   if (offline.read(offline.head_position(), &oldest, nullptr, 0) != Status::ok ||
@@ -321,18 +286,14 @@ void HubClient::on_offline_drop(void* context, std::uint64_t seq) noexcept {
   } else {
     self->cursor_position_ = offline.head_position();
   }
-  const bool was_kept = self->kept_ > 0;  // an acknowledged copy: nothing lost
-  if (was_kept) --self->kept_;
-  if (!was_kept || offline.empty()) self->pending_position_ = offline.head_position();
-  if (was_kept) return;
-  SentMessages::Entry* entry = self->sent_.find_telemetry(seq);
-  bool acknowledged = false;
-  if (entry != nullptr) {
-    acknowledged = entry->acknowledged;
-    (void)self->mqtt_.release(entry->packet_id);
-    self->sent_.remove(entry);
+  if (self->kept_ > 0) {  // an acknowledged copy: nothing lost
+    --self->kept_;
+    if (offline.empty()) self->pending_position_ = offline.head_position();
+    return;
   }
-  if (acknowledged) return;  // safe at the broker already: nothing was lost
+  self->pending_position_ = offline.head_position();
+  const mqtt::OutstandingPublishes::Entry* entry = self->mqtt_.outstanding().find_tag(seq);
+  if (entry != nullptr) (void)self->mqtt_.release(entry->packet_id);
   ++self->statistics_.telemetry_dropped;
   EDGEHUB_DEVICE_LOG("warn", "offline buffer full, oldest telemetry dropped", 0);
   if (self->callbacks_.on_telemetry_dropped != nullptr) {
@@ -342,10 +303,9 @@ void HubClient::on_offline_drop(void* context, std::uint64_t seq) noexcept {
 
 // Gives up the packet ids of the telemetry (or the responses) sent.
 void HubClient::release_sent(bool telemetry) noexcept {
-  for (std::size_t i = sent_.count(); i-- > 0;) {
-    if (sent_.at(i).is_telemetry != telemetry) continue;
-    (void)mqtt_.release(sent_.at(i).packet_id);
-    sent_.remove_at(i);
+  const mqtt::OutstandingPublishes& sent = mqtt_.outstanding();
+  for (std::size_t i = sent.count(); i-- > 0;) {
+    if ((sent.entry(i).tag != kNotTelemetry) == telemetry) (void)mqtt_.release(sent.at(i));
   }
 }
 

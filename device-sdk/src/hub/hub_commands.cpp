@@ -213,8 +213,8 @@ void HubClient::send_pending_report() noexcept {
 // connection (next process()); true once sent, or given up (reported).
 bool HubClient::publish_waiting(protocol::TopicKind kind, const char* data, std::size_t length,
                                 std::uint32_t* counter) noexcept {
-  if (mqtt_.state() != mqtt::ClientState::connected || sent_.full()) return false;
-  const Status status = publish_tracked(message_to(kind, data, length), false, 0);
+  // Tag 0: not telemetry (busy while the outstanding table is full).
+  const Status status = mqtt_.publish(message_to(kind, data, length), nullptr, kNotTelemetry);
   if (status == Status::busy || status == Status::not_connected) return false;
   if (status != Status::ok) {
     report(status, EDGEHUB_DEVICE_TEXT("response or twin report could not be sent"));

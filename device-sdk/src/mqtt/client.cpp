@@ -16,11 +16,13 @@ bool is_usable(const Transport& transport) noexcept {
 
 Client::Client(const Transport& transport, const Clock& clock, const ClientBuffers& buffers,
                const ClientCallbacks& callbacks) noexcept
-    : transport_(transport),
-      clock_(clock),
-      callbacks_(callbacks),
+    : detail::ClientFields(),  // zeroed in one go
       send_queue_(buffers.send, buffers.send_capacity),
-      reader_(buffers.receive, buffers.receive_capacity) {}
+      reader_(buffers.receive, buffers.receive_capacity) {
+  transport_ = transport;
+  clock_ = clock;
+  callbacks_ = callbacks;
+}
 
 Status Client::set_transport(const Transport& transport) noexcept {
   if (state_ != ClientState::disconnected) return Status::wrong_state;
@@ -42,7 +44,11 @@ Status Client::connect(const ConnectOptions& options, std::uint32_t connack_time
   deferred_failure_ = Status::ok;
   session_present_ = false;
   connack_return_code_ = 0;
-  if (options.clean_session) outstanding_.clear();
+  if (options.clean_session) {
+    outstanding_.clear();
+  } else {
+    outstanding_.mark_for_resend();
+  }
 
   std::size_t written = 0;
   (void)serialize_connect(options, send_queue_.tail(size), size, &written);
@@ -92,7 +98,8 @@ Status Client::enqueue_publish(const PublishInfo& publish, std::uint16_t packet_
   return flush_in_call();
 }
 
-Status Client::publish(const PublishInfo& publish, std::uint16_t* packet_id) noexcept {
+Status Client::publish(const PublishInfo& publish, std::uint16_t* packet_id,
+                       std::uint64_t tag) noexcept {
   if (state_ != ClientState::connected) return Status::not_connected;
   std::uint16_t id = 0;
   if (publish.qos == QoS::at_least_once) {
@@ -101,7 +108,7 @@ Status Client::publish(const PublishInfo& publish, std::uint16_t* packet_id) noe
   }
   const Status status = enqueue_publish(publish, id, false);
   if (status != Status::ok) return status;
-  if (id != 0) (void)outstanding_.add(id);
+  if (id != 0) (void)outstanding_.add(id, tag);
   if (packet_id != nullptr) *packet_id = id;
   return Status::ok;
 }
@@ -109,8 +116,11 @@ Status Client::publish(const PublishInfo& publish, std::uint16_t* packet_id) noe
 Status Client::resend(const PublishInfo& publish, std::uint16_t packet_id) noexcept {
   if (state_ != ClientState::connected) return Status::not_connected;
   if (publish.qos != QoS::at_least_once) return Status::bad_parameter;
-  if (!outstanding_.contains(packet_id)) return Status::not_found;
-  return enqueue_publish(publish, packet_id, true);
+  OutstandingPublishes::Entry* entry = outstanding_.find(packet_id);
+  if (entry == nullptr) return Status::not_found;
+  const Status status = enqueue_publish(publish, packet_id, true);
+  if (status == Status::ok) entry->resend = false;  // sent again on this connection
+  return status;
 }
 
 Status Client::release(std::uint16_t packet_id) noexcept {
@@ -153,9 +163,8 @@ Status Client::disconnect() noexcept {
   }
   const Status room = make_room(kDisconnectSize);
   if (room != Status::ok) return room;
-  std::size_t written = 0;
-  (void)serialize_disconnect(send_queue_.tail(kDisconnectSize), kDisconnectSize, &written);
-  send_queue_.commit(written);
+  send_queue_.commit(
+      write_short_packet(PacketType::disconnect, 0, send_queue_.tail(kDisconnectSize)));
   state_ = ClientState::disconnecting;
   const Status status = flush_in_call();
   if (status == Status::ok && send_queue_.empty()) state_ = ClientState::disconnected;

@@ -95,7 +95,7 @@ Status Client::dispatch(const Packet& packet, bool* held) noexcept {
     case PacketType::puback: {
       std::uint16_t id = 0;
       if (deserialize_ack(packet, &id) != Status::ok) return Status::malformed;
-      if (!outstanding_.remove(id)) {
+      if (!outstanding_.remove(id, &acknowledged_tag_)) {
         // Released by the application, or a broker bug: nothing to report.
         EDGEHUB_DEVICE_LOG("warn", "PUBACK for a packet id not outstanding", id);
         return Status::ok;
@@ -164,9 +164,8 @@ Status Client::dispatch_publish(const Packet& packet, bool* held) noexcept {
 
 // The caller made room for it.
 void Client::queue_puback(std::uint16_t packet_id) noexcept {
-  std::size_t written = 0;
-  (void)serialize_puback(packet_id, send_queue_.tail(kPubackSize), kPubackSize, &written);
-  send_queue_.commit(written);
+  send_queue_.commit(
+      write_short_packet(PacketType::puback, packet_id, send_queue_.tail(kPubackSize)));
 }
 
 Status Client::keep_alive(std::uint32_t now) noexcept {
@@ -180,9 +179,7 @@ Status Client::keep_alive(std::uint32_t now) noexcept {
   }
   if (elapsed_ms(last_sent_ms_, now) < keepalive_ms_) return Status::ok;
   if (send_queue_.free_space() < kPingreqSize) return Status::ok;  // bytes are waiting anyway
-  std::size_t written = 0;
-  (void)serialize_pingreq(send_queue_.tail(kPingreqSize), kPingreqSize, &written);
-  send_queue_.commit(written);
+  send_queue_.commit(write_short_packet(PacketType::pingreq, 0, send_queue_.tail(kPingreqSize)));
   ping_outstanding_ = true;
   ping_sent_ms_ = now;
   return Status::ok;

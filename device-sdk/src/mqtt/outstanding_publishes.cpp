@@ -2,32 +2,40 @@
 
 namespace edgehub::device::mqtt {
 
-bool OutstandingPublishes::contains(std::uint16_t packet_id) const noexcept {
+OutstandingPublishes::Entry* OutstandingPublishes::find(std::uint16_t packet_id) noexcept {
   for (std::size_t i = 0; i < count_; ++i) {
-    if (ids_[i] == packet_id) return true;
+    if (entries_[i].packet_id == packet_id) return &entries_[i];
   }
-  return false;
+  return nullptr;
 }
 
-bool OutstandingPublishes::add(std::uint16_t packet_id) noexcept {
+const OutstandingPublishes::Entry* OutstandingPublishes::find_tag(
+    std::uint64_t tag) const noexcept {
+  for (std::size_t i = 0; i < count_; ++i) {
+    if (entries_[i].tag == tag) return &entries_[i];
+  }
+  return nullptr;
+}
+
+bool OutstandingPublishes::add(std::uint16_t packet_id, std::uint64_t tag) noexcept {
   if (packet_id == 0 || full() || contains(packet_id)) return false;
-  ids_[count_++] = packet_id;
+  entries_[count_++] = Entry{packet_id, false, tag};
   return true;
 }
 
-bool OutstandingPublishes::remove(std::uint16_t packet_id) noexcept {
-  for (std::size_t i = 0; i < count_; ++i) {
-    if (ids_[i] != packet_id) continue;
-    for (std::size_t j = i + 1; j < count_; ++j) ids_[j - 1] = ids_[j];
-    ids_[--count_] = 0;
-    return true;
+bool OutstandingPublishes::remove(std::uint16_t packet_id, std::uint64_t* tag) noexcept {
+  const Entry* entry = find(packet_id);
+  if (entry == nullptr) return false;
+  if (tag != nullptr) *tag = entry->tag;
+  for (auto i = static_cast<std::size_t>(entry - entries_) + 1; i < count_; ++i) {
+    entries_[i - 1] = entries_[i];
   }
-  return false;
+  --count_;
+  return true;
 }
 
-void OutstandingPublishes::clear() noexcept {
-  for (std::size_t i = 0; i < count_; ++i) ids_[i] = 0;
-  count_ = 0;
+void OutstandingPublishes::mark_for_resend() noexcept {
+  for (std::size_t i = 0; i < count_; ++i) entries_[i].resend = true;
 }
 
 }  // namespace edgehub::device::mqtt

@@ -101,16 +101,12 @@ std::size_t unsubscribe_remaining(const std::string_view* filters, std::size_t c
   return remaining;
 }
 
-// PUBACK, PINGREQ, DISCONNECT: a fixed header, then a packet id if size is 4.
+// PUBACK, PINGREQ, DISCONNECT, checked.
 Status serialize_short(PacketType type, std::uint16_t packet_id, std::size_t size,
                        std::uint8_t* buffer, std::size_t capacity, std::size_t* written) noexcept {
   if (written == nullptr) return Status::bad_parameter;
   if (buffer == nullptr || capacity < size) return Status::buffer_too_small;
-  ByteWriter writer(buffer);
-  writer.byte(first_byte(type, 0));
-  writer.byte(static_cast<std::uint8_t>(size - 2));
-  if (size == kPubackSize) writer.u16(packet_id);
-  *written = size;
+  *written = write_short_packet(type, packet_id, buffer);
   return Status::ok;
 }
 
@@ -241,6 +237,17 @@ Status serialize_unsubscribe(const std::string_view* filters, std::size_t count,
   for (std::size_t i = 0; i < count; ++i) writer.string(filters[i]);
   *written = writer.written();
   return Status::ok;
+}
+
+// A fixed header, then the packet id if there is one.
+std::size_t write_short_packet(PacketType type, std::uint16_t packet_id,
+                               std::uint8_t* out) noexcept {
+  const std::size_t size = packet_id == 0 ? 2 : kPubackSize;
+  ByteWriter writer(out);
+  writer.byte(first_byte(type, 0));
+  writer.byte(static_cast<std::uint8_t>(size - 2));
+  if (packet_id != 0) writer.u16(packet_id);
+  return size;
 }
 
 Status serialize_pingreq(std::uint8_t* buffer, std::size_t capacity,

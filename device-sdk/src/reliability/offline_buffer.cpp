@@ -9,18 +9,6 @@ constexpr std::uint32_t kMagic = 0x424F4845;  // "EHOB"
 // Larger rings cannot be addressed by the 32-bit positions of the header.
 constexpr std::size_t kMaxDataCapacity = 0x7FFFFFFF;
 
-// The header as stored: seven 32-bit words in the device's byte order.
-struct Header {
-  std::uint32_t magic;
-  std::uint32_t data_capacity;
-  std::uint32_t head;
-  std::uint32_t used;
-  std::uint32_t count;
-  std::uint32_t last_seq_low;
-  std::uint32_t last_seq_high;
-};
-static_assert(sizeof(Header) == OfflineBuffer::kHeaderSize, "no padding in the stored header");
-
 }  // namespace
 
 OfflineBuffer::OfflineBuffer(const Storage& storage, OverflowPolicy policy) noexcept
@@ -32,24 +20,26 @@ OfflineBuffer::OfflineBuffer(const Storage& storage, OverflowPolicy policy) noex
   }
 }
 
+// No messages, last seq 0.
+void OfflineBuffer::start_empty() noexcept {
+  header_ = Header{kMagic, data_capacity_, 0, 0, 0, 0, 0};
+}
+
 Status OfflineBuffer::open() noexcept {
   if (data_capacity_ <= kRecordOverhead) return Status::buffer_too_small;
-  Header header;
-  if (!storage_.read(storage_.context, 0, reinterpret_cast<std::uint8_t*>(&header),
-                     sizeof header)) {
+  if (!storage_.read(storage_.context, 0, reinterpret_cast<std::uint8_t*>(&header_),
+                     sizeof header_)) {
+    start_empty();
     return Status::storage_failed;
   }
-  head_ = header.head;
-  used_ = header.used;
-  count_ = header.count;
-  last_seq_ = (static_cast<std::uint64_t>(header.last_seq_high) << 32) | header.last_seq_low;
+  const Header& header = header_;
   const bool valid = header.magic == kMagic && header.data_capacity == data_capacity_ &&
-                     head_ < data_capacity_ && used_ <= data_capacity_ &&
-                     count_ <= used_ / kRecordOverhead && (count_ == 0) == (used_ == 0);
+                     header.head < data_capacity_ && header.used <= data_capacity_ &&
+                     header.count <= header.used / kRecordOverhead &&
+                     (header.count == 0) == (header.used == 0);
   open_ = true;
   if (valid) return Status::ok;
-  head_ = used_ = count_ = 0;
-  last_seq_ = 0;
+  start_empty();
   const Status status = write_header();
   if (status != Status::ok) {
     open_ = false;
@@ -58,16 +48,10 @@ Status OfflineBuffer::open() noexcept {
   return Status::malformed;
 }
 
+// header_ as it is (magic and capacity set by open()).
 Status OfflineBuffer::write_header() noexcept {
-  const Header header{kMagic,
-                      data_capacity_,
-                      head_,
-                      used_,
-                      count_,
-                      static_cast<std::uint32_t>(last_seq_),
-                      static_cast<std::uint32_t>(last_seq_ >> 32)};
-  return storage_.write(storage_.context, 0, reinterpret_cast<const std::uint8_t*>(&header),
-                        sizeof header)
+  return storage_.write(storage_.context, 0, reinterpret_cast<const std::uint8_t*>(&header_),
+                        sizeof header_)
              ? Status::ok
              : Status::storage_failed;
 }
@@ -114,12 +98,12 @@ std::uint32_t OfflineBuffer::next_position(std::uint32_t position,
 
 Status OfflineBuffer::read(std::uint32_t position, StoredMessage* message, char* data,
                            std::size_t capacity) const noexcept {
-  if (!open_ || count_ == 0 || position >= data_capacity_) return Status::not_found;
+  if (!open_ || header_.count == 0 || position >= data_capacity_) return Status::not_found;
   std::uint8_t header[kRecordOverhead];
   if (!read_ring(position, header, sizeof header)) return Status::storage_failed;
   std::memcpy(&message->seq, header, 8);
   std::memcpy(&message->length, header + 8, 2);
-  if (kRecordOverhead + message->length > used_) return Status::malformed;
+  if (kRecordOverhead + message->length > header_.used) return Status::malformed;
   if (data == nullptr) return Status::ok;
   if (capacity < message->length) return Status::buffer_too_small;
   return read_ring(advance(position, kRecordOverhead), reinterpret_cast<std::uint8_t*>(data),
@@ -130,12 +114,12 @@ Status OfflineBuffer::read(std::uint32_t position, StoredMessage* message, char*
 
 Status OfflineBuffer::drop_head(const DropHandler& dropped) noexcept {
   StoredMessage oldest;
-  const Status status = read(head_, &oldest, nullptr, 0);
+  const Status status = read(header_.head, &oldest, nullptr, 0);
   if (status != Status::ok) return status;
-  head_ = next_position(head_, oldest);
-  used_ -= static_cast<std::uint32_t>(kRecordOverhead + oldest.length);
-  --count_;
-  if (count_ == 0) head_ = used_ = 0;
+  header_.head = next_position(header_.head, oldest);
+  header_.used -= static_cast<std::uint32_t>(kRecordOverhead + oldest.length);
+  --header_.count;
+  if (header_.count == 0) header_.head = header_.used = 0;
   if (dropped.on_drop != nullptr) dropped.on_drop(dropped.context, oldest.seq);
   return Status::ok;
 }
@@ -146,8 +130,8 @@ Status OfflineBuffer::push(std::uint64_t seq, const char* data, std::size_t leng
   if (data == nullptr || length == 0 || length > 0xFFFF) return Status::bad_parameter;
   const std::size_t size = kRecordOverhead + length;
   if (size > data_capacity_) return Status::buffer_too_small;
-  if (data_capacity_ - used_ < size) {
-    while (data_capacity_ - used_ < size) {
+  if (data_capacity_ - header_.used < size) {
+    while (data_capacity_ - header_.used < size) {
       if (policy_ == OverflowPolicy::refuse_newest && expendable-- == 0) return Status::queue_full;
       const Status status = drop_head(dropped);
       if (status != Status::ok) return status;
@@ -156,7 +140,7 @@ Status OfflineBuffer::push(std::uint64_t seq, const char* data, std::size_t leng
     const Status status = write_header();
     if (status != Status::ok) return status;
   }
-  const std::uint32_t tail = advance(head_, used_);
+  const std::uint32_t tail = advance(header_.head, header_.used);
   std::uint8_t header[kRecordOverhead];
   const auto length16 = static_cast<std::uint16_t>(length);
   std::memcpy(header, &seq, 8);
@@ -166,21 +150,22 @@ Status OfflineBuffer::push(std::uint64_t seq, const char* data, std::size_t leng
                   length)) {
     return Status::storage_failed;
   }
-  used_ += static_cast<std::uint32_t>(size);
-  ++count_;
-  last_seq_ = seq;
+  header_.used += static_cast<std::uint32_t>(size);
+  ++header_.count;
+  header_.last_seq_low = static_cast<std::uint32_t>(seq);
+  header_.last_seq_high = static_cast<std::uint32_t>(seq >> 32);
   return write_header();
 }
 
 Status OfflineBuffer::pop() noexcept {
-  if (!open_ || count_ == 0) return Status::not_found;
+  if (!open_ || header_.count == 0) return Status::not_found;
   const Status status = drop_head(DropHandler{});
   return status == Status::ok ? write_header() : status;
 }
 
 Status OfflineBuffer::clear() noexcept {
   if (!open_) return Status::wrong_state;
-  head_ = used_ = count_ = 0;
+  header_.head = header_.used = header_.count = 0;
   return write_header();
 }
 

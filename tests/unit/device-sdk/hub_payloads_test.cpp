@@ -99,6 +99,34 @@ TEST_CASE("parse_command decodes escapes in id and name and keeps the payload ra
   CHECK(command.timeout_ms() == 0);
 }
 
+TEST_CASE("parse_command reads the hub's deadline, 0 when the command has none") {
+  Command command;
+  REQUIRE(
+      parse_command(R"({"id":"c1","name":"ping","timeout_ms":10000,"deadline_ms":1764201600123})",
+                    &command) == Status::ok);
+  CHECK(command.deadline_ms() == 1764201600123ULL);
+  REQUIRE(parse_command(R"({"id":"c1","name":"ping","deadline_ms":18446744073709551615})",
+                        &command) == Status::ok);
+  CHECK(command.deadline_ms() == UINT64_MAX);
+  // A command parsed into the same object after one with a deadline has none.
+  REQUIRE(parse_command(R"({"id":"c2","name":"ping"})", &command) == Status::ok);
+  CHECK(command.deadline_ms() == 0);
+}
+
+TEST_CASE("a command whose deadline is not an unsigned integer is malformed, answerable 400") {
+  for (const char* text : {R"({"id":"c1","name":"ping","deadline_ms":-1})",
+                           R"({"id":"c1","name":"ping","deadline_ms":1.5})",
+                           R"({"id":"c1","name":"ping","deadline_ms":"1764201600123"})",
+                           R"({"id":"c1","name":"ping","deadline_ms":null})",
+                           R"({"id":"c1","name":"ping","deadline_ms":18446744073709551616})",
+                           R"({"id":"c1","name":"ping","deadline_ms":1,"deadline_ms":2})"}) {
+    CAPTURE(text);
+    Command command;
+    CHECK(parse_command(text, &command) == Status::malformed);
+    CHECK(command.id() == "c1");
+  }
+}
+
 TEST_CASE("a command without payload has payload null") {
   Command command;
   REQUIRE(parse_command(R"({"id":"c1","name":"ping"})", &command) == Status::ok);

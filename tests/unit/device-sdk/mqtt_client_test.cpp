@@ -45,7 +45,9 @@ class ClientFixture {
       return Delivery::accepted;
     };
     callbacks.on_puback = [](void* context, std::uint16_t id) {
-      static_cast<ClientFixture*>(context)->acknowledged.push_back(id);
+      auto* self = static_cast<ClientFixture*>(context);
+      self->acknowledged.push_back(id);
+      self->acknowledged_tags.push_back(self->client.acknowledged_tag());
     };
     callbacks.on_suback = [](void* context, const Suback& suback) {
       static_cast<ClientFixture*>(context)->subacks.push_back(suback.packet_id);
@@ -90,6 +92,7 @@ class ClientFixture {
   Client client;
   std::vector<Received> received;
   std::vector<std::uint16_t> acknowledged;
+  std::vector<std::uint64_t> acknowledged_tags;
   std::vector<std::uint16_t> subacks;
   std::vector<std::pair<Status, std::uint16_t>> dropped;
   int refusals_left = 0;
@@ -358,6 +361,35 @@ TEST_CASE("keepalive timing is right across the 32-bit clock wrap") {
   f.clock.advance(1'000);
   REQUIRE(f.client.process() == Status::ok);
   CHECK(f.net.take_sent_packets().size() == 1);
+}
+
+TEST_CASE("a publish's tag is kept with its packet id and given back with its PUBACK") {
+  ClientFixture f;
+  f.connect(false);
+  PublishInfo publish;
+  publish.topic = "t";
+  publish.qos = QoS::at_least_once;
+  std::uint16_t first = 0, second = 0;
+  REQUIRE(f.client.publish(publish, &first, 42) == Status::ok);
+  REQUIRE(f.client.publish(publish, &second) == Status::ok);  // tag 0
+  REQUIRE(f.client.outstanding().find_tag(42) != nullptr);
+  CHECK(f.client.outstanding().find_tag(42)->packet_id == first);
+  CHECK_FALSE(f.client.outstanding().find_tag(42)->resend);
+
+  // A resumed session marks both for a resend; resend() clears the mark.
+  f.client.connection_lost();
+  f.connect(false);
+  CHECK(f.client.outstanding().find(first)->resend);
+  REQUIRE(f.client.resend(publish, first) == Status::ok);
+  CHECK_FALSE(f.client.outstanding().find(first)->resend);
+  CHECK(f.client.outstanding().find(second)->resend);
+
+  f.net.push(puback(second));
+  f.net.push(puback(first));
+  REQUIRE(f.client.process() == Status::ok);
+  CHECK(f.acknowledged == std::vector<std::uint16_t>{second, first});
+  CHECK(f.acknowledged_tags == std::vector<std::uint64_t>{0, 42});
+  CHECK(f.client.outstanding().find_tag(42) == nullptr);
 }
 
 TEST_CASE("the peer closing mid-packet ends the connection; the next one starts clean") {

@@ -1,6 +1,7 @@
 // Commands and their responses (docs/protocol.md section 4), without heap:
 //
-//   devices/<id>/commands   {"id":"c-1","name":"ping","payload":<json>,"timeout_ms":10000}
+//   devices/<id>/commands   {"id":"c-1","name":"ping","payload":<json>,"timeout_ms":10000,
+//                            "deadline_ms":1764200000000}
 //   devices/<id>/responses  {"id":"c-1","status":200,"payload":<json>}
 #pragma once
 
@@ -36,6 +37,10 @@ class Command {
   std::string_view payload() const noexcept { return payload_; }
   // 0 when absent.
   std::uint32_t timeout_ms() const noexcept { return timeout_ms_; }
+  // When nobody waits for the answer any more: ms since the Unix epoch on the
+  // hub's clock; 0 when absent. A device with a clock must not execute a
+  // command that arrives after it (it may answer 408); one without ignores it.
+  std::uint64_t deadline_ms() const noexcept { return deadline_ms_; }
 
  private:
   friend Status parse_command(std::string_view message, Command* command) noexcept;
@@ -47,13 +52,15 @@ class Command {
   std::size_t name_length_ = 0;
   std::string_view payload_ = "null";
   std::uint32_t timeout_ms_ = 0;
+  std::uint64_t deadline_ms_ = 0;
   char id_[kMaxCommandIdLength];
   char name_[kMaxCommandNameLength];
 };
 
 // ok, or malformed when the message is not a valid command: broken JSON, not
 // an object, "id" or "name" missing or invalid, "timeout_ms" not an unsigned
-// 32-bit integer, a field given twice. After malformed, a non-empty id()
+// 32-bit integer, "deadline_ms" not an unsigned 64-bit integer, a field given
+// twice. After malformed, a non-empty id()
 // means the sender can still be answered (status 400).
 Status parse_command(std::string_view message, Command* command) noexcept;
 

@@ -44,7 +44,6 @@
 #include "edgehub/device/clock.h"
 #include "edgehub/device/hub/command.h"
 #include "edgehub/device/hub/flow.h"
-#include "edgehub/device/hub/sent_messages.h"
 #include "edgehub/device/hub/telemetry.h"
 #include "edgehub/device/hub/twin.h"
 #include "edgehub/device/mqtt/client.h"
@@ -147,7 +146,61 @@ struct HubStatistics {
   std::uint32_t flow_pauses = 0;        // "paused" notices received
 };
 
-class HubClient {
+namespace detail {
+
+// HubClient's plain state (flags, counters, positions, the copies of its
+// constructor's arguments), in one base that its
+// constructor value-initialises: zeroed in one go instead of member by
+// member (docs/device-sdk-footprint.md). It comes first in the object, and
+// the small members used most come first in it: Thumb-2 has 16-bit loads and
+// stores only for small offsets (bytes below 32, words below 128 from
+// `this`).
+struct HubClientState {
+  bool paused_ = false;
+  bool rewound_ = false;  // a pause moved kept_ back on this connection
+  bool subscribed_ = false;
+  bool subscription_refused_ = false;
+  // The response being sent: response buffer [begin, begin + length).
+  bool response_pending_ = false;
+  // The twin report waiting for the connection: report buffer [0, length).
+  bool report_pending_ = false;
+  std::uint16_t subscribe_packet_id_ = 0;  // 0 until SUBSCRIBE is queued
+  // Of "devices/<id>/" at the start of topic_; 0 for an invalid id.
+  std::size_t prefix_length_ = 0;
+
+  // The next offline-buffer message to publish on this connection: its
+  // position, and how many messages before it (from the head) are done.
+  std::uint32_t cursor_position_ = 0;
+  std::size_t cursor_index_ = 0;
+  // Flow control: the first kept_ messages of the offline buffer are
+  // acknowledged copies (the hub may still report them refused);
+  // pending_position_ is where the others start.
+  std::size_t kept_ = 0;
+  std::uint32_t pending_position_ = 0;
+  std::uint32_t retry_after_ms_ = 0;  // of the last "paused"; 0: wait for "resumed"
+
+  std::size_t response_begin_ = 0;
+  std::size_t response_length_ = 0;
+  std::size_t report_length_ = 0;
+  std::uint32_t uptime_checked_ms_ = 0;
+
+  // Copies of the constructor's arguments.
+  HubClientBuffers buffers_;
+  HubCallbacks callbacks_;
+  Clock clock_;
+  HubStatistics statistics_;
+  std::string_view device_id_;  // inside HubClient::topic_
+
+  std::uint64_t next_seq_ = 1;
+  std::uint64_t paused_at_ms_ = 0;  // uptime at the last "paused"
+  std::uint64_t next_report_version_ = 1;
+  std::uint64_t desired_version_ = 0;
+  std::uint64_t uptime_ms_ = 0;
+};
+
+}  // namespace detail
+
+class HubClient : private detail::HubClientState {
  public:
   // device_id must be a valid device id (checked by connect()).
   HubClient(std::string_view device_id, const Transport& transport, const Clock& clock,
@@ -242,9 +295,7 @@ class HubClient {
   bool publish_waiting(protocol::TopicKind kind, const char* data, std::size_t length,
                        std::uint32_t* counter) noexcept;
   Status publish_record(const reliability::StoredMessage& message) noexcept;
-  Status publish_tracked(const mqtt::PublishInfo& publish, bool is_telemetry,
-                         std::uint64_t seq) noexcept;
-  void remove_acknowledged() noexcept;
+  void remove_acknowledged(std::uint64_t seq) noexcept;
   void release_sent(bool telemetry) noexcept;
   void forget_stored() noexcept;
 
@@ -266,52 +317,12 @@ class HubClient {
   std::string_view leaf_of(std::string_view topic) const noexcept;
   void report(Status status, const char* what) noexcept;
 
-  // Member order: the small members used most come first, the tables and
-  // buffers last. Thumb-2 has 16-bit loads and stores only for small offsets
-  // (bytes below 32, words below 128 from `this`): this order saves about
-  // 200 bytes of flash (docs/device-sdk-footprint.md).
-  bool paused_ = false;
-  bool rewound_ = false;  // a pause moved kept_ back on this connection
-  bool subscribed_ = false;
-  bool subscription_refused_ = false;
-  // The response being sent: response buffer [begin, begin + length).
-  bool response_pending_ = false;
-  // The twin report waiting for the connection: report buffer [0, length).
-  bool report_pending_ = false;
-  std::uint16_t subscribe_packet_id_ = 0;  // 0 until SUBSCRIBE is queued
-  // Of "devices/<id>/" at the start of topic_; 0 for an invalid id.
-  std::size_t prefix_length_ = 0;
-
-  // The next offline-buffer message to publish on this connection: its
-  // position, and how many messages before it (from the head) are done.
-  std::uint32_t cursor_position_ = 0;
-  std::size_t cursor_index_ = 0;
-  // Flow control: the first kept_ messages of the offline buffer are
-  // acknowledged copies (the hub may still report them refused);
-  // pending_position_ is where the others start.
-  std::size_t kept_ = 0;
-  std::uint32_t pending_position_ = 0;
-  std::uint32_t retry_after_ms_ = 0;  // of the last "paused"; 0: wait for "resumed"
-
-  std::size_t response_begin_ = 0;
-  std::size_t response_length_ = 0;
-  std::size_t report_length_ = 0;
-  std::uint32_t uptime_checked_ms_ = 0;
-
-  HubClientBuffers buffers_;
-  HubCallbacks callbacks_;
-  HubStatistics statistics_;
-  Clock clock_;
-  std::string_view device_id_;  // inside topic_
-
-  std::uint64_t next_seq_ = 1;
-  std::uint64_t paused_at_ms_ = 0;  // uptime at the last "paused"
-  std::uint64_t next_report_version_ = 1;
-  std::uint64_t desired_version_ = 0;
-  std::uint64_t uptime_ms_ = 0;
+  // After the plain state (detail::HubClientState) the tables and buffers.
 
   static constexpr std::size_t kSubscriptionCount = 3;  // commands, flow, desired
-  SentMessages sent_;
+  // The tag of responses and reports in the MQTT client's table of
+  // outstanding publishes; telemetry is tagged with its seq (never 0).
+  static constexpr std::uint64_t kNotTelemetry = 0;
   // "devices/<id>/", then the leaf of the last topic message_to() built;
   // device_id_ views the id inside.
   char topic_[protocol::kMaxTopicLength];

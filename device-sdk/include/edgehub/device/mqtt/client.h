@@ -69,7 +69,41 @@ enum class ClientState : std::uint8_t {
   disconnecting,  // DISCONNECT queued, waiting for it to be sent
 };
 
-class Client {
+namespace detail {
+
+// Client's plain state and the copies of its constructor's arguments, in one
+// base that its constructor value-initialises: zeroed in one go instead of
+// member by member. It comes first in the object, the scalars first in it:
+// Thumb-2 has 16-bit loads and stores only for small offsets from `this`
+// (bytes below 32, words below 128).
+struct ClientFields {
+  ClientState state_ = ClientState::disconnected;
+  bool ping_outstanding_ = false;
+  // A transport failure met inside an API call, reported by the next process().
+  Status deferred_failure_ = Status::ok;
+  bool session_present_ = false;
+  std::uint8_t connack_return_code_ = 0;
+  std::uint16_t last_packet_id_ = 0;
+  // Room kept in the send queue for the PUBACK of the message being delivered.
+  std::size_t reserved_ = 0;
+  // PUBACK still owed for a dropped oversized message.
+  std::uint16_t dropped_ack_id_ = 0;
+
+  std::uint32_t keepalive_ms_ = 0;
+  std::uint32_t connack_timeout_ms_ = 0;
+  std::uint32_t connect_started_ms_ = 0;
+  std::uint32_t last_sent_ms_ = 0;
+  std::uint32_t ping_sent_ms_ = 0;
+  std::uint64_t acknowledged_tag_ = 0;
+
+  Transport transport_;
+  Clock clock_;
+  ClientCallbacks callbacks_;
+};
+
+}  // namespace detail
+
+class Client : private detail::ClientFields {
  public:
   Client(const Transport& transport, const Clock& clock, const ClientBuffers& buffers,
          const ClientCallbacks& callbacks = {}) noexcept;
@@ -87,13 +121,16 @@ class Client {
   Status connect(const ConnectOptions& options, std::uint32_t connack_timeout_ms) noexcept;
 
   // Queues a publish. For QoS 1 *packet_id receives the id that on_puback will
-  // report (0 for QoS 0). busy: the send buffer or the outstanding table is
+  // report (0 for QoS 0) and the outstanding table keeps `tag` with it (see
+  // acknowledged_tag()). busy: the send buffer or the outstanding table is
   // full, retry after process(); buffer_too_small: it can never fit.
-  Status publish(const PublishInfo& publish, std::uint16_t* packet_id) noexcept;
+  Status publish(const PublishInfo& publish, std::uint16_t* packet_id,
+                 std::uint64_t tag = 0) noexcept;
 
   // Sends an outstanding QoS 1 publish again with the same packet id and the
-  // DUP flag (after a reconnect that resumed the session). not_found if the
-  // id is not outstanding.
+  // DUP flag (after a reconnect that resumed the session: connect() marks
+  // every outstanding entry `resend`, this clears it). not_found if the id is
+  // not outstanding.
   Status resend(const PublishInfo& publish, std::uint16_t packet_id) noexcept;
 
   // Gives up on an outstanding QoS 1 publish (its PUBACK will be ignored).
@@ -122,6 +159,8 @@ class Client {
   // Bytes waiting for the transport (poll for writability while true).
   bool has_pending_send() const noexcept { return !send_queue_.empty(); }
   const OutstandingPublishes& outstanding() const noexcept { return outstanding_; }
+  // Inside on_puback: the tag the acknowledged publish was given.
+  std::uint64_t acknowledged_tag() const noexcept { return acknowledged_tag_; }
 
  private:
   Status enqueue_publish(const PublishInfo& publish, std::uint16_t packet_id,
@@ -141,29 +180,7 @@ class Client {
   void queue_puback(std::uint16_t packet_id) noexcept;
   Status keep_alive(std::uint32_t now) noexcept;
 
-  // The scalars first, the tables after them: Thumb-2 has 16-bit loads and
-  // stores only for small offsets from `this` (bytes below 32, words below 128).
-  ClientState state_ = ClientState::disconnected;
-  bool ping_outstanding_ = false;
-  // A transport failure met inside an API call, reported by the next process().
-  Status deferred_failure_ = Status::ok;
-  bool session_present_ = false;
-  std::uint8_t connack_return_code_ = 0;
-  std::uint16_t last_packet_id_ = 0;
-  // Room kept in the send queue for the PUBACK of the message being delivered.
-  std::size_t reserved_ = 0;
-  // PUBACK still owed for a dropped oversized message.
-  std::uint16_t dropped_ack_id_ = 0;
-
-  std::uint32_t keepalive_ms_ = 0;
-  std::uint32_t connack_timeout_ms_ = 0;
-  std::uint32_t connect_started_ms_ = 0;
-  std::uint32_t last_sent_ms_ = 0;
-  std::uint32_t ping_sent_ms_ = 0;
-
-  Transport transport_;
-  Clock clock_;
-  ClientCallbacks callbacks_;
+  // After the plain state (detail::ClientFields) the queues and the table.
   SendQueue send_queue_;
   PacketReader reader_;
   OutstandingPublishes outstanding_;

@@ -46,6 +46,13 @@ inline constexpr std::size_t kDisconnectSize = 2;
 Status serialize_disconnect(std::uint8_t* buffer, std::size_t capacity,
                             std::size_t* written) noexcept;
 
+// PUBACK (packet_id != 0), PINGREQ or DISCONNECT (packet_id 0), unchecked,
+// into `out`, which has room for it (kPubackSize, kPingreqSize,
+// kDisconnectSize): returns its size. For a caller that made room already
+// (the client's send queue); the serialize_* functions above check.
+std::size_t write_short_packet(PacketType type, std::uint16_t packet_id,
+                               std::uint8_t* out) noexcept;
+
 // True for a topic a client may publish to: 1..65535 bytes, no '+', '#' or NUL.
 bool is_valid_publish_topic(std::string_view topic) noexcept;
 // True for a subscription filter: 1..65535 bytes without NUL.

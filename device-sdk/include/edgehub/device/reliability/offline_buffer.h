@@ -26,9 +26,12 @@ namespace edgehub::device::reliability {
 
 enum class OverflowPolicy : std::uint8_t { drop_oldest, refuse_newest };
 
+// Filled by OfflineBuffer::read(). No default values: it is an out
+// parameter, and zeroing it at each of the SDK's reads costs flash
+// (StoredMessage{} gives zeros).
 struct StoredMessage {
-  std::uint64_t seq = 0;
-  std::uint16_t length = 0;
+  std::uint64_t seq;
+  std::uint16_t length;
 };
 
 // Called for each message drop_oldest removes to make room.
@@ -75,18 +78,20 @@ class OfflineBuffer {
   // Reading without removing: positions run from head_position() through
   // next_position(); count() messages in all. data may be null to read the
   // header only; otherwise buffer_too_small if capacity < length.
-  std::uint32_t head_position() const noexcept { return head_; }
+  std::uint32_t head_position() const noexcept { return header_.head; }
   Status read(std::uint32_t position, StoredMessage* message, char* data,
               std::size_t capacity) const noexcept;
   std::uint32_t next_position(std::uint32_t position, const StoredMessage& message) const noexcept;
 
-  std::size_t count() const noexcept { return count_; }
-  bool empty() const noexcept { return count_ == 0; }
-  std::size_t bytes_used() const noexcept { return used_; }
+  std::size_t count() const noexcept { return header_.count; }
+  bool empty() const noexcept { return header_.count == 0; }
+  std::size_t bytes_used() const noexcept { return header_.used; }
   std::size_t data_capacity() const noexcept { return data_capacity_; }
   // The seq of the newest message ever stored (0 before the first): a device
   // continues after it across reboots.
-  std::uint64_t last_seq() const noexcept { return last_seq_; }
+  std::uint64_t last_seq() const noexcept {
+    return (static_cast<std::uint64_t>(header_.last_seq_high) << 32) | header_.last_seq_low;
+  }
   OverflowPolicy policy() const noexcept { return policy_; }
 
  private:
@@ -98,15 +103,26 @@ class OfflineBuffer {
   Status drop_head(const DropHandler& dropped) noexcept;
   Status write_header() noexcept;
 
+  // The header as stored, seven 32-bit words in the device's byte order:
+  // written as it is, read into place by open().
+  struct Header {
+    std::uint32_t magic;
+    std::uint32_t data_capacity;
+    std::uint32_t head;
+    std::uint32_t used;
+    std::uint32_t count;
+    std::uint32_t last_seq_low;
+    std::uint32_t last_seq_high;
+  };
+  static_assert(sizeof(Header) == kHeaderSize, "no padding in the stored header");
+  void start_empty() noexcept;
+
   // Bytes first: Thumb-2 has 16-bit byte loads and stores only below offset 32.
   bool open_ = false;
   OverflowPolicy policy_;
-  std::uint32_t data_capacity_ = 0;
-  std::uint32_t head_ = 0;
-  std::uint32_t used_ = 0;
-  std::uint32_t count_ = 0;
+  std::uint32_t data_capacity_ = 0;  // of this storage (a stored header must agree)
+  Header header_ = {};
   Storage storage_;
-  std::uint64_t last_seq_ = 0;
 };
 
 }  // namespace edgehub::device::reliability
