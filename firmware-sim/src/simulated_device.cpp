@@ -77,7 +77,7 @@ SimulatedDevice::SimulatedDevice(std::string id, device::posix::TlsContext ident
   // No on_set_interval: set-interval goes to on_command, so that it gets the
   // same latency, failures and redelivery handling as any command.
   callbacks.on_command = &SimulatedDevice::on_command;
-  callbacks.on_desired = &SimulatedDevice::on_desired;
+  callbacks.on_desired = &SimulatedDevice::on_desired;  // opts in to twins: subscribes to desired
   callbacks.on_flow = &SimulatedDevice::on_flow;
   callbacks.on_problem = &SimulatedDevice::on_problem;
   callbacks.on_telemetry_dropped = &SimulatedDevice::on_telemetry_dropped;

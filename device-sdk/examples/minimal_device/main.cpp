@@ -1,16 +1,24 @@
 // demonstrates: the smallest complete device. Telemetry every 10 s through
 // the offline buffer (paused and resumed by the hub's flow control), commands
-// answered (ping, set-interval, one of its own), twin desired properties
-// applied and reported, reconnect with backoff and jitter. Everything lives in static memory; the
-// board supplies four functions (board.h). footprint.sh builds this for a
-// Cortex-M4 to measure the SDK.
+// answered (ping, set-interval, one of its own), reconnect with backoff and
+// jitter; built with EDGEHUB_EXAMPLE_TWINS=1 also twin desired properties
+// applied and reported (twins are opt in: setting on_desired turns them on
+// and links them). Everything lives in static memory; the board supplies a
+// few functions (board.h). footprint.sh builds this for a Cortex-M4 to
+// measure the SDK, both ways.
 #include <cstdint>
 
 #include "board.h"
 #include "edgehub/device/hub/hub_client.h"
-#include "edgehub/device/hub/json_scanner.h"
 #include "edgehub/device/reliability/backoff.h"
 #include "edgehub/device/reliability/memory_storage.h"
+
+#ifndef EDGEHUB_EXAMPLE_TWINS
+#define EDGEHUB_EXAMPLE_TWINS 0
+#endif
+#if EDGEHUB_EXAMPLE_TWINS
+#include "edgehub/device/hub/json_scanner.h"
+#endif
 
 using namespace edgehub::device;
 
@@ -22,12 +30,13 @@ std::uint8_t send_buffer[512];
 std::uint8_t receive_buffer[512];
 char telemetry_buffer[128];
 char response_buffer[192];
+#if EDGEHUB_EXAMPLE_TWINS
 char report_buffer[160];
+#endif
 // Eight readings survive an outage (and a warm reset, in a .noinit section).
 std::uint8_t offline_memory[reliability::OfflineBuffer::storage_size(8, sizeof telemetry_buffer)];
 
 std::uint32_t interval_ms = 10'000;
-hub::HubClient* the_client = nullptr;
 
 void on_set_interval(void*, std::uint32_t new_interval_ms) { interval_ms = new_interval_ms; }
 
@@ -39,6 +48,9 @@ void on_command(void*, const hub::Command& command, hub::CommandReply& reply) {
   }
   reply.status = 404;
 }
+
+#if EDGEHUB_EXAMPLE_TWINS
+hub::HubClient* the_client = nullptr;
 
 // The twin: this device applies what it understands of the desired
 // properties and reports the whole document as applied.
@@ -52,6 +64,7 @@ void on_desired(void*, std::uint64_t version, std::string_view desired_json) {
   }
   (void)the_client->report_properties(desired_json, version, nullptr);
 }
+#endif
 
 }  // namespace
 
@@ -73,16 +86,20 @@ int main() {
   buffers.response = response_buffer;
   buffers.response_capacity = sizeof response_buffer;
   buffers.offline = &offline;
-  buffers.report = report_buffer;
-  buffers.report_capacity = sizeof report_buffer;
   hub::HubCallbacks callbacks;
   callbacks.on_set_interval = &on_set_interval;
   callbacks.on_command = &on_command;
-  callbacks.on_desired = &on_desired;
+#if EDGEHUB_EXAMPLE_TWINS
+  buffers.report = report_buffer;
+  buffers.report_capacity = sizeof report_buffer;
+  callbacks.on_desired = &on_desired;  // opts in: subscribes to desired, links the twin handling
+#endif
   static hub::HubClient client(kDeviceId, transport, clock, buffers, callbacks);
+#if EDGEHUB_EXAMPLE_TWINS
   the_client = &client;
   // Report versions increase across reboots: the boot counter in the high half.
   client.set_next_report_version(static_cast<std::uint64_t>(board_boot_count()) << 32 | 1);
+#endif
 
   std::uint32_t last_reading_ms = board_millis(nullptr);
   for (;;) {

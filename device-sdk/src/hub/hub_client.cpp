@@ -119,24 +119,31 @@ Status HubClient::process() noexcept {
   return Status::ok;
 }
 
-// commands, flow and desired in one SUBSCRIBE.
+// commands and flow in one SUBSCRIBE, and desired with twins (only a device
+// that set on_desired subscribes to it: HubCallbacks::on_desired).
+std::size_t HubClient::subscription_count() const noexcept {
+  return callbacks_.on_desired.handler() != nullptr ? kMaxSubscriptions : kMaxSubscriptions - 1;
+}
+
 Status HubClient::subscribe() noexcept {
-  static constexpr TopicKind kKinds[kSubscriptionCount] = {TopicKind::commands, TopicKind::flow,
-                                                           TopicKind::desired};
-  mqtt::Subscription subscriptions[kSubscriptionCount];
-  char filters[kSubscriptionCount][protocol::kMaxTopicLength];
-  for (std::size_t i = 0; i < kSubscriptionCount; ++i) {
+  static constexpr TopicKind kKinds[kMaxSubscriptions] = {TopicKind::commands, TopicKind::flow,
+                                                          TopicKind::desired};
+  mqtt::Subscription subscriptions[kMaxSubscriptions];
+  char filters[kMaxSubscriptions][protocol::kMaxTopicLength];
+  const std::size_t count = subscription_count();
+  for (std::size_t i = 0; i < count; ++i) {
     subscriptions[i].filter = build_topic(kKinds[i], filters[i]);
     subscriptions[i].qos = mqtt::QoS::at_least_once;
   }
-  return mqtt_.subscribe(subscriptions, kSubscriptionCount, &subscribe_packet_id_);
+  return mqtt_.subscribe(subscriptions, count, &subscribe_packet_id_);
 }
 
 void HubClient::on_suback(void* context, const mqtt::Suback& suback) noexcept {
   auto* self = static_cast<HubClient*>(context);
   if (suback.packet_id != self->subscribe_packet_id_) return;
-  bool granted = suback.return_code_count == kSubscriptionCount;
-  for (std::size_t i = 0; granted && i < kSubscriptionCount; ++i) {
+  const std::size_t count = self->subscription_count();
+  bool granted = suback.return_code_count == count;
+  for (std::size_t i = 0; granted && i < count; ++i) {
     granted = suback.return_codes[i] != mqtt::kSubackFailure;
   }
   self->subscribed_ = granted;

@@ -1,5 +1,5 @@
-// HubClient: incoming messages (commands, desired, flow), command responses
-// and twin reports.
+// HubClient: incoming messages (commands, flow; desired through the twin
+// handling of twin_client.cpp when on_desired is set), command responses.
 //
 // The response buffer is laid out so that the payload is written once, in
 // place: [room for the envelope prefix][payload][}]. The prefix is written
@@ -9,7 +9,6 @@
 #include "edgehub/device/hub/hub_client.h"
 #include "edgehub/device/hub/json_scanner.h"
 #include "edgehub/device/log.h"
-#include "edgehub/device/mqtt/serializer.h"
 #include "hub/response_envelope.h"
 #include "hub/text_writer.h"
 
@@ -57,29 +56,16 @@ mqtt::Delivery HubClient::on_publish(void* context, const mqtt::PublishInfo& mes
   auto* self = static_cast<HubClient*>(context);
   const std::string_view leaf = self->leaf_of(message.topic);
   if (same(leaf, "commands"sv)) return self->handle_command(message.payload);
-  if (same(leaf, "desired"sv)) {
-    self->handle_desired(message.payload);
-  } else if (same(leaf, "flow"sv)) {
+  // desired only reaches the twin handling when the application set
+  // on_desired; without it, it is a topic the device did not subscribe to.
+  const DesiredCallback::Handler twins = self->callbacks_.on_desired.handler();
+  if (same(leaf, "flow"sv)) {
     self->handle_flow(message.payload);
-  } else {
+  } else if (twins == nullptr || !twins(*self, leaf, message.payload)) {
     self->report(Status::protocol_error,
                  EDGEHUB_DEVICE_TEXT("message on a topic the device did not subscribe to"));
   }
   return mqtt::Delivery::accepted;
-}
-
-void HubClient::handle_desired(std::string_view message) noexcept {
-  DesiredDocument document;
-  if (parse_desired(message, &document) != Status::ok) {
-    report(Status::malformed, EDGEHUB_DEVICE_TEXT("malformed desired document ignored"));
-    return;
-  }
-  if (document.version <= desired_version_) return;  // applied already: a redelivery
-  ++statistics_.desired_applied;
-  if (callbacks_.on_desired != nullptr) {
-    callbacks_.on_desired(callbacks_.context, document.version, document.desired);
-  }
-  desired_version_ = document.version;
 }
 
 void HubClient::handle_flow(std::string_view message) noexcept {
@@ -94,25 +80,6 @@ void HubClient::handle_flow(std::string_view message) noexcept {
     paused_ = false;  // process() sends from the cursor, in seq order
   }
   if (callbacks_.on_flow != nullptr) callbacks_.on_flow(callbacks_.context, notice);
-}
-
-Status HubClient::report_properties(std::string_view reported_json, std::uint64_t desired_version,
-                                    std::uint64_t* version) noexcept {
-  if (report_pending_) return Status::busy;
-  std::size_t length = 0;
-  const Status status = build_reported(next_report_version_, reported_json, desired_version,
-                                       buffers_.report, buffers_.report_capacity, &length);
-  if (status != Status::ok) return status;
-  if (mqtt::publish_size(message_to(protocol::TopicKind::reported, buffers_.report, length)) >
-      buffers_.mqtt.send_capacity) {
-    return Status::buffer_too_small;
-  }
-  report_length_ = length;
-  report_pending_ = true;
-  if (version != nullptr) *version = next_report_version_;
-  ++next_report_version_;
-  send_pending_report();
-  return Status::ok;
 }
 
 mqtt::Delivery HubClient::handle_command(std::string_view message) noexcept {
@@ -199,13 +166,6 @@ void HubClient::send_pending_response() noexcept {
       publish_waiting(protocol::TopicKind::responses, buffers_.response + response_begin_,
                       response_length_, &statistics_.commands_answered)) {
     response_pending_ = false;
-  }
-}
-
-void HubClient::send_pending_report() noexcept {
-  if (report_pending_ && publish_waiting(protocol::TopicKind::reported, buffers_.report,
-                                         report_length_, &statistics_.reports_sent)) {
-    report_pending_ = false;
   }
 }
 

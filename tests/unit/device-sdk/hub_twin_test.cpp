@@ -40,7 +40,8 @@ std::vector<SentPublish> reports_in(const std::vector<Bytes>& packets) {
 }  // namespace
 
 TEST_CASE(
-    "after every connect the device subscribes to commands, flow and desired in one SUBSCRIBE") {
+    "after every connect a device with twins subscribes to commands, flow and desired in one "
+    "SUBSCRIBE") {
   HubFixture f;
   for (const bool clean : {false, true}) {
     REQUIRE(f.hub.connect(HubConnectOptions{clean, 30, 10'000}) == Status::ok);
@@ -71,6 +72,67 @@ TEST_CASE("a SUBACK refusing the desired topic ends the connection with subscrip
   f.net.push(suback_for(id, kHubSubscriptions, 2));
   CHECK(f.hub.process() == Status::subscription_refused);
   CHECK(f.hub.state() == HubState::disconnected);
+}
+
+TEST_CASE(
+    "a device that does not set on_desired subscribes to commands and flow, never to desired") {
+  HubFixture f("dev-1", 512, 4096, reliability::OverflowPolicy::drop_oldest, 256, false);
+  for (const bool clean : {false, true}) {
+    REQUIRE(f.hub.connect(HubConnectOptions{clean, 30, 10'000}) == Status::ok);
+    f.net.push(connack());
+    REQUIRE(f.hub.process() == Status::ok);
+    auto sent = f.net.take_sent_packets();
+    REQUIRE(sent.size() == 2);
+    REQUIRE(type_of(sent[1]) == mqtt::PacketType::subscribe);
+    const std::string subscribe = text_of(sent[1]);
+    CHECK(subscribe.find(kCommands) != std::string::npos);
+    CHECK(subscribe.find(kFlow) != std::string::npos);
+    CHECK(subscribe.find(kDesired) == std::string::npos);
+    const auto id = static_cast<std::uint16_t>((sent[1].at(2) << 8) | sent[1].at(3));
+    f.net.push(suback_for(id, kHubSubscriptionsWithoutTwins));
+    REQUIRE(f.hub.process() == Status::ok);
+    CHECK(f.hub.state() == HubState::ready);
+    f.hub.connection_lost();
+  }
+}
+
+TEST_CASE(
+    "a desired document reaching a device without twins is acknowledged, reported and not "
+    "applied") {
+  // Possible only through a broker session kept from firmware that subscribed.
+  HubFixture f("dev-1", 512, 4096, reliability::OverflowPolicy::drop_oldest, 256, false);
+  f.connect();
+  CHECK(deliver_desired(f, R"({"version":2,"desired":{"mode":"eco"},"patch":null})") == 60);
+  REQUIRE(f.problems.size() == 1);
+  CHECK(f.problems[0].first == Status::protocol_error);
+  CHECK(f.hub.statistics().problems == 1);
+  CHECK(f.hub.statistics().desired_applied == 0);
+  CHECK(f.hub.desired_version() == 0);
+  CHECK(f.hub.state() == HubState::ready);
+  CHECK(f.command(R"({"id":"c1","name":"ping"})").topic == kResponses);  // still serving
+}
+
+TEST_CASE("a device without twins can still report properties") {
+  HubFixture f("dev-1", 512, 4096, reliability::OverflowPolicy::drop_oldest, 256, false);
+  f.connect();
+  REQUIRE(f.hub.report_properties(R"({"firmware":"1.2"})", kNoDesiredVersion, nullptr) ==
+          Status::ok);
+  const auto reports = reports_in(f.net.take_sent_packets());
+  REQUIRE(reports.size() == 1);
+  CHECK(reports[0].payload == R"({"version":1,"reported":{"firmware":"1.2"}})");
+}
+
+TEST_CASE("setting on_desired turns twins on; setting it back to null turns them off") {
+  HubCallbacks callbacks;
+  CHECK((callbacks.on_desired == nullptr));
+  CHECK((callbacks.on_desired.handler() == nullptr));
+  callbacks.on_desired = [](void*, std::uint64_t, std::string_view) {};
+  CHECK((callbacks.on_desired != nullptr));
+  CHECK((callbacks.on_desired.handler() != nullptr));
+  callbacks.on_desired = nullptr;
+  CHECK((callbacks.on_desired.handler() == nullptr));
+  const HubCallbacks initialised{.on_desired = [](void*, std::uint64_t, std::string_view) {}};
+  CHECK((initialised.on_desired.handler() != nullptr));
 }
 
 TEST_CASE("the desired document sent on connect reaches the application with its version") {

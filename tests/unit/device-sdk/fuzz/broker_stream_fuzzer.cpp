@@ -2,10 +2,12 @@
 // The input is split into a byte stream for the device and a chunk size; the
 // stream goes through the MQTT packet reader, the deserializers, the client's
 // dispatch and the hub protocol (command parsing, the JSON scanner) of a
-// connected HubClient, twin documents (reported back at once) and flow
-// notices included. Each whole packet in the input also goes through
-// decode_packet and every deserializer directly. Sanitizers turn any read
-// outside a buffer, overflow or undefined behaviour into a crash.
+// connected HubClient, twin documents (reported back at once; bit 6 of the
+// first byte turns twins off, so that desired also arrives at a client that
+// did not subscribe to it) and flow notices included. Each whole packet in
+// the input also goes through decode_packet and every deserializer directly.
+// Sanitizers turn any read outside a buffer, overflow or undefined behaviour
+// into a crash.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -65,6 +67,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   testing::FakeTransport net;
   testing::FakeClock clock;
   net.max_recv_per_call = 1 + data[0] % 64;
+  const bool twins = (data[0] & 0x40) == 0;
   std::vector<std::uint8_t> send(512), receive(256), offline_memory(1024);
   std::vector<char> telemetry(128), response(192), report(160);
   reliability::OfflineBuffer offline(
@@ -82,7 +85,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   buffers.report_capacity = report.size();
   hub::HubCallbacks callbacks;
   callbacks.on_command = &command_reply;
-  callbacks.on_desired = &on_desired;
+  if (twins) callbacks.on_desired = &on_desired;
   hub::HubClient client("fuzz-device", net.transport(), clock.clock(), buffers, callbacks);
   fuzzed_client = &client;
   if (client.connect(hub::HubConnectOptions{}) != Status::ok) return 0;

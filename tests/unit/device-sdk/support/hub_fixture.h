@@ -24,8 +24,10 @@ constexpr const char* kTelemetry = "devices/dev-1/telemetry";
 constexpr const char* kFlow = "devices/dev-1/flow";
 constexpr const char* kDesired = "devices/dev-1/desired";
 constexpr const char* kReported = "devices/dev-1/reported";
-// The hub client subscribes to commands, flow and desired in one SUBSCRIBE.
+// The hub client subscribes to commands, flow and desired in one SUBSCRIBE
+// (desired only with twins: on_desired set, as HubFixture does by default).
 constexpr std::size_t kHubSubscriptions = 3;
+constexpr std::size_t kHubSubscriptionsWithoutTwins = 2;
 
 // The telemetry PUBLISHes among packets the device sent, and their seqs.
 inline std::vector<SentPublish> telemetry_in(const std::vector<Bytes>& packets) {
@@ -53,8 +55,9 @@ class HubFixture {
   explicit HubFixture(std::string device_id = "dev-1", std::size_t send_capacity = 512,
                       std::size_t offline_capacity = 4096,
                       reliability::OverflowPolicy policy = reliability::OverflowPolicy::drop_oldest,
-                      std::size_t report_capacity = 256)
-      : send_(send_capacity),
+                      std::size_t report_capacity = 256, bool twins = true)
+      : twins_(twins),
+        send_(send_capacity),
         receive_(512),
         telemetry_(256),
         response_(256),
@@ -94,13 +97,15 @@ class HubFixture {
     callbacks.on_problem = [](void* context, Status status, const char* what) {
       static_cast<HubFixture*>(context)->problems.push_back({status, what});
     };
-    callbacks.on_desired = [](void* context, std::uint64_t version, std::string_view document) {
-      auto* self = static_cast<HubFixture*>(context);
-      self->desired.push_back({version, std::string(document)});
-      if (self->report_from_on_desired) {
-        self->report_status = self->hub.report_properties(document, version, nullptr);
-      }
-    };
+    if (twins_) {
+      callbacks.on_desired = [](void* context, std::uint64_t version, std::string_view document) {
+        auto* self = static_cast<HubFixture*>(context);
+        self->desired.push_back({version, std::string(document)});
+        if (self->report_from_on_desired) {
+          self->report_status = self->hub.report_properties(document, version, nullptr);
+        }
+      };
+    }
     callbacks.on_flow = [](void* context, const FlowNotice& notice) {
       static_cast<HubFixture*>(context)->flow.push_back(notice);
     };
@@ -122,7 +127,7 @@ class HubFixture {
     REQUIRE(type_of(sent[1]) == mqtt::PacketType::subscribe);
     const std::uint16_t subscribe_id =
         static_cast<std::uint16_t>((sent[1].at(2) << 8) | sent[1].at(3));
-    net.push(suback_for(subscribe_id, kHubSubscriptions));
+    net.push(suback_for(subscribe_id, twins_ ? kHubSubscriptions : kHubSubscriptionsWithoutTwins));
     REQUIRE(hub.process() == Status::ok);
     REQUIRE(hub.state() == HubState::ready);
     std::vector<Bytes> others(sent.begin() + 2, sent.end());
@@ -149,6 +154,7 @@ class HubFixture {
   FakeClock clock;
 
  private:
+  bool twins_;  // on_desired set
   std::vector<std::uint8_t> send_;
   std::vector<std::uint8_t> receive_;
   std::vector<char> telemetry_;

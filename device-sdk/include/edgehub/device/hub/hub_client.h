@@ -10,10 +10,13 @@
 //   commands    subscribed after every CONNACK; each one is answered exactly
 //               once, QoS 1: "ping" and "set-interval" by the SDK, others by
 //               on_command, 404 without it
-//   twin        desired subscribed after every CONNACK; a document with a
-//               version above desired_version() goes to on_desired, older or
-//               equal ones (redeliveries) are ignored; report_properties()
-//               publishes {"version","reported","desired_version"} QoS 1
+//   twin        opt in: only with on_desired set is desired subscribed
+//               after every CONNACK (and the twin handling linked, see
+//               DesiredCallback); a document with a version above
+//               desired_version() goes to on_desired, older or equal ones
+//               (redeliveries) are ignored; report_properties() (linked
+//               when called, with or without on_desired) publishes
+//               {"version","reported","desired_version"} QoS 1
 //   flow        flow subscribed after every CONNACK; "paused" stops
 //               telemetry (the acknowledged copies kept in the offline buffer
 //               become pending again), "resumed" (or retry_after_ms without
@@ -40,6 +43,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <type_traits>
 
 #include "edgehub/device/clock.h"
 #include "edgehub/device/hub/command.h"
@@ -76,6 +80,50 @@ struct HubClientBuffers {
 
 inline constexpr std::size_t kMinResponseCapacity = kResponseEnvelopeOverhead + 64;
 
+class HubClient;
+
+namespace detail {
+
+// The twin handling of incoming messages (twin_client.cpp): true if `leaf`
+// is "desired" and the document was handled (applied, ignored as a
+// redelivery, or reported malformed); false for any other leaf.
+bool handle_twin_message(HubClient& client, std::string_view leaf,
+                         std::string_view message) noexcept;
+
+}  // namespace detail
+
+// HubCallbacks::on_desired: the application's function, and with it the
+// switch that turns twins on. Setting a function (`callbacks.on_desired =
+// &apply;`, a captureless lambda too) also installs the twin handling of
+// twin_client.cpp. The converting constructor that does it is inline, so the
+// one reference to the twin handling is in the application's code: with
+// --gc-sections a device that never sets on_desired links none of it
+// (parse_desired, the desired dispatch) and does not subscribe to
+// devices/<id>/desired at all (docs/device-sdk-footprint.md).
+class DesiredCallback {
+ public:
+  using Function = void (*)(void* context, std::uint64_t version, std::string_view desired_json);
+  using Handler = bool (*)(HubClient& client, std::string_view leaf,
+                           std::string_view message) noexcept;
+
+  constexpr DesiredCallback() noexcept = default;
+  // Implicit from whatever the function pointer it replaces took (a
+  // function, a captureless lambda, nullptr): assignment, HubCallbacks{...},
+  // designated initialisers.
+  template <class F, class = std::enable_if_t<std::is_convertible_v<F, Function>>>
+  constexpr DesiredCallback(F function) noexcept
+      : function_(function),
+        handler_(function_ != nullptr ? &detail::handle_twin_message : nullptr) {}
+  // Reads like the plain function pointer it used to be: compare, call.
+  constexpr operator Function() const noexcept { return function_; }
+  // Null while twins are off.
+  constexpr Handler handler() const noexcept { return handler_; }
+
+ private:
+  Function function_ = nullptr;
+  Handler handler_ = nullptr;
+};
+
 // What an on_command handler answers: it writes a JSON value of at most
 // `capacity` bytes to `payload`, sets `length` (0 means null) and `status`.
 struct CommandReply {
@@ -102,13 +150,17 @@ struct HubCallbacks {
   // Something arrived that could not be used, with what happened: a text,
   // or "" where EDGEHUB_DEVICE_PROBLEM_TEXT is 0 (the default without an OS).
   void (*on_problem)(void* context, Status status, const char* what) = nullptr;
-  // A desired document whose version is above desired_version(): apply
-  // desired_json (the whole desired object, raw JSON; a view into the receive
-  // buffer, valid during the call) and report (report_properties(), also
-  // from inside this call). desired_version() is `version` once it returns;
-  // persist it if the device has storage. Older or equal versions
-  // (redeliveries, the document re-sent on every connect) are not delivered.
-  void (*on_desired)(void* context, std::uint64_t version, std::string_view desired_json) = nullptr;
+  // Twins (opt in): setting it subscribes the device to devices/<id>/desired
+  // after every CONNACK. A desired document whose version is above
+  // desired_version(): apply desired_json (the whole desired object, raw
+  // JSON; a view into the receive buffer, valid during the call) and report
+  // (report_properties(), also from inside this call). desired_version() is
+  // `version` once it returns; persist it if the device has storage. Older or
+  // equal versions (redeliveries, the document re-sent on every connect) are
+  // not delivered. Without it a desired message (only possible from a broker
+  // session kept from firmware that subscribed) is acknowledged and reported
+  // through on_problem (protocol_error, a topic the device did not subscribe to).
+  DesiredCallback on_desired;
   // The hub paused or resumed this device's telemetry (docs/protocol.md
   // section 3.2). The SDK already acts on it: nothing is lost while paused,
   // send_telemetry() keeps storing in the offline buffer. When retry_after_ms
@@ -129,8 +181,8 @@ struct HubConnectOptions {
 enum class HubState : std::uint8_t {
   disconnected,
   connecting,     // waiting for CONNACK
-  subscribing,    // connected, waiting for the SUBACK of commands, flow and desired
-  ready,          // connected and subscribed to all three
+  subscribing,    // connected, waiting for the SUBACK of commands, flow (and desired)
+  ready,          // connected and subscribed to all of them
   disconnecting,  // DISCONNECT queued
 };
 
@@ -289,7 +341,8 @@ class HubClient : private detail::HubClientState {
 
   void publish_stored() noexcept;
   void restart_cursor() noexcept;
-  void handle_desired(std::string_view message) noexcept;
+  friend bool detail::handle_twin_message(HubClient& client, std::string_view leaf,
+                                          std::string_view message) noexcept;
   void handle_flow(std::string_view message) noexcept;
   void pause(const FlowNotice& notice) noexcept;
   bool publish_waiting(protocol::TopicKind kind, const char* data, std::size_t length,
@@ -306,6 +359,7 @@ class HubClient : private detail::HubClientState {
   void send_pending_response() noexcept;
   void send_pending_report() noexcept;
   Status subscribe() noexcept;
+  std::size_t subscription_count() const noexcept;
   std::uint64_t uptime_ms() noexcept;
   // A QoS 1 message to one of the device's topics (built in topic_: valid
   // until the next call).
@@ -319,7 +373,8 @@ class HubClient : private detail::HubClientState {
 
   // After the plain state (detail::HubClientState) the tables and buffers.
 
-  static constexpr std::size_t kSubscriptionCount = 3;  // commands, flow, desired
+  // commands, flow; desired only with twins (HubCallbacks::on_desired set).
+  static constexpr std::size_t kMaxSubscriptions = 3;
   // The tag of responses and reports in the MQTT client's table of
   // outstanding publishes; telemetry is tagged with its seq (never 0).
   static constexpr std::uint64_t kNotTelemetry = 0;

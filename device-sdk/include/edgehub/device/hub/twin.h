@@ -3,10 +3,11 @@
 //   devices/<id>/desired   {"version":N,"desired":{...},"patch":<merge patch>|null}   hub -> device
 //   devices/<id>/reported  {"version":V,"reported":{...},"desired_version":N}        device -> hub
 //
-// HubClient subscribes to desired after every connect, hands each document
-// with a version above the applied one to on_desired and publishes reports
-// (HubClient::report_properties). These two functions are the codec, for
-// applications that own their MQTT stack.
+// HubClient, once the application sets on_desired (twins are opt in),
+// subscribes to desired after every connect, hands each document with a
+// version above the applied one to on_desired; it publishes reports
+// (HubClient::report_properties) with or without it. These two functions are
+// the codec, for applications that own their MQTT stack.
 #pragma once
 
 #include <cstddef>
