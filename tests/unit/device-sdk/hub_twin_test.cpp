@@ -37,12 +37,10 @@ std::vector<SentPublish> reports_in(const std::vector<Bytes>& packets) {
   return out;
 }
 
-}  // namespace
-
-TEST_CASE(
-    "after every connect a device with twins subscribes to commands, flow and desired in one "
-    "SUBSCRIBE") {
-  HubFixture f;
+// Connects twice (persistent and clean session): each time one SUBSCRIBE with
+// commands and flow, and desired only for a device with twins; ready after
+// the SUBACK.
+void check_subscribe_after_every_connect(HubFixture& f, bool twins) {
   for (const bool clean : {false, true}) {
     REQUIRE(f.hub.connect(HubConnectOptions{clean, 30, 10'000}) == Status::ok);
     f.net.push(connack());
@@ -53,13 +51,22 @@ TEST_CASE(
     const std::string subscribe = text_of(sent[1]);
     CHECK(subscribe.find(kCommands) != std::string::npos);
     CHECK(subscribe.find(kFlow) != std::string::npos);
-    CHECK(subscribe.find(kDesired) != std::string::npos);
+    CHECK((subscribe.find(kDesired) != std::string::npos) == twins);
     const auto id = static_cast<std::uint16_t>((sent[1].at(2) << 8) | sent[1].at(3));
-    f.net.push(suback_for(id, kHubSubscriptions));
+    f.net.push(suback_for(id, twins ? kHubSubscriptions : kHubSubscriptionsWithoutTwins));
     REQUIRE(f.hub.process() == Status::ok);
     CHECK(f.hub.state() == HubState::ready);
     f.hub.connection_lost();
   }
+}
+
+}  // namespace
+
+TEST_CASE(
+    "after every connect a device with twins subscribes to commands, flow and desired in one "
+    "SUBSCRIBE") {
+  HubFixture f;
+  check_subscribe_after_every_connect(f, /*twins=*/true);
 }
 
 TEST_CASE("a SUBACK refusing the desired topic ends the connection with subscription_refused") {
@@ -77,23 +84,7 @@ TEST_CASE("a SUBACK refusing the desired topic ends the connection with subscrip
 TEST_CASE(
     "a device that does not set on_desired subscribes to commands and flow, never to desired") {
   HubFixture f("dev-1", 512, 4096, reliability::OverflowPolicy::drop_oldest, 256, false);
-  for (const bool clean : {false, true}) {
-    REQUIRE(f.hub.connect(HubConnectOptions{clean, 30, 10'000}) == Status::ok);
-    f.net.push(connack());
-    REQUIRE(f.hub.process() == Status::ok);
-    auto sent = f.net.take_sent_packets();
-    REQUIRE(sent.size() == 2);
-    REQUIRE(type_of(sent[1]) == mqtt::PacketType::subscribe);
-    const std::string subscribe = text_of(sent[1]);
-    CHECK(subscribe.find(kCommands) != std::string::npos);
-    CHECK(subscribe.find(kFlow) != std::string::npos);
-    CHECK(subscribe.find(kDesired) == std::string::npos);
-    const auto id = static_cast<std::uint16_t>((sent[1].at(2) << 8) | sent[1].at(3));
-    f.net.push(suback_for(id, kHubSubscriptionsWithoutTwins));
-    REQUIRE(f.hub.process() == Status::ok);
-    CHECK(f.hub.state() == HubState::ready);
-    f.hub.connection_lost();
-  }
+  check_subscribe_after_every_connect(f, /*twins=*/false);
 }
 
 TEST_CASE(
