@@ -244,6 +244,8 @@ Result<CommandRecord> CommandDispatcher::submit_new(const CommandSubmission& sub
       return sent.error();
     }
   } else if (presence_.is_connected(device_id) && broker_.is_connected()) {
+    // A queued command for a connected device, or a device that connected
+    // after the check above (its delivery may have run before the insert).
     (void)send_now(command, now + submission.timeout.count());  // failed: stays queued
   }
   if (submission.queue) return store_.find(command.id);

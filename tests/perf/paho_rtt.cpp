@@ -120,7 +120,8 @@ std::string option(int argc, char** argv, const std::string& name, const std::st
 
 int main(int argc, char** argv) {
   try {
-    const std::string uri = "ssl://127.0.0.1:" + option(argc, argv, "port", "");
+    const std::string port = option(argc, argv, "port", "");
+    const std::string uri = "ssl://127.0.0.1:" + port;
     const std::string ca = option(argc, argv, "ca", "");
     const long count = std::stol(option(argc, argv, "count", "2000"));
     const long warm_up = 100;
@@ -138,8 +139,7 @@ int main(int argc, char** argv) {
     requester.subscribe("raw/response", 1)->wait();
     // As hubd does (hub/mqtt/tcp_nodelay.h): without it every answer waits
     // for a delayed ACK, about 88 ms a round trip here.
-    edgehub::hub::disable_nagle_towards(
-        static_cast<std::uint16_t>(std::stoi(option(argc, argv, "port", ""))));
+    edgehub::hub::disable_nagle_towards(static_cast<std::uint16_t>(std::stoi(port)));
 
     std::vector<double> latencies_ms;
     for (long i = 0; i < warm_up + count; ++i) {

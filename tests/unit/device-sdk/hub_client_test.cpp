@@ -46,11 +46,7 @@ TEST_CASE("connect refuses an invalid device id") {
 
 TEST_CASE("a refused subscription ends the connection with subscription_refused") {
   HubFixture f;
-  REQUIRE(f.hub.connect(HubConnectOptions{}) == Status::ok);
-  f.net.push(connack());
-  REQUIRE(f.hub.process() == Status::ok);
-  const auto sent = f.net.take_sent_packets();
-  const auto id = static_cast<std::uint16_t>((sent.back().at(2) << 8) | sent.back().at(3));
+  const std::uint16_t id = f.connect_until_subscribe();
   f.net.push(suback(id, mqtt::kSubackFailure));
   CHECK(f.hub.process() == Status::subscription_refused);
   CHECK(f.hub.state() == HubState::disconnected);

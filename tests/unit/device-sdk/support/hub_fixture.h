@@ -112,6 +112,18 @@ class HubFixture {
     return callbacks;
   }
 
+  // CONNECT/CONNACK with default options; returns the packet id of the
+  // SUBSCRIBE the hub sent then (pushing its SUBACK is the test's part).
+  std::uint16_t connect_until_subscribe() {
+    REQUIRE(hub.connect(HubConnectOptions{}) == Status::ok);
+    net.push(connack());
+    REQUIRE(hub.process() == Status::ok);
+    const auto sent = net.take_sent_packets();
+    REQUIRE(!sent.empty());
+    REQUIRE(type_of(sent.back()) == mqtt::PacketType::subscribe);
+    return static_cast<std::uint16_t>((sent.back().at(2) << 8) | sent.back().at(3));
+  }
+
   // CONNECT/CONNACK, SUBSCRIBE/SUBACK; afterwards the hub is ready. Returns
   // what else the device sent meanwhile (stored telemetry going out).
   std::vector<Bytes> connect(bool clean_session = false) {
