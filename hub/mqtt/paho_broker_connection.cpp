@@ -16,6 +16,7 @@
 // without returning gets the message again, DUP set, on its next connect.
 #include "mqtt/paho_broker_connection.h"
 
+#include "mqtt/nodelay_window.h"
 #include "mqtt/tcp_nodelay.h"
 
 #include <mqtt/async_client.h>
@@ -34,6 +35,9 @@
 
 namespace edgehub::hub {
 namespace {
+
+// TCP_NODELAY stays set this long after the hub's last publish.
+constexpr std::chrono::milliseconds kNodelayHold{100};
 
 std::string server_uri(const std::string& host, std::uint16_t port) {
   const bool ipv6 = host.find(':') != std::string::npos;
@@ -70,7 +74,8 @@ class PahoBrokerConnection final : public BrokerConnection, private mqtt::callba
         // No persistence object: MQTTCLIENT_PERSISTENCE_NONE, no files in the
         // working directory. The broker keeps the session (clean_session false).
         client_(uri_, settings_.client_id, static_cast<mqtt::iclient_persistence*>(nullptr)),
-        subscription_listener_([this](bool granted) { on_subscribed(granted); }) {
+        subscription_listener_([this](bool granted) { on_subscribed(granted); }),
+        nodelay_(kNodelayHold, set_tcp_nodelay) {
     auto ssl = mqtt::ssl_options_builder()
                    .trust_store(settings_.ca_file.string())
                    .key_store(settings_.certificate_file.string())
@@ -134,6 +139,11 @@ class PahoBrokerConnection final : public BrokerConnection, private mqtt::callba
   Status publish(std::string_view topic, std::string_view payload, int qos) override {
     if (!connected_)
       return make_error(ErrorCode::unavailable, "the hub is not connected to the broker");
+    nodelay_.publishing(NodelayWindow::Clock::now());
+    struct Published {
+      NodelayWindow& window;
+      ~Published() { window.published(NodelayWindow::Clock::now()); }
+    } published{nodelay_};
     try {
       auto token = client_.publish(std::string(topic), payload.data(), payload.size(), qos, false);
       if (!token->wait_for(settings_.publish_timeout)) {
@@ -185,7 +195,7 @@ class PahoBrokerConnection final : public BrokerConnection, private mqtt::callba
   // mqtt::callback, on Paho's thread.
   void connected(const std::string&) override {
     connected_ = true;
-    disable_nagle_towards(settings_.port);
+    nodelay_.attach(sockets_towards(settings_.port));
     spdlog::info("mqtt: connected to {} as '{}'", uri_, settings_.client_id);
     state_changed_.notify_all();
     if (settings_.subscriptions.empty()) {
@@ -225,6 +235,7 @@ class PahoBrokerConnection final : public BrokerConnection, private mqtt::callba
 
   void connection_lost(const std::string& cause) override {
     connected_ = false;
+    nodelay_.detach();
     {
       std::lock_guard lock(mutex_);
       ready_ = false;
@@ -234,6 +245,7 @@ class PahoBrokerConnection final : public BrokerConnection, private mqtt::callba
   }
 
   void message_arrived(mqtt::const_message_ptr message) override {
+    nodelay_.receiving(NodelayWindow::Clock::now());
     try {
       IncomingMessage incoming{message->get_topic(), message->get_payload_str(), message->get_qos(),
                                message->is_duplicate()};
@@ -258,6 +270,7 @@ class PahoBrokerConnection final : public BrokerConnection, private mqtt::callba
   SubscriptionListener subscription_listener_;
   MessageHandler handler_;
 
+  NodelayWindow nodelay_;
   std::atomic<bool> connected_{false};
   mutable std::mutex mutex_;
   std::condition_variable state_changed_;

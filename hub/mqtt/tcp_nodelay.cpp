@@ -11,7 +11,8 @@
 
 namespace edgehub::hub {
 
-void disable_nagle_towards(std::uint16_t port) {
+std::vector<int> sockets_towards(std::uint16_t port) {
+  std::vector<int> sockets;
   std::error_code ignored;
   for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ignored)) {
     const std::string name = entry.path().filename().string();
@@ -29,10 +30,18 @@ void disable_nagle_towards(std::uint16_t port) {
     } else if (peer.ss_family == AF_INET6) {
       peer_port = ntohs(reinterpret_cast<sockaddr_in6*>(&peer)->sin6_port);
     }
-    if (peer_port != port) continue;
-    const int on = 1;
-    ::setsockopt(static_cast<int>(fd), IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+    if (peer_port == port) sockets.push_back(static_cast<int>(fd));
   }
+  return sockets;
+}
+
+void set_tcp_nodelay(int socket, bool on) {
+  const int value = on ? 1 : 0;
+  ::setsockopt(socket, IPPROTO_TCP, TCP_NODELAY, &value, sizeof value);
+}
+
+void disable_nagle_towards(std::uint16_t port) {
+  for (int socket : sockets_towards(port)) set_tcp_nodelay(socket, true);
 }
 
 }  // namespace edgehub::hub

@@ -83,6 +83,21 @@ start_hubd() {
 
 stop_hubd() { stop_pid "$hubd_pid"; hubd_pid=""; }
 
+# CPU seconds (user + system, all threads) a running process has used so far;
+# the fields after "pid (name) " so that a name with spaces does not shift them.
+cpu_seconds() {
+  sed 's/^.*) //' "/proc/$1/stat" | awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($12 + $13) / hz }'
+}
+# Each thread's name and CPU seconds, one line, for the log.
+thread_cpu() {
+  local task
+  for task in /proc/"$1"/task/*; do
+    printf '%s=%s ' "$(tr ' ' _ <"$task/comm")" "$(sed 's/^.*) //' "$task/stat" |
+      awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($12 + $13) / hz }')"
+  done
+}
+broker_pid() { cat "$data/broker/mosquitto.pid" 2>/dev/null || true; }
+
 field() { sed -E "s/.*\"$2\":([0-9.eE+-]+).*/\1/" <<<"$1"; }
 
 log "stack: mqtt 127.0.0.1:$mqtt_port, http $url, data $data"
@@ -113,6 +128,7 @@ raw_round() {
   publish_json="$("$bin/ingest_bench" publish "${common[@]}" --messages "$messages" | tail -1)"
   wait "$subscriber_pid"
   subscriber_json="$(tail -1 "$work/subscriber.out")"
+  echo "raw $(field "$subscriber_json" cpu_s) $(cpu_seconds "$mosquitto_pid")" >>"$work/cpu.txt"
   stop_pid "$mosquitto_pid"; mosquitto_pid=""
   local elapsed_us=$(( $(field "$subscriber_json" last_arrival_us) - $(field "$publish_json" start_us) ))
   awk -v n="$(field "$publish_json" published)" -v us="$elapsed_us" 'BEGIN { printf "%.1f", n * 1e6 / us }'
@@ -131,6 +147,9 @@ hub_round() {
   fi
   local hub_json
   hub_json="$("$bin/ingest_bench" hub "${common[@]}" "${rest[@]}" --messages "$messages" | tail -1)"
+  local broker; broker="$(broker_pid)"
+  echo "hub $(cpu_seconds "$hubd_pid") ${broker:+$(cpu_seconds "$broker")}" >>"$work/cpu.txt"
+  log "hubd threads, CPU s: $(thread_cpu "$hubd_pid")"
   stop_hubd
   field "$hub_json" hub_msgs_per_s
 }
@@ -147,6 +166,15 @@ for round in $(seq "$rounds"); do
   log "round $round/$rounds: raw ${raw_rates[-1]} msg/s, hub ${hub_rates[-1]} msg/s"
 done
 raw_rate="$(median "${raw_rates[@]}")"
+# CPU per message (medians of the rounds): less sensitive to other load on
+# the machine than the rates, and the hub's cost over a plain subscriber.
+cpu_us() { awk -v kind="$1" -v col="$2" -v n=$((devices * messages)) \
+  '$1 == kind && NF >= col { printf "%.2f ", $col * 1e6 / n }' "$work/cpu.txt"; }
+raw_subscriber_cpu_us="$(median $(cpu_us raw 2))"
+raw_broker_cpu_us="$(median $(cpu_us raw 3))"
+hub_cpu_us="$(median $(cpu_us hub 2))"
+hub_broker_cpu_us="$(median $(cpu_us hub 3))"
+log "CPU per message, us: hubd $hub_cpu_us (raw subscriber $raw_subscriber_cpu_us), mosquitto $hub_broker_cpu_us (raw $raw_broker_cpu_us)"
 hub_rate="$(median "${hub_rates[@]}")"
 start_hubd
 
@@ -169,4 +197,6 @@ stop_hubd
   "p99_ms=$(field "$latency_json" p99_ms)" \
   "latency_rate_msgs_per_s=$half_rate" \
   "replay_records_per_s=$(field "$replay_json" replay_records_per_s)" \
+  "hub_cpu_us_per_msg=$hub_cpu_us" "raw_subscriber_cpu_us_per_msg=$raw_subscriber_cpu_us" \
+  "hub_broker_cpu_us_per_msg=$hub_broker_cpu_us" "raw_broker_cpu_us_per_msg=$raw_broker_cpu_us" \
   "devices=$devices" "messages_per_device=$messages"

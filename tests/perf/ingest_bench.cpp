@@ -32,6 +32,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <sys/resource.h>
 #include <thread>
 #include <vector>
 
@@ -212,6 +213,14 @@ int fill(const Arguments& arguments) {
   return 0;
 }
 
+// CPU time (user + system, all threads) this process has used so far.
+double process_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 // The raw path's subscriber, in its own process like hubd: prints "subscribed"
 // once it is, then counts until --expect messages arrived (or --idle-s of
 // silence) and reports the system time of the last arrival.
@@ -251,7 +260,10 @@ int subscribe(const Arguments& arguments) {
   subscriber.disconnect()->wait();
   std::cout
       << "subscriber: " << received << "/" << expect << " messages\n"
-      << json{{"raw_received", received.load()}, {"last_arrival_us", last_arrival_us.load()}}.dump()
+      << json{{"raw_received", received.load()},
+              {"last_arrival_us", last_arrival_us.load()},
+              {"cpu_s", process_cpu_seconds()}}
+             .dump()
       << std::endl;
   return received >= expect ? 0 : 1;
 }
