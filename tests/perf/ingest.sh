@@ -8,7 +8,8 @@
 #   steps 1 and 2 alternate BENCH_ROUNDS times (3); the figures are the
 #   medians of the rounds, so that a burst of load on the shared machine
 #   during one step does not decide the ratio
-#   3. latency at half the hub's rate: publish -> visible in the stream
+#   3. latency at half the hub's rate: publish -> visible in the stream (after
+#      one second of warm-up, which is reported apart)
 #   4. replay: 1,000,000 records read through the REST API
 # The last line printed is one JSON object with every figure.
 #
@@ -195,6 +196,8 @@ stop_hubd
   "raw_rounds=$(tr ' ' ',' <<<"${raw_rates[*]}")" "hub_rounds=$(tr ' ' ',' <<<"${hub_rates[*]}")" \
   "p50_ms=$(field "$latency_json" p50_ms)" \
   "p99_ms=$(field "$latency_json" p99_ms)" \
+  "latency_warmup_p99_ms=$(field "$latency_json" warmup_p99_ms)" \
+  "latency_warmup_max_ms=$(field "$latency_json" warmup_max_ms)" \
   "latency_rate_msgs_per_s=$half_rate" \
   "replay_records_per_s=$(field "$replay_json" replay_records_per_s)" \
   "hub_cpu_us_per_msg=$hub_cpu_us" "raw_subscriber_cpu_us_per_msg=$raw_subscriber_cpu_us" \
