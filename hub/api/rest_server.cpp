@@ -41,6 +41,10 @@ bool bearer_token_matches(const std::string& authorization_header, const std::st
   return difference == 0;
 }
 
+// Requests served on one keep-alive connection before it is closed (nginx
+// and Apache use 1000 and 100).
+constexpr std::size_t kKeepAliveRequests = 100;
+
 struct RestServer::Impl {
   std::atomic<bool> stopping{false};  // ends event streams (see stream_routes.cpp)
   RestHandlers& handlers;
@@ -57,6 +61,11 @@ struct RestServer::Impl {
     // Small JSON answers: without it Nagle and the client's delayed ACK add
     // up to 40 ms to a command's round trip (tests/perf/command_rtt.sh).
     server.set_tcp_nodelay(true);
+    // httplib closes a keep-alive connection after 5 requests by default: a
+    // client sending one command after another reconnected every fifth. A
+    // connection holds a worker thread while open (idle ones are closed
+    // after httplib's 5 s), so not unlimited.
+    server.set_keep_alive_max_count(kKeepAliveRequests);
     // httplib's default is SO_REUSEPORT, with which a second hubd would share
     // the port instead of failing. SO_REUSEADDR only: a restart still binds
     // while old connections sit in TIME_WAIT. Close-on-exec: the broker hubd

@@ -26,21 +26,22 @@ struct RecordedSockets {
 
 const NodelayWindow::Clock::time_point t0{std::chrono::seconds(1000)};
 
+// A window over sockets 7 and 8 (or others), recording what it sets.
+struct Window {
+  RecordedSockets sockets;
+  NodelayWindow window{100ms, sockets.setter()};
+  explicit Window(std::vector<int> attached = {7, 8}) { window.attach(std::move(attached)); }
+};
+
 }  // namespace
 
-TEST_CASE("a new connection starts with Nagle's algorithm and receiving leaves it so") {
-  RecordedSockets sockets;
-  NodelayWindow window(100ms, sockets.setter());
-  window.attach({7, 8});
+TEST_CASE_FIXTURE(Window, "a new connection starts with Nagle's algorithm and receiving leaves it so") {
   window.receiving(t0);
   CHECK_FALSE(window.nodelay());
   CHECK(sockets.calls.empty());
 }
 
-TEST_CASE("a publish sets TCP_NODELAY on every socket before it goes out") {
-  RecordedSockets sockets;
-  NodelayWindow window(100ms, sockets.setter());
-  window.attach({7, 8});
+TEST_CASE_FIXTURE(Window, "a publish sets TCP_NODELAY on every socket before it goes out") {
   window.publishing(t0);
   CHECK(window.nodelay());
   CHECK(sockets.calls == std::vector<std::pair<int, bool>>{{7, true}, {8, true}});
@@ -49,9 +50,8 @@ TEST_CASE("a publish sets TCP_NODELAY on every socket before it goes out") {
 }
 
 TEST_CASE("TCP_NODELAY is cleared by the first message received after the hold") {
-  RecordedSockets sockets;
-  NodelayWindow window(100ms, sockets.setter());
-  window.attach({7});
+  Window fixture({7});
+  auto& [sockets, window] = fixture;
   window.publishing(t0);
   window.published(t0 + 2ms);
   window.receiving(t0 + 50ms);
@@ -64,9 +64,8 @@ TEST_CASE("TCP_NODELAY is cleared by the first message received after the hold")
 }
 
 TEST_CASE("TCP_NODELAY stays while a publish waits for its acknowledgement") {
-  RecordedSockets sockets;
-  NodelayWindow window(100ms, sockets.setter());
-  window.attach({7});
+  Window fixture({7});
+  auto& [sockets, window] = fixture;
   window.publishing(t0);
   window.receiving(t0 + 10s);
   CHECK(window.nodelay());
@@ -76,9 +75,8 @@ TEST_CASE("TCP_NODELAY stays while a publish waits for its acknowledgement") {
 }
 
 TEST_CASE("a reconnect during a publish sets TCP_NODELAY on the new sockets") {
-  RecordedSockets sockets;
-  NodelayWindow window(100ms, sockets.setter());
-  window.attach({7});
+  Window fixture({7});
+  auto& [sockets, window] = fixture;
   window.publishing(t0);
   window.detach();
   window.attach({9});
