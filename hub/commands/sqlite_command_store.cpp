@@ -8,6 +8,7 @@
 #include <string>
 
 #include "sqlite/statement_use.h"
+#include "sqlite/wal_checkpointer.h"
 
 namespace edgehub::hub {
 namespace {
@@ -136,6 +137,8 @@ struct SqliteCommandStore::Impl {
   SQLite::Statement find;
   SQLite::Statement transition;
   SQLite::Statement exists;
+  // Last: stopped before the connection closes.
+  std::unique_ptr<WalCheckpointer> checkpointer;
 };
 
 SqliteCommandStore::SqliteCommandStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -155,8 +158,11 @@ std::unique_ptr<SqliteCommandStore> SqliteCommandStore::open(const std::filesyst
     }
     database.exec(kSchema);
     database.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
-    return std::unique_ptr<SqliteCommandStore>(
-        new SqliteCommandStore(std::make_unique<Impl>(std::move(database))));
+    auto impl = std::make_unique<Impl>(std::move(database));
+    if (file != ":memory:") {
+      impl->checkpointer = std::make_unique<WalCheckpointer>(file, impl->database.getHandle());
+    }
+    return std::unique_ptr<SqliteCommandStore>(new SqliteCommandStore(std::move(impl)));
   } catch (const std::exception& failure) {
     throw std::runtime_error("cannot open the command store " + file.string() + ": " +
                              failure.what());

@@ -55,7 +55,8 @@ free_port() {
   local port
   while true; do
     port=$((20000 + RANDOM % 40000))
-    if ! ss -ltn "( sport = :$port )" 2>/dev/null | grep -q ":$port"; then echo "$port"; return; fi
+    # Any socket on the port (a client connection's local port too), not only listeners.
+    if ! ss -tan "( sport = :$port )" 2>/dev/null | grep -q ":$port"; then echo "$port"; return; fi
   done
 }
 
@@ -69,6 +70,7 @@ log "starting hubd (mqtt $mqtt_port, http $http_port) in $work"
 hubd_pid=$!
 for _ in $(seq 300); do
   if curl -fs "http://127.0.0.1:$http_port/api/v1/health" 2>/dev/null | grep -q '"broker_connected":true'; then break; fi
+  kill -0 "$hubd_pid" 2>/dev/null || { echo "hubd exited:" >&2; cat "$work/hubd.log" >&2; exit 1; }
   sleep 0.1
 done
 token="$(cat "$data/api-token")"
@@ -83,6 +85,7 @@ for _ in $(seq 1200); do
   connected="$(curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$http_port/api/v1/devices" |
     python3 -c 'import json,sys; print(sum(1 for d in json.load(sys.stdin)["devices"] if d.get("connection")=="connected"))' 2>/dev/null || echo 0)"
   [[ "$connected" -ge "$devices" ]] && break
+  kill -0 "$sim_pid" 2>/dev/null || { echo "firmware-sim exited:" >&2; tail -20 "$work/sim.log" >&2; exit 1; }
   sleep 0.5
 done
 log "$connected devices connected"

@@ -1,0 +1,76 @@
+// WAL checkpoints of a SQLite file on a thread of their own.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace edgehub::hub {
+
+struct WalCheckpointSettings {
+  // A checkpoint is started once the WAL holds this many pages (SQLite's own
+  // automatic checkpoint starts at 1000).
+  int start_pages = 1000;
+  // Should the checkpointing thread fall this far behind, the writer
+  // checkpoints itself, as SQLite would, so that the WAL stays bounded.
+  int writer_pages = 16000;
+  // And at least this often while anything was written since the last one.
+  std::chrono::milliseconds interval{1000};
+};
+
+// SQLite runs its automatic WAL checkpoint inside the COMMIT that crossed
+// 1000 pages, on the writer's thread, fsync included: the request that
+// happened to commit then waits for it. In commands.db that was the p99 of
+// the command round trip (3-4 ms against a p50 of 0.4 ms; 0.6-0.7 ms with
+// no checkpoint at all, tests/perf/command_rtt.sh). This replaces the
+// automatic checkpoint of one connection (sqlite3_wal_hook) with PASSIVE
+// checkpoints run from a second connection to the same file on a thread of
+// its own: a PASSIVE checkpoint takes no lock the writer waits for, and the
+// writer starts the WAL over once a checkpoint has caught up with it.
+//
+// For a writer that never pauses this does not help: streams.db under
+// continuous ingest (tests/perf/ingest.sh) had its steady p99 go from
+// 7-64 ms to 56-64 ms with it, because the checkpoints never catch up, the
+// WAL never starts over and checkpoints (each with an fsync) run back to
+// back. The stream store keeps SQLite's own checkpoints (docs/performance.md).
+class WalCheckpointer {
+ public:
+  // `writer` must outlive this object; the hook is removed by the destructor.
+  WalCheckpointer(const std::filesystem::path& file, sqlite3* writer,
+                  WalCheckpointSettings settings = {});
+  ~WalCheckpointer();
+  WalCheckpointer(const WalCheckpointer&) = delete;
+  WalCheckpointer& operator=(const WalCheckpointer&) = delete;
+
+  std::uint64_t checkpoints() const { return checkpoints_.load(); }
+  std::uint64_t writer_checkpoints() const { return writer_checkpoints_.load(); }
+  // The last error of the checkpointing connection, empty if none.
+  std::string last_error() const;
+
+ private:
+  static int on_commit(void* self, sqlite3* writer, const char* schema, int wal_pages);
+  void run();
+
+  const std::filesystem::path file_;
+  sqlite3* const writer_;
+  const WalCheckpointSettings settings_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  bool requested_ = false;
+  bool written_ = false;
+  bool stopping_ = false;
+  std::string last_error_;
+  std::atomic<bool> alone_{false};  // no second connection: the writer checkpoints
+  std::atomic<std::uint64_t> checkpoints_{0};
+  std::atomic<std::uint64_t> writer_checkpoints_{0};
+  std::thread thread_;
+};
+
+}  // namespace edgehub::hub
