@@ -12,8 +12,8 @@
 
 #include "api/command_routes.h"
 #include "api/json_views.h"
-#include "api/twin_routes.h"
 #include "api/stream_routes.h"
+#include "api/twin_routes.h"
 
 namespace edgehub::hub {
 namespace {

@@ -279,10 +279,9 @@ Result<std::vector<CommandRecord>> SqliteCommandStore::queued_for(
     std::string_view device_id) const {
   return internal_on_failure("list queued", [&]() -> Result<std::vector<CommandRecord>> {
     std::lock_guard lock(impl_->mutex);
-    SQLite::Statement select(impl_->database,
-                             std::string(kColumns) +
-                                 " WHERE device_id = ?1 AND state = 'queued' "
-                                 "ORDER BY created_at_ms, rowid");
+    SQLite::Statement select(impl_->database, std::string(kColumns) +
+                                                  " WHERE device_id = ?1 AND state = 'queued' "
+                                                  "ORDER BY created_at_ms, rowid");
     select.bind(1, std::string(device_id));
     return all_rows(select);
   });
@@ -323,8 +322,7 @@ Result<std::size_t> SqliteCommandStore::forget_finished(std::int64_t finished_be
     old.bind(1, finished_before_ms);
     std::size_t deleted = static_cast<std::size_t>(old.exec());
     const auto finished = static_cast<std::size_t>(
-        impl_->database
-            .execAndGet("SELECT count(*) FROM commands WHERE finished_at_ms IS NOT NULL")
+        impl_->database.execAndGet("SELECT count(*) FROM commands WHERE finished_at_ms IS NOT NULL")
             .getInt64());
     if (finished > keep_at_most) {
       SQLite::Statement earliest(

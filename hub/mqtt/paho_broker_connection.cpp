@@ -16,14 +16,10 @@
 // without returning gets the message again, DUP set, on its next connect.
 #include "mqtt/paho_broker_connection.h"
 
-#include "mqtt/nodelay_window.h"
-#include "mqtt/tcp_nodelay.h"
-
 #include <mqtt/async_client.h>
-#include <spdlog/spdlog.h>
-
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
 #include <atomic>
@@ -32,6 +28,9 @@
 #include <filesystem>
 #include <mutex>
 #include <thread>
+
+#include "mqtt/nodelay_window.h"
+#include "mqtt/tcp_nodelay.h"
 
 namespace edgehub::hub {
 namespace {

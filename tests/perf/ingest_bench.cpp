@@ -20,6 +20,7 @@
 // publishes each. The same publisher code drives the raw and the hub runs.
 #include <httplib.h>
 #include <mqtt/async_client.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
@@ -32,7 +33,6 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-#include <sys/resource.h>
 #include <thread>
 #include <vector>
 
@@ -258,13 +258,12 @@ int subscribe(const Arguments& arguments) {
                            arguments.get("service-key"), true))
       ->wait();
   subscriber.disconnect()->wait();
-  std::cout
-      << "subscriber: " << received << "/" << expect << " messages\n"
-      << json{{"raw_received", received.load()},
-              {"last_arrival_us", last_arrival_us.load()},
-              {"cpu_s", process_cpu_seconds()}}
-             .dump()
-      << std::endl;
+  std::cout << "subscriber: " << received << "/" << expect << " messages\n"
+            << json{{"raw_received", received.load()},
+                    {"last_arrival_us", last_arrival_us.load()},
+                    {"cpu_s", process_cpu_seconds()}}
+                   .dump()
+            << std::endl;
   return received >= expect ? 0 : 1;
 }
 
@@ -325,13 +324,14 @@ int latency(const Arguments& arguments) {
   const double rate = static_cast<double>(arguments.number("rate"));
   const double seconds = static_cast<double>(arguments.number("seconds", "5"));
   const double warmup = static_cast<double>(arguments.number("warmup-s", "1"));
-  const long per_device =
-      std::max(1L, static_cast<long>(rate * (warmup + seconds) /
-                                     static_cast<double>(fleet.publishers.size())));
+  const long per_device = std::max(
+      1L,
+      static_cast<long>(rate * (warmup + seconds) / static_cast<double>(fleet.publishers.size())));
   const long total = per_device * static_cast<long>(fleet.publishers.size());
   const std::int64_t first_send_us = now_us();
   const std::int64_t measured_from_us = first_send_us + static_cast<std::int64_t>(warmup * 1e6);
-  std::thread publisher([&] { fleet.publish(per_device, arguments.number("window", "100"), rate); });
+  std::thread publisher(
+      [&] { fleet.publish(per_device, arguments.number("window", "100"), rate); });
   std::vector<double> latencies_ms;
   std::vector<double> warmup_ms;
   const auto start = Clock::now();

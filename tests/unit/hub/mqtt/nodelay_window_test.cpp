@@ -1,5 +1,4 @@
 #include "mqtt/nodelay_window.h"
-#include "mqtt/tcp_nodelay.h"
 
 #include <doctest/doctest.h>
 #include <netinet/in.h>
@@ -11,6 +10,8 @@
 #include <chrono>
 #include <utility>
 #include <vector>
+
+#include "mqtt/tcp_nodelay.h"
 
 using namespace edgehub::hub;
 using namespace std::chrono_literals;
@@ -35,7 +36,8 @@ struct Window {
 
 }  // namespace
 
-TEST_CASE_FIXTURE(Window, "a new connection starts with Nagle's algorithm and receiving leaves it so") {
+TEST_CASE_FIXTURE(Window,
+                  "a new connection starts with Nagle's algorithm and receiving leaves it so") {
   window.receiving(t0);
   CHECK_FALSE(window.nodelay());
   CHECK(sockets.calls.empty());

@@ -44,6 +44,14 @@ struct WalDatabase {
   }
 };
 
+constexpr auto kNever = std::chrono::hours(1);
+
+WalCheckpointSettings settings(int start_pages, int writer_pages,
+                               std::chrono::milliseconds interval) {
+  return WalCheckpointSettings{
+      .start_pages = start_pages, .writer_pages = writer_pages, .interval = interval};
+}
+
 template <typename Condition>
 bool eventually(Condition condition, std::chrono::milliseconds timeout = 5s) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -59,9 +67,7 @@ bool eventually(Condition condition, std::chrono::milliseconds timeout = 5s) {
 TEST_CASE("a WAL past the start size is checkpointed by the checkpointer's own thread") {
   WalDatabase database;
   WalCheckpointer checkpointer(database.file, database.writer.getHandle(),
-                               WalCheckpointSettings{.start_pages = 20,
-                                                     .writer_pages = 100000,
-                                                     .interval = std::chrono::hours(1)});
+                               settings(20, 100000, kNever));
   database.write_transactions(10);  // about 20 pages: maybe one
   const auto before = checkpointer.checkpoints();
   database.write_transactions(30);
@@ -73,9 +79,7 @@ TEST_CASE("a WAL past the start size is checkpointed by the checkpointer's own t
 TEST_CASE("the writer's automatic checkpoint is off while the checkpointer runs") {
   WalDatabase database;
   WalCheckpointer checkpointer(database.file, database.writer.getHandle(),
-                               WalCheckpointSettings{.start_pages = 100000,
-                                                     .writer_pages = 100000,
-                                                     .interval = std::chrono::hours(1)});
+                               settings(100000, 100000, kNever));
   database.write_transactions(700);  // about 1400 pages, past SQLite's own 1000
   // Had SQLite checkpointed at 1000 pages, the WAL would have started over
   // and hold fewer frames now.
@@ -87,9 +91,7 @@ TEST_CASE("the writer's automatic checkpoint is off while the checkpointer runs"
 TEST_CASE("something written is checkpointed after the interval even below the start size") {
   WalDatabase database;
   WalCheckpointer checkpointer(database.file, database.writer.getHandle(),
-                               WalCheckpointSettings{.start_pages = 100000,
-                                                     .writer_pages = 100000,
-                                                     .interval = 20ms});
+                               settings(100000, 100000, 20ms));
   database.write_transactions(1);
   CHECK(eventually([&] { return checkpointer.checkpoints() >= 1; }));
   // Nothing written since: no more checkpoints.
@@ -101,9 +103,7 @@ TEST_CASE("something written is checkpointed after the interval even below the s
 TEST_CASE("a writer far ahead of the checkpointer checkpoints itself") {
   WalDatabase database;
   WalCheckpointer checkpointer(database.file, database.writer.getHandle(),
-                               WalCheckpointSettings{.start_pages = 100000,
-                                                     .writer_pages = 30,
-                                                     .interval = std::chrono::hours(1)});
+                               settings(100000, 30, kNever));
   database.write_transactions(40);
   CHECK(checkpointer.writer_checkpoints() >= 1);
 }
@@ -111,10 +111,7 @@ TEST_CASE("a writer far ahead of the checkpointer checkpoints itself") {
 TEST_CASE("without a second connection the writer checkpoints as SQLite would") {
   WalDatabase database;
   const std::filesystem::path missing = database.directory.path() / "no-such-dir" / "test.db";
-  WalCheckpointer checkpointer(missing, database.writer.getHandle(),
-                               WalCheckpointSettings{.start_pages = 20,
-                                                     .writer_pages = 100000,
-                                                     .interval = std::chrono::hours(1)});
+  WalCheckpointer checkpointer(missing, database.writer.getHandle(), settings(20, 100000, kNever));
   CHECK(eventually([&] { return !checkpointer.last_error().empty(); }));
   CHECK(checkpointer.last_error().find("cannot open") != std::string::npos);
   database.write_transactions(30);
