@@ -2,9 +2,11 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
-#include <nlohmann/json.hpp>
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
+
+#include "sqlite/wal_checkpointer.h"
 
 namespace edgehub::hub {
 
@@ -18,8 +20,12 @@ struct PresenceTracker::Database {
         "CREATE TABLE IF NOT EXISTS presence (device_id TEXT PRIMARY KEY, connected INTEGER NOT "
         "NULL, last_seen_ms INTEGER NOT NULL, broker_run INTEGER NOT NULL, connection INTEGER "
         "NOT NULL)");
+    // Presence is recorded on hubd's MQTT receive thread: a checkpoint inside
+    // its COMMIT would hold up all incoming traffic.
+    if (file != ":memory:") checkpointer = std::make_unique<WalCheckpointer>(file, db.getHandle());
   }
   SQLite::Database db;
+  std::unique_ptr<WalCheckpointer> checkpointer;  // last: stopped before db closes
 };
 
 PresenceTracker::PresenceTracker(const std::filesystem::path& file, StreamStore& lifecycle)

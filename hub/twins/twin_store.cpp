@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "sqlite/wal_checkpointer.h"
+
 namespace edgehub::hub {
 namespace {
 
@@ -48,6 +50,7 @@ struct TwinStore::Impl {
     if (file != ":memory:") db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = NORMAL");
     db.exec(kSchema);
+    if (file != ":memory:") checkpointer = std::make_unique<WalCheckpointer>(file, db.getHandle());
   }
 
   Twin read(std::string_view device_id) {
@@ -90,6 +93,7 @@ struct TwinStore::Impl {
 
   std::mutex mutex;
   SQLite::Database db;
+  std::unique_ptr<WalCheckpointer> checkpointer;  // last: stopped before db closes
 };
 
 TwinStore::TwinStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -99,8 +103,7 @@ std::unique_ptr<TwinStore> TwinStore::open(const std::filesystem::path& file) {
   try {
     return std::unique_ptr<TwinStore>(new TwinStore(std::make_unique<Impl>(file)));
   } catch (const std::exception& failure) {
-    throw std::runtime_error("cannot open the twin store " + file.string() + ": " +
-                             failure.what());
+    throw std::runtime_error("cannot open the twin store " + file.string() + ": " + failure.what());
   }
 }
 
@@ -111,8 +114,7 @@ Result<Twin> TwinStore::get(std::string_view device_id) const {
   });
 }
 
-Result<Twin> TwinStore::patch_desired(std::string_view device_id,
-                                      std::string_view merge_patch_json,
+Result<Twin> TwinStore::patch_desired(std::string_view device_id, std::string_view merge_patch_json,
                                       std::optional<std::uint64_t> expected_version,
                                       std::int64_t now_ms) {
   auto patch = object_patch(merge_patch_json);
@@ -149,10 +151,10 @@ Result<Twin> TwinStore::apply_reported(std::string_view device_id,
     SQLite::Transaction transaction(impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
     Twin twin = impl_->read(device_id);
     if (version <= twin.reported.version) {
-      return make_error(ErrorCode::conflict,
-                        "stale reported version " + std::to_string(version) + " from '" +
-                            twin.device_id + "': the hub has version " +
-                            std::to_string(twin.reported.version));
+      return make_error(ErrorCode::conflict, "stale reported version " + std::to_string(version) +
+                                                 " from '" + twin.device_id +
+                                                 "': the hub has version " +
+                                                 std::to_string(twin.reported.version));
     }
     nlohmann::json reported = nlohmann::json::parse(twin.reported.properties_json);
     reported.merge_patch(*patch);
