@@ -16,10 +16,9 @@ void NodelayWindow::attach(std::vector<int> sockets) {
   }
 }
 
-void NodelayWindow::publishing(Clock::time_point now) {
+void NodelayWindow::publishing() {
   std::lock_guard lock(mutex_);
   ++publishes_in_progress_;
-  last_publish_ = now;
   if (!nodelay_.load(std::memory_order_relaxed)) set_all(true);
 }
 

@@ -35,8 +35,8 @@ class NodelayWindow {
   void detach() { attach({}); }
 
   // Around each publish: TCP_NODELAY before it is handed to the client, and
-  // not cleared until it has been acknowledged.
-  void publishing(Clock::time_point now);
+  // not cleared until `hold` after it has been acknowledged.
+  void publishing();
   void published(Clock::time_point now);
 
   // On each incoming message (cheap while TCP_NODELAY is off).

@@ -17,10 +17,7 @@
 #include "mqtt/paho_broker_connection.h"
 
 #include <mqtt/async_client.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <spdlog/spdlog.h>
-#include <sys/socket.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -138,7 +135,7 @@ class PahoBrokerConnection final : public BrokerConnection, private mqtt::callba
   Status publish(std::string_view topic, std::string_view payload, int qos) override {
     if (!connected_)
       return make_error(ErrorCode::unavailable, "the hub is not connected to the broker");
-    nodelay_.publishing(NodelayWindow::Clock::now());
+    nodelay_.publishing();
     struct Published {
       NodelayWindow& window;
       ~Published() { window.published(NodelayWindow::Clock::now()); }
@@ -244,7 +241,8 @@ class PahoBrokerConnection final : public BrokerConnection, private mqtt::callba
   }
 
   void message_arrived(mqtt::const_message_ptr message) override {
-    nodelay_.receiving(NodelayWindow::Clock::now());
+    if (nodelay_.nodelay())
+      nodelay_.receiving(NodelayWindow::Clock::now());  // no clock read otherwise
     try {
       IncomingMessage incoming{message->get_topic(), message->get_payload_str(), message->get_qos(),
                                message->is_duplicate()};

@@ -40,8 +40,4 @@ void set_tcp_nodelay(int socket, bool on) {
   ::setsockopt(socket, IPPROTO_TCP, TCP_NODELAY, &value, sizeof value);
 }
 
-void disable_nagle_towards(std::uint16_t port) {
-  for (int socket : sockets_towards(port)) set_tcp_nodelay(socket, true);
-}
-
 }  // namespace edgehub::hub

@@ -24,10 +24,11 @@ class HttpClient:
     def __init__(self, port, token):
         self.port = port
         self.token = token.encode()
+        self.sock = None
         self.connect()
 
     def connect(self):
-        if getattr(self, "sock", None):
+        if self.sock:
             self.sock.close()
         self.sock = socket.create_connection(("127.0.0.1", self.port))
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

@@ -84,17 +84,18 @@ start_hubd() {
 
 stop_hubd() { stop_pid "$hubd_pid"; hubd_pid=""; }
 
-# CPU seconds (user + system, all threads) a running process has used so far;
-# the fields after "pid (name) " so that a name with spaces does not shift them.
-cpu_seconds() {
-  sed 's/^.*) //' "/proc/$1/stat" | awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($12 + $13) / hz }'
+# CPU seconds (user + system) in a /proc stat file: a process's (all its
+# threads) or a thread's. The fields after "pid (name) ", so that a name with
+# spaces does not shift them.
+stat_cpu_seconds() {
+  sed 's/^.*) //' "$1" | awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($12 + $13) / hz }'
 }
+cpu_seconds() { stat_cpu_seconds "/proc/$1/stat"; }
 # Each thread's name and CPU seconds, one line, for the log.
 thread_cpu() {
   local task
   for task in /proc/"$1"/task/*; do
-    printf '%s=%s ' "$(tr ' ' _ <"$task/comm")" "$(sed 's/^.*) //' "$task/stat" |
-      awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($12 + $13) / hz }')"
+    printf '%s=%s ' "$(tr ' ' _ <"$task/comm")" "$(stat_cpu_seconds "$task/stat")"
   done
 }
 broker_pid() { cat "$data/broker/mosquitto.pid" 2>/dev/null || true; }

@@ -8,8 +8,6 @@
 // Prints one JSON object: {"paho_p50_ms":..,"paho_p99_ms":..,"paho_round_trips":N}
 #include <mqtt/async_client.h>
 
-#include "mqtt/tcp_nodelay.h"
-
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -20,6 +18,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "mqtt/tcp_nodelay.h"
 
 namespace {
 
@@ -139,7 +139,9 @@ int main(int argc, char** argv) {
     requester.subscribe("raw/response", 1)->wait();
     // As hubd does (hub/mqtt/tcp_nodelay.h): without it every answer waits
     // for a delayed ACK, about 88 ms a round trip here.
-    edgehub::hub::disable_nagle_towards(static_cast<std::uint16_t>(std::stoi(port)));
+    for (int socket : edgehub::hub::sockets_towards(static_cast<std::uint16_t>(std::stoi(port)))) {
+      edgehub::hub::set_tcp_nodelay(socket, true);
+    }
 
     std::vector<double> latencies_ms;
     for (long i = 0; i < warm_up + count; ++i) {

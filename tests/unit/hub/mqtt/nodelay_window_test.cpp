@@ -44,17 +44,17 @@ TEST_CASE_FIXTURE(Window,
 }
 
 TEST_CASE_FIXTURE(Window, "a publish sets TCP_NODELAY on every socket before it goes out") {
-  window.publishing(t0);
+  window.publishing();
   CHECK(window.nodelay());
   CHECK(sockets.calls == std::vector<std::pair<int, bool>>{{7, true}, {8, true}});
-  window.publishing(t0 + 1ms);  // already set: no second call
+  window.publishing();  // already set: no second call
   CHECK(sockets.calls.size() == 2);
 }
 
 TEST_CASE("TCP_NODELAY is cleared by the first message received after the hold") {
   Window fixture({7});
   auto& [sockets, window] = fixture;
-  window.publishing(t0);
+  window.publishing();
   window.published(t0 + 2ms);
   window.receiving(t0 + 50ms);
   CHECK(window.nodelay());
@@ -68,7 +68,7 @@ TEST_CASE("TCP_NODELAY is cleared by the first message received after the hold")
 TEST_CASE("TCP_NODELAY stays while a publish waits for its acknowledgement") {
   Window fixture({7});
   auto& [sockets, window] = fixture;
-  window.publishing(t0);
+  window.publishing();
   window.receiving(t0 + 10s);
   CHECK(window.nodelay());
   window.published(t0 + 10s);
@@ -79,7 +79,7 @@ TEST_CASE("TCP_NODELAY stays while a publish waits for its acknowledgement") {
 TEST_CASE("a reconnect during a publish sets TCP_NODELAY on the new sockets") {
   Window fixture({7});
   auto& [sockets, window] = fixture;
-  window.publishing(t0);
+  window.publishing();
   window.detach();
   window.attach({9});
   CHECK(window.nodelay());
