@@ -248,6 +248,12 @@ void HubService::connect_broker() {
       *commands_, clock_, StoreRetryPolicy{}, exit_store_broken);
   broker_->set_message_handler(
       [this](const IncomingMessage& message) {
+        // A retained message was delivered live when it was published; this
+        // is the broker replaying it at a (re)subscription: never new data.
+        if (message.retained) {
+          spdlog::debug("mqtt: ignoring the retained message replayed on {}", message.topic);
+          return;
+        }
         protocol::ParsedTopic parsed{};
         if (is_presence_topic(message.topic)) {
           handle_presence(message);

@@ -18,6 +18,9 @@ struct IncomingMessage {
   std::string payload;  // raw bytes
   int qos = 0;
   bool redelivered = false;  // MQTT DUP flag
+  // Delivered because the broker kept it as retained for the topic: a
+  // replay at subscription time, not a new publish (MQTT 3.1.1 3.3.1.3).
+  bool retained = false;
 };
 
 // Called once per incoming message, one at a time, on the connection's

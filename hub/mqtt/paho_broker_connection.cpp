@@ -245,7 +245,7 @@ class PahoBrokerConnection final : public BrokerConnection, private mqtt::callba
       nodelay_.receiving(NodelayWindow::Clock::now());  // no clock read otherwise
     try {
       IncomingMessage incoming{message->get_topic(), message->get_payload_str(), message->get_qos(),
-                               message->is_duplicate()};
+                               message->is_duplicate(), message->is_retained()};
       handler_(incoming);
     } catch (const std::exception& error) {
       // Returning would acknowledge a message nobody handled.
