@@ -249,9 +249,8 @@ void HubService::connect_broker() {
   // reports) go through the ingest journal: one write() each there.
   journaled_dead_letters_ = std::make_unique<JournaledDeadLetters>(*group_commit_, *streams_);
   commands_ = std::make_unique<CommandDispatcher>(*registry_, *broker_, *journaled_dead_letters_,
-                                                  clock_,
-                                                  random_command_id, *command_store_, *presence_,
-                                                  options_.max_queued_commands);
+                                                  clock_, random_command_id, *command_store_,
+                                                  *presence_, options_.max_queued_commands);
   commands_->set_retention(
       CommandRetention{std::chrono::hours(options_.command_retention_hours),
                        options_.command_retention_count});
