@@ -31,7 +31,9 @@ Json route_json(const RouteStatus& status) {
               {"stream", route.stream},
               {"created_at_ms", route.created_at_ms},
               {"matched", status.matched},
-              {"errors", status.errors}};
+              {"errors", status.errors},
+              {"overruns", status.overruns},
+              {"disabled", status.disabled_reason ? Json(*status.disabled_reason) : Json(nullptr)}};
 }
 
 // A string field: absent -> fallback (nullopt when required); wrong type -> error.

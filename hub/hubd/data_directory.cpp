@@ -15,6 +15,58 @@
 namespace edgehub::hub {
 namespace {
 
+std::string system_error(const std::string& what, const std::filesystem::path& path) {
+  return what + " " + path.string() + ": " + std::strerror(errno);
+}
+
+void require_own(const std::filesystem::path& path, const struct stat& info) {
+  if (info.st_uid == ::geteuid()) return;
+  throw std::runtime_error(path.string() + " is owned by user " + std::to_string(info.st_uid) +
+                           ", not by the user hubd runs as (" + std::to_string(::geteuid()) +
+                           "): the data directory must be hubd's alone (chown -R it)");
+}
+
+void tighten(const std::filesystem::path& path, const struct stat& info, mode_t mode) {
+  if ((info.st_mode & 07777) == mode) return;
+  if (::chmod(path.c_str(), mode) != 0 && errno != ENOENT) {
+    throw std::runtime_error(system_error("cannot make private (chmod)", path));
+  }
+}
+
+// Other users must not be able to replace the data directory: its parent is
+// not writable by them, or has the sticky bit (/tmp).
+void require_safe_parent(const std::filesystem::path& parent) {
+  struct stat info {};
+  if (::stat(parent.c_str(), &info) != 0)
+    throw std::runtime_error(system_error("cannot stat", parent));
+  if ((info.st_mode & S_IWOTH) != 0 && (info.st_mode & S_ISVTX) == 0) {
+    throw std::runtime_error(
+        parent.string() +
+        " (the data directory's parent) is writable by every user without the sticky bit: "
+        "another user could replace the data directory; use another place or chmod o-w it");
+  }
+}
+
+// Every directory under root 0700, every file 0600, each owned by us.
+void tighten_tree(const std::filesystem::path& root) {
+  std::error_code error;
+  std::filesystem::recursive_directory_iterator it(root, std::filesystem::directory_options::none,
+                                                   error);
+  if (error) throw std::runtime_error("cannot list " + root.string() + ": " + error.message());
+  for (; it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
+    const std::filesystem::path& path = it->path();
+    struct stat info {};
+    if (::lstat(path.c_str(), &info) != 0) {
+      if (errno == ENOENT) continue;  // gone meanwhile (a running broker's temporary file)
+      throw std::runtime_error(system_error("cannot stat", path));
+    }
+    if (S_ISLNK(info.st_mode)) continue;  // not followed; its target is not ours to change
+    require_own(path, info);
+    tighten(path, info, S_ISDIR(info.st_mode) ? 0700 : 0600);
+  }
+  if (error) throw std::runtime_error("cannot list " + root.string() + ": " + error.message());
+}
+
 void make_private_directory(const std::filesystem::path& directory) {
   if (::mkdir(directory.c_str(), 0700) != 0 && errno != EEXIST) {
     throw std::runtime_error("cannot create directory " + directory.string() + ": " +
@@ -49,6 +101,9 @@ DataDirectory::DataDirectory(const std::filesystem::path& root)
 }
 
 void DataDirectory::prepare() const {
+  // Before anything is created: SQLite's -wal/-shm files, the journal, the
+  // broker's files (it inherits the mask) are owner-only from the start.
+  ::umask(077);
   if (!std::filesystem::exists(root_.parent_path())) {
     std::error_code error;
     std::filesystem::create_directories(root_.parent_path(), error);
@@ -57,7 +112,21 @@ void DataDirectory::prepare() const {
                                error.message());
     }
   }
-  for (const auto& directory : {root_, pki_dir(), broker_dir(), broker_persistence_dir()}) {
+  require_safe_parent(root_.parent_path());
+  make_private_directory(root_);
+  struct stat info {};
+  if (::stat(root_.c_str(), &info) != 0)
+    throw std::runtime_error(system_error("cannot stat", root_));
+  require_own(root_, info);
+  tighten(root_, info, 0700);
+  if (::stat(root_.c_str(), &info) != 0)
+    throw std::runtime_error(system_error("cannot stat", root_));
+  if ((info.st_mode & 0077) != 0) {
+    throw std::runtime_error(root_.string() + " stays accessible to other users after chmod 0700 " +
+                             "(a file system without Unix permissions?): use another place");
+  }
+  tighten_tree(root_);
+  for (const auto& directory : {pki_dir(), broker_dir(), broker_persistence_dir()}) {
     make_private_directory(directory);
   }
 }

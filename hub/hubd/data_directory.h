@@ -1,4 +1,5 @@
-// The layout of hubd's --data-dir, and creating it (mode 0700) on first start.
+// The layout of hubd's --data-dir, and creating or tightening it to
+// owner-only (directories 0700, files 0600) at every start.
 #pragma once
 
 #include <filesystem>
@@ -13,8 +14,15 @@ class DataDirectory {
   // broker in /proc/<pid>/cmdline.
   explicit DataDirectory(const std::filesystem::path& root);
 
-  // Creates root, pki/, broker/ and broker/persistence/ (mode 0700) where
-  // missing. Throws std::runtime_error naming the directory.
+  // Sets the process umask to 077 (whatever hubd, SQLite (-wal, -shm) and
+  // the broker it starts create later is owner-only), creates root, pki/,
+  // broker/ and broker/persistence/ where missing, and tightens what exists:
+  // every directory under root 0700, every other file 0600 (symbolic links
+  // are left alone, not followed). Throws std::runtime_error naming the path
+  // and what to fix when the directory is not hubd's alone: root or anything
+  // in it owned by another user, root still writable by others after chmod
+  // (a file system without Unix modes), or a parent that other users may
+  // write to without the sticky bit (they could replace the directory).
   void prepare() const;
 
   const std::filesystem::path& root() const { return root_; }

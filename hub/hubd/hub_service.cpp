@@ -20,9 +20,11 @@
 #include "commands/sqlite_command_store.h"
 #include "edgehub/protocol/topics.h"
 #include "flow/device_flow_control.h"
+#include "hubd/journaled_dead_letters.h"
 #include "hubd/message_router.h"
 #include "hubd/service_credentials.h"
 #include "ingest/telemetry_ingestor.h"
+#include "journal/file_commit_attempts.h"
 #include "journal/file_journal.h"
 #include "journal/group_commit.h"
 #include "mqtt/paho_broker_connection.h"
@@ -119,10 +121,17 @@ void HubService::open_state() {
   ensure_service_identity(*authority_, *registry_, layout_);
   api_token_ = load_or_create_api_token(layout_.api_token_file());
   route_store_ = open_sqlite_route_store(layout_.root() / "routes.db");
-  routes_ = std::make_unique<RouteTable>(*route_store_, [this](std::string_view device) {
-    auto found = registry_->find(device);
-    return found ? found->attributes_json : std::string("{}");
-  });
+  RouteTableSettings route_settings;
+  route_settings.on_disabled = [](const std::string& route, const std::string& reason) {
+    spdlog::error("routes: route '{}' {}", route, reason);
+  };
+  routes_ = std::make_unique<RouteTable>(
+      *route_store_,
+      [this](std::string_view device) {
+        auto found = registry_->find(device);
+        return found ? found->attributes_json : std::string("{}");
+      },
+      std::move(route_settings));
   // Commands and presence: <data-dir>/commands.db, presence.db (docs/protocol.md 4, 7).
   command_store_ = SqliteCommandStore::open(layout_.root() / "commands.db");
   presence_ = std::make_unique<PresenceTracker>(layout_.root() / "presence.db", *streams_);
@@ -145,6 +154,17 @@ void HubService::open_journal() {
   if (!opened) throw std::runtime_error(opened.error().message);
   journal_ = std::move(*opened);
   for (const std::string& note : journal_->notes()) spdlog::warn("journal: {}", note);
+  // A message that kills hubd while it is processed must not do so at every
+  // start: the batch in progress is noted here (journal/commit_attempt.h).
+  auto attempts = FileCommitAttempts::open(layout_.journal_dir() / "commit-attempt");
+  if (!attempts) throw std::runtime_error(attempts.error().message);
+  commit_attempts_ = std::move(*attempts);
+  auto set_aside = [this](const JournalEntry& entry, std::string_view reason) {
+    spdlog::error("journal: message {} on {} ({} bytes) set aside as a dead letter: {}",
+                  entry.sequence, entry.topic, entry.payload.size(), reason);
+    return ingestor_->set_aside(entry, reason,
+                                SourcePosition{std::string(kIngestJournalSource), entry.sequence});
+  };
   group_commit_ = std::make_unique<GroupCommit>(
       *journal_,
       [this](std::span<const JournalEntry> entries) {
@@ -152,7 +172,7 @@ void HubService::open_journal() {
             entries, SourcePosition{std::string(kIngestJournalSource), entries.back().sequence});
       },
       GroupCommitSettings{.linger = std::chrono::milliseconds(options_.ingest_linger_ms)},
-      exit_journal_unstored);
+      exit_journal_unstored, PoisonGuard{commit_attempts_.get(), set_aside});
   auto recovered = group_commit_->recover(position);
   if (!recovered) {
     throw std::runtime_error("journal: cannot store the journaled messages: " +
@@ -225,15 +245,18 @@ void HubService::connect_broker() {
     flow_->on_refused(refused.stream, refused.device_id, refused.seq);
   });
 
-  commands_ = std::make_unique<CommandDispatcher>(*registry_, *broker_, *streams_, clock_,
-                                                  random_command_id, *command_store_, *presence_,
-                                                  options_.max_queued_commands);
+  // Dead letters decided on the MQTT receive thread (responses, twin
+  // reports) go through the ingest journal: one write() each there.
+  journaled_dead_letters_ = std::make_unique<JournaledDeadLetters>(*group_commit_, *streams_);
+  commands_ = std::make_unique<CommandDispatcher>(*registry_, *broker_, *journaled_dead_letters_,
+                                                  clock_, random_command_id, *command_store_,
+                                                  *presence_, options_.max_queued_commands);
   commands_->set_retention(
       CommandRetention{std::chrono::hours(options_.command_retention_hours),
                        options_.command_retention_count});
   command_worker_ = std::make_unique<CommandWorker>(*commands_);
-  twins_ = std::make_unique<TwinService>(*registry_, *twin_store_, *broker_, *presence_, *streams_,
-                                         clock_);
+  twins_ = std::make_unique<TwinService>(*registry_, *twin_store_, *broker_, *presence_,
+                                         *journaled_dead_letters_, clock_);
   command_worker_->set_connect_hook([this](const std::string& device) {
     if (Status sent = twins_->device_connected(device); !sent) {
       spdlog::warn("twins: cannot send the desired properties to '{}': {}", device,
@@ -355,6 +378,8 @@ void HubService::start_rest() {
                            {"devices_paused", flow_ ? flow_->paused_devices() : 0u},
                            {"commands_waiting", commands_->waiting()},
                            {"ingest_backlog", group_commit_->backlog()},
+                           {"ingest_backlog_bytes", group_commit_->backlog_bytes()},
+                           {"ingest_set_aside", group_commit_->set_aside_count()},
                            {"broker_restarts", supervisor_ ? supervisor_->restart_count() : 0u}};
         return report;
       },

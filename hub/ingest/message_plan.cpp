@@ -28,7 +28,9 @@ void plan_routes(const NewRecord& telemetry, std::string_view original, RouteTab
   std::string reason;
   for (const RouteFailure& failure : outcome.failures) {
     if (!reason.empty()) reason += "; ";
-    reason += "route '" + failure.route + "' failed: " + failure.message;
+    reason += failure.over_budget ? "route '" + failure.route + "' exceeded its time budget (" +
+                                        failure.message + ")"
+                                  : "route '" + failure.route + "' failed: " + failure.message;
   }
   NewRecord dead_letter = telemetry;
   dead_letter.stream = std::string(kDeadLetterStream);

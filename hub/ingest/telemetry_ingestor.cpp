@@ -2,6 +2,9 @@
 
 #include <string>
 
+#include "edgehub/protocol/topics.h"
+#include "ingest/decided_dead_letter.h"
+
 namespace edgehub::hub {
 namespace {
 
@@ -30,10 +33,42 @@ Status TelemetryIngestor::ingest_batch(std::span<const JournalEntry> entries,
   plan.records.reserve(entries.size());
   plan.purposes.reserve(entries.size());
   for (const JournalEntry& entry : entries) {
+    if (const auto decided = parse_decided_dead_letter_topic(entry.topic)) {
+      plan.add(make_dead_letter(decided->topic, decided->device_id, entry.payload,
+                                std::string(decided->reason), entry.received_at_ms),
+               RecordPurpose{RecordRole::dead_letter, 0, {}});
+      continue;
+    }
     plan_message(entry.topic, entry.payload, entry.received_at_ms,
                  PlanLimits{limits_.max_payload_bytes}, routes_, plan);
   }
   return commit(plan, &position);
+}
+
+Status TelemetryIngestor::set_aside(const JournalEntry& entry, std::string_view reason,
+                                    const SourcePosition& position) {
+  protocol::ParsedTopic parsed{};
+  const auto decided = parse_decided_dead_letter_topic(entry.topic);
+  const std::string_view topic = decided ? decided->topic : std::string_view(entry.topic);
+  std::string_view device = decided ? decided->device_id : std::string_view();
+  if (!decided && protocol::parse_device_topic(topic, parsed)) device = parsed.device_id;
+  std::vector<NewRecord> records{
+      make_dead_letter(topic, device, entry.payload, std::string(reason), entry.received_at_ms)};
+  auto appended = store_.append_group(records, &position);
+  if (!appended && appended.error().code != ErrorCode::internal) {
+    records[0].payload.clear();
+    *records[0].reason += " (payload of " + std::to_string(entry.payload.size()) +
+                          " bytes not kept: " + appended.error().message + ")";
+    appended = store_.append_group(records, &position);
+  }
+  if (!appended && appended.error().code != ErrorCode::internal) {
+    refuse(kDeadLetterStream, device, std::nullopt);
+    appended = store_.append_group({}, &position);
+  } else if (appended) {
+    ++deadlettered_;
+  }
+  if (!appended) return fail(appended.error());
+  return ok_status();
 }
 
 Status TelemetryIngestor::commit(const IngestPlan& plan, const SourcePosition* position) {

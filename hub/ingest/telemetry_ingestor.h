@@ -64,6 +64,15 @@ class TelemetryIngestor {
   // and the position is recorded after them.
   Status ingest_batch(std::span<const JournalEntry> entries, const SourcePosition& position);
 
+  // A journal entry that could not be processed (it crashed hubd, or the
+  // store refuses it for good): stored unparsed as a dead letter with the
+  // reason (device and topic from the entry's topic), with position, in one
+  // transaction. If the dead-letter stream refuses it, only the reason is
+  // kept; if it refuses that too, only the position is recorded (counted as
+  // refused). An error: the store failed (internal).
+  Status set_aside(const JournalEntry& entry, std::string_view reason,
+                   const SourcePosition& position);
+
   IngestCounters counters() const;
 
   // Called (on the ingesting thread, must not block) for every refused message.

@@ -39,8 +39,7 @@ std::optional<std::uint64_t> first_sequence_of(const std::filesystem::path& file
 }
 
 Error io_error(const std::string& what, int error_number) {
-  return make_error(ErrorCode::internal,
-                    "journal: " + what + ": " + std::strerror(error_number));
+  return make_error(ErrorCode::internal, "journal: " + what + ": " + std::strerror(error_number));
 }
 
 }  // namespace

@@ -59,7 +59,7 @@ class FileJournal final : public MessageJournal {
   FileJournalSettings settings_;
   mutable std::mutex mutex_;
   std::map<std::uint64_t, std::filesystem::path> segments_;  // first sequence -> file
-  int fd_ = -1;                                               // the segment appended to
+  int fd_ = -1;                                              // the segment appended to
   std::size_t segment_size_ = 0;
   std::uint64_t next_sequence_ = 1;
   std::string frame_;  // reused encoding buffer

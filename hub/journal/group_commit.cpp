@@ -1,34 +1,72 @@
 #include "journal/group_commit.h"
 
 #include <algorithm>
+#include <exception>
 #include <iterator>
 
 namespace edgehub::hub {
+namespace {
+
+// A store outage (retried, then on_broken) rather than a verdict on the
+// entries themselves.
+bool store_outage(ErrorCode code) {
+  return code == ErrorCode::internal || code == ErrorCode::unavailable ||
+         code == ErrorCode::timeout;
+}
+
+std::size_t bytes_of(const JournalEntry& entry) {
+  return entry.topic.size() + entry.payload.size();
+}
+
+std::string crashed_reason(std::uint32_t attempts) {
+  return "hubd stopped while processing this message " + std::to_string(attempts) +
+         (attempts == 1 ? " time" : " times") + "; set aside";
+}
+
+}  // namespace
 
 GroupCommit::GroupCommit(MessageJournal& journal, JournalSink sink, GroupCommitSettings settings,
-                         SinkBrokenHandler on_broken)
+                         SinkBrokenHandler on_broken, PoisonGuard guard)
     : journal_(journal),
       sink_(std::move(sink)),
       settings_(std::move(settings)),
-      on_broken_(std::move(on_broken)) {
+      on_broken_(std::move(on_broken)),
+      guard_(std::move(guard)) {
   if (settings_.max_batch == 0) settings_.max_batch = 1;
   if (settings_.max_backlog == 0) settings_.max_backlog = 1;
+  if (settings_.max_attempts == 0) settings_.max_attempts = 1;
 }
 
 GroupCommit::~GroupCommit() { stop(); }
 
 Result<std::size_t> GroupCommit::recover(std::uint64_t applied) {
   const std::vector<JournalEntry> entries = journal_.take_recovered(applied);
-  for (std::size_t at = 0; at < entries.size(); at += settings_.max_batch) {
-    const std::size_t count = std::min(settings_.max_batch, entries.size() - at);
-    const std::span<const JournalEntry> batch(entries.data() + at, count);
-    Status stored = sink_(batch);
-    for (std::size_t attempt = 0; !stored && attempt < settings_.retry_delays.size(); ++attempt) {
-      std::this_thread::sleep_for(settings_.retry_delays[attempt]);
-      stored = sink_(batch);
+  // The batch the previous run was inside of when it died (not committed:
+  // its last entry is past the streams' position).
+  CommitAttempt died_in = guard_.attempts ? guard_.attempts->at_open() : CommitAttempt{};
+  if (died_in.last <= applied) died_in = CommitAttempt{};
+  std::size_t at = 0;
+  while (at < entries.size()) {
+    const JournalEntry& entry = entries[at];
+    if (died_in.holds(entry.sequence)) {
+      // One at a time, so that only the entry that kills hubd is set aside.
+      Status handled = died_in.attempt >= settings_.max_attempts
+                           ? set_aside(entry, crashed_reason(died_in.attempt))
+                           : deliver(std::span(&entry, 1), died_in.attempt + 1);
+      if (!handled) return handled.error();
+      journal_.release(entry.sequence);
+      ++at;
+      continue;
     }
-    if (!stored) return stored.error();
+    std::size_t end = at;
+    while (end < entries.size() && end - at < settings_.max_batch &&
+           !died_in.holds(entries[end].sequence)) {
+      ++end;
+    }
+    const std::span<const JournalEntry> batch(entries.data() + at, end - at);
+    if (Status stored = deliver(batch, 1); !stored) return stored.error();
     journal_.release(batch.back().sequence);
+    at = end;
   }
   return entries.size();
 }
@@ -52,11 +90,18 @@ void GroupCommit::stop() {
 Status GroupCommit::submit(std::int64_t received_at_ms, std::string_view topic,
                            std::string_view payload) {
   JournalEntry entry{0, received_at_ms, std::string(topic), std::string(payload)};
+  const std::size_t bytes = bytes_of(entry);
   std::unique_lock lock(mutex_);
-  progressed_.wait(lock, [this] { return queue_.size() < settings_.max_backlog || stopping_; });
+  // Waiting here holds Paho's receive thread: the broker keeps what comes
+  // next (its queue limits apply) instead of hubd's memory growing.
+  progressed_.wait(lock, [&] {
+    return stopping_ || (queue_.size() < settings_.max_backlog &&
+                         (held_bytes_ == 0 || held_bytes_ + bytes <= settings_.max_backlog_bytes));
+  });
   // Under the lock: queue order is journal order.
   if (Status written = journal_.append(entry); !written) return written;
   queue_.push_back(std::move(entry));
+  held_bytes_ += bytes;
   // The committing thread waits for a first entry, or lingers for a full batch.
   const bool wake = queue_.size() == 1 || queue_.size() == settings_.max_batch;
   lock.unlock();
@@ -67,13 +112,13 @@ Status GroupCommit::submit(std::int64_t received_at_ms, std::string_view topic,
 void GroupCommit::run() {
   std::vector<JournalEntry> batch;
   for (;;) {
+    std::size_t batch_bytes = 0;
     {
       std::unique_lock lock(mutex_);
       work_queued_.wait(lock, [this] { return !queue_.empty() || stopping_; });
       if (queue_.empty()) return;  // stopping, and everything is committed
-      work_queued_.wait_until(lock, last_commit_ + settings_.linger, [this] {
-        return queue_.size() >= settings_.max_batch || stopping_;
-      });
+      work_queued_.wait_until(lock, last_commit_ + settings_.linger,
+                              [this] { return queue_.size() >= settings_.max_batch || stopping_; });
       last_commit_ = std::chrono::steady_clock::now();
       const std::size_t count = std::min(settings_.max_batch, queue_.size());
       batch.assign(std::make_move_iterator(queue_.begin()),
@@ -81,27 +126,99 @@ void GroupCommit::run() {
       queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
       in_flight_ = count;
     }
+    for (const JournalEntry& entry : batch) batch_bytes += bytes_of(entry);
     progressed_.notify_all();  // room in the queue
-    const bool delivered = deliver(batch);
+    const Status delivered = deliver(batch, 1);
     if (delivered) journal_.release(batch.back().sequence);
     {
       std::lock_guard lock(mutex_);
       in_flight_ = 0;
+      if (delivered) held_bytes_ -= batch_bytes;
     }
     progressed_.notify_all();
-    if (!delivered) return;
+    if (!delivered) {
+      on_broken_(delivered.error());
+      return;
+    }
   }
 }
 
-bool GroupCommit::deliver(std::span<const JournalEntry> entries) {
-  Status stored = sink_(entries);
-  for (std::size_t attempt = 0; !stored && attempt < settings_.retry_delays.size(); ++attempt) {
-    std::this_thread::sleep_for(settings_.retry_delays[attempt]);
-    stored = sink_(entries);
+GroupCommit::Delivery GroupCommit::call_sink(std::span<const JournalEntry> entries) {
+  try {
+    Status stored = sink_(entries);
+    if (stored) return {};
+    return {store_outage(stored.error().code) ? Outcome::store_failed : Outcome::refused,
+            stored.error()};
+  } catch (const std::exception& exception) {
+    return {Outcome::refused,
+            make_error(ErrorCode::internal, std::string("processing failed: ") + exception.what())};
+  } catch (...) {
+    return {Outcome::refused, make_error(ErrorCode::internal, "processing failed")};
   }
-  if (stored) return true;
-  on_broken_(stored.error());
-  return false;
+}
+
+void GroupCommit::note_attempt(const CommitAttempt& attempt) {
+  // A note that cannot be written loses the guard for this batch, never the
+  // messages: the batch is handed over anyway.
+  if (guard_.attempts) (void)guard_.attempts->record(attempt);
+}
+
+Status GroupCommit::deliver(std::span<const JournalEntry> entries, std::uint32_t attempt) {
+  note_attempt(CommitAttempt{entries.front().sequence, entries.back().sequence, attempt});
+  Delivery delivery = call_sink(entries);
+  for (std::size_t retry = 0;
+       delivery.outcome == Outcome::store_failed && retry < settings_.retry_delays.size();
+       ++retry) {
+    std::this_thread::sleep_for(settings_.retry_delays[retry]);
+    delivery = call_sink(entries);
+  }
+  switch (delivery.outcome) {
+    case Outcome::stored:
+      return ok_status();
+    case Outcome::store_failed:
+      // Not the entries' fault: nothing is set aside at the next start.
+      note_attempt(CommitAttempt{});
+      return delivery.error;
+    case Outcome::refused:
+      break;
+  }
+  if (!guard_.set_aside) {
+    note_attempt(CommitAttempt{});
+    return delivery.error;
+  }
+  if (entries.size() > 1) {
+    // Narrow the refusal down to the entry: the others are stored as usual.
+    for (const JournalEntry& entry : entries) {
+      if (Status stored = deliver(std::span(&entry, 1), attempt); !stored) return stored;
+    }
+    return ok_status();
+  }
+  return set_aside(entries.front(), "the hub could not process this message (" +
+                                        delivery.error.message + "); set aside");
+}
+
+Status GroupCommit::set_aside(const JournalEntry& entry, const std::string& reason) {
+  auto attempt_once = [&]() -> Status {
+    try {
+      return guard_.set_aside(entry, reason);
+    } catch (const std::exception& exception) {
+      return make_error(ErrorCode::internal,
+                        std::string("cannot set the message aside: ") + exception.what());
+    }
+  };
+  Status stored =
+      guard_.set_aside ? attempt_once() : Status(make_error(ErrorCode::internal, reason));
+  for (std::size_t retry = 0; guard_.set_aside && !stored && retry < settings_.retry_delays.size();
+       ++retry) {
+    std::this_thread::sleep_for(settings_.retry_delays[retry]);
+    stored = attempt_once();
+  }
+  if (!stored) {
+    note_attempt(CommitAttempt{});
+    return stored;
+  }
+  ++set_aside_count_;
+  return ok_status();
 }
 
 std::size_t GroupCommit::backlog() const {
@@ -109,10 +226,14 @@ std::size_t GroupCommit::backlog() const {
   return queue_.size() + in_flight_;
 }
 
+std::size_t GroupCommit::backlog_bytes() const {
+  std::lock_guard lock(mutex_);
+  return held_bytes_;
+}
+
 bool GroupCommit::wait_until_committed(std::chrono::milliseconds timeout) const {
   std::unique_lock lock(mutex_);
-  return progressed_.wait_for(lock, timeout,
-                              [this] { return queue_.empty() && in_flight_ == 0; });
+  return progressed_.wait_for(lock, timeout, [this] { return queue_.empty() && in_flight_ == 0; });
 }
 
 }  // namespace edgehub::hub

@@ -14,8 +14,19 @@
 // failure is retried with the given delays; if it persists, on_broken is
 // called (hubd ends the process; the entries stay in the journal and are
 // replayed at the next start).
+//
+// Poison guard (PoisonGuard): a message that cannot be processed must not
+// wedge ingest nor crash hubd at every start. Before each sink call the
+// batch's range and attempt number are recorded (CommitAttempts); at the next
+// start, a batch that was being processed when the process died is retried
+// one entry at a time, each recorded again, and an entry that hubd has died on
+// max_attempts times is set aside (dead letter) without being processed. In
+// the running process, a sink that throws, or refuses a batch with an error
+// that is not a store outage (anything but internal / unavailable / timeout),
+// gets the batch one entry at a time; the entry refused on its own is set aside.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -24,11 +35,13 @@
 #include <functional>
 #include <mutex>
 #include <span>
+#include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
 #include "edgehub/common/result.h"
+#include "journal/commit_attempt.h"
 #include "journal/message_journal.h"
 
 namespace edgehub::hub {
@@ -37,10 +50,23 @@ namespace edgehub::hub {
 using JournalSink = std::function<Status(std::span<const JournalEntry> entries)>;
 // Must not return (hubd: std::_Exit). Tests pass one that records.
 using SinkBrokenHandler = std::function<void(const Error& last_error)>;
+// Stores one entry as a dead letter with the reason, and the position
+// entry.sequence, without looking into its payload.
+using SetAsideSink = std::function<Status(const JournalEntry& entry, std::string_view reason)>;
+
+struct PoisonGuard {
+  CommitAttempts* attempts = nullptr;  // null: no guard against crashes inside the sink
+  SetAsideSink set_aside;              // empty: a refused entry counts as a broken store
+};
 
 struct GroupCommitSettings {
   std::size_t max_batch = 2000;      // entries per sink call
   std::size_t max_backlog = 100000;  // submit waits while this many are queued
+  // submit waits while the messages held (queued or being committed) take
+  // this many bytes (topic + payload); one message is always taken.
+  std::size_t max_backlog_bytes = 64u * 1024u * 1024u;
+  // Starts of hubd that died while processing an entry before it is set aside.
+  std::uint32_t max_attempts = 2;
   // The shortest time between the starts of two transactions (unless
   // max_batch are queued first). A message that arrives after a quiet
   // spell is committed at once; under load, what arrives meanwhile waits
@@ -58,14 +84,16 @@ class GroupCommit {
  public:
   // journal must outlive this object.
   GroupCommit(MessageJournal& journal, JournalSink sink, GroupCommitSettings settings,
-              SinkBrokenHandler on_broken);
+              SinkBrokenHandler on_broken, PoisonGuard guard = {});
   ~GroupCommit();
   GroupCommit(const GroupCommit&) = delete;
   GroupCommit& operator=(const GroupCommit&) = delete;
 
   // Before start(): hands the journal's unreleased entries after `applied`
-  // to the sink (in batches, with retries) and releases them. Returns how
-  // many there were, or the sink's last error.
+  // to the sink (in batches, with retries) and releases them; the batch the
+  // previous run died in goes one entry at a time, and an entry it died on
+  // max_attempts times is set aside. Returns how many entries there were, or
+  // the sink's last error.
   Result<std::size_t> recover(std::uint64_t applied);
 
   void start();
@@ -73,29 +101,48 @@ class GroupCommit {
   void stop();
 
   // Journals the message and queues it. ok: durable, may be acknowledged.
-  // Waits while max_backlog messages are queued (back-pressure on the broker).
+  // Waits while max_backlog messages are queued or max_backlog_bytes are
+  // held (back-pressure on the broker: Paho's receive thread waits here).
   Status submit(std::int64_t received_at_ms, std::string_view topic, std::string_view payload);
 
   // Messages journaled but not yet handed to the sink successfully.
   std::size_t backlog() const;
+  // Bytes (topic + payload) of those messages.
+  std::size_t backlog_bytes() const;
+  // Entries set aside (dead-lettered unprocessed) since construction.
+  std::uint64_t set_aside_count() const { return set_aside_count_.load(); }
   // Until everything submitted so far is committed (true) or the timeout.
   bool wait_until_committed(std::chrono::milliseconds timeout) const;
 
  private:
   void run();
-  // Hands entries to the sink, retrying; false if on_broken was called.
-  bool deliver(std::span<const JournalEntry> entries);
+  enum class Outcome { stored, store_failed, refused };
+  struct Delivery {
+    Outcome outcome = Outcome::stored;
+    Error error{ErrorCode::internal, ""};
+  };
+  // One sink call; an exception is a refusal.
+  Delivery call_sink(std::span<const JournalEntry> entries);
+  // Hands entries to the sink (attempt number `attempt`), retrying a store
+  // outage and narrowing a refusal down to the entry. An error: the store
+  // stays broken (the caller ends ingest).
+  Status deliver(std::span<const JournalEntry> entries, std::uint32_t attempt);
+  Status set_aside(const JournalEntry& entry, const std::string& reason);
+  void note_attempt(const CommitAttempt& attempt);
 
   MessageJournal& journal_;
   JournalSink sink_;
   GroupCommitSettings settings_;
   SinkBrokenHandler on_broken_;
+  PoisonGuard guard_;
+  std::atomic<std::uint64_t> set_aside_count_{0};
 
   mutable std::mutex mutex_;
-  std::condition_variable work_queued_;        // for the committing thread
+  std::condition_variable work_queued_;         // for the committing thread
   mutable std::condition_variable progressed_;  // room in the queue, or a batch committed
   std::deque<JournalEntry> queue_;
-  std::size_t in_flight_ = 0;  // taken from the queue, not committed yet
+  std::size_t in_flight_ = 0;                            // taken from the queue, not committed yet
+  std::size_t held_bytes_ = 0;                           // of the queued and in-flight entries
   std::chrono::steady_clock::time_point last_commit_{};  // start of the last transaction
   bool stopping_ = false;
   std::thread worker_;

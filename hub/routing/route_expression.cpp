@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <chrono>
 #include <stdexcept>
 
 #include "routing/route_expression_rewrite.h"
@@ -21,9 +22,23 @@ constexpr int kSelectsPerStatement = 2;  // the expression's and the message row
 
 // Largest string or blob an expression may build (and largest payload bound).
 constexpr int kMaxValueBytes = 16 * 1024 * 1024;
-// Work budget per evaluation: progress callbacks of kProgressStep VM steps.
+// Work budget per evaluation: progress callbacks of kProgressStep VM steps,
+// at most kMaxProgressCalls of them and no later than the time budget.
 constexpr int kProgressStep = 1000;
 constexpr int kMaxProgressCalls = 10000;
+// LIKE and GLOB run inside one VM step, out of the progress handler's reach
+// (SQLite calls it only at jumps and at the end of a statement: a condition
+// has no loops), in time up to pattern length x text length: SQLite's default
+// pattern limit of 50,000 let one condition over a 256 KiB payload take
+// seconds. 100 bytes (about 45 ms over 256 KiB at worst) covers the patterns
+// routes use; each LIKE/GLOB also checks the deadline before it starts
+// (budgeted_match below), so one condition overshoots by one match at most.
+constexpr int kMaxLikePatternBytes = 100;
+// Nesting of an expression (SQLite's default 1000); a condition has no use
+// for more, and parsing deep expressions costs stack.
+constexpr int kMaxExpressionDepth = 100;
+constexpr int kMaxFunctionArguments = 32;
+constexpr int kMaxStatementOpcodes = 20000;
 
 constexpr std::array<std::string_view, 7> kForbiddenFunctions = {
     "load_extension", "readfile", "writefile", "edit", "fts3_tokenizer", "zeroblob", "randomblob"};
@@ -48,6 +63,9 @@ struct RouteEngine::Impl {
   int selects_seen = 0;
   std::string refusal;
   int progress_calls = 0;
+  // The evaluation in progress: cut off after this point in time.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  bool over_budget = false;
 
   static int authorize(void* context, int action, const char* /*first*/, const char* second,
                        const char* /*database*/, const char* /*trigger*/) {
@@ -72,9 +90,71 @@ struct RouteEngine::Impl {
     }
   }
 
+  // LIKE and GLOB as SQLite's own, evaluated on a second connection (SQLite
+  // cannot call its built-in from an override), after a deadline check.
+  sqlite3* matcher = nullptr;
+  Statement like2;  // like(pattern, text): text LIKE pattern
+  Statement like3;  // like(pattern, text, escape)
+  Statement glob2;  // glob(pattern, text)
+
+  static void match_with(sqlite3_context* context, sqlite3_stmt* statement, int count,
+                         sqlite3_value** values) {
+    auto& self = *static_cast<Impl*>(sqlite3_user_data(context));
+    if (std::chrono::steady_clock::now() > self.deadline) {
+      self.over_budget = true;
+      sqlite3_result_error(context, "exceeded its time budget", -1);
+      return;
+    }
+    for (int i = 0; i < count; ++i) sqlite3_bind_value(statement, i + 1, values[i]);
+    if (sqlite3_step(statement) == SQLITE_ROW) {
+      sqlite3_result_value(context, sqlite3_column_value(statement, 0));
+    } else {
+      sqlite3_result_error(context, sqlite3_errmsg(self.matcher), -1);
+    }
+    sqlite3_reset(statement);
+    sqlite3_clear_bindings(statement);
+  }
+  static void like(sqlite3_context* context, int count, sqlite3_value** values) {
+    auto& self = *static_cast<Impl*>(sqlite3_user_data(context));
+    match_with(context, count == 3 ? self.like3.get() : self.like2.get(), count, values);
+  }
+  static void glob(sqlite3_context* context, int count, sqlite3_value** values) {
+    auto& self = *static_cast<Impl*>(sqlite3_user_data(context));
+    match_with(context, self.glob2.get(), count, values);
+  }
+
+  void open_matcher() {
+    if (sqlite3_open_v2(":memory:", &matcher, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY,
+                        nullptr) != SQLITE_OK) {
+      throw std::runtime_error("routing: cannot open an in-memory SQLite database");
+    }
+    sqlite3_limit(matcher, SQLITE_LIMIT_LENGTH, kMaxValueBytes);
+    sqlite3_limit(matcher, SQLITE_LIMIT_LIKE_PATTERN_LENGTH, kMaxLikePatternBytes);
+    auto prepare_matcher = [this](const char* sql) {
+      sqlite3_stmt* raw = nullptr;
+      if (sqlite3_prepare_v3(matcher, sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr) !=
+          SQLITE_OK) {
+        throw std::runtime_error(std::string("routing: ") + sqlite3_errmsg(matcher));
+      }
+      return Statement(raw);
+    };
+    like2 = prepare_matcher("SELECT ?2 LIKE ?1");
+    like3 = prepare_matcher("SELECT ?2 LIKE ?1 ESCAPE ?3");
+    glob2 = prepare_matcher("SELECT ?2 GLOB ?1");
+    constexpr int kFlags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+    sqlite3_create_function_v2(db, "like", 2, kFlags, this, &Impl::like, nullptr, nullptr, nullptr);
+    sqlite3_create_function_v2(db, "like", 3, kFlags, this, &Impl::like, nullptr, nullptr, nullptr);
+    sqlite3_create_function_v2(db, "glob", 2, kFlags, this, &Impl::glob, nullptr, nullptr, nullptr);
+  }
+
   static int progress(void* context) {
     auto& self = *static_cast<Impl*>(context);
-    return ++self.progress_calls > kMaxProgressCalls ? 1 : 0;
+    if (++self.progress_calls > kMaxProgressCalls ||
+        std::chrono::steady_clock::now() > self.deadline) {
+      self.over_budget = true;
+      return 1;  // SQLITE_INTERRUPT
+    }
+    return 0;
   }
 
   Impl() {
@@ -86,11 +166,28 @@ struct RouteEngine::Impl {
     }
     sqlite3_limit(db, SQLITE_LIMIT_LENGTH, kMaxValueBytes);
     sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
+    sqlite3_limit(db, SQLITE_LIMIT_LIKE_PATTERN_LENGTH, kMaxLikePatternBytes);
+    sqlite3_limit(db, SQLITE_LIMIT_EXPR_DEPTH, kMaxExpressionDepth);
+    sqlite3_limit(db, SQLITE_LIMIT_FUNCTION_ARG, kMaxFunctionArguments);
+    sqlite3_limit(db, SQLITE_LIMIT_VDBE_OP, kMaxStatementOpcodes);
     sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
     sqlite3_set_authorizer(db, &Impl::authorize, this);
     sqlite3_progress_handler(db, kProgressStep, &Impl::progress, this);
+    try {
+      open_matcher();
+    } catch (...) {
+      sqlite3_close_v2(db);
+      sqlite3_close_v2(matcher);  // once its statements are finalized
+      throw;
+    }
   }
-  ~Impl() { sqlite3_close(db); }
+  ~Impl() {
+    like2.reset();
+    like3.reset();
+    glob2.reset();
+    sqlite3_close(matcher);
+    sqlite3_close(db);
+  }
 
   Result<Statement> prepare(std::string_view head, std::string_view expression,
                             std::string_view tail_text, std::string_view what) {
@@ -128,7 +225,8 @@ struct CompiledRoute::Statements {
   Statement projection;  // null: the data as is
 };
 
-RouteEngine::RouteEngine() : impl_(std::make_unique<Impl>()) {}
+RouteEngine::RouteEngine(std::chrono::microseconds time_budget)
+    : impl_(std::make_unique<Impl>()), time_budget_(time_budget) {}
 RouteEngine::~RouteEngine() = default;
 
 Result<std::unique_ptr<CompiledRoute>> RouteEngine::compile(std::string_view condition,
@@ -146,12 +244,15 @@ Result<std::unique_ptr<CompiledRoute>> RouteEngine::compile(std::string_view con
   }
   const bool attributes = lower(condition).find("attributes") != std::string::npos ||
                           lower(projection).find("attributes") != std::string::npos;
-  return std::make_unique<CompiledRoute>(*impl_, std::move(statements), attributes);
+  return std::make_unique<CompiledRoute>(*impl_, std::move(statements), attributes, time_budget_);
 }
 
 CompiledRoute::CompiledRoute(RouteEngine::Impl& engine, std::unique_ptr<Statements> statements,
-                             bool uses_attributes)
-    : engine_(engine), statements_(std::move(statements)), uses_attributes_(uses_attributes) {}
+                             bool uses_attributes, std::chrono::microseconds time_budget)
+    : engine_(engine),
+      statements_(std::move(statements)),
+      uses_attributes_(uses_attributes),
+      time_budget_(time_budget) {}
 
 CompiledRoute::~CompiledRoute() = default;
 
@@ -170,18 +271,29 @@ void bind_message(sqlite3_stmt* statement, const RouteMessage& message) {
 
 // Runs a one-row statement; the row's single column is read by read_column.
 template <typename ReadColumn>
-Status run(sqlite3* db, int& progress_calls, sqlite3_stmt* statement, const RouteMessage& message,
-           std::string_view what, ReadColumn read_column) {
-  progress_calls = 0;
+Status run(RouteEngine::Impl& engine, std::chrono::microseconds time_budget,
+           sqlite3_stmt* statement, const RouteMessage& message, std::string_view what,
+           ReadColumn read_column) {
+  engine.progress_calls = 0;
+  engine.over_budget = false;
+  engine.deadline = std::chrono::steady_clock::now() + time_budget;
   bind_message(statement, message);
   const int rc = sqlite3_step(statement);
   Status outcome = ok_status();
   if (rc == SQLITE_ROW) {
     read_column(statement);
+  } else if (engine.over_budget) {
+    outcome = make_error(ErrorCode::timeout,
+                         std::string(what) + ": exceeded its budget (" +
+                             std::to_string(time_budget.count() / 1000) + " ms or " +
+                             std::to_string(kMaxProgressCalls * kProgressStep) + " steps)");
   } else {
-    std::string reason =
-        rc == SQLITE_INTERRUPT ? "evaluation took too much work" : std::string(sqlite3_errmsg(db));
-    outcome = make_error(ErrorCode::invalid_argument, std::string(what) + ": " + reason);
+    const std::string reason = sqlite3_errmsg(engine.db);
+    // Limits (string length, LIKE pattern length) are hit the same way by
+    // every message like this one: reported as too_large.
+    const bool limit = rc == SQLITE_TOOBIG || reason.find("too complex") != std::string::npos;
+    outcome = make_error(limit ? ErrorCode::too_large : ErrorCode::invalid_argument,
+                         std::string(what) + ": " + reason);
   }
   sqlite3_reset(statement);
   sqlite3_clear_bindings(statement);
@@ -193,7 +305,7 @@ Status run(sqlite3* db, int& progress_calls, sqlite3_stmt* statement, const Rout
 Result<RouteEvaluation> CompiledRoute::evaluate(const RouteMessage& message) {
   RouteEvaluation evaluation;
   Status condition =
-      run(engine_.db, engine_.progress_calls, statements_->condition.get(), message, "condition",
+      run(engine_, time_budget_, statements_->condition.get(), message, "condition",
           [&](sqlite3_stmt* row) { evaluation.matched = sqlite3_column_int(row, 0) != 0; });
   if (!condition) return condition.error();
   if (!evaluation.matched) return evaluation;
@@ -202,7 +314,7 @@ Result<RouteEvaluation> CompiledRoute::evaluate(const RouteMessage& message) {
     return evaluation;
   }
   Status projection =
-      run(engine_.db, engine_.progress_calls, statements_->projection.get(), message, "projection",
+      run(engine_, time_budget_, statements_->projection.get(), message, "projection",
           [&](sqlite3_stmt* row) {
             const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(row, 0));
             evaluation.output =

@@ -12,13 +12,16 @@
 // except functions that touch files or allocate at will (load_extension,
 // readfile, writefile, edit, fts3_tokenizer, zeroblob, randomblob). No
 // subqueries, no tables, no parameters, no ';'. An evaluation is cut off after
-// a bounded amount of work.
+// a bounded amount of work or time (the budget: ErrorCode::timeout); LIKE/GLOB
+// patterns over 256 bytes, expressions nested over 100 deep, values over 16
+// MiB fail (ErrorCode::too_large).
 //
 // A condition matches when it is true (non-zero); false and NULL (missing
 // fields) do not match. A projection's value becomes the routed payload as
 // JSON (json_quote: objects and arrays as built, strings quoted, NULL null).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -28,6 +31,10 @@
 #include "edgehub/common/result.h"
 
 namespace edgehub::hub {
+
+// Per evaluation: far above what a condition over one message takes (tens of
+// microseconds), low enough that a route cannot hold up ingest.
+inline constexpr std::chrono::microseconds kDefaultRouteTimeBudget{50000};
 
 struct RouteMessage {
   std::string_view device;
@@ -49,7 +56,9 @@ class CompiledRoute;
 // every CompiledRoute it made.
 class RouteEngine {
  public:
-  RouteEngine();  // throws std::runtime_error if SQLite cannot open memory
+  // Throws std::runtime_error if SQLite cannot open memory. time_budget: the
+  // longest one evaluation (condition or projection) may run.
+  explicit RouteEngine(std::chrono::microseconds time_budget = kDefaultRouteTimeBudget);
   ~RouteEngine();
   RouteEngine(const RouteEngine&) = delete;
   RouteEngine& operator=(const RouteEngine&) = delete;
@@ -64,6 +73,7 @@ class RouteEngine {
 
  private:
   std::unique_ptr<Impl> impl_;
+  std::chrono::microseconds time_budget_;
 };
 
 class CompiledRoute {
@@ -73,7 +83,8 @@ class CompiledRoute {
   CompiledRoute& operator=(const CompiledRoute&) = delete;
 
   // invalid_argument with SQLite's message when the evaluation fails for
-  // this message (malformed JSON given to json(), too much work, ...).
+  // this message (malformed JSON given to json(), ...); timeout when it
+  // exceeded its budget; too_large when it hit a limit (pattern, length).
   Result<RouteEvaluation> evaluate(const RouteMessage& message);
   // Whether the expressions mention the registry attributes (only then are
   // they looked up).
@@ -81,12 +92,13 @@ class CompiledRoute {
 
   struct Statements;
   CompiledRoute(RouteEngine::Impl& engine, std::unique_ptr<Statements> statements,
-                bool uses_attributes);
+                bool uses_attributes, std::chrono::microseconds time_budget);
 
  private:
   RouteEngine::Impl& engine_;
   std::unique_ptr<Statements> statements_;
   bool uses_attributes_ = false;
+  std::chrono::microseconds time_budget_;
 };
 
 }  // namespace edgehub::hub

@@ -10,8 +10,13 @@ struct RouteTable::Active {
   std::unique_ptr<CompiledRoute> compiled;
   std::uint64_t matched = 0;
   std::uint64_t errors = 0;
+  std::uint64_t overruns = 0;
+  std::uint32_t overruns_in_a_row = 0;
+  std::optional<std::string> disabled_reason;
 
-  RouteStatus status() const { return RouteStatus{definition, matched, errors}; }
+  RouteStatus status() const {
+    return RouteStatus{definition, matched, errors, overruns, disabled_reason};
+  }
 };
 
 namespace {
@@ -24,10 +29,24 @@ std::int64_t system_now_ms() {
 
 constexpr std::size_t kMaxCachedDevices = 100000;
 
+// A condition that is already over its budget or a limit on an empty
+// message would be so on every message: refused when it is added.
+Status try_on_empty_message(CompiledRoute& compiled) {
+  auto evaluation = compiled.evaluate(RouteMessage{"trial-device", 1, 0, "{}", "{}"});
+  if (evaluation) return ok_status();
+  const ErrorCode code = evaluation.error().code;
+  if (code != ErrorCode::timeout && code != ErrorCode::too_large) return ok_status();
+  return make_error(ErrorCode::invalid_argument,
+                    "a trial run on an empty message failed: " + evaluation.error().message);
+}
+
 }  // namespace
 
 RouteTable::RouteTable(RouteStore& store, AttributeLookup attributes, RouteTableSettings settings)
-    : store_(store), lookup_(std::move(attributes)), settings_(std::move(settings)) {
+    : store_(store),
+      lookup_(std::move(attributes)),
+      settings_(std::move(settings)),
+      engine_(settings_.time_budget) {
   if (!settings_.now_ms) settings_.now_ms = system_now_ms;
   auto stored = store_.list();
   if (!stored) throw std::runtime_error("routes: " + stored.error().message);
@@ -52,6 +71,7 @@ Result<RouteStatus> RouteTable::add(RouteDefinition route) {
   std::lock_guard lock(mutex_);
   auto compiled = engine_.compile(route.condition, route.projection);
   if (!compiled) return compiled.error();
+  if (Status trial = try_on_empty_message(**compiled); !trial) return trial.error();
   route.created_at_ms = settings_.now_ms();
   if (Status stored = store_.add(route); !stored) return stored.error();
   auto active = std::make_unique<Active>(Active{std::move(route), std::move(*compiled)});
@@ -124,6 +144,7 @@ RoutingOutcome RouteTable::route(RouteMessage message) {
   std::string attributes;
   bool attributes_known = false;
   for (const auto& active : routes_) {
+    if (active->disabled_reason) continue;
     if (active->compiled->uses_attributes() && !attributes_known) {
       attributes = attributes_of(message.device);
       message.attributes_json = attributes;
@@ -132,15 +153,28 @@ RoutingOutcome RouteTable::route(RouteMessage message) {
     auto evaluation = active->compiled->evaluate(message);
     if (!evaluation) {
       ++active->errors;
-      outcome.failures.push_back(RouteFailure{active->definition.name, evaluation.error().message});
+      const bool over_budget = evaluation.error().code == ErrorCode::timeout;
+      outcome.failures.push_back(
+          RouteFailure{active->definition.name, evaluation.error().message, over_budget});
+      if (over_budget) note_overrun(*active);
       continue;
     }
+    active->overruns_in_a_row = 0;
     if (!evaluation->matched) continue;
     ++active->matched;
     outcome.copies.push_back(RoutedCopy{active->definition.name, active->definition.stream,
                                         std::move(*evaluation->output)});
   }
   return outcome;
+}
+
+void RouteTable::note_overrun(Active& active) {
+  ++active.overruns;
+  if (++active.overruns_in_a_row < settings_.overruns_before_disable) return;
+  active.disabled_reason = "disabled: exceeded its time budget on " +
+                           std::to_string(active.overruns_in_a_row) +
+                           " messages in a row; add it again to enable it";
+  if (settings_.on_disabled) settings_.on_disabled(active.definition.name, *active.disabled_reason);
 }
 
 void RouteTable::forget_attributes(std::optional<std::string_view> device) {

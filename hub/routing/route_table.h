@@ -27,8 +27,11 @@ using AttributeLookup = std::function<std::string(std::string_view device)>;
 
 struct RouteStatus {
   RouteDefinition definition;
-  std::uint64_t matched = 0;  // messages routed since hubd started
-  std::uint64_t errors = 0;   // evaluations that failed since hubd started
+  std::uint64_t matched = 0;   // messages routed since hubd started
+  std::uint64_t errors = 0;    // evaluations that failed since hubd started
+  std::uint64_t overruns = 0;  // evaluations cut off at the budget since hubd started
+  // Set when the route was disabled (until it is added again or hubd restarts).
+  std::optional<std::string> disabled_reason;
 };
 
 struct RoutedCopy {
@@ -39,7 +42,8 @@ struct RoutedCopy {
 
 struct RouteFailure {
   std::string route;
-  std::string message;  // SQLite's
+  std::string message;       // SQLite's
+  bool over_budget = false;  // cut off at its time/work budget
 };
 
 struct RoutingOutcome {
@@ -59,6 +63,15 @@ struct RouteTableSettings {
   // again (they only change when a device is removed and added again).
   std::chrono::milliseconds attribute_cache_ttl{5000};
   std::function<std::int64_t()> now_ms;  // for created_at_ms; system clock if empty
+  // The longest one evaluation of a route may take; an evaluation over it is
+  // cut off, the message is not routed by that route (dead letter naming it).
+  std::chrono::microseconds time_budget = kDefaultRouteTimeBudget;
+  // A route cut off this many messages in a row is disabled (logged, shown
+  // in the listing): it would cost every message its budget.
+  std::uint32_t overruns_before_disable = 10;
+  // Told (under the table's lock: must not call back into it) when a route
+  // is disabled; hubd logs it.
+  std::function<void(const std::string& route, const std::string& reason)> on_disabled;
 };
 
 class RouteTable {
@@ -69,7 +82,8 @@ class RouteTable {
   ~RouteTable();
 
   // invalid_argument (SQLite's message) if it does not compile or is not
-  // acceptable; conflict if the name is taken.
+  // acceptable, or if a trial run on an empty message ({}) already exceeds
+  // the budget or a limit; conflict if the name is taken.
   Result<RouteStatus> add(RouteDefinition route);
   Status remove(std::string_view name);  // not_found
   std::vector<RouteStatus> list() const;
@@ -91,6 +105,7 @@ class RouteTable {
  private:
   struct Active;
   std::string attributes_of(std::string_view device);
+  void note_overrun(Active& active);
 
   RouteStore& store_;
   AttributeLookup lookup_;

@@ -130,3 +130,43 @@ TEST_CASE("a route failing for one message dead-letters it naming the route; tel
   REQUIRE(parsed.size() == 1);
   CHECK(parsed[0]["payload"] == json::array({1, 2}));
 }
+
+TEST_CASE("a route over its time budget is skipped and reported; one already over it is refused") {
+  HubUnderTest hub({.name = "routing-budget"});
+  const auto device = hub.register_device("sensor-1");
+  // A pattern over the LIKE limit fails for every message: refused when added.
+  const auto refused = hub.post("/api/v1/routes",
+                                json{{"name", "long-pattern"},
+                                     {"condition", "device LIKE '%" + std::string(200, 'a') + "b'"},
+                                     {"stream", "never"}});
+  INFO(refused.describe());
+  CHECK(refused.status == 400);
+  CHECK(refused.body.find("trial run") != std::string::npos);
+
+  // Fine on an empty message, slow on a device's long text and pattern: each
+  // LIKE compares the pattern at every position of the text.
+  std::string condition = "$.text LIKE $.pattern";
+  for (int i = 0; i < 20; ++i) condition += " OR $.text LIKE $.pattern";
+  REQUIRE(hub.post("/api/v1/routes",
+                   json{{"name", "slow"}, {"condition", condition}, {"stream", "slow-copies"}})
+              .status == 201);
+  const std::string payload = R"({"seq": 1, "data": {"text": ")" + std::string(200000, 'a') +
+                              R"(", "pattern": "%)" + std::string(98, 'a') + R"(b"}})";
+  const auto payload_file = hub.work_dir() / "slow.json";
+  write_text_file(payload_file, payload);
+  const auto published = mqtt_publish_file({.port = hub.mqtt_port(), .credentials = device},
+                                           "devices/sensor-1/telemetry", payload_file);
+  INFO(published.describe());
+  REQUIRE(published.exited_with(0));
+  publish(hub, device, R"({"seq": 2, "data": {"text": "x", "pattern": "x"}})");
+  REQUIRE(wait_until([&] { return hub.record_count("telemetry") >= 2; }, 15s, 100ms));
+  const auto dead = hub.read_stream("deadletter");
+  REQUIRE(dead.size() == 1);
+  CHECK(dead[0].value("reason", "").find("route 'slow' exceeded its time budget") !=
+        std::string::npos);
+  CHECK(hub.read_stream("slow-copies").size() == 1);  // the small message still routed
+  const auto listed = hub.get("/api/v1/routes");
+  INFO(listed.describe());
+  REQUIRE(listed.status == 200);
+  CHECK(listed.body.find("\"overruns\":1") != std::string::npos);
+}

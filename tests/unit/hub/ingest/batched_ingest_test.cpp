@@ -2,6 +2,7 @@
 // (docs/protocol.md 3.1).
 #include <doctest/doctest.h>
 
+#include "ingest/decided_dead_letter.h"
 #include "ingest/telemetry_ingestor.h"
 #include "streams/memory_stream_store.h"
 
@@ -125,4 +126,55 @@ TEST_CASE("a batch that is not a non-empty array is dead-lettered whole") {
   CHECK(dead[0].reason == "field 'batch' is not a non-empty array");
   CHECK(dead[2].payload == R"({"batch":null})");
   CHECK(records_of(store, kTelemetryStream).empty());
+}
+
+TEST_CASE("an entry set aside is a dead letter with its raw payload, reason and the position") {
+  MemoryStreamStore store;
+  TelemetryIngestor ingestor(store, IngestLimits{});
+  const std::string payload = R"({"seq":1,"data":[[[[]]]]})";
+  REQUIRE(ingestor
+              .set_aside(entry(12, "devices/crasher/telemetry", payload),
+                         "hubd stopped while processing this message 2 times; set aside",
+                         SourcePosition{"journal", 12})
+              .ok());
+  CHECK(records_of(store, kTelemetryStream).empty());  // never parsed, never stored as telemetry
+  const auto dead = records_of(store, kDeadLetterStream);
+  REQUIRE(dead.size() == 1);
+  CHECK(dead[0].device_id == "crasher");
+  CHECK(dead[0].topic == "devices/crasher/telemetry");
+  CHECK(dead[0].payload == payload);
+  CHECK(dead[0].received_at_ms == 1012);
+  CHECK(dead[0].reason == "hubd stopped while processing this message 2 times; set aside");
+  CHECK(store.source_position("journal")->value_or(0) == 12);
+  CHECK(ingestor.counters().deadlettered == 1);
+}
+
+TEST_CASE("a dead letter decided outside ingest comes through the journal with its reason") {
+  const std::string journal_topic =
+      decided_dead_letter_topic("pump-3", "devices/pump-3/responses", "no command with id 'x'");
+  const auto parsed = parse_decided_dead_letter_topic(journal_topic);
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->device_id == "pump-3");
+  CHECK(parsed->topic == "devices/pump-3/responses");
+  CHECK(parsed->reason == "no command with id 'x'");
+  // A message's topic is never one (MQTT topics cannot hold U+0000).
+  CHECK_FALSE(parse_decided_dead_letter_topic("devices/pump-3/responses").has_value());
+  CHECK_FALSE(parse_decided_dead_letter_topic(std::string("\0x", 2)).has_value());
+
+  MemoryStreamStore store;
+  TelemetryIngestor ingestor(store, IngestLimits{});
+  const std::vector<JournalEntry> entries = {
+      entry(3, "devices/a/telemetry", R"({"seq":1,"data":{"t":1}})"),
+      entry(4, journal_topic, R"({"id":"x","status":200})"),
+  };
+  REQUIRE(ingestor.ingest_batch(entries, SourcePosition{"journal", 4}).ok());
+  CHECK(records_of(store, kTelemetryStream).size() == 1);
+  const auto dead = records_of(store, kDeadLetterStream);
+  REQUIRE(dead.size() == 1);
+  CHECK(dead[0].device_id == "pump-3");
+  CHECK(dead[0].topic == "devices/pump-3/responses");
+  CHECK(dead[0].payload == R"({"id":"x","status":200})");
+  CHECK(dead[0].reason == "no command with id 'x'");
+  CHECK(dead[0].received_at_ms == 1004);
+  CHECK(store.source_position("journal")->value_or(0) == 4);
 }

@@ -28,7 +28,8 @@ TEST_CASE("frames follow each other; each decodes on its own") {
   JournalEntry entry;
   REQUIRE(decode_journal_entry(bytes, entry).size == first_size);
   CHECK(entry.payload == "one");
-  const DecodedFrame second = decode_journal_entry(std::string_view(bytes).substr(first_size), entry);
+  const DecodedFrame second =
+      decode_journal_entry(std::string_view(bytes).substr(first_size), entry);
   REQUIRE(second.status == FrameStatus::complete);
   CHECK(entry.sequence == 2);
   CHECK(entry.payload.empty());

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <string>
 
 using namespace edgehub;
@@ -181,4 +182,89 @@ TEST_CASE("an expression doing unbounded work is cut off") {
   } else {
     CHECK_FALSE(compiled.error().message.empty());
   }
+}
+
+namespace {
+
+// A long run of 'a' and a pattern that makes LIKE compare it at every
+// position (SQLite's LIKE is pattern length x text length).
+std::string long_text(std::size_t bytes = 256 * 1024) { return std::string(bytes, 'a'); }
+std::string slow_pattern(std::size_t literal = 98) { return "%" + std::string(literal, 'a') + "b"; }
+
+std::chrono::milliseconds elapsed_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               start);
+}
+
+}  // namespace
+
+TEST_CASE("the pattern from the issue is answered at once, not in seconds") {
+  RouteEngine engine;
+  auto compiled = engine.compile("$.text LIKE '%a%a%a%a%a%a%a%a%a%a%b'", "");
+  REQUIRE(compiled.ok());
+  Sample sample;
+  sample.data = R"({"text": ")" + long_text() + R"("})";
+  const auto start = std::chrono::steady_clock::now();
+  auto evaluation = (*compiled)->evaluate(sample.message());
+  REQUIRE(evaluation.ok());
+  CHECK_FALSE(evaluation->matched);
+  CHECK(elapsed_since(start) < std::chrono::milliseconds(50));
+}
+
+TEST_CASE("a LIKE or GLOB pattern over 100 bytes is refused, also when a device sends it") {
+  RouteEngine engine;
+  Sample sample;
+  sample.data = R"({"text": "aaa", "pattern": ")" + slow_pattern(200) + R"("})";
+  for (const char* condition :
+       {"$.text LIKE $.pattern", "$.text GLOB $.pattern", "$.text LIKE $.pattern ESCAPE '!'"}) {
+    CAPTURE(condition);
+    auto compiled = engine.compile(condition, "");
+    REQUIRE(compiled.ok());
+    auto evaluation = (*compiled)->evaluate(sample.message());
+    REQUIRE_FALSE(evaluation.ok());
+    CHECK(evaluation.error().code == ErrorCode::too_large);
+    CHECK(evaluation.error().message.find("pattern too complex") != std::string::npos);
+  }
+}
+
+TEST_CASE("LIKE and GLOB keep SQLite's meaning under the budget") {
+  CHECK(matches("device LIKE 'BOILER-%'"));        // case-insensitive
+  CHECK_FALSE(matches("device GLOB 'BOILER-*'"));  // case-sensitive
+  CHECK(matches("device GLOB 'boiler-[0-9]'"));
+  CHECK(matches("device NOT LIKE 'pump%'"));
+  CHECK(matches("'50%' LIKE '50!%' ESCAPE '!'"));
+  CHECK_FALSE(matches("'500' LIKE '50!%' ESCAPE '!'"));
+  CHECK(matches("$.nothing LIKE '%' IS NULL"));
+}
+
+TEST_CASE("a condition of many slow matches is cut off at its time budget") {
+  RouteEngine engine(std::chrono::milliseconds(50));
+  std::string condition = "$.text LIKE $.pattern";
+  for (int i = 0; i < 40; ++i) condition += " OR $.text LIKE $.pattern";
+  auto compiled = engine.compile(condition, "");
+  REQUIRE(compiled.ok());
+  Sample sample;
+  sample.data = R"({"text": ")" + long_text() + R"(", "pattern": ")" + slow_pattern() + R"("})";
+  const auto start = std::chrono::steady_clock::now();
+  auto evaluation = (*compiled)->evaluate(sample.message());
+  const auto took = elapsed_since(start);
+  REQUIRE_FALSE(evaluation.ok());
+  CHECK(evaluation.error().code == ErrorCode::timeout);
+  CHECK(evaluation.error().message.find("exceeded its budget") != std::string::npos);
+  // 41 matches at up to ~45 ms each without the budget; one match past it with.
+  CHECK(took < std::chrono::milliseconds(400));
+  // The next message gets a fresh budget.
+  auto next = (*compiled)->evaluate(Sample{}.message());
+  REQUIRE(next.ok());
+  CHECK_FALSE(next->matched);
+}
+
+TEST_CASE("expressions nested deeper than 100 are refused") {
+  RouteEngine engine;
+  std::string condition = "1";
+  for (int i = 0; i < 150; ++i) condition += " + 1";  // a chain of 150 additions, 150 deep
+  auto compiled = engine.compile(condition + " > 0", "");
+  REQUIRE_FALSE(compiled.ok());
+  INFO(compiled.error().message);
+  CHECK(compiled.error().message.find("too large") != std::string::npos);
 }

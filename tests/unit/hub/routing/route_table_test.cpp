@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <map>
 #include <string>
 
@@ -138,4 +139,85 @@ TEST_CASE("test shows whether a rule matches a sample and what it would route") 
   CHECK(table.test(broken, "boiler-1", 1, "{}").error().message.find("syntax error") !=
         std::string::npos);
   CHECK(table.empty());
+}
+
+namespace {
+
+std::string slow_message() {
+  return R"({"text": ")" + std::string(256 * 1024, 'a') + R"(", "pattern": "%)" +
+         std::string(98, 'a') + R"(b"})";
+}
+
+std::string many_slow_matches() {
+  std::string condition = "$.text LIKE $.pattern";
+  for (int i = 0; i < 20; ++i) condition += " OR $.text LIKE $.pattern";
+  return condition;
+}
+
+}  // namespace
+
+TEST_CASE("a route over its time budget is skipped and reported; others still route") {
+  Fixture fixture;
+  fixture.settings.time_budget = std::chrono::milliseconds(20);
+  RouteTable table(*fixture.store, fixture.lookup, fixture.settings);
+  REQUIRE(table.add(RouteDefinition{"a-slow", many_slow_matches(), "", "slow", 0}).ok());
+  REQUIRE(table.add(RouteDefinition{"b-all", "1", "", "all", 0}).ok());
+  const std::string data = slow_message();
+  const auto outcome = table.route(message("boiler-1", data));
+  REQUIRE(outcome.failures.size() == 1);
+  CHECK(outcome.failures[0].route == "a-slow");
+  CHECK(outcome.failures[0].over_budget);
+  REQUIRE(outcome.copies.size() == 1);
+  CHECK(outcome.copies[0].stream == "all");
+  const auto status = table.find("a-slow");
+  CHECK(status->overruns == 1);
+  CHECK_FALSE(status->disabled_reason.has_value());
+}
+
+TEST_CASE("a route over its budget on many messages in a row is disabled, with the reason") {
+  Fixture fixture;
+  fixture.settings.time_budget = std::chrono::milliseconds(5);
+  fixture.settings.overruns_before_disable = 3;
+  RouteTable table(*fixture.store, fixture.lookup, fixture.settings);
+  REQUIRE(table.add(RouteDefinition{"slow", many_slow_matches(), "", "slow", 0}).ok());
+  const std::string data = slow_message();
+  // An overrun, then a message it handles in time: the count starts again.
+  CHECK(table.route(message("boiler-1", data)).failures.size() == 1);
+  CHECK(table.route(message("boiler-1", R"({"text": "x"})")).failures.empty());
+  for (int i = 0; i < 3; ++i) CHECK(table.route(message("boiler-1", data)).failures.size() == 1);
+  const auto status = table.find("slow");
+  REQUIRE(status->disabled_reason.has_value());
+  CHECK(status->disabled_reason->find("exceeded its time budget on 3 messages in a row") !=
+        std::string::npos);
+  CHECK(status->overruns == 4);
+  // Disabled: not evaluated any more (no cost, no failure, no copy).
+  const auto start = std::chrono::steady_clock::now();
+  const auto outcome = table.route(message("boiler-1", data));
+  CHECK(outcome.failures.empty());
+  CHECK(outcome.copies.empty());
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(5));
+  // Added again, it runs again.
+  REQUIRE(table.remove("slow").ok());
+  REQUIRE(table.add(RouteDefinition{"slow", many_slow_matches(), "", "slow", 0}).ok());
+  CHECK_FALSE(table.find("slow")->disabled_reason.has_value());
+}
+
+TEST_CASE("a condition already over its budget or a limit on an empty message is refused") {
+  Fixture fixture;
+  fixture.settings.time_budget = std::chrono::milliseconds(20);
+  RouteTable table(*fixture.store, fixture.lookup, fixture.settings);
+  // A constant pattern over the limit fails for every message.
+  auto too_long = table.add(
+      RouteDefinition{"long-pattern", "device LIKE '%" + std::string(200, 'a') + "b'", "", "s", 0});
+  REQUIRE_FALSE(too_long.ok());
+  CHECK(too_long.error().code == ErrorCode::invalid_argument);
+  CHECK(too_long.error().message.find("trial run") != std::string::npos);
+  // Slow whatever the message says.
+  std::string slow = "printf('%.*c', 200000, 'a') LIKE '%" + std::string(98, 'a') + "b'";
+  for (int i = 0; i < 10; ++i)
+    slow += " OR printf('%.*c', 200000, 'a') LIKE '%" + std::string(98, 'a') + "b'";
+  auto heavy = table.add(RouteDefinition{"heavy", slow, "", "s", 0});
+  REQUIRE_FALSE(heavy.ok());
+  CHECK(heavy.error().message.find("exceeded its budget") != std::string::npos);
+  CHECK(table.list().empty());  // neither was stored
 }
