@@ -21,11 +21,13 @@ class CommandStore;
 class CommandWorker;
 class DeviceEnrollment;
 class DeviceFlowControl;
+class DeviceLimitHits;
 class DeviceRegistry;
 class FileJournal;
 class GroupCommit;
 class MessageRouter;
 class PresenceTracker;
+struct PresenceEvent;
 class TwinService;
 class TwinStore;
 class RestHandlers;
@@ -63,6 +65,7 @@ class HubService {
   void start_commands();
   void handle_presence(const IncomingMessage& message);
   void handle_reported(const IncomingMessage& message);
+  void handle_limit_hit(const PresenceEvent& event);
   void start_retention();
   std::string broker_config_text() const;
 
@@ -82,6 +85,7 @@ class HubService {
   std::unique_ptr<BrokerConnection> broker_;
   std::unique_ptr<CommandStore> command_store_;
   std::unique_ptr<PresenceTracker> presence_;
+  std::unique_ptr<DeviceLimitHits> limit_hits_;
   std::unique_ptr<CommandDispatcher> commands_;
   std::unique_ptr<CommandWorker> command_worker_;
   std::unique_ptr<TwinStore> twin_store_;
