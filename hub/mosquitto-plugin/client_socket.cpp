@@ -54,9 +54,15 @@ Result<ClientSocket> client_socket_of(const void* client, const char* address) {
   const std::optional<std::uint64_t> inode = BrokerSockets::socket_inode(head.sock);
   if (!inode) return mismatch("second member " + std::to_string(head.sock) + " is not a socket");
   const std::optional<std::string> peer = peer_host(head.sock);
-  if (!peer || *peer != address) {
-    return mismatch("socket " + std::to_string(head.sock) + " is connected to " +
-                    peer.value_or("nothing") + ", the client to " + address);
+  if (!peer) {
+    // A socket without a peer: the client hung up while its CONNECT was
+    // being handled. Says nothing about the layout.
+    return make_error(ErrorCode::unavailable, "socket " + std::to_string(head.sock) +
+                                                  " has no peer any more (the client left)");
+  }
+  if (*peer != address) {
+    return mismatch("socket " + std::to_string(head.sock) + " is connected to " + *peer +
+                    ", the client to " + address);
   }
   return ClientSocket{head.sock, *inode};
 }

@@ -25,7 +25,9 @@ struct ClientSocket {
 };
 
 // client: the broker's struct mosquitto*; address: mosquitto_client_address.
-// invalid_argument saying which check failed.
+// invalid_argument saying which check failed (the layout is not the
+// expected one); unavailable when the socket has no peer any more (the
+// client left during its CONNECT: nothing is known either way).
 Result<ClientSocket> client_socket_of(const void* client, const char* address);
 
 // The numeric host of fd's peer ("127.0.0.1", "::1"), as mosquitto writes it.

@@ -104,6 +104,7 @@ void report_limit(PluginState& state, const std::string& device, const LimitHit&
 void exempt_from_connect_deadline(PluginState& state, mosquitto* client) {
   if (!state.deadline) return;
   auto socket = client_socket_of(client, mosquitto_client_address(client));
+  if (!socket && socket.error().code == ErrorCode::unavailable) return;  // the client left
   if (!socket) {
     state.deadline.reset();
     mosquitto_log_printf(MOSQ_LOG_ERR,

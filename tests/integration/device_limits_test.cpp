@@ -7,6 +7,7 @@
 // and a crowd of them does not lock devices out.
 #include <arpa/inet.h>
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -109,7 +110,9 @@ void wait_until_online(const HubUnderTest& hub, const std::string& device) {
 
 // A raw TCP connection to the broker's port that sends nothing.
 int open_idle_connection(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  // Close-on-exec: the programs the test starts (mosquitto_pub uses select())
+  // must not inherit a thousand descriptors.
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -172,6 +175,9 @@ void tls_handshake(TlsWithoutConnect& tls, int port, const DeviceCredentials& de
   tls.ssl.reset(SSL_new(tls.context.get()));
   SSL_set_fd(tls.ssl.get(), tls.fd);
   REQUIRE_MESSAGE(SSL_connect(tls.ssl.get()) == 1, "TLS handshake with the broker failed");
+  // From now on only looked at: a read must not wait (the server's session
+  // ticket makes the socket readable without application data).
+  REQUIRE(::fcntl(tls.fd, F_SETFL, ::fcntl(tls.fd, F_GETFL) | O_NONBLOCK) == 0);
 }
 
 // The broker ended the TLS connection (close_notify, EOF or reset).
@@ -388,22 +394,25 @@ TEST_CASE("with 1,100 idle connections open a new device still connects") {
     REQUIRE_MESSAGE(fd >= 0, "connection " << i << " failed: " << std::strerror(errno));
     crowd.push_back(fd);
   }
-  // At once, while the crowd is still open (the broker's open-files limit is raised) ...
+  // While the crowd is still open (the broker's open-files limit is raised).
+  // mosquitto listens with a backlog of 100, so the kernel hands the crowd
+  // to it at about 100 connections per second and the device waits its
+  // turn in the same queue: seconds, not minutes.
   const auto result = mqtt_publish({.port = hub.mqtt_port(), .credentials = device},
-                                   telemetry_topic(device.id), telemetry_payload(1, "{}"), 20s);
+                                   telemetry_topic(device.id), telemetry_payload(1, "{}"), 40s);
   INFO(result.describe() << "\n" << hub.log_tails());
   CHECK(result.exited_with(0));
   std::size_t still_open = 0;
   for (const int fd : crowd) still_open += closed_by_peer(fd) ? 0 : 1;
   CHECK(still_open > 0);  // the device got in beside the crowd, not after it was gone
-  // ... and the crowd is closed by the connect deadline.
+  // ... and the whole crowd is closed by the connect deadline once accepted.
   CHECK(wait_until(
       [&] {
         std::size_t open = 0;
         for (const int fd : crowd) open += closed_by_peer(fd) ? 0 : 1;
         return open == 0;
       },
-      std::chrono::seconds(kConnectTimeoutSeconds + 5), 100ms));
+      40s, 200ms));
   for (const int fd : crowd) ::close(fd);
   publish_and_wait_stored(hub, device, 2);
 }
