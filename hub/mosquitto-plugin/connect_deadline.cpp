@@ -12,6 +12,12 @@ std::chrono::milliseconds ConnectDeadline::scan_interval() const {
                     std::chrono::milliseconds(1000));
 }
 
+std::chrono::milliseconds ConnectDeadline::next_scan_after(
+    std::chrono::nanoseconds scan_took) const {
+  const auto ten_times = std::chrono::ceil<std::chrono::milliseconds>(scan_took * 10);
+  return std::clamp(ten_times, scan_interval(), std::max(scan_interval(), deadline_));
+}
+
 void ConnectDeadline::admitted(std::uint64_t inode, SteadyTime now) {
   auto [entry, inserted] = sockets_.try_emplace(inode, Tracked{now, true, false});
   if (!inserted) entry->second.admitted = true;

@@ -34,7 +34,7 @@ const char* to_string(DeviceLimit limit) noexcept {
 DeviceRateLimits::DeviceRateLimits(DeviceLimitSettings settings) : settings_(settings) {}
 
 DeviceRateLimits::Buckets& DeviceRateLimits::buckets_of(std::string_view device, SteadyTime now) {
-  auto found = devices_.find(std::string(device));
+  auto found = devices_.find(device);
   if (found != devices_.end()) return found->second;
   Buckets fresh;
   if (settings_.messages_per_second > 0) {

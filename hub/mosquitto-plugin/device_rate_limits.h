@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,8 +43,15 @@ class DeviceRateLimits {
   };
   Buckets& buckets_of(std::string_view device, SteadyTime now);
 
+  struct StringHash {  // lookups by string_view: no allocation per message
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const noexcept {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+
   DeviceLimitSettings settings_;
-  std::unordered_map<std::string, Buckets> devices_;
+  std::unordered_map<std::string, Buckets, StringHash, std::equal_to<>> devices_;
 };
 
 }  // namespace edgehub::hub::mosquitto_auth

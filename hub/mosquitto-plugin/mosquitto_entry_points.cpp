@@ -312,12 +312,13 @@ int on_message(int, void* event_data, void* user_data) {
 // Closes connections that did not finish TLS + CONNECT within the deadline.
 void enforce_connect_deadline(PluginState& state, SteadyTime now) {
   if (!state.deadline || now < state.next_socket_scan) return;
-  state.next_socket_scan = now + state.deadline->scan_interval();
   std::size_t closed = 0;
   for (const ObservedSocket& socket :
        state.deadline->observe(state.sockets.accepted_connections(), now)) {
     if (BrokerSockets::shut_down_connection(socket)) ++closed;
   }
+  const auto took = std::chrono::steady_clock::now() - now;
+  state.next_socket_scan = now + state.deadline->next_scan_after(took);
   if (closed == 0) return;
   const std::string reason =
       "no TLS handshake and CONNECT within " + std::to_string(state.connect_timeout.count()) + " s";

@@ -46,3 +46,12 @@ TEST_CASE("the scan interval is a tenth of the deadline within 250 ms .. 1 s") {
   CHECK(ConnectDeadline(milliseconds(5000)).scan_interval() == milliseconds(500));
   CHECK(ConnectDeadline(milliseconds(1000)).scan_interval() == milliseconds(250));
 }
+
+TEST_CASE("a costly scan spaces the next one out to a tenth of the time, at most the deadline") {
+  const ConnectDeadline deadline(milliseconds(10000));
+  CHECK(deadline.next_scan_after(std::chrono::microseconds(500)) == milliseconds(1000));
+  CHECK(deadline.next_scan_after(milliseconds(200)) == milliseconds(2000));
+  CHECK(deadline.next_scan_after(milliseconds(5000)) == milliseconds(10000));
+  const ConnectDeadline short_deadline(milliseconds(100));
+  CHECK(short_deadline.next_scan_after(milliseconds(1)) == milliseconds(250));
+}
