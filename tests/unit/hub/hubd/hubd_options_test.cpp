@@ -83,7 +83,8 @@ TEST_CASE("a config file with an unknown key or a missing file is an error") {
   CHECK_THROWS_AS(parse({"--config", (temp.path() / "missing.toml").string()}), CLI::ParseError);
 }
 
-TEST_CASE("device limits, connect timeout and broker connection budget: defaults, values, lifting") {
+TEST_CASE(
+    "device limits, connect timeout and broker connection budget: defaults, values, lifting") {
   const HubdOptions defaults = parse({});
   CHECK(defaults.device_limits.max_messages_per_second == 200);
   CHECK(defaults.device_limits.message_burst == 2000);
@@ -95,11 +96,11 @@ TEST_CASE("device limits, connect timeout and broker connection budget: defaults
   CHECK(defaults.broker_max_connections == 20000);
   CHECK(defaults.broker_max_open_files == 65536);
 
-  const HubdOptions set = parse({"--device-max-messages-per-second", "5", "--device-message-burst",
-                                 "7", "--device-max-connects-per-minute", "0",
-                                 "--device-allow-retained", "--connect-timeout-seconds", "3",
-                                 "--broker-max-connections", "100", "--broker-max-open-files",
-                                 "4096"});
+  const HubdOptions set =
+      parse({"--device-max-messages-per-second", "5", "--device-message-burst", "7",
+             "--device-max-connects-per-minute", "0", "--device-allow-retained",
+             "--connect-timeout-seconds", "3", "--broker-max-connections", "100",
+             "--broker-max-open-files", "4096"});
   CHECK(set.device_limits.max_messages_per_second == 5);
   CHECK(set.device_limits.message_burst == 7);
   CHECK(set.device_limits.max_connects_per_minute == 0);

@@ -16,20 +16,20 @@ TEST_CASE("a limited event from the plugin parses with its limit, reason and hit
       R"({"event":"limited","at_ms":5,"broker_run":7,"seq":9,"limit":"messages_per_second",)"
       R"j("reason":"over 200 messages/s (burst 2000)","hits":12})j");
   REQUIRE(device.ok());
-CHECK(device->kind == PresenceEvent::Kind::limited);
-CHECK(device->device_id == "d1");
-CHECK(device->limit == "messages_per_second");
-CHECK(device->reason == "over 200 messages/s (burst 2000)");
-CHECK(device->hits == 12);
-CHECK(device->seq == 9);
+  CHECK(device->kind == PresenceEvent::Kind::limited);
+  CHECK(device->device_id == "d1");
+  CHECK(device->limit == "messages_per_second");
+  CHECK(device->reason == "over 200 messages/s (burst 2000)");
+  CHECK(device->hits == 12);
+  CHECK(device->seq == 9);
 
-auto broker = parse_presence_event(
-    "$hub/broker",
-    R"({"event":"limited","at_ms":5,"broker_run":7,"seq":10,"limit":"connect_timeout",)"
-    R"("reason":"no CONNECT within 10 s","hits":1100})");
-REQUIRE(broker.ok());
-CHECK(broker->device_id.empty());
-CHECK(broker->hits == 1100);
+  auto broker = parse_presence_event(
+      "$hub/broker",
+      R"({"event":"limited","at_ms":5,"broker_run":7,"seq":10,"limit":"connect_timeout",)"
+      R"("reason":"no CONNECT within 10 s","hits":1100})");
+  REQUIRE(broker.ok());
+  CHECK(broker->device_id.empty());
+  CHECK(broker->hits == 1100);
 }
 
 TEST_CASE("a limited event with an unknown limit or no hits is not one") {
