@@ -93,6 +93,7 @@ bool BrokerSupervisor::adopt_running_broker(const std::string& config_text) {
     remove_pid_file(settings_.pid_file);
     return false;
   }
+  apply_open_files_limit(candidate);
   std::lock_guard lock(mutex_);
   pid_ = candidate;
   is_child_ = false;
@@ -103,6 +104,22 @@ bool BrokerSupervisor::adopt_running_broker(const std::string& config_text) {
   return true;
 }
 
+void BrokerSupervisor::apply_open_files_limit(pid_t broker) const {
+  if (settings_.max_open_files == 0) return;
+  std::string error;
+  const auto limit = raise_open_files_limit(broker, settings_.max_open_files, error);
+  if (!limit) {
+    spdlog::warn("broker: mosquitto (pid {}) keeps its open-files limit: {}", broker, error);
+  } else if (limit->soft < settings_.max_open_files) {
+    spdlog::warn(
+        "broker: mosquitto (pid {}) may open {} files, not {} (hard limit; run hubd as root or "
+        "raise it, e.g. LimitNOFILE=)",
+        broker, limit->soft, settings_.max_open_files);
+  } else {
+    spdlog::debug("broker: mosquitto (pid {}) may open {} files", broker, limit->soft);
+  }
+}
+
 void BrokerSupervisor::launch_fresh() {
   if (Status free = check_port_free(settings_.bind_address, settings_.port); !free) {
     throw std::runtime_error("cannot start the broker: MQTT port " + free.error().message);
@@ -110,6 +127,9 @@ void BrokerSupervisor::launch_fresh() {
   const std::vector<std::string> argv = {settings_.mosquitto_executable.string(), "-c",
                                          settings_.config_file.string()};
   const pid_t child = spawn_detached_process(argv, settings_.output_file);
+  // posix_spawn returns after the exec; mosquitto has opened only its
+  // listeners by the time the limit is raised.
+  apply_open_files_limit(child);
   {
     std::lock_guard lock(mutex_);
     pid_ = child;

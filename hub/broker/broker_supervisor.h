@@ -30,6 +30,10 @@ struct BrokerSupervisorSettings {
   std::filesystem::path output_file;
   std::string bind_address = "127.0.0.1";
   std::uint16_t port = 8883;
+  // RLIMIT_NOFILE given to the broker (capped by the hard limit unless hubd
+  // may raise it); 0 = inherit hubd's. mosquitto has no option for it and
+  // the default 1,024 admits about 1,000 connections.
+  std::uint64_t max_open_files = 65536;
 
   std::chrono::milliseconds start_timeout{15000};
   std::chrono::milliseconds stop_timeout{10000};
@@ -70,6 +74,7 @@ class BrokerSupervisor {
   bool broker_alive(std::string& how_it_ended);
   void watch();
   std::string recent_output() const;
+  void apply_open_files_limit(pid_t broker) const;
 
   BrokerSupervisorSettings settings_;
   mutable std::mutex mutex_;

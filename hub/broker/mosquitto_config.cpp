@@ -21,6 +21,23 @@ std::string checked_path(std::string_view option, const std::filesystem::path& p
   return checked_value(option, path.string());
 }
 
+// Per-device limits enforced by the plugin (0 = none); a limit hit
+// disconnects the device without a PUBACK (messages) or refuses its CONNECT.
+std::string plugin_limit_lines(const DeviceLimitOptions& limits) {
+  std::ostringstream lines;
+  lines << "plugin_opt_max_messages_per_second " << limits.max_messages_per_second << "\n"
+        << "plugin_opt_message_burst " << limits.message_burst << "\n"
+        << "plugin_opt_max_bytes_per_second " << limits.max_bytes_per_second << "\n"
+        << "plugin_opt_byte_burst " << limits.byte_burst << "\n"
+        << "plugin_opt_max_connects_per_minute " << limits.max_connects_per_minute << "\n"
+        << "plugin_opt_refuse_retained " << (limits.refuse_retained ? "true" : "false")
+        << "\n"
+        // mosquitto closes a connection that never sends CONNECT only after
+        // 90 s; the plugin closes it after this.
+        << "plugin_opt_connect_timeout_seconds " << limits.connect_timeout_seconds << "\n";
+  return lines.str();
+}
+
 }  // namespace
 
 std::size_t broker_max_packet_size(std::size_t max_payload_bytes) noexcept {
@@ -54,7 +71,17 @@ std::string render_mosquitto_config(const MosquittoConfig& config) {
       // the plugin must run to check the certificate against the registry.
       << "use_identity_as_username false\n"
       << "tls_version tlsv1.2\n"
-      << "set_tcp_nodelay true\n\n"
+      << "set_tcp_nodelay true\n";
+  if (config.max_connections > 0) out << "max_connections " << config.max_connections << "\n";
+  // mosquitto has no setting for its open-files limit: each connection takes
+  // one, and at the limit new connections are accepted and closed at once.
+  out << "# Open files: each connection takes one; the broker needs a limit above\n"
+      << "# max_connections. hubd gives the broker it starts RLIMIT_NOFILE "
+      << config.max_open_files << ".\n"
+      << "# " << (config.external_broker ? "This broker is external: " : "Run by hand: ")
+      << "start it with that limit (systemd: LimitNOFILE=" << config.max_open_files
+      << ", shell: ulimit -n " << config.max_open_files << ").\n\n";
+  out
 
       // The plugin answers BASIC_AUTH for every client (success or denial), so
       // this only matters if it defers: then a client without a username is
@@ -63,8 +90,8 @@ std::string render_mosquitto_config(const MosquittoConfig& config) {
       << "allow_anonymous false\n"
       << "allow_zero_length_clientid false\n"
       << "plugin " << checked_path("plugin", config.plugin_file) << "\n"
-      << "plugin_opt_registry " << checked_path("plugin_opt_registry", config.registry_file)
-      << "\n\n"
+      << "plugin_opt_registry " << checked_path("plugin_opt_registry", config.registry_file) << "\n"
+      << plugin_limit_lines(config.device_limits) << "\n"
 
       << "max_inflight_messages " << config.max_inflight_messages << "\n"
       << "max_queued_messages " << config.max_queued_messages << "\n"

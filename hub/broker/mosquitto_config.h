@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <string>
 
+#include "broker/device_limit_options.h"
+
 namespace edgehub::hub {
 
 struct MosquittoConfig {
@@ -34,6 +36,15 @@ struct MosquittoConfig {
   // (20 / 1000) drop messages for a fleet.
   unsigned max_inflight_messages = 1000;
   unsigned max_queued_messages = 100000;
+  // Per-device limits and the connect deadline (plugin_opt_* lines).
+  DeviceLimitOptions device_limits;
+  // Connections the listener accepts at most (0 = no limit); each takes one
+  // open file, so the broker needs an open-files limit above it.
+  unsigned max_connections = 20000;
+  // The open-files limit hubd gives the broker it starts; written into the
+  // file as advice for an operator who runs it (--broker external).
+  unsigned max_open_files = 65536;
+  bool external_broker = false;
   // A broker crash loses what it acknowledged since its last snapshot.
   unsigned autosave_interval_seconds = 30;
 };

@@ -3,9 +3,11 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -95,6 +97,32 @@ pid_t spawn_detached_process(const std::vector<std::string>& argv,
     throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
   }
   return pid;
+}
+
+std::optional<OpenFilesLimit> raise_open_files_limit(pid_t pid, std::uint64_t wanted,
+                                                     std::string& error) {
+  rlimit current{};
+  if (::prlimit(pid, RLIMIT_NOFILE, nullptr, &current) != 0) {
+    error = std::string("cannot read its open-files limit: ") + std::strerror(errno);
+    return std::nullopt;
+  }
+  const auto wanted_limit = static_cast<rlim_t>(wanted);
+  rlimit raised = current;
+  raised.rlim_cur = std::max(current.rlim_cur, wanted_limit);
+  if (current.rlim_max != RLIM_INFINITY && wanted_limit > current.rlim_max) {
+    raised.rlim_max = wanted_limit;
+    if (::prlimit(pid, RLIMIT_NOFILE, &raised, nullptr) == 0) {
+      return OpenFilesLimit{raised.rlim_cur, raised.rlim_max};
+    }
+    // Not allowed to raise the hard limit: as far as it goes.
+    raised.rlim_max = current.rlim_max;
+    raised.rlim_cur = std::max(current.rlim_cur, current.rlim_max);
+  }
+  if (::prlimit(pid, RLIMIT_NOFILE, &raised, nullptr) != 0) {
+    error = std::string("cannot set its open-files limit: ") + std::strerror(errno);
+    return std::nullopt;
+  }
+  return OpenFilesLimit{raised.rlim_cur, raised.rlim_max};
 }
 
 bool process_is_running(pid_t pid) {

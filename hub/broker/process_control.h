@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -20,6 +21,18 @@ namespace edgehub::hub {
 // std::runtime_error if it cannot be started.
 pid_t spawn_detached_process(const std::vector<std::string>& argv,
                              const std::filesystem::path& output_file);
+
+// Gives a running process an open-files limit (RLIMIT_NOFILE, via prlimit)
+// of wanted: the soft limit, and the hard limit too when wanted is above it
+// and this process may raise it (root / CAP_SYS_RESOURCE); otherwise the
+// soft limit becomes the hard one. Never lowers a limit. Returns the soft
+// limit now in force, or an error saying why none could be set.
+struct OpenFilesLimit {
+  std::uint64_t soft = 0;
+  std::uint64_t hard = 0;
+};
+std::optional<OpenFilesLimit> raise_open_files_limit(pid_t pid, std::uint64_t wanted,
+                                                     std::string& error);
 
 // The process exists and is not a zombie.
 bool process_is_running(pid_t pid);

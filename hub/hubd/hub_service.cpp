@@ -29,6 +29,7 @@
 #include "journal/group_commit.h"
 #include "mqtt/paho_broker_connection.h"
 #include "pki/certificate_authority.h"
+#include "presence/device_limit_hits.h"
 #include "presence/presence_tracker.h"
 #include "twins/twin_service.h"
 #include "twins/twin_store.h"
@@ -135,6 +136,7 @@ void HubService::open_state() {
   // Commands and presence: <data-dir>/commands.db, presence.db (docs/protocol.md 4, 7).
   command_store_ = SqliteCommandStore::open(layout_.root() / "commands.db");
   presence_ = std::make_unique<PresenceTracker>(layout_.root() / "presence.db", *streams_);
+  limit_hits_ = std::make_unique<DeviceLimitHits>(*streams_);
   twin_store_ = TwinStore::open(layout_.root() / "twins.db");
   if (Status ensured = streams_->ensure_stream(kLifecycleStream, clock_.now_ms()); !ensured) {
     throw std::runtime_error("streams: " + ensured.error().message);
@@ -198,6 +200,11 @@ std::string HubService::broker_config_text() const {
   config.max_payload_bytes = options_.max_payload_bytes;
   config.max_inflight_messages = options_.broker_max_inflight;
   config.max_queued_messages = options_.broker_max_queued;
+  // Device limits, connect deadline, broker connections (issue 11).
+  config.device_limits = options_.device_limits;
+  config.max_connections = options_.broker_max_connections;
+  config.external_broker = options_.broker == BrokerMode::external;
+  config.max_open_files = options_.broker_max_open_files;
   return render_mosquitto_config(config);
 }
 
@@ -221,6 +228,7 @@ void HubService::start_broker() {
   settings.output_file = layout_.broker_log();
   settings.bind_address = options_.mqtt_bind;
   settings.port = options_.mqtt_port;
+  settings.max_open_files = options_.broker_max_open_files;
   supervisor_ = std::make_unique<BrokerSupervisor>(settings);
   supervisor_->start(config);
 }
@@ -311,6 +319,10 @@ void HubService::handle_presence(const IncomingMessage& message) {
   // the topic they travel on, not when it connected: on a device's first
   // connection the subscription does not exist yet and a message published
   // then is lost.
+  if (event->kind == PresenceEvent::Kind::limited) {
+    handle_limit_hit(*event);
+    return;
+  }
   if (event->kind == PresenceEvent::Kind::subscribed) {
     if (event->subscribed_to == "commands") {
       command_worker_->device_ready(event->device_id);
@@ -327,6 +339,20 @@ void HubService::handle_presence(const IncomingMessage& message) {
     applied = presence_->apply(*event);
   }
   if (!applied) exit_store_broken(applied.error());
+}
+
+// The plugin reports a device over a limit (it disconnected or refused it).
+void HubService::handle_limit_hit(const PresenceEvent& event) {
+  spdlog::warn("limits: {} over {} ({} hit(s)): {}",
+               event.device_id.empty() ? std::string("connections") : "'" + event.device_id + "'",
+               event.limit, event.hits, event.reason);
+  Status recorded = limit_hits_->record(event);
+  for (int attempt = 0; !recorded && attempt < 5; ++attempt) {
+    spdlog::warn("limits: cannot record a limit hit ({}); retrying", recorded.error().message);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    recorded = limit_hits_->record(event);
+  }
+  if (!recorded) exit_store_broken(recorded.error());
 }
 
 void HubService::handle_reported(const IncomingMessage& message) {
@@ -380,7 +406,8 @@ void HubService::start_rest() {
                            {"ingest_backlog", group_commit_->backlog()},
                            {"ingest_backlog_bytes", group_commit_->backlog_bytes()},
                            {"ingest_set_aside", group_commit_->set_aside_count()},
-                           {"broker_restarts", supervisor_ ? supervisor_->restart_count() : 0u}};
+                           {"broker_restarts", supervisor_ ? supervisor_->restart_count() : 0u},
+                           {"device_limit_hits", limit_hits_->total()}};
         return report;
       },
       EDGEHUB_VERSION});

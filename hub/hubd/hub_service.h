@@ -21,6 +21,7 @@ class CommandStore;
 class CommandWorker;
 class DeviceEnrollment;
 class DeviceFlowControl;
+class DeviceLimitHits;
 class DeviceRegistry;
 class FileCommitAttempts;
 class FileJournal;
@@ -28,6 +29,7 @@ class GroupCommit;
 class JournaledDeadLetters;
 class MessageRouter;
 class PresenceTracker;
+struct PresenceEvent;
 class TwinService;
 class TwinStore;
 class RestHandlers;
@@ -65,6 +67,7 @@ class HubService {
   void start_commands();
   void handle_presence(const IncomingMessage& message);
   void handle_reported(const IncomingMessage& message);
+  void handle_limit_hit(const PresenceEvent& event);
   void start_retention();
   std::string broker_config_text() const;
 
@@ -86,6 +89,7 @@ class HubService {
   std::unique_ptr<BrokerConnection> broker_;
   std::unique_ptr<CommandStore> command_store_;
   std::unique_ptr<PresenceTracker> presence_;
+  std::unique_ptr<DeviceLimitHits> limit_hits_;
   std::unique_ptr<CommandDispatcher> commands_;
   std::unique_ptr<CommandWorker> command_worker_;
   std::unique_ptr<TwinStore> twin_store_;

@@ -21,6 +21,70 @@ std::filesystem::path default_plugin_path() {
   return (self.parent_path() / ".." / "lib" / "libedgehub_mosquitto_auth.so").lexically_normal();
 }
 
+namespace {
+
+// Enforced by the broker plugin (hub/mosquitto-plugin/README.md "Device
+// limits"); hubd records every hit in the lifecycle stream.
+void add_device_limit_options(CLI::App& app, HubdOptions& options) {
+  DeviceLimitOptions& limits = options.device_limits;
+  constexpr std::uint64_t kMax = std::uint64_t{1} << 40;
+  app.add_option("--device-max-messages-per-second", limits.max_messages_per_second,
+                 "Publishes per second one device may sustain (0 = unlimited); over it, and "
+                 "its burst, the broker disconnects the device without acknowledging the "
+                 "message (the device keeps it)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{0}, kMax));
+  app.add_option("--device-message-burst", limits.message_burst,
+                 "Publishes one device may send at once above its rate (e.g. a backlog after "
+                 "a reconnect)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{1}, kMax));
+  app.add_option("--device-max-bytes-per-second", limits.max_bytes_per_second,
+                 "Payload bytes per second one device may sustain (0 = unlimited); over it, "
+                 "and its burst, the device is disconnected like for messages")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{0}, kMax));
+  app.add_option("--device-byte-burst", limits.byte_burst,
+                 "Payload bytes one device may send at once above its byte rate")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{1}, kMax));
+  app.add_option("--device-max-connects-per-minute", limits.max_connects_per_minute,
+                 "Connections one device may open per minute (also the burst; 0 = unlimited); "
+                 "beyond, its CONNECT is refused (not authorised)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{0}, kMax));
+  app.add_flag_function(
+      "--device-allow-retained", [&limits](std::int64_t) { limits.refuse_retained = false; },
+      "Let devices publish retained messages (by default a retained publish disconnects the "
+      "device and is neither stored nor replayed)");
+  app.add_flag_function(
+      "--no-device-limits",
+      [&limits](std::int64_t) {
+        limits.max_messages_per_second = 0;
+        limits.max_bytes_per_second = 0;
+        limits.max_connects_per_minute = 0;
+      },
+      "No message, byte or connect rate limits per device (benchmarks); retained publishes "
+      "and the connect timeout still apply");
+  app.add_option("--connect-timeout-seconds", limits.connect_timeout_seconds,
+                 "A new broker connection that has not finished its TLS handshake and MQTT "
+                 "CONNECT after this is closed (0 = mosquitto's own 90 s)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{3600}));
+  app.add_option("--broker-max-connections", options.broker_max_connections,
+                 "Connections the broker's listener accepts at once (0 = unlimited)")
+      ->capture_default_str()
+      ->check(CLI::Range(0u, 10000000u));
+  app.add_option("--broker-max-open-files", options.broker_max_open_files,
+                 "Open-files limit (RLIMIT_NOFILE) of the broker hubd starts: one per "
+                 "connection (capped by the hard limit unless hubd runs as root); for "
+                 "--broker external, give the broker this limit yourself")
+      ->capture_default_str()
+      ->check(CLI::Range(1024u, 100000000u));
+}
+
+}  // namespace
+
 void add_hubd_options(CLI::App& app, HubdOptions& options) {
   options.mosquitto = default_mosquitto_executable();
   options.plugin = default_plugin_path();
@@ -109,6 +173,7 @@ void add_hubd_options(CLI::App& app, HubdOptions& options) {
                  "Unacknowledged QoS 1 messages the broker sends a client at once")
       ->capture_default_str()
       ->check(CLI::Range(1u, 65535u));
+  add_device_limit_options(app, options);
   app.add_option("--log-level", options.log_level,
                  "Log level: trace, debug, info, warn, error, critical, off")
       ->capture_default_str()

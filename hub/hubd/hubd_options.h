@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <string>
 
+#include "broker/device_limit_options.h"
+
 namespace CLI {
 class App;
 }
@@ -39,6 +41,11 @@ struct HubdOptions {
   // message waits for others before its transaction.
   unsigned ingest_linger_ms = 2;
   std::string log_level = "info";
+  // Per-device limits (broker plugin), connect deadline, broker connection
+  // budget: hub/mosquitto-plugin/README.md "Device limits".
+  DeviceLimitOptions device_limits;
+  unsigned broker_max_connections = 20000;
+  unsigned broker_max_open_files = 65536;
 };
 
 // Defaults that depend on the installation: mosquitto baked in at build

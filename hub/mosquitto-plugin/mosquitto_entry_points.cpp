@@ -18,8 +18,13 @@
 #include "edgehub/protocol/topics.h"
 #include "mosquitto-plugin/access_decision.h"
 #include "mosquitto-plugin/admitted_clients.h"
+#include "mosquitto-plugin/broker_sockets.h"
 #include "mosquitto-plugin/client_certificate.h"
+#include "mosquitto-plugin/client_socket.h"
+#include "mosquitto-plugin/connect_deadline.h"
 #include "mosquitto-plugin/connect_decision.h"
+#include "mosquitto-plugin/device_rate_limits.h"
+#include "mosquitto-plugin/limit_reports.h"
 #include "mosquitto-plugin/plugin_options.h"
 #include "mosquitto-plugin/presence_announcer.h"
 #include "mosquitto-plugin/revocation_poller.h"
@@ -35,7 +40,11 @@ struct PluginState {
   explicit PluginState(const PluginOptions& options)
       : registry(options.registry_path),
         presence(static_cast<std::uint64_t>(wall_clock_ms()),
-                 static_cast<std::uint64_t>(wall_clock_ms()) * 1000) {}
+                 static_cast<std::uint64_t>(wall_clock_ms()) * 1000),
+        limits(options.device_limits),
+        connect_timeout(options.connect_timeout) {
+    if (options.connect_timeout.count() > 0) deadline.emplace(options.connect_timeout);
+  }
 
   static std::int64_t wall_clock_ms() {
     using namespace std::chrono;
@@ -49,7 +58,18 @@ struct PluginState {
   bool revocation_poll_failing = false;
   PresenceAnnouncer presence;
   bool broker_start_announced = false;
+  DeviceRateLimits limits;
+  LimitReports reports;
+  std::chrono::seconds connect_timeout;
+  // nullopt: no connect deadline (0, or the client structure could not be
+  // read: then no connection is ever closed by the plugin).
+  std::optional<ConnectDeadline> deadline;
+  BrokerSockets sockets;
+  SteadyTime next_socket_scan{};
+  SteadyTime next_limit_prune{};
 };
+
+constexpr std::chrono::seconds kLimitPruneInterval{10};
 
 void log(int level, const std::string& message) {
   mosquitto_log_printf(level, "edgehub-auth: %s", message.c_str());
@@ -59,13 +79,41 @@ void log(int level, const std::string& message) {
 // so that hubd's persistent session keeps the events while hubd is away.
 void announce(const std::optional<PresenceMessage>& message) {
   if (!message) return;
-  const int published = mosquitto_broker_publish_copy(
-      nullptr, message->topic.c_str(), static_cast<int>(message->payload.size()),
-      message->payload.data(), 1, false, nullptr);
+  const int published = mosquitto_broker_publish_copy(nullptr, message->topic.c_str(),
+                                                      static_cast<int>(message->payload.size()),
+                                                      message->payload.data(), 1, false, nullptr);
   if (published != MOSQ_ERR_SUCCESS) {
     mosquitto_log_printf(MOSQ_LOG_WARNING, "edgehub-auth: cannot publish presence on %s (%d)",
                          message->topic.c_str(), published);
   }
+}
+
+// A limit hit: counted, and logged and reported to hubd as often as
+// LimitReports allows (a looping device must flood neither).
+void report_limit(PluginState& state, const std::string& device, const LimitHit& hit) {
+  const auto report = state.reports.hit(device, hit, std::chrono::steady_clock::now());
+  if (!report) return;
+  mosquitto_log_printf(MOSQ_LOG_WARNING, "edgehub-auth: limited %s: %s: %s (%llu hit(s))",
+                       device.empty() ? "connections" : ("'" + device + "'").c_str(),
+                       to_string(hit.limit), hit.reason.c_str(),
+                       static_cast<unsigned long long>(report->hits));
+  announce(state.presence.limited(*report, PluginState::wall_clock_ms()));
+}
+
+// An admitted client's socket is exempt from the connect deadline.
+void exempt_from_connect_deadline(PluginState& state, mosquitto* client) {
+  if (!state.deadline) return;
+  auto socket = client_socket_of(client, mosquitto_client_address(client));
+  if (!socket && socket.error().code == ErrorCode::unavailable) return;  // the client left
+  if (!socket) {
+    state.deadline.reset();
+    mosquitto_log_printf(MOSQ_LOG_ERR,
+                         "edgehub-auth: connect deadline disabled (no connection will be closed "
+                         "for not sending CONNECT): %s",
+                         socket.error().message.c_str());
+    return;
+  }
+  state.deadline->admitted(socket->inode, std::chrono::steady_clock::now());
 }
 
 std::string text_or(const char* text, const char* fallback) {
@@ -143,14 +191,27 @@ int on_basic_auth(int, void* event_data, void* user_data) {
     const std::string address = text_or(mosquitto_client_address(client), "offline");
 
     const ConnectDecision decision = decide(state, client, client_id);
+    // A client with an address is connecting now (a restored session re-
+    // checked on SIGHUP has none); SIGHUP re-checks of live ones are known.
+    const bool new_device_connection = decision.admitted && decision.role == DeviceRole::device &&
+                                       mosquitto_client_address(client) != nullptr &&
+                                       !state.presence.is_announced(client);
+    if (new_device_connection) {
+      if (const auto hit =
+              state.limits.check_connect(decision.identity, std::chrono::steady_clock::now())) {
+        report_limit(state, decision.identity, *hit);
+        log(MOSQ_LOG_DEBUG, "refused '" + decision.identity + "' from " + address + ": " +
+                                to_string(hit->limit) + ": " + hit->reason);
+        return MOSQ_ERR_AUTH;
+      }
+    }
     if (decision.admitted &&
         mosquitto_set_username(client, decision.identity.c_str()) == MOSQ_ERR_SUCCESS) {
       state.admitted.admit(decision.identity, decision.role, client);
       log(MOSQ_LOG_NOTICE,
           "admitted '" + decision.identity + "' from " + address + ": " + decision.reason);
-      // A client with an address is connecting now (a restored session re-
-      // checked on SIGHUP has none); SIGHUP re-checks of live ones are known.
-      if (decision.role == DeviceRole::device && mosquitto_client_address(client) != nullptr) {
+      if (mosquitto_client_address(client) != nullptr) exempt_from_connect_deadline(state, client);
+      if (new_device_connection) {
         announce(state.presence.admitted(decision.identity, client, PluginState::wall_clock_ms()));
       }
       return MOSQ_ERR_SUCCESS;
@@ -222,7 +283,69 @@ int on_acl_check(int, void* event_data, void* user_data) {
   });
 }
 
+// Per-device limits on every publish that passed the ACL. Over a limit the
+// device is disconnected without a PUBACK: it keeps the message and sends it
+// again later (MOSQ_ERR_ACL_DENIED instead would drop it and still PUBACK
+// an MQTT 3.1.1 client: a silent loss). Only devices are limited.
+int on_message(int, void* event_data, void* user_data) {
+  // A failure here lets the message through: a bug in the limits must not
+  // disconnect the fleet.
+  return guarded("message limits", MOSQ_ERR_SUCCESS, [&] {
+    auto& state = *static_cast<PluginState*>(user_data);
+    const auto& event = *static_cast<mosquitto_evt_message*>(event_data);
+    const char* username = mosquitto_client_username(event.client);
+    if (username == nullptr) return MOSQ_ERR_SUCCESS;
+    if (state.admitted.role_of(username, event.client) != DeviceRole::device) {
+      return MOSQ_ERR_SUCCESS;
+    }
+    const auto hit = state.limits.check_publish(username, event.payloadlen, event.retain,
+                                                std::chrono::steady_clock::now());
+    if (!hit) return MOSQ_ERR_SUCCESS;
+    report_limit(state, username, *hit);
+    // Both disconnect; the broker logs "retain not supported" or
+    // "disconnected by administrative action".
+    return hit->limit == DeviceLimit::retained ? MOSQ_ERR_NOT_SUPPORTED
+                                               : MOSQ_ERR_ADMINISTRATIVE_ACTION;
+  });
+}
+
+// Closes connections that did not finish TLS + CONNECT within the deadline.
+void enforce_connect_deadline(PluginState& state, SteadyTime now) {
+  if (!state.deadline || now < state.next_socket_scan) return;
+  std::size_t closed = 0;
+  for (const ObservedSocket& socket :
+       state.deadline->observe(state.sockets.accepted_connections(), now)) {
+    if (BrokerSockets::shut_down_connection(socket)) ++closed;
+  }
+  const auto took = std::chrono::steady_clock::now() - now;
+  state.next_socket_scan = now + state.deadline->next_scan_after(took);
+  if (closed == 0) return;
+  const std::string reason =
+      "no TLS handshake and CONNECT within " + std::to_string(state.connect_timeout.count()) + " s";
+  log(MOSQ_LOG_NOTICE, "closed " + std::to_string(closed) + " connection(s): " + reason);
+  for (std::size_t i = 0; i < closed; ++i) {
+    report_limit(state, "", LimitHit{DeviceLimit::connect_timeout, reason});
+  }
+}
+
+// Once per tick (mosquitto: at least every 100 ms): limit bookkeeping.
+void tick_limits(PluginState& state) {
+  const SteadyTime now = std::chrono::steady_clock::now();
+  enforce_connect_deadline(state, now);
+  for (const LimitReport& report : state.reports.due(now)) {
+    announce(state.presence.limited(report, PluginState::wall_clock_ms()));
+  }
+  if (now >= state.next_limit_prune) {
+    state.next_limit_prune = now + kLimitPruneInterval;
+    state.limits.forget_idle(now);
+  }
+}
+
 int on_tick(int, void*, void* user_data) {
+  guarded("limits tick", MOSQ_ERR_SUCCESS, [&] {
+    tick_limits(*static_cast<PluginState*>(user_data));
+    return MOSQ_ERR_SUCCESS;
+  });
   return guarded("revocation poll", MOSQ_ERR_SUCCESS, [&] {
     auto& state = *static_cast<PluginState*>(user_data);
     if (!state.broker_start_announced) {
@@ -271,9 +394,8 @@ struct Registration {
 };
 
 constexpr Registration kRegistrations[] = {
-    {MOSQ_EVT_BASIC_AUTH, on_basic_auth},
-    {MOSQ_EVT_ACL_CHECK, on_acl_check},
-    {MOSQ_EVT_TICK, on_tick},
+    {MOSQ_EVT_BASIC_AUTH, on_basic_auth}, {MOSQ_EVT_ACL_CHECK, on_acl_check},
+    {MOSQ_EVT_MESSAGE, on_message},       {MOSQ_EVT_TICK, on_tick},
     {MOSQ_EVT_DISCONNECT, on_disconnect},
 };
 
@@ -321,9 +443,18 @@ int initialise(mosquitto_plugin_id_t* identifier, void** user_data, mosquitto_op
       return registered;
     }
   }
-  log(MOSQ_LOG_NOTICE, "loaded: registry " + parsed->registry_path + ", revocations polled every " +
-                           std::to_string(parsed->revocation_poll_interval.count()) +
-                           " ms after #" + std::to_string(last_revocation.value()));
+  const DeviceLimitSettings& limits = parsed->device_limits;
+  log(MOSQ_LOG_NOTICE,
+      "loaded: registry " + parsed->registry_path + ", revocations polled every " +
+          std::to_string(parsed->revocation_poll_interval.count()) + " ms after #" +
+          std::to_string(last_revocation.value()) + "; device limits (0 = none): " +
+          std::to_string(static_cast<long long>(limits.messages_per_second)) + " msg/s burst " +
+          std::to_string(static_cast<long long>(limits.message_burst)) + ", " +
+          std::to_string(static_cast<long long>(limits.bytes_per_second)) + " B/s burst " +
+          std::to_string(static_cast<long long>(limits.byte_burst)) + ", " +
+          std::to_string(static_cast<long long>(limits.connects_per_minute)) +
+          " connects/min, retained " + (limits.refuse_retained ? "refused" : "allowed") +
+          "; connect timeout " + std::to_string(parsed->connect_timeout.count()) + " s");
   *user_data = state.release();
   return MOSQ_ERR_SUCCESS;
 }

@@ -7,6 +7,38 @@ namespace {
 
 constexpr long kMinPollMs = 50;
 constexpr long kMaxPollMs = 60000;
+constexpr long long kMaxLimit = 1LL << 40;  // far beyond any real rate, still exact in a double
+constexpr long long kMaxConnectTimeoutSeconds = 3600;
+
+constexpr const char* kKnown =
+    "plugin_opt_registry, plugin_opt_revocation_poll_ms, plugin_opt_max_messages_per_second, "
+    "plugin_opt_message_burst, plugin_opt_max_bytes_per_second, plugin_opt_byte_burst, "
+    "plugin_opt_max_connects_per_minute, plugin_opt_refuse_retained, "
+    "plugin_opt_connect_timeout_seconds";
+
+Result<long long> integer(std::string_view key, std::string_view value, long long min,
+                          long long max) {
+  long long parsed = 0;
+  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+  if (error != std::errc{} || end != value.data() + value.size() || value.empty() || parsed < min ||
+      parsed > max) {
+    return make_error(ErrorCode::invalid_argument,
+                      "plugin_opt_" + std::string(key) + " must be an integer from " +
+                          std::to_string(min) + " to " + std::to_string(max) + ", got '" +
+                          std::string(value) + "'");
+  }
+  return parsed;
+}
+
+// The limit settings: every one a non-negative integer.
+double* limit_setting(DeviceLimitSettings& limits, std::string_view key) {
+  if (key == "max_messages_per_second") return &limits.messages_per_second;
+  if (key == "message_burst") return &limits.message_burst;
+  if (key == "max_bytes_per_second") return &limits.bytes_per_second;
+  if (key == "byte_burst") return &limits.byte_burst;
+  if (key == "max_connects_per_minute") return &limits.connects_per_minute;
+  return nullptr;
+}
 
 }  // namespace
 
@@ -17,21 +49,28 @@ Result<PluginOptions> parse_plugin_options(
     if (key == "registry") {
       parsed.registry_path = std::string(value);
     } else if (key == "revocation_poll_ms") {
-      long milliseconds = 0;
-      const auto [end, error] =
-          std::from_chars(value.data(), value.data() + value.size(), milliseconds);
-      if (error != std::errc{} || end != value.data() + value.size() || milliseconds < kMinPollMs ||
-          milliseconds > kMaxPollMs) {
-        return make_error(ErrorCode::invalid_argument,
-                          "plugin_opt_revocation_poll_ms must be an integer from " +
-                              std::to_string(kMinPollMs) + " to " + std::to_string(kMaxPollMs) +
-                              ", got '" + std::string(value) + "'");
+      auto milliseconds = integer(key, value, kMinPollMs, kMaxPollMs);
+      if (!milliseconds) return milliseconds.error();
+      parsed.revocation_poll_interval = std::chrono::milliseconds(*milliseconds);
+    } else if (double* setting = limit_setting(parsed.device_limits, key)) {
+      auto limit = integer(key, value, 0, kMaxLimit);
+      if (!limit) return limit.error();
+      *setting = static_cast<double>(*limit);
+    } else if (key == "refuse_retained") {
+      if (value != "true" && value != "false") {
+        return make_error(
+            ErrorCode::invalid_argument,
+            "plugin_opt_refuse_retained must be true or false, got '" + std::string(value) + "'");
       }
-      parsed.revocation_poll_interval = std::chrono::milliseconds(milliseconds);
+      parsed.device_limits.refuse_retained = value == "true";
+    } else if (key == "connect_timeout_seconds") {
+      auto seconds = integer(key, value, 0, kMaxConnectTimeoutSeconds);
+      if (!seconds) return seconds.error();
+      parsed.connect_timeout = std::chrono::seconds(*seconds);
     } else {
-      return make_error(ErrorCode::invalid_argument,
-                        "unknown option plugin_opt_" + std::string(key) +
-                            " (known: plugin_opt_registry, plugin_opt_revocation_poll_ms)");
+      return make_error(
+          ErrorCode::invalid_argument,
+          "unknown option plugin_opt_" + std::string(key) + " (known: " + kKnown + ")");
     }
   }
   if (parsed.registry_path.empty()) {

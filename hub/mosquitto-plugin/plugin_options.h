@@ -8,15 +8,23 @@
 #include <vector>
 
 #include "edgehub/common/result.h"
+#include "mosquitto-plugin/device_limit.h"
 
 namespace edgehub::hub::mosquitto_auth {
 
 inline constexpr std::chrono::milliseconds kDefaultRevocationPollInterval{500};
+inline constexpr std::chrono::seconds kDefaultConnectTimeout{10};
 
 struct PluginOptions {
   std::string registry_path;  // plugin_opt_registry (required)
   // plugin_opt_revocation_poll_ms (optional, 50..60000)
   std::chrono::milliseconds revocation_poll_interval = kDefaultRevocationPollInterval;
+  // plugin_opt_max_messages_per_second, _message_burst, _max_bytes_per_second,
+  // _byte_burst, _max_connects_per_minute (0 = unlimited), _refuse_retained
+  // (true/false).
+  DeviceLimitSettings device_limits;
+  // plugin_opt_connect_timeout_seconds: TLS handshake + CONNECT (0 = none).
+  std::chrono::seconds connect_timeout = kDefaultConnectTimeout;
 };
 
 // Keys without the "plugin_opt_" prefix, as the broker hands them over.

@@ -1,7 +1,8 @@
 // What the plugin tells hubd about connections (hub/presence/presence_event.h
 // is the payload contract): "connected" when a device is admitted on a new
 // connection, "disconnected" when that connection ends, "started" once per
-// broker run. Pure: the entry points publish what it returns with
+// broker run, "limited" when a device hit a limit (limit_reports.h decides
+// how often). Pure: the entry points publish what it returns with
 // mosquitto_broker_publish_copy (QoS 1, not retained: hubd's persistent
 // session queues them while hubd is away).
 #pragma once
@@ -11,6 +12,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+
+#include "mosquitto-plugin/limit_reports.h"
 
 namespace edgehub::hub::mosquitto_auth {
 
@@ -40,6 +43,11 @@ class PresenceAnnouncer {
                                             std::int64_t now_ms);
   // A connection ended; nullopt if it was never announced (refused, services).
   std::optional<PresenceMessage> disconnected(const void* connection, std::int64_t now_ms);
+  // A device connection was announced and has not ended.
+  bool is_announced(const void* connection) const { return live_.count(connection) != 0; }
+  // A limit report: on $hub/presence/<id>, or on $hub/broker for a report
+  // without a device (connect_timeout).
+  PresenceMessage limited(const LimitReport& report, std::int64_t now_ms);
 
  private:
   struct Announced {

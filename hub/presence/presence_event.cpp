@@ -13,9 +13,14 @@ Error invalid(std::string message) {
 
 }  // namespace
 
-bool is_presence_topic(std::string_view topic) noexcept {
-  return topic.substr(0, 5) == "$hub/";
+bool is_known_limit(std::string_view limit) noexcept {
+  for (std::string_view known : kDeviceLimitNames) {
+    if (limit == known) return true;
+  }
+  return false;
 }
+
+bool is_presence_topic(std::string_view topic) noexcept { return topic.substr(0, 5) == "$hub/"; }
 
 const char* to_string(PresenceEvent::Kind kind) noexcept {
   switch (kind) {
@@ -27,6 +32,8 @@ const char* to_string(PresenceEvent::Kind kind) noexcept {
       return "disconnected";
     case PresenceEvent::Kind::broker_started:
       return "broker-started";
+    case PresenceEvent::Kind::limited:
+      return "limited";
   }
   return "unknown";
 }
@@ -54,6 +61,8 @@ Result<PresenceEvent> parse_presence_event(std::string_view topic, std::string_v
     event.kind = PresenceEvent::Kind::subscribed;
   } else if (!broker_event && kind == "disconnected") {
     event.kind = PresenceEvent::Kind::disconnected;
+  } else if (kind == "limited") {
+    event.kind = PresenceEvent::Kind::limited;
   } else {
     return invalid("unknown event '" + kind + "' on '" + std::string(topic) + "'");
   }
@@ -65,7 +74,16 @@ Result<PresenceEvent> parse_presence_event(std::string_view topic, std::string_v
   event.at_ms = body["at_ms"].get<std::int64_t>();
   event.broker_run = body["broker_run"].get<std::uint64_t>();
   event.seq = body["seq"].get<std::uint64_t>();
-  if (!broker_event) {
+  if (event.kind == PresenceEvent::Kind::limited) {
+    event.limit = body.value("limit", "");
+    event.reason = body.value("reason", "");
+    if (!is_known_limit(event.limit)) return invalid("unknown limit '" + event.limit + "'");
+    if (!body.contains("hits") || !body["hits"].is_number_unsigned() ||
+        body["hits"].get<std::uint64_t>() == 0) {
+      return invalid("field 'hits' of a limited event is not a positive integer");
+    }
+    event.hits = body["hits"].get<std::uint64_t>();
+  } else if (!broker_event) {
     if (!body.contains("connection") || !body["connection"].is_number_unsigned()) {
       return invalid("missing unsigned integer field 'connection'");
     }

@@ -15,13 +15,18 @@
 # ratio_p50_vs_paho, ...
 #
 # Environment: EDGEHUB_BUILD_DIR (default build/), BENCH_DEVICES (1000),
-# BENCH_COMMANDS (2000), BENCH_CONCURRENCY (8), BENCH_SKIP_BUILD=1.
+# BENCH_COMMANDS (2000), BENCH_CONCURRENCY (8), BENCH_SKIP_BUILD=1,
+# BENCH_DEVICE_LIMITS=1 to keep hubd's per-device limits (by default hubd runs
+# with --no-device-limits: the responses of a device are sent back to back,
+# and the benchmark measures the hub, not its limits).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${EDGEHUB_BUILD_DIR:-$repo/build}"
 devices="${BENCH_DEVICES:-1000}"
 commands="${BENCH_COMMANDS:-2000}"
 concurrency="${BENCH_CONCURRENCY:-8}"
+device_limits=(--no-device-limits)
+[[ "${BENCH_DEVICE_LIMITS:-0}" == 1 ]] && device_limits=()
 
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   EDGEHUB_BUILD_DIR="$build" "$repo/deploy/build.sh" --target hubd hubctl firmware-sim edgehub_mosquitto_auth paho_rtt >&2
@@ -67,7 +72,7 @@ raw_port="$(free_port)"
 
 log "starting hubd (mqtt $mqtt_port, http $http_port) in $work"
 "$bin/hubd" --data-dir "$data" --mqtt-port "$mqtt_port" --http-port "$http_port" \
-  --log-level warn >"$work/hubd.log" 2>&1 &
+  "${device_limits[@]}" --log-level warn >"$work/hubd.log" 2>&1 &
 hubd_pid=$!
 for _ in $(seq 300); do
   if curl -fs "http://127.0.0.1:$http_port/api/v1/health" 2>/dev/null | grep -q '"broker_connected":true'; then break; fi

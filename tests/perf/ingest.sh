@@ -17,7 +17,10 @@
 # BENCH_MESSAGES per device (25000), BENCH_WINDOW (100), BENCH_REPLAY
 # (1000000), BENCH_ROUNDS (3), BENCH_SKIP_BUILD=1 to use the binaries as they are, BENCH_ROUTE=1
 # to run the hub steps with one route in force, BENCH_KEEP=1 to keep the
-# temporary directory.
+# temporary directory, BENCH_DEVICE_LIMITS=1 to keep hubd's per-device limits
+# (by default hubd runs with --no-device-limits: each publisher sends far more
+# than the 200 msg/s a device may sustain, and a benchmark that hits a limit
+# measures the limit).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${EDGEHUB_BUILD_DIR:-$repo/build}"
@@ -26,6 +29,8 @@ messages="${BENCH_MESSAGES:-25000}"
 window="${BENCH_WINDOW:-100}"
 replay_count="${BENCH_REPLAY:-1000000}"
 rounds="${BENCH_ROUNDS:-3}"
+device_limits=(--no-device-limits)
+[[ "${BENCH_DEVICE_LIMITS:-0}" == 1 ]] && device_limits=()
 
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   EDGEHUB_BUILD_DIR="$build" "$repo/deploy/build.sh" --target hubd hubctl ingest_bench edgehub_mosquitto_auth >&2
@@ -72,7 +77,7 @@ url="http://127.0.0.1:$http_port"
 
 start_hubd() {
   "$bin/hubd" --data-dir "$data" --mqtt-port "$mqtt_port" --http-port "$http_port" \
-    --broker-max-queued 10000000 --log-level warn >>"$work/hubd.log" 2>&1 &
+    --broker-max-queued 10000000 "${device_limits[@]}" --log-level warn >>"$work/hubd.log" 2>&1 &
   hubd_pid=$!
   for _ in $(seq 300); do
     if curl -sf "$url/api/v1/health" 2>/dev/null | grep -q '"broker_connected":true'; then return 0; fi

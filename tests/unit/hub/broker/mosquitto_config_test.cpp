@@ -119,3 +119,51 @@ TEST_CASE("a setting that would break the file is refused") {
     CHECK_THROWS_AS(render_mosquitto_config(config), std::invalid_argument);
   }
 }
+
+TEST_CASE("the device limits and the connect timeout reach the plugin as plugin_opt lines") {
+  const std::string defaults = render_mosquitto_config(sample_config());
+  CHECK(has_line(defaults, "plugin_opt_max_messages_per_second 200"));
+  CHECK(has_line(defaults, "plugin_opt_message_burst 2000"));
+  CHECK(has_line(defaults, "plugin_opt_max_bytes_per_second 1048576"));
+  CHECK(has_line(defaults, "plugin_opt_byte_burst 8388608"));
+  CHECK(has_line(defaults, "plugin_opt_max_connects_per_minute 30"));
+  CHECK(has_line(defaults, "plugin_opt_refuse_retained true"));
+  CHECK(has_line(defaults, "plugin_opt_connect_timeout_seconds 10"));
+
+  MosquittoConfig config = sample_config();
+  config.device_limits.max_messages_per_second = 0;
+  config.device_limits.max_connects_per_minute = 5;
+  config.device_limits.refuse_retained = false;
+  config.device_limits.connect_timeout_seconds = 0;
+  const std::string text = render_mosquitto_config(config);
+  CHECK(has_line(text, "plugin_opt_max_messages_per_second 0"));
+  CHECK(has_line(text, "plugin_opt_max_connects_per_minute 5"));
+  CHECK(has_line(text, "plugin_opt_refuse_retained false"));
+  CHECK(has_line(text, "plugin_opt_connect_timeout_seconds 0"));
+}
+
+TEST_CASE(
+    "max_connections applies to the device listener and the open-files limit is written "
+    "down for an operator who runs the broker") {
+  MosquittoConfig config = sample_config();
+  config.max_connections = 20000;
+  config.max_open_files = 65536;
+  std::string text = render_mosquitto_config(config);
+  const auto lines = lines_of(text);
+  std::size_t listener = 0;
+  std::size_t max_connections = 0;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].rfind("listener ", 0) == 0) listener = i;
+    if (lines[i] == "max_connections 20000") max_connections = i;
+  }
+  CHECK(max_connections > listener);  // a per-listener option: after its listener line
+  CHECK(text.find("LimitNOFILE=65536") != std::string::npos);
+  CHECK(text.find("ulimit -n 65536") != std::string::npos);
+
+  config.external_broker = true;
+  text = render_mosquitto_config(config);
+  CHECK(text.find("This broker is external") != std::string::npos);
+
+  config.max_connections = 0;
+  CHECK(count_lines_starting(render_mosquitto_config(config), "max_connections") == 0);
+}

@@ -82,3 +82,41 @@ TEST_CASE("a config file with an unknown key or a missing file is an error") {
   CHECK_THROWS_AS(parse({"--config", file.string()}), CLI::ParseError);
   CHECK_THROWS_AS(parse({"--config", (temp.path() / "missing.toml").string()}), CLI::ParseError);
 }
+
+TEST_CASE(
+    "device limits, connect timeout and broker connection budget: defaults, values, lifting") {
+  const HubdOptions defaults = parse({});
+  CHECK(defaults.device_limits.max_messages_per_second == 200);
+  CHECK(defaults.device_limits.message_burst == 2000);
+  CHECK(defaults.device_limits.max_bytes_per_second == 1048576);
+  CHECK(defaults.device_limits.byte_burst == 8388608);
+  CHECK(defaults.device_limits.max_connects_per_minute == 30);
+  CHECK(defaults.device_limits.refuse_retained);
+  CHECK(defaults.device_limits.connect_timeout_seconds == 10);
+  CHECK(defaults.broker_max_connections == 20000);
+  CHECK(defaults.broker_max_open_files == 65536);
+
+  const HubdOptions set =
+      parse({"--device-max-messages-per-second", "5", "--device-message-burst", "7",
+             "--device-max-connects-per-minute", "0", "--device-allow-retained",
+             "--connect-timeout-seconds", "3", "--broker-max-connections", "100",
+             "--broker-max-open-files", "4096"});
+  CHECK(set.device_limits.max_messages_per_second == 5);
+  CHECK(set.device_limits.message_burst == 7);
+  CHECK(set.device_limits.max_connects_per_minute == 0);
+  CHECK_FALSE(set.device_limits.refuse_retained);
+  CHECK(set.device_limits.connect_timeout_seconds == 3);
+  CHECK(set.broker_max_connections == 100);
+  CHECK(set.broker_max_open_files == 4096);
+
+  const HubdOptions lifted = parse({"--no-device-limits"});
+  CHECK(lifted.device_limits.max_messages_per_second == 0);
+  CHECK(lifted.device_limits.max_bytes_per_second == 0);
+  CHECK(lifted.device_limits.max_connects_per_minute == 0);
+  CHECK(lifted.device_limits.refuse_retained);  // not a rate: still refused
+  CHECK(lifted.device_limits.connect_timeout_seconds == 10);
+
+  CHECK_THROWS_AS(parse({"--connect-timeout-seconds", "3601"}), CLI::ParseError);
+  CHECK_THROWS_AS(parse({"--device-message-burst", "0"}), CLI::ParseError);
+  CHECK_THROWS_AS(parse({"--broker-max-open-files", "100"}), CLI::ParseError);
+}

@@ -39,3 +39,47 @@ TEST_CASE("a misspelt option refuses the load instead of being ignored") {
   REQUIRE_FALSE(parsed.ok());
   CHECK(parsed.error().message.find("unknown option plugin_opt_regsitry") != std::string::npos);
 }
+
+TEST_CASE("the device limits default to what a normal device never reaches and can be set") {
+  const auto defaults = parse_plugin_options(Options{{"registry", "r.db"}});
+  REQUIRE(defaults.ok());
+  CHECK(defaults->device_limits.messages_per_second == 200);
+  CHECK(defaults->device_limits.message_burst == 2000);
+  CHECK(defaults->device_limits.bytes_per_second == 1024 * 1024);
+  CHECK(defaults->device_limits.byte_burst == 8 * 1024 * 1024);
+  CHECK(defaults->device_limits.connects_per_minute == 30);
+  CHECK(defaults->device_limits.refuse_retained);
+  CHECK(defaults->connect_timeout == std::chrono::seconds(10));
+
+  const auto set = parse_plugin_options(Options{{"registry", "r.db"},
+                                                {"max_messages_per_second", "0"},
+                                                {"message_burst", "5"},
+                                                {"max_bytes_per_second", "100"},
+                                                {"byte_burst", "1000"},
+                                                {"max_connects_per_minute", "2"},
+                                                {"refuse_retained", "false"},
+                                                {"connect_timeout_seconds", "3"}});
+  REQUIRE(set.ok());
+  CHECK(set->device_limits.messages_per_second == 0);
+  CHECK(set->device_limits.message_burst == 5);
+  CHECK(set->device_limits.bytes_per_second == 100);
+  CHECK(set->device_limits.byte_burst == 1000);
+  CHECK(set->device_limits.connects_per_minute == 2);
+  CHECK_FALSE(set->device_limits.refuse_retained);
+  CHECK(set->connect_timeout == std::chrono::seconds(3));
+}
+
+TEST_CASE("a bad limit value refuses the load, naming the option") {
+  for (const auto& [key, value] : std::vector<std::pair<std::string_view, std::string_view>>{
+           {"max_messages_per_second", "-1"},
+           {"message_burst", "1.5"},
+           {"max_bytes_per_second", ""},
+           {"max_connects_per_minute", "many"},
+           {"refuse_retained", "yes"},
+           {"connect_timeout_seconds", "3601"}}) {
+    CAPTURE(key);
+    const auto parsed = parse_plugin_options(Options{{"registry", "r.db"}, {key, value}});
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(parsed.error().message.find("plugin_opt_" + std::string(key)) != std::string::npos);
+  }
+}

@@ -4,8 +4,9 @@
 
 using namespace edgehub::hub::mosquitto_auth;
 
-TEST_CASE("the plugin announces each device connection once, and its end, with numbers that "
-          "tell a takeover apart") {
+TEST_CASE(
+    "the plugin announces each device connection once, and its end, with numbers that "
+    "tell a takeover apart") {
   PresenceAnnouncer announcer(/*broker_run=*/77, /*first_seq=*/1000);
   int old_connection = 0;
   int new_connection = 0;
@@ -28,8 +29,9 @@ TEST_CASE("the plugin announces each device connection once, and its end, with n
   CHECK(announcer.broker_started(10).topic == "$hub/broker");
 }
 
-TEST_CASE("a device subscribing to its command topic is announced as ready for commands, only "
-          "for a connection that was announced") {
+TEST_CASE(
+    "a device subscribing to its command topic is announced as ready for commands, only "
+    "for a connection that was announced") {
   PresenceAnnouncer announcer(/*broker_run=*/3, /*first_seq=*/10);
   int connection = 0;
   int unknown = 0;
@@ -37,9 +39,24 @@ TEST_CASE("a device subscribing to its command topic is announced as ready for c
   const auto subscribed = announcer.subscribed(&connection, "commands", 2);
   REQUIRE(subscribed.has_value());
   CHECK(subscribed->topic == "$hub/presence/d1");
-  CHECK(subscribed->payload ==
-        R"({"event":"subscribed","at_ms":2,"broker_run":3,"seq":11,"connection":1,"topic":"commands"})");
+  CHECK(
+      subscribed->payload ==
+      R"({"event":"subscribed","at_ms":2,"broker_run":3,"seq":11,"connection":1,"topic":"commands"})");
   CHECK_FALSE(announcer.subscribed(&unknown, "desired", 3).has_value());
   REQUIRE(announcer.disconnected(&connection, 4).has_value());
   CHECK_FALSE(announcer.subscribed(&connection, "commands", 5).has_value());
+}
+
+TEST_CASE("a limit report goes to the device's presence topic, or $hub/broker without a device") {
+  PresenceAnnouncer announcer(/*broker_run=*/9, /*first_seq=*/50);
+  const auto device = announcer.limited(
+      LimitReport{"d1", DeviceLimit::messages_per_second, "over 200 \"messages\"/s", 3}, 70);
+  CHECK(device.topic == "$hub/presence/d1");
+  CHECK(device.payload ==
+        R"({"event":"limited","at_ms":70,"broker_run":9,"seq":50,"limit":"messages_per_second",)"
+        R"("reason":"over 200 \"messages\"/s","hits":3})");
+  const auto broker =
+      announcer.limited(LimitReport{"", DeviceLimit::connect_timeout, "no CONNECT", 1}, 71);
+  CHECK(broker.topic == "$hub/broker");
+  CHECK(broker.payload.find(R"("limit":"connect_timeout")") != std::string::npos);
 }
