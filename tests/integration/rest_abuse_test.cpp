@@ -127,13 +127,16 @@ TEST_CASE("endless request and header lines are cut with 431 and do not grow hub
 }
 
 TEST_CASE("bodies are refused unread: chunked, too long, and without a token") {
-  HubUnderTest hub({.name = "rest-bodies", .log_level = "info"});
+  HubUnderTest hub({.name = "rest-bodies",
+                    .log_level = "info",
+                    .extra_arguments = {"--http-max-body-bytes", "1024"}});
   const std::string token = hub.api_token();
   const std::uint16_t port = static_cast<std::uint16_t>(hub.http_port());
   const auto devices_before = hub.get("/api/v1/devices").json["devices"];
   const std::vector<std::pair<std::string, int>> cases = {
       {"Authorization: Bearer " + token + "\r\nTransfer-Encoding: chunked\r\n", 411},
       {"Authorization: Bearer " + token + "\r\nContent-Length: 300000000\r\n", 413},
+      {"Authorization: Bearer " + token + "\r\nContent-Length: 1025\r\n", 413},
       {"Content-Length: 300000000\r\n", 401},
       {"Transfer-Encoding: chunked\r\n", 401},
   };
@@ -156,6 +159,11 @@ TEST_CASE("bodies are refused unread: chunked, too long, and without a token") {
   chunked.send(body);
   CHECK(status_of(chunked.response(3s)) == 411);
   check_operator_is_served(hub);
+  // A body at the limit is read and handled (400: not a device object).
+  RawHttpConnection at_limit(port);
+  REQUIRE(at_limit.send("POST /api/v1/devices HTTP/1.1\r\nAuthorization: Bearer " + token +
+                        "\r\nContent-Length: 1024\r\n\r\n" + std::string(1024, ' ')));
+  CHECK(status_of(at_limit.response(3s)) == 400);
   // None of the refused bodies created a device.
   CHECK(hub.get("/api/v1/devices").json["devices"] == devices_before);
   CHECK(hub.hubd_running());
