@@ -114,7 +114,7 @@ TEST_CASE("slow unauthenticated connections do not keep an operator out") {
   }
   dripping = false;
   drip.join();
-  CHECK(max_latency < 500ms);
+  CHECK(max_latency < 1000ms);
   CHECK(fixture.server.limit_hits("max_unauthenticated_connections") >= 136);
 }
 
@@ -264,7 +264,7 @@ TEST_CASE("event streams work, cannot take every worker, and stop() ends them pr
   auto devices = fixture->client().Get("/api/v1/devices", fixture->authorized());
   REQUIRE(devices);
   CHECK(devices->status == 200);
-  CHECK(std::chrono::steady_clock::now() - start < 500ms);
+  CHECK(std::chrono::steady_clock::now() - start < 1000ms);
   // One tail leaves: the waiting one starts.
   tails.front().reset();
   CHECK(tails.back()->receive(3s, "event: record").find("event: record") != std::string::npos);
