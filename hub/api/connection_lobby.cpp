@@ -203,6 +203,13 @@ void ConnectionLobby::give_back(int socket, bool keep_open) {
   watch(socket);
 }
 
+bool ConnectionLobby::count_request_served_directly(int socket) {
+  std::lock_guard lock(mutex_);
+  const auto found = connections_.find(socket);
+  if (found == connections_.end()) return true;
+  return ++found->second.requests >= settings_.keep_alive_requests;
+}
+
 void ConnectionLobby::run() {
   std::vector<epoll_event> events(64);
   std::vector<AdmittedRequest> admitted;
@@ -293,6 +300,7 @@ void ConnectionLobby::look_at_head(int socket, Connection& connection,
   request.body_bytes = parsed.content_length;
   request.long_running = admission.long_running;
   request.last_on_connection = connection.requests >= settings_.keep_alive_requests;
+  request.authenticated_connection = connection.authenticated;
   admitted.push_back(std::move(request));
 }
 

@@ -41,7 +41,8 @@ struct AdmittedRequest {
   std::string head;  // taken from the socket already
   std::uint64_t body_bytes = 0;
   bool long_running = false;
-  bool last_on_connection = false;  // keep-alive request count reached
+  bool last_on_connection = false;        // keep-alive request count reached
+  bool authenticated_connection = false;  // a request with the token came on it
 };
 
 class ConnectionLobby {
@@ -61,6 +62,10 @@ class ConnectionLobby {
   // The admitted request on `socket` has been answered: wait for the next
   // one (keep_open) or close.
   void give_back(int socket, bool keep_open);
+  // The worker that answered the previous request found the next one on the
+  // connection complete and admitted, and serves it at once: counts it;
+  // true when it is the last one the connection may carry.
+  bool count_request_served_directly(int socket);
   // Closes waiting connections and shuts down those with a running request
   // (their workers then fail fast and give them back, which closes them).
   void stop();

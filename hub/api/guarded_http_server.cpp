@@ -1,10 +1,14 @@
 #include "api/guarded_http_server.h"
 
+#include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <string_view>
+#include <vector>
 
 #include "api/budgeted_socket_stream.h"
 
@@ -19,6 +23,10 @@ class InlineTaskQueue final : public httplib::TaskQueue {
   void enqueue(std::function<void()> job) override { job(); }
   void shutdown() override {}
 };
+
+// How long the worker that answered a keep-alive request waits for the
+// next one before it hands the connection back to the lobby.
+constexpr int kNextRequestWaitMs = 2;
 
 }  // namespace
 
@@ -71,6 +79,24 @@ bool GuardedHttpServer::process_and_close_socket(socket_t socket) {
 }
 
 void GuardedHttpServer::serve(AdmittedRequest request) {
+  const int socket = request.socket;
+  for (;;) {
+    const bool keep_open = serve_one(request);
+    // An operator sending one request after another (a script, the command
+    // round trip) sends the next one right after reading the answer: taking
+    // it here saves the hops through the lobby thread. Anything else (a slow
+    // or unauthenticated client, a refusal, an event stream) goes through
+    // the lobby as usual.
+    std::optional<AdmittedRequest> next;
+    if (keep_open && request.authenticated_connection && !stopping_) {
+      next = next_request_soon(socket);
+    }
+    if (!next) return lobby_->give_back(socket, keep_open);
+    request = std::move(*next);
+  }
+}
+
+bool GuardedHttpServer::serve_one(AdmittedRequest& request) {
   BudgetedSocketStream stream(request.socket, std::move(request.head), request.body_bytes,
                               std::chrono::steady_clock::now() + settings_.body_timeout,
                               settings_.write_timeout);
@@ -86,8 +112,40 @@ void GuardedHttpServer::serve(AdmittedRequest request) {
     refusals_.note("body_timeout", "request body not received within " +
                                        std::to_string(settings_.body_timeout.count()) + " ms");
   }
-  lobby_->give_back(request.socket, answered && !connection_closed && !close_after &&
-                                        stream.unread_body_bytes() == 0);
+  return answered && !connection_closed && !close_after && stream.unread_body_bytes() == 0;
+}
+
+std::optional<AdmittedRequest> GuardedHttpServer::next_request_soon(int socket) {
+  pollfd descriptor{socket, POLLIN, 0};
+  if (::poll(&descriptor, 1, kNextRequestWaitMs) <= 0) return std::nullopt;
+  thread_local std::vector<char> buffer;
+  buffer.resize(settings_.lobby.max_head_bytes + 1);
+  const ssize_t peeked = ::recv(socket, buffer.data(), buffer.size(), MSG_PEEK | MSG_DONTWAIT);
+  if (peeked <= 0) return std::nullopt;
+  const std::string_view received(buffer.data(), static_cast<std::size_t>(peeked));
+  const HeadScan scan = scan_request_head(received, settings_.lobby.max_head_bytes);
+  if (scan.progress != HeadProgress::complete) return std::nullopt;
+  const RequestHead head = parse_request_head(received.substr(0, scan.length));
+  const Admission admission = decide_admission(head, settings_.admission);
+  if (!admission.admitted || admission.long_running) return std::nullopt;
+  AdmittedRequest request;
+  request.socket = socket;
+  request.head.resize(scan.length);
+  std::size_t taken = 0;
+  while (taken < scan.length) {
+    const ssize_t n =
+        ::recv(socket, request.head.data() + taken, scan.length - taken, MSG_DONTWAIT);
+    if (n > 0) {
+      taken += static_cast<std::size_t>(n);
+    } else if (!(n < 0 && errno == EINTR)) {
+      ::shutdown(socket, SHUT_RDWR);  // cannot happen (the bytes were just peeked): drop it
+      return std::nullopt;
+    }
+  }
+  request.body_bytes = head.content_length;
+  request.authenticated_connection = true;
+  request.last_on_connection = lobby_->count_request_served_directly(socket);
+  return request;
 }
 
 }  // namespace edgehub::hub

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 
 #include "api/connection_lobby.h"
 #include "api/http_refusal_log.h"
@@ -42,6 +43,9 @@ class GuardedHttpServer final : public httplib::Server {
  private:
   bool process_and_close_socket(socket_t socket) override;
   void serve(AdmittedRequest request);
+  // Serves one request; whether the connection may carry another.
+  bool serve_one(AdmittedRequest& request);
+  std::optional<AdmittedRequest> next_request_soon(int socket);
 
   GuardSettings settings_;
   HttpRefusalLog refusals_;
