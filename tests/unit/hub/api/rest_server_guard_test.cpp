@@ -274,3 +274,21 @@ TEST_CASE("event streams work, cannot take every worker, and stop() ends them pr
   CHECK(std::chrono::steady_clock::now() - stopping < 3s);
   CHECK(tails.back()->closed_by_server(1s));
 }
+
+TEST_CASE("a body that does not arrive in time is cut at the body deadline") {
+  auto settings = small_server_settings();
+  settings.body_timeout = 300ms;
+  ServerFixture fixture(settings);
+  RawHttpConnection client(fixture.server.port());
+  REQUIRE(client.send("POST /api/v1/devices HTTP/1.1\r\nAuthorization: Bearer " + kToken +
+                      "\r\nContent-Length: 10\r\n\r\n{\"id\""));
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(status_of(client.response(3s)) == 400);
+  CHECK(client.closed_by_server(2s));
+  CHECK(std::chrono::steady_clock::now() - start < 2s);
+  CHECK(fixture.server.limit_hits("body_timeout") == 1);
+  // The worker is free again.
+  auto devices = fixture.client().Get("/api/v1/devices", fixture.authorized());
+  REQUIRE(devices);
+  CHECK(devices->status == 200);
+}
