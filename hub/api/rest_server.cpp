@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "api/command_routes.h"
+#include "api/guarded_http_server.h"
 #include "api/json_views.h"
 #include "api/stream_routes.h"
 #include "api/twin_routes.h"
@@ -19,7 +20,6 @@ namespace edgehub::hub {
 namespace {
 
 constexpr const char* kJson = "application/json";
-constexpr const char* kHealthPath = "/api/v1/health";
 
 void reply(httplib::Response& response, const ApiResponse& api) {
   response.status = api.status;
@@ -28,48 +28,41 @@ void reply(httplib::Response& response, const ApiResponse& api) {
 
 }  // namespace
 
-bool bearer_token_matches(const std::string& authorization_header, const std::string& token) {
-  static constexpr std::string_view kScheme = "Bearer ";
-  if (token.empty() || authorization_header.size() != kScheme.size() + token.size() ||
-      authorization_header.compare(0, kScheme.size(), kScheme) != 0) {
-    return false;
-  }
-  unsigned char difference = 0;
-  for (std::size_t i = 0; i < token.size(); ++i) {
-    difference |= static_cast<unsigned char>(authorization_header[kScheme.size() + i] ^ token[i]);
-  }
-  return difference == 0;
-}
-
-// Requests served on one keep-alive connection before it is closed (nginx
-// and Apache use 1000 and 100).
-constexpr std::size_t kKeepAliveRequests = 100;
-
 struct RestServer::Impl {
   std::atomic<bool> stopping{false};  // ends event streams (see stream_routes.cpp)
   RestHandlers& handlers;
   RestServerSettings settings;
-  httplib::Server server;
+  GuardedHttpServer server;
   std::thread serving;
   int bound_port = 0;
 
+  static GuardSettings guard_settings(const RestServerSettings& settings) {
+    GuardSettings guard;
+    guard.lobby.max_head_bytes = settings.max_head_bytes;
+    guard.lobby.head_timeout = settings.head_timeout;
+    guard.lobby.idle_timeout = settings.keep_alive_idle_timeout;
+    guard.lobby.max_connections = settings.max_connections;
+    guard.lobby.max_unauthenticated = settings.max_unauthenticated_connections;
+    guard.lobby.keep_alive_requests = settings.keep_alive_requests;
+    guard.admission.api_token = settings.api_token;
+    guard.admission.max_body_bytes = settings.max_body_bytes;
+    guard.worker_threads = settings.worker_threads;
+    guard.body_timeout = settings.body_timeout;
+    guard.write_timeout = settings.write_timeout;
+    return guard;
+  }
+
   Impl(RestHandlers& rest_handlers, RestServerSettings rest_settings)
-      : handlers(rest_handlers), settings(std::move(rest_settings)) {
-    const std::size_t threads = settings.worker_threads;
-    server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-    server.set_payload_max_length(settings.max_body_bytes);
-    // Small JSON answers: without it Nagle and the client's delayed ACK add
-    // up to 40 ms to a command's round trip (tests/perf/command_rtt.sh).
+      : handlers(rest_handlers),
+        settings(std::move(rest_settings)),
+        server(guard_settings(settings)) {
+    // TCP_NODELAY is set on every accepted socket by the lobby.
     server.set_tcp_nodelay(true);
-    // httplib closes a keep-alive connection after 5 requests by default: a
-    // client sending one command after another reconnected every fifth. A
-    // connection holds a worker thread while open (idle ones are closed
-    // after httplib's 5 s), so not unlimited.
-    server.set_keep_alive_max_count(kKeepAliveRequests);
     // httplib's default is SO_REUSEPORT, with which a second hubd would share
     // the port instead of failing. SO_REUSEADDR only: a restart still binds
     // while old connections sit in TIME_WAIT. Close-on-exec: the broker hubd
-    // starts must not hold the port.
+    // starts must not hold the port (the lobby does the same for accepted
+    // sockets).
     server.set_socket_options([](socket_t socket) {
       const int yes = 1;
       ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
@@ -79,6 +72,8 @@ struct RestServer::Impl {
   }
 
   void route() {
+    // The lobby checked the token before admitting the request; checked again
+    // here so that no route is reachable without it, whatever the front.
     server.set_pre_routing_handler(httplib::Server::HandlerWithResponse(
         [this](const httplib::Request& request, httplib::Response& response) {
           if (request.path == kHealthPath) return httplib::Server::HandlerResponse::Unhandled;
@@ -189,6 +184,9 @@ Status RestServer::start() {
     return make_error(ErrorCode::conflict, "cannot listen for HTTP on " + where +
                                                " (port in use, or not an address of this machine)");
   }
+  if (!impl_->server.start_front()) {
+    return make_error(ErrorCode::internal, "cannot start the HTTP connection lobby (epoll)");
+  }
   // The socket listens already: connections wait in the backlog until the
   // serving thread accepts them. httplib's stop() only works once the
   // serving loop runs, so wait for it.
@@ -205,6 +203,11 @@ void RestServer::stop() {
   impl_->stopping = true;
   impl_->server.stop();
   impl_->serving.join();
+  impl_->server.stop_front();
+}
+
+std::size_t RestServer::limit_hits(const std::string& limit) const {
+  return impl_->server.refusals().count(limit);
 }
 
 std::uint16_t RestServer::port() const {

@@ -1,12 +1,15 @@
 // Serves RestHandlers over HTTP (cpp-httplib) on a loopback address, with the
-// bearer-token check. No httplib type in this header.
+// bearer-token check before anything else is read, and limits that no client
+// can exhaust (guarded_http_server.h). No httplib type in this header.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
 
+#include "api/http_admission.h"  // bearer_token_matches
 #include "api/rest_handlers.h"
 #include "edgehub/common/result.h"
 
@@ -18,7 +21,27 @@ struct RestServerSettings {
   std::string api_token;      // every request but GET /api/v1/health must carry it
   // Each waiting command holds a worker for up to its timeout.
   std::size_t worker_threads = 64;
-  std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_body_bytes = 1024 * 1024;  // Content-Length over it: 413, body unread
+  // Request line and headers together; longer: 431.
+  std::size_t max_head_bytes = 16 * 1024;
+  // A new connection must deliver its request head within head_timeout (a
+  // keep-alive one from the first byte of its next request): else 408 (or
+  // closed when it sent nothing).
+  std::chrono::milliseconds head_timeout{10000};
+  // An idle keep-alive connection is closed after this.
+  std::chrono::milliseconds keep_alive_idle_timeout{5000};
+  // The declared body must arrive within this (from the start of the request).
+  std::chrono::milliseconds body_timeout{30000};
+  // A client that does not take its answer (or an event) for this long is cut.
+  std::chrono::milliseconds write_timeout{5000};
+  // Open connections in total; new ones beyond are answered 503.
+  std::size_t max_connections = 512;
+  // Connections without a valid token yet and no request running; beyond,
+  // the oldest such connection is closed for the newcomer.
+  std::size_t max_unauthenticated_connections = 64;
+  // Requests served on one keep-alive connection before it is closed (nginx
+  // and Apache use 1000 and 100).
+  std::size_t keep_alive_requests = 100;
 };
 
 class RestServer {
@@ -36,13 +59,12 @@ class RestServer {
   void stop();
   // The bound port (the chosen one when settings.port was 0).
   std::uint16_t port() const;
+  // Times the named limit was hit (the names of docs/security.md), for tests.
+  std::size_t limit_hits(const std::string& limit) const;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// The Authorization header value carries exactly this token (constant time).
-bool bearer_token_matches(const std::string& authorization_header, const std::string& token);
 
 }  // namespace edgehub::hub

@@ -420,6 +420,9 @@ void HubService::start_rest() {
   settings.bind_address = options_.http_bind;
   settings.port = options_.http_port;
   settings.api_token = api_token_;
+  settings.max_connections = options_.http_max_connections;
+  settings.max_unauthenticated_connections = options_.http_max_unauthenticated;
+  settings.max_body_bytes = options_.http_max_body_bytes;
   rest_ = std::make_unique<RestServer>(*handlers_, settings);
   if (Status started = rest_->start(); !started) {
     throw std::runtime_error("HTTP: " + started.error().message);

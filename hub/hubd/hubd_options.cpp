@@ -115,6 +115,19 @@ void add_hubd_options(CLI::App& app, HubdOptions& options) {
                  "Port of the operator REST API (0: any free port, shown in the ready line)")
       ->capture_default_str()
       ->check(CLI::Range(0, 65535));
+  app.add_option("--http-max-connections", options.http_max_connections,
+                 "Open REST connections at most; more are answered 503")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+  app.add_option("--http-max-unauthenticated", options.http_max_unauthenticated,
+                 "REST connections waiting without a valid token at most; beyond, the oldest is "
+                 "closed for the newcomer")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+  app.add_option("--http-max-body-bytes", options.http_max_body_bytes,
+                 "Largest REST request body (Content-Length); larger is refused 413 unread")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{64} * 1024 * 1024));
 
   app.add_option_function<std::string>(
          "--broker",

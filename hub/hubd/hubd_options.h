@@ -25,6 +25,10 @@ struct HubdOptions {
   std::uint16_t mqtt_port = 8883;
   std::string http_bind = "127.0.0.1";
   std::uint16_t http_port = 8080;
+  // REST front limits (api/rest_server.h RestServerSettings has the rest).
+  std::size_t http_max_connections = 512;
+  std::size_t http_max_unauthenticated = 64;
+  std::size_t http_max_body_bytes = 1024 * 1024;
   BrokerMode broker = BrokerMode::supervise;
   std::string broker_host = "127.0.0.1";
   std::uint16_t broker_port = 0;  // 0: --mqtt-port

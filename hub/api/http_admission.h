@@ -1,0 +1,44 @@
+// Decides, from a request's head alone and before any of its body is read,
+// whether the request may run: the health check is open, everything else
+// needs the bearer token; bodies must declare their length and fit the
+// limit. Pure; the lobby (connection_lobby.cpp) acts on the decision.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "api/http_request_head.h"
+
+namespace edgehub::hub {
+
+inline constexpr const char* kHealthPath = "/api/v1/health";
+
+struct AdmissionPolicy {
+  std::string api_token;
+  std::size_t max_body_bytes = 1024 * 1024;
+};
+
+struct Admission {
+  bool admitted = false;
+  // Admitted: the token matched (the connection counts as authenticated from
+  // now on), and whether the request may hold its worker for long (an event
+  // stream or a long poll).
+  bool authenticated = false;
+  bool long_running = false;
+  // Refused: the HTTP status, the error code of the JSON error shape and its
+  // message.
+  int status = 0;
+  std::string code;
+  std::string message;
+};
+
+Admission decide_admission(const RequestHead& head, const AdmissionPolicy& policy);
+
+// The Authorization header value carries exactly this token (constant time).
+bool bearer_token_matches(const std::string& authorization_header, const std::string& token);
+
+// Requests that wait for data on purpose: event streams and long polls
+// (records?wait_ms=). They may not take every worker (see RequestWorkers).
+bool is_long_running_request(const RequestHead& head);
+
+}  // namespace edgehub::hub
