@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
 #include <thread>
@@ -18,6 +19,7 @@
 #include "commands/command_id.h"
 #include "commands/command_worker.h"
 #include "commands/sqlite_command_store.h"
+#include "edgehub/protocol/json_limits.h"
 #include "edgehub/protocol/topics.h"
 #include "flow/device_flow_control.h"
 #include "hubd/message_router.h"
@@ -105,6 +107,8 @@ void HubService::start() {
 }
 
 void HubService::open_state() {
+  // Before anything parses JSON (the journal's recovery does).
+  protocol::set_max_json_depth(options_.max_json_depth);
   layout_.prepare();
   registry_ = SqliteDeviceRegistry::open(layout_.registry_db(), clock_);
   streams_ = SqliteStreamStore::open(layout_.streams_db());
@@ -126,12 +130,13 @@ void HubService::open_state() {
   // Commands and presence: <data-dir>/commands.db, presence.db (docs/protocol.md 4, 7).
   command_store_ = SqliteCommandStore::open(layout_.root() / "commands.db");
   presence_ = std::make_unique<PresenceTracker>(layout_.root() / "presence.db", *streams_);
-  twin_store_ = TwinStore::open(layout_.root() / "twins.db");
+  twin_store_ = TwinStore::open(layout_.root() / "twins.db", twin_limits());
   if (Status ensured = streams_->ensure_stream(kLifecycleStream, clock_.now_ms()); !ensured) {
     throw std::runtime_error("streams: " + ensured.error().message);
   }
   ingestor_ = std::make_unique<TelemetryIngestor>(
-      *streams_, IngestLimits{options_.max_payload_bytes}, routes_.get());
+      *streams_, IngestLimits{options_.max_payload_bytes, options_.max_batch_readings},
+      routes_.get());
   open_journal();
 }
 
@@ -163,6 +168,11 @@ void HubService::open_journal() {
   }
 }
 
+TwinLimits HubService::twin_limits() const {
+  return TwinLimits{options_.max_twin_report_bytes, options_.max_twin_bytes,
+                    options_.max_twin_keys};
+}
+
 std::string HubService::broker_config_text() const {
   MosquittoConfig config;
   config.bind_address = options_.mqtt_bind;
@@ -175,7 +185,13 @@ std::string HubService::broker_config_text() const {
   config.persistence_directory = layout_.broker_persistence_dir();
   config.log_file = layout_.broker_log();
   config.run_as_user = current_user_name();
-  config.max_payload_bytes = options_.max_payload_bytes;
+  // The broker lets through packets of twice the largest device message
+  // the hub accepts, so that a larger one still reaches the hub and becomes
+  // a dead letter with the reason; the twin and command limits keep what
+  // hubd publishes under it too.
+  config.max_payload_bytes = std::max({options_.max_payload_bytes, options_.max_response_bytes,
+                                       options_.max_twin_report_bytes, options_.max_twin_bytes,
+                                       options_.max_command_bytes});
   config.max_inflight_messages = options_.broker_max_inflight;
   config.max_queued_messages = options_.broker_max_queued;
   return render_mosquitto_config(config);
@@ -231,9 +247,10 @@ void HubService::connect_broker() {
   commands_->set_retention(
       CommandRetention{std::chrono::hours(options_.command_retention_hours),
                        options_.command_retention_count});
+  commands_->set_limits(CommandLimits{options_.max_command_bytes, options_.max_response_bytes});
   command_worker_ = std::make_unique<CommandWorker>(*commands_);
   twins_ = std::make_unique<TwinService>(*registry_, *twin_store_, *broker_, *presence_, *streams_,
-                                         clock_);
+                                         clock_, twin_limits());
   command_worker_->set_connect_hook([this](const std::string& device) {
     if (Status sent = twins_->device_connected(device); !sent) {
       spdlog::warn("twins: cannot send the desired properties to '{}': {}", device,
