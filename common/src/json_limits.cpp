@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <string>
+#include <vector>
 
 namespace edgehub::protocol {
 namespace {
@@ -64,6 +65,48 @@ std::size_t json_member_count(std::string_view text) noexcept {
     ++i;
   }
   return members;
+}
+
+std::size_t json_widest_object(std::string_view text) {
+  // Per open container: its member count, or npos for an array.
+  constexpr std::size_t kArray = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> open;
+  std::size_t widest = 0;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    switch (text[i]) {
+      case '"':
+        i = skip_string(text, i);
+        continue;
+      case '{':
+        open.push_back(0);
+        break;
+      case '[':
+        open.push_back(kArray);
+        break;
+      case '}':
+      case ']':
+        if (!open.empty()) open.pop_back();
+        break;
+      case ':':
+        if (!open.empty() && open.back() != kArray) widest = std::max(widest, ++open.back());
+        break;
+      default:
+        break;
+    }
+    ++i;
+  }
+  return widest;
+}
+
+Status check_untrusted_json(std::string_view text) {
+  if (Status shallow = check_json_depth(text); !shallow) return shallow;
+  if (json_widest_object(text) > kMaxJsonObjectMembers) {
+    return make_error(
+        ErrorCode::invalid_argument,
+        "JSON object with more than " + std::to_string(kMaxJsonObjectMembers) + " members");
+  }
+  return ok_status();
 }
 
 Status check_json_depth(std::string_view text, std::size_t max_depth) {

@@ -31,8 +31,9 @@ Result<json> parse_json(std::string_view text) {
     return invalid("not valid JSON: NUL byte at position " + std::to_string(nul));
   }
   // Before parsing: a value nested too deep would overflow the stack of
-  // whatever dumps, copies or compares it later.
-  if (Status shallow = check_json_depth(text); !shallow) return shallow.error();
+  // whatever dumps, copies or compares it later; a huge object would take
+  // ordered_json quadratic time (json_limits.h).
+  if (Status checked = check_untrusted_json(text); !checked) return checked.error();
   try {
     return json::parse(text);
   } catch (const json::parse_error& error) {

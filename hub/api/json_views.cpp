@@ -69,9 +69,10 @@ Result<Json> parse_json_object_body(std::string_view body) {
     return make_error(ErrorCode::invalid_argument, "request body is empty; expected a JSON object");
   }
   // Before parsing: a body nested too deep would overflow the stack of
-  // whatever dumps or copies it later.
-  if (Status shallow = protocol::check_json_depth(body); !shallow) {
-    return make_error(ErrorCode::invalid_argument, "request body: " + shallow.error().message);
+  // whatever dumps or copies it later; a huge object would take ordered_json
+  // quadratic time.
+  if (Status checked = protocol::check_untrusted_json(body); !checked) {
+    return make_error(ErrorCode::invalid_argument, "request body: " + checked.error().message);
   }
   Json value;
   try {

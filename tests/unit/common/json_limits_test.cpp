@@ -104,3 +104,31 @@ TEST_CASE("the process-wide limit defaults to 32 and is clamped when set") {
   CHECK(max_json_depth() == kMaxJsonDepthSetting);
   set_max_json_depth(kDefaultMaxJsonDepth);
 }
+
+TEST_CASE("json_widest_object finds the object with the most members, arrays do not count") {
+  CHECK(json_widest_object("[1,2,3,4]") == 0);
+  CHECK(json_widest_object(R"({"a":1,"b":{"c":1,"d":2,"e":3},"f":[{"g":1}]})") == 3);
+  CHECK(json_widest_object(R"({"a:b":"c:d","e":1})") == 2);
+}
+
+TEST_CASE("check_untrusted_json: 1,000 members in one object pass, 1,001 do not") {
+  const auto object_with = [](std::size_t members) {
+    std::string text = "{";
+    for (std::size_t i = 0; i < members; ++i) {
+      if (i > 0) text += ',';
+      text += "\"k" + std::to_string(i) + "\":1";
+    }
+    return text + "}";
+  };
+  CHECK(check_untrusted_json(object_with(1000)).ok());
+  const Status wide = check_untrusted_json(object_with(1001));
+  REQUIRE_FALSE(wide.ok());
+  CHECK(wide.error().code == ErrorCode::invalid_argument);
+  CHECK(wide.error().message == "JSON object with more than 1000 members");
+  // Many small objects are fine: only one object's width matters.
+  std::string many = "[";
+  for (int i = 0; i < 5000; ++i) many += std::string(i > 0 ? "," : "") + R"({"a":1,"b":2})";
+  CHECK(check_untrusted_json(many + "]").ok());
+  CHECK(check_untrusted_json(std::string(100000, '[')).error().message ==
+        "JSON nested deeper than 32 levels");
+}

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
 
@@ -165,4 +166,17 @@ TEST_CASE("a batch of more readings than the limit is refused whole as too large
   auto at_limit = parse_telemetry_message(batch, 1001);
   REQUIRE(at_limit.ok());
   CHECK(at_limit->readings.size() == 1001);
+}
+
+TEST_CASE("telemetry with one object of 25,000 keys is refused before parsing, quickly") {
+  std::string data = "{";
+  for (int i = 0; i < 25000; ++i)
+    data += std::string(i > 0 ? "," : "") + "\"k" + std::to_string(i) + "\":1";
+  data += "}";
+  const auto start = std::chrono::steady_clock::now();
+  const auto refused = parse_telemetry_message(R"({"seq":1,"data":)" + data + "}");
+  const auto took = std::chrono::steady_clock::now() - start;
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().message == "JSON object with more than 1000 members");
+  CHECK(took < std::chrono::milliseconds(100));  // parsing it took 0.9 s
 }
