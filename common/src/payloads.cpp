@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "edgehub/protocol/json_limits.h"
+
 namespace edgehub::protocol {
 namespace {
 
@@ -28,6 +30,10 @@ Result<json> parse_json(std::string_view text) {
   if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
     return invalid("not valid JSON: NUL byte at position " + std::to_string(nul));
   }
+  // Before parsing: a value nested too deep would overflow the stack of
+  // whatever dumps, copies or compares it later; a huge object would take
+  // ordered_json quadratic time (json_limits.h).
+  if (Status checked = check_untrusted_json(text); !checked) return checked.error();
   try {
     return json::parse(text);
   } catch (const json::parse_error& error) {
@@ -42,6 +48,9 @@ Result<json> parse_object(std::string_view payload) {
 }
 
 json parse_trusted(const std::string& text, const char* field) {
+  if (!check_json_depth(text, kReadBackMaxJsonDepth)) {
+    throw std::invalid_argument(std::string(field) + " is nested too deep");
+  }
   json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded()) {
     throw std::invalid_argument(std::string(field) + " is not valid JSON text");
@@ -81,7 +90,8 @@ Result<TelemetryEnvelope> parse_telemetry(std::string_view payload) {
   return envelope_from(*document);
 }
 
-Result<TelemetryMessage> parse_telemetry_message(std::string_view payload) {
+Result<TelemetryMessage> parse_telemetry_message(std::string_view payload,
+                                                 std::size_t max_batch_readings) {
   auto document = parse_object(payload);
   if (!document) return document.error();
   TelemetryMessage message;
@@ -93,6 +103,12 @@ Result<TelemetryMessage> parse_telemetry_message(std::string_view payload) {
     return message;
   }
   if (!batch->is_array() || batch->empty()) return invalid("field 'batch' is not a non-empty array");
+  // One message may become only so many records (or dead letters).
+  if (batch->size() > max_batch_readings) {
+    return make_error(ErrorCode::too_large, "batch too large: " + std::to_string(batch->size()) +
+                                                " readings > " +
+                                                std::to_string(max_batch_readings));
+  }
   message.batch = true;
   message.readings.reserve(batch->size());
   for (const json& element : *batch) {

@@ -3,11 +3,15 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "edgehub/protocol/json_limits.h"
+
 namespace edgehub::sim {
 namespace {
 
 CommandAnswer set_interval(std::string_view payload_json, DeviceActions& device) {
-  const auto payload = nlohmann::json::parse(payload_json, nullptr, false);
+  const auto payload = protocol::check_json_depth(payload_json, protocol::kReadBackMaxJsonDepth)
+                           ? nlohmann::json::parse(payload_json, nullptr, false)
+                           : nlohmann::json(nlohmann::json::value_t::discarded);
   const nlohmann::json* interval = nullptr;
   if (payload.is_object() && payload.contains("interval_ms")) interval = &payload["interval_ms"];
   if (interval == nullptr || !interval->is_number_unsigned() ||

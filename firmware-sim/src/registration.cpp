@@ -13,6 +13,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "edgehub/protocol/json_limits.h"
+
 namespace edgehub::sim {
 namespace {
 
@@ -47,9 +49,18 @@ std::string trim(std::string text) {
   return text;
 }
 
+// The hub's answer as JSON; discarded when it is not, or is nested deeper
+// than any answer of the hub (nlohmann's dump and copy recurse per level).
+nlohmann::json parse_answer(const std::string& body) {
+  if (!protocol::check_json_depth(body, protocol::kReadBackMaxJsonDepth)) {
+    return nlohmann::json::value_t::discarded;
+  }
+  return nlohmann::json::parse(body, nullptr, false);
+}
+
 // The hub's error message ({"error": {"message": ...}}), or the raw body.
 std::string error_message(const std::string& body) {
-  const auto parsed = nlohmann::json::parse(body, nullptr, false);
+  const auto parsed = parse_answer(body);
   if (parsed.is_object() && parsed.contains("error") && parsed["error"].is_object() &&
       parsed["error"].contains("message") && parsed["error"]["message"].is_string()) {
     return parsed["error"]["message"].get<std::string>();
@@ -118,7 +129,7 @@ std::size_t register_missing_devices(const RegistrationSettings& settings,
                                std::to_string(response->status) + ": " +
                                error_message(response->body));
     }
-    const auto body = nlohmann::json::parse(response->body, nullptr, false);
+    const auto body = parse_answer(response->body);
     if (!body.is_object()) throw std::runtime_error("hub answer for '" + id + "' is not JSON");
     // The key first: a certificate file always has its key next to it.
     write_file(private_key_path(settings.cert_dir, id), require_string(body, "private_key_pem"),

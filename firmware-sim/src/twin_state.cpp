@@ -3,11 +3,17 @@
 #include <limits>
 
 #include "builtin_commands.h"
+#include "edgehub/protocol/json_limits.h"
 
 namespace edgehub::sim {
 
 std::optional<TwinApplyResult> TwinState::apply(std::uint64_t version,
                                                 std::string_view desired_json) {
+  // Kept, copied and compared (all recursive): nothing deeper than the hub
+  // could have accepted.
+  if (!protocol::check_json_depth(desired_json, protocol::kReadBackMaxJsonDepth)) {
+    return std::nullopt;
+  }
   auto desired = nlohmann::json::parse(desired_json, nullptr, false);
   if (!desired.is_object()) return std::nullopt;
   TwinApplyResult result;

@@ -14,7 +14,7 @@ Error invalid(std::string message) {
 }
 
 Json parsed_or_null(const std::string& text) {
-  Json value = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  Json value = parse_stored_json(text);
   return value.is_discarded() ? Json(nullptr) : value;
 }
 

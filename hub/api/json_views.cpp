@@ -1,12 +1,20 @@
 #include "api/json_views.h"
 
 #include "api/text_encoding.h"
+#include "edgehub/protocol/json_limits.h"
 
 namespace edgehub::hub {
+
+Json parse_stored_json(std::string_view text) {
+  if (!protocol::check_json_depth(text, protocol::kReadBackMaxJsonDepth))
+    return Json::value_t::discarded;
+  return Json::parse(text, nullptr, /*allow_exceptions=*/false);
+}
+
 namespace {
 
 Json parsed_or_null(const std::string& text) {
-  Json value = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  Json value = parse_stored_json(text);
   return value.is_discarded() ? Json(nullptr) : value;
 }
 
@@ -32,7 +40,7 @@ Json record_json(const StreamRecord& record) {
   // Dead letters are raw bytes even when they happen to parse as JSON ("5").
   bool shown = false;
   if (!record.reason) {
-    Json payload = Json::parse(record.payload, nullptr, /*allow_exceptions=*/false);
+    Json payload = parse_stored_json(record.payload);
     if (!payload.is_discarded()) {
       json["payload"] = std::move(payload);
       shown = true;
@@ -59,6 +67,12 @@ Json stream_info_json(const StreamInfo& info) {
 Result<Json> parse_json_object_body(std::string_view body) {
   if (body.empty()) {
     return make_error(ErrorCode::invalid_argument, "request body is empty; expected a JSON object");
+  }
+  // Before parsing: a body nested too deep would overflow the stack of
+  // whatever dumps or copies it later; a huge object would take ordered_json
+  // quadratic time.
+  if (Status checked = protocol::check_untrusted_json(body); !checked) {
+    return make_error(ErrorCode::invalid_argument, "request body: " + checked.error().message);
   }
   Json value;
   try {

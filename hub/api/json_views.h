@@ -26,8 +26,15 @@ Json record_json(const StreamRecord& record);
 // {"name", "first_offset", "next_offset", "record_count"}
 Json stream_info_json(const StreamInfo& info);
 
-// A request body that must be a JSON object: invalid_argument otherwise,
-// with a message saying what is wrong.
+// JSON the hub stored (records, twins, commands, attributes) parsed for an
+// answer; discarded when it is not JSON or nested deeper than
+// protocol::kReadBackMaxJsonDepth (nlohmann's dump recurses per level).
+Json parse_stored_json(std::string_view text);
+
+// A request body that must be a JSON object: invalid_argument otherwise
+// (nested deeper than protocol::max_json_depth(): "request body: JSON nested
+// deeper than 32 levels", checked before parsing), with a message saying
+// what is wrong.
 Result<Json> parse_json_object_body(std::string_view body);
 
 }  // namespace edgehub::hub

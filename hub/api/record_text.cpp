@@ -80,14 +80,15 @@ void append_spliced_json(std::string& out, std::string_view json) {
 
 // ,"payload":<the JSON text>: copied when the quick check says it can be,
 // else as the full parser reads it (deep nesting, escaped surrogates, a BOM,
-// ...). false (nothing appended) when the payload is not JSON.
+// ...). false (nothing appended) when the payload is not JSON or nested too
+// deep to parse safely (shown as raw text then).
 bool append_json_payload(std::string& out, std::string_view payload) {
   if (is_spliceable_json(payload)) {
     out += ",\"payload\":";
     append_spliced_json(out, payload);
     return true;
   }
-  const Json parsed = Json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  const Json parsed = parse_stored_json(payload);
   if (parsed.is_discarded()) return false;
   out += ",\"payload\":";
   out += parsed.dump(-1, ' ', false, Json::error_handler_t::replace);

@@ -19,7 +19,7 @@ Error invalid(std::string message) {
 }
 
 Json json_or_text(const std::string& text) {
-  Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  Json parsed = parse_stored_json(text);
   return parsed.is_discarded() ? Json(text) : parsed;
 }
 

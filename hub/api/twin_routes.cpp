@@ -16,7 +16,7 @@ void reply(httplib::Response& response, const ApiResponse& api) {
 }
 
 Json properties(const std::string& text) {
-  Json value = Json::parse(text, nullptr, false);
+  Json value = parse_stored_json(text);
   return value.is_discarded() ? Json::object() : value;
 }
 

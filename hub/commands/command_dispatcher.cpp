@@ -155,6 +155,11 @@ Result<CommandRecord> CommandDispatcher::submit(const CommandSubmission& submiss
                                               ? std::string_view("null")
                                               : std::string_view(submission.payload_json));
   if (!payload) return invalid("command payload: " + payload.error().message);
+  if (payload->size() > limits_.max_payload_bytes) {
+    return make_error(ErrorCode::too_large,
+                      "command payload too large: " + std::to_string(payload->size()) +
+                          " bytes > " + std::to_string(limits_.max_payload_bytes));
+  }
 
   auto device = registry_.find(submission.device_id);
   if (!device) return device.error();
@@ -392,6 +397,13 @@ Status CommandDispatcher::on_response(std::string_view topic, std::string_view p
       parsed.kind != protocol::TopicKind::responses) {
     return dead_letter(topic, {}, payload,
                        "topic '" + std::string(topic) + "' is not a device responses topic");
+  }
+  // Before parsing: this runs on the thread that receives every device's
+  // messages.
+  if (payload.size() > limits_.max_response_bytes) {
+    return dead_letter(topic, parsed.device_id, payload,
+                       "command response too large: " + std::to_string(payload.size()) +
+                           " bytes > " + std::to_string(limits_.max_response_bytes));
   }
   auto response = protocol::parse_command_response(payload);
   if (!response) {

@@ -24,6 +24,7 @@
 #include "commands/command_store.h"
 #include "commands/pending_commands.h"
 #include "edgehub/common/result.h"
+#include "edgehub/protocol/payloads.h"
 #include "mqtt/broker_connection.h"
 #include "presence/device_presence.h"
 #include "registry/device_registry.h"
@@ -43,6 +44,17 @@ inline constexpr std::size_t kDefaultMaxQueuedPerDevice = 100;
 struct CommandRetention {
   std::chrono::milliseconds max_age{std::chrono::hours(24 * 7)};
   std::size_t max_finished = 1000000;
+};
+
+// What one command may carry. A command goes out in one MQTT packet, and the
+// broker disconnects a client (hubd too) whose packet is over its
+// max_packet_size: the payload limit keeps every command under it.
+inline constexpr std::size_t kDefaultMaxCommandBytes = 64 * 1024;
+struct CommandLimits {
+  // The operator's payload as canonical JSON text: over it, too_large.
+  std::size_t max_payload_bytes = kDefaultMaxCommandBytes;
+  // A device's response (whole message): over it, dead-lettered unparsed.
+  std::size_t max_response_bytes = protocol::kDefaultMaxResponseBytes;
 };
 
 struct CommandOutcome {
@@ -90,10 +102,12 @@ class CommandDispatcher {
   ~CommandDispatcher();
 
   // Synchronous (direct-method style): the device's answer, or an error:
-  //   invalid_argument  bad name, id, payload, timeout or ttl, the hub's service id
+  //   invalid_argument  bad name, id, payload (not JSON, nested too deep),
+  //                     timeout or ttl, the hub's service id
   //   not_found         the device is not registered
   //   conflict          the device is disabled; the id belongs to another command
-  //   too_large         (queue) the device's queue is full
+  //   too_large         the payload is over the limit (set_limits); (queue) the
+  //                     device's queue is full
   //   unavailable       the hub is stopping
   //   timeout           no answer in time (the command is timed-out or expired)
   //   internal          the command store failed
@@ -105,7 +119,8 @@ class CommandDispatcher {
   Result<CommandRecord> submit(const CommandSubmission& submission);
 
   // A message on devices/<id>/responses: decides the command it answers and
-  // wakes its sender. Invalid JSON, unknown or foreign command ids, second
+  // wakes its sender. Over the response limit (checked before parsing),
+  // invalid or too deeply nested JSON, unknown or foreign command ids, second
   // and late answers also go to the dead-letter stream (a late answer to a
   // timed-out command is recorded on the command, too). An error means the
   // store failed (nothing recorded): do not acknowledge.
@@ -129,6 +144,8 @@ class CommandDispatcher {
   Result<std::size_t> prune();
   // Set before the worker starts.
   void set_retention(CommandRetention retention) { retention_ = retention; }
+  // Set before the broker connection and REST start.
+  void set_limits(CommandLimits limits) { limits_ = limits; }
 
   // Ends every wait with unavailable and refuses new commands.
   void shut_down();
@@ -162,6 +179,7 @@ class CommandDispatcher {
   const DevicePresence& presence_;
   std::size_t max_queued_per_device_;
   CommandRetention retention_;
+  CommandLimits limits_;
   PendingCommands pending_;
   std::atomic<std::uint64_t> dead_lettered_{0};
   std::atomic<bool> stopping_{false};

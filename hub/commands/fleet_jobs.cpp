@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "edgehub/protocol/json_limits.h"
 #include "edgehub/protocol/payloads.h"
 
 namespace edgehub::hub {
@@ -36,6 +37,11 @@ Result<bool> selector_matches(const DeviceSelector& selector, const DeviceRecord
   if (equals == std::string::npos || equals == 0) {
     return make_error(ErrorCode::invalid_argument,
                       "tag '" + selector.tag + "' must be key=value");
+  }
+  // Attributes were checked when the device was registered; a record from
+  // before the depth limit is simply not matched.
+  if (!protocol::check_json_depth(device.attributes_json, protocol::kReadBackMaxJsonDepth)) {
+    return false;
   }
   const nlohmann::json attributes = nlohmann::json::parse(device.attributes_json, nullptr, false);
   if (!attributes.is_object()) return false;

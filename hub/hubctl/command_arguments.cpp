@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "edgehub/protocol/json_limits.h"
 #include "edgehub/protocol/payloads.h"
 #include "edgehub/protocol/topics.h"
 
@@ -25,6 +26,12 @@ Result<nlohmann::json> parse_attributes(const std::vector<std::string>& argument
 }
 
 Result<nlohmann::json> parse_payload(std::string_view text) {
+  // The hub applies its own (lower) limit and says so; this one only keeps
+  // hubctl's recursive dump of the value off the end of its stack.
+  if (Status shallow = protocol::check_json_depth(text, protocol::kReadBackMaxJsonDepth);
+      !shallow) {
+    return make_error(ErrorCode::invalid_argument, "--payload: " + shallow.error().message);
+  }
   try {
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& error) {

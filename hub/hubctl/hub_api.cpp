@@ -2,7 +2,22 @@
 
 #include <algorithm>
 
+#include "edgehub/protocol/json_limits.h"
+
 namespace edgehub::hubctl {
+namespace {
+
+// The hub's answers wrap stored JSON in a few levels; anything deeper than
+// the read-back limit is not from a hub we know and would overflow the
+// stack of nlohmann's recursive dump and copy: treated as not JSON.
+nlohmann::json parse_answer(std::string_view text) {
+  if (!protocol::check_json_depth(text, protocol::kReadBackMaxJsonDepth)) {
+    return nlohmann::json::value_t::discarded;
+  }
+  return nlohmann::json::parse(text, nullptr, false);
+}
+
+}  // namespace
 
 std::string encode_path_segment(std::string_view segment) {
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -25,7 +40,7 @@ std::string encode_path_segment(std::string_view segment) {
 ApiResult interpret_answer(const HttpResponse& response) {
   const bool success = response.status >= 200 && response.status <= 299;
   if (success && (response.status == 204 || response.body.empty())) return nlohmann::json();
-  nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
+  nlohmann::json body = parse_answer(response.body);
   if (success) {
     if (body.is_discarded() || !body.is_object()) {
       return ApiFailure{ApiFailure::Kind::bad_answer, response.status, "",
@@ -144,7 +159,7 @@ ApiResult HubApi::read_records_ndjson(
   while (start < body.size()) {
     const std::size_t end = body.find('\n', start);
     if (end == std::string_view::npos) break;  // a last line cut short
-    nlohmann::json line = nlohmann::json::parse(body.substr(start, end - start), nullptr, false);
+    nlohmann::json line = parse_answer(body.substr(start, end - start));
     start = end + 1;
     if (line.is_discarded() || !line.is_object()) return bad_answer("a line that is not JSON");
     if (line.contains("offset")) {

@@ -1,6 +1,7 @@
 // hubctl routes add | list | remove | test
 #include <sstream>
 
+#include "edgehub/protocol/json_limits.h"
 #include "hubctl/command_failure.h"
 #include "hubctl/commands.h"
 #include "hubctl/output_format.h"
@@ -36,6 +37,12 @@ std::string format_routes(const nlohmann::json& answer) {
 
 ExitCode check_json(Console& console, const std::string& text, const char* what,
                     nlohmann::json& parsed) {
+  if (Status shallow = protocol::check_json_depth(text, protocol::kReadBackMaxJsonDepth);
+      !shallow) {
+    return report_usage_error(console,
+                              make_error(ErrorCode::invalid_argument,
+                                         std::string(what) + ": " + shallow.error().message));
+  }
   parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) {
     return report_usage_error(

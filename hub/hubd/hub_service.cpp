@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
 #include <thread>
@@ -18,6 +19,7 @@
 #include "commands/command_id.h"
 #include "commands/command_worker.h"
 #include "commands/sqlite_command_store.h"
+#include "edgehub/protocol/json_limits.h"
 #include "edgehub/protocol/topics.h"
 #include "flow/device_flow_control.h"
 #include "hubd/journaled_dead_letters.h"
@@ -31,13 +33,13 @@
 #include "pki/certificate_authority.h"
 #include "presence/device_limit_hits.h"
 #include "presence/presence_tracker.h"
-#include "twins/twin_service.h"
-#include "twins/twin_store.h"
 #include "registry/sqlite_device_registry.h"
 #include "routing/route_store.h"
 #include "routing/route_table.h"
 #include "streams/retention_task.h"
 #include "streams/sqlite_stream_store.h"
+#include "twins/twin_service.h"
+#include "twins/twin_store.h"
 
 #ifndef EDGEHUB_VERSION
 #define EDGEHUB_VERSION "0.0.0"
@@ -108,6 +110,8 @@ void HubService::start() {
 }
 
 void HubService::open_state() {
+  // Before anything parses JSON (the journal's recovery does).
+  protocol::set_max_json_depth(options_.max_json_depth);
   layout_.prepare();
   registry_ = SqliteDeviceRegistry::open(layout_.registry_db(), clock_);
   streams_ = SqliteStreamStore::open(layout_.streams_db());
@@ -137,12 +141,13 @@ void HubService::open_state() {
   command_store_ = SqliteCommandStore::open(layout_.root() / "commands.db");
   presence_ = std::make_unique<PresenceTracker>(layout_.root() / "presence.db", *streams_);
   limit_hits_ = std::make_unique<DeviceLimitHits>(*streams_);
-  twin_store_ = TwinStore::open(layout_.root() / "twins.db");
+  twin_store_ = TwinStore::open(layout_.root() / "twins.db", twin_limits());
   if (Status ensured = streams_->ensure_stream(kLifecycleStream, clock_.now_ms()); !ensured) {
     throw std::runtime_error("streams: " + ensured.error().message);
   }
   ingestor_ = std::make_unique<TelemetryIngestor>(
-      *streams_, IngestLimits{options_.max_payload_bytes}, routes_.get());
+      *streams_, IngestLimits{options_.max_payload_bytes, options_.max_batch_readings},
+      routes_.get());
   open_journal();
 }
 
@@ -185,6 +190,11 @@ void HubService::open_journal() {
   }
 }
 
+TwinLimits HubService::twin_limits() const {
+  return TwinLimits{options_.max_twin_report_bytes, options_.max_twin_bytes,
+                    options_.max_twin_keys};
+}
+
 std::string HubService::broker_config_text() const {
   MosquittoConfig config;
   config.bind_address = options_.mqtt_bind;
@@ -197,7 +207,13 @@ std::string HubService::broker_config_text() const {
   config.persistence_directory = layout_.broker_persistence_dir();
   config.log_file = layout_.broker_log();
   config.run_as_user = current_user_name();
-  config.max_payload_bytes = options_.max_payload_bytes;
+  // The broker lets through packets of twice the largest device message
+  // the hub accepts, so that a larger one still reaches the hub and becomes
+  // a dead letter with the reason; the twin and command limits keep what
+  // hubd publishes under it too.
+  config.max_payload_bytes = std::max({options_.max_payload_bytes, options_.max_response_bytes,
+                                       options_.max_twin_report_bytes, options_.max_twin_bytes,
+                                       options_.max_command_bytes});
   config.max_inflight_messages = options_.broker_max_inflight;
   config.max_queued_messages = options_.broker_max_queued;
   // Device limits, connect deadline, broker connections (issue 11).
@@ -243,8 +259,7 @@ void HubService::connect_broker() {
   settings.certificate_file = layout_.service_certificate();
   settings.key_file = layout_.service_key();
   settings.subscriptions = {std::string(protocol::kTelemetryFilter),
-                            std::string(protocol::kResponsesFilter),
-                            std::string(kPresenceFilter),
+                            std::string(protocol::kResponsesFilter), std::string(kPresenceFilter),
                             std::string(protocol::kReportedFilter)};
   broker_ = make_paho_broker_connection(settings);
   flow_ = std::make_unique<DeviceFlowControl>(*streams_, *broker_, clock_);
@@ -259,12 +274,12 @@ void HubService::connect_broker() {
   commands_ = std::make_unique<CommandDispatcher>(*registry_, *broker_, *journaled_dead_letters_,
                                                   clock_, random_command_id, *command_store_,
                                                   *presence_, options_.max_queued_commands);
-  commands_->set_retention(
-      CommandRetention{std::chrono::hours(options_.command_retention_hours),
-                       options_.command_retention_count});
+  commands_->set_retention(CommandRetention{std::chrono::hours(options_.command_retention_hours),
+                                            options_.command_retention_count});
+  commands_->set_limits(CommandLimits{options_.max_command_bytes, options_.max_response_bytes});
   command_worker_ = std::make_unique<CommandWorker>(*commands_);
   twins_ = std::make_unique<TwinService>(*registry_, *twin_store_, *broker_, *presence_,
-                                         *journaled_dead_letters_, clock_);
+                                         *journaled_dead_letters_, clock_, twin_limits());
   command_worker_->set_connect_hook([this](const std::string& device) {
     if (Status sent = twins_->device_connected(device); !sent) {
       spdlog::warn("twins: cannot send the desired properties to '{}': {}", device,
@@ -277,24 +292,23 @@ void HubService::connect_broker() {
         return group_commit_->submit(received_at_ms, topic, payload);
       },
       *commands_, clock_, StoreRetryPolicy{}, exit_store_broken);
-  broker_->set_message_handler(
-      [this](const IncomingMessage& message) {
-        // A retained message was delivered live when it was published; this
-        // is the broker replaying it at a (re)subscription: never new data.
-        if (message.retained) {
-          spdlog::debug("mqtt: ignoring the retained message replayed on {}", message.topic);
-          return;
-        }
-        protocol::ParsedTopic parsed{};
-        if (is_presence_topic(message.topic)) {
-          handle_presence(message);
-        } else if (protocol::parse_device_topic(message.topic, parsed) &&
-                   parsed.kind == protocol::TopicKind::reported) {
-          handle_reported(message);
-        } else {
-          router_->handle(message);
-        }
-      });
+  broker_->set_message_handler([this](const IncomingMessage& message) {
+    // A retained message was delivered live when it was published; this
+    // is the broker replaying it at a (re)subscription: never new data.
+    if (message.retained) {
+      spdlog::debug("mqtt: ignoring the retained message replayed on {}", message.topic);
+      return;
+    }
+    protocol::ParsedTopic parsed{};
+    if (is_presence_topic(message.topic)) {
+      handle_presence(message);
+    } else if (protocol::parse_device_topic(message.topic, parsed) &&
+               parsed.kind == protocol::TopicKind::reported) {
+      handle_reported(message);
+    } else {
+      router_->handle(message);
+    }
+  });
   if (Status started = broker_->start(); !started) {
     throw std::runtime_error("MQTT: " + started.error().message);
   }

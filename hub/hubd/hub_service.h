@@ -10,6 +10,7 @@
 #include "hubd/data_directory.h"
 #include "hubd/hubd_options.h"
 #include "mqtt/broker_connection.h"
+#include "twins/twin_limits.h"
 
 namespace edgehub::hub {
 
@@ -70,6 +71,7 @@ class HubService {
   void handle_limit_hit(const PresenceEvent& event);
   void start_retention();
   std::string broker_config_text() const;
+  TwinLimits twin_limits() const;
 
   HubdOptions options_;
   DataDirectory layout_;

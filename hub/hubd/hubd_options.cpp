@@ -83,6 +83,47 @@ void add_device_limit_options(CLI::App& app, HubdOptions& options) {
       ->check(CLI::Range(1024u, 100000000u));
 }
 
+void add_input_limit_options(CLI::App& app, HubdOptions& options) {
+  constexpr std::size_t kMiB = 1024 * 1024;
+  app.add_option("--max-json-depth", options.max_json_depth,
+                 "Deepest nesting of objects and arrays accepted in JSON from devices and "
+                 "operators, whole message or request body; deeper input is refused before "
+                 "parsing (dead letter / HTTP 400)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{128}));
+  app.add_option("--max-response-bytes", options.max_response_bytes,
+                 "Largest command response a device may send; larger ones go to the deadletter "
+                 "stream unparsed")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, 64 * kMiB));
+  app.add_option("--max-twin-report-bytes", options.max_twin_report_bytes,
+                 "Largest twin report a device may send; larger ones go to the deadletter stream "
+                 "unparsed")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, 64 * kMiB));
+  app.add_option("--max-twin-bytes", options.max_twin_bytes,
+                 "Largest twin document (desired and reported properties, each, as JSON text) "
+                 "and largest desired patch; a change that would exceed it is refused (dead "
+                 "letter / HTTP 413) and the twin stays as it was")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{2}, 64 * kMiB));
+  app.add_option("--max-twin-keys", options.max_twin_keys,
+                 "Most keys in a twin document (desired and reported, each), counted at every "
+                 "level; a change that would exceed it is refused like --max-twin-bytes")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10000000}));
+  app.add_option("--max-batch-readings", options.max_batch_readings,
+                 "Most readings in one telemetry batch message; a larger batch becomes one dead "
+                 "letter")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
+  app.add_option("--max-command-bytes", options.max_command_bytes,
+                 "Largest command payload an operator may send (JSON text); larger ones are "
+                 "refused with HTTP 413")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, 64 * kMiB));
+}
+
 }  // namespace
 
 void add_hubd_options(CLI::App& app, HubdOptions& options) {
@@ -155,8 +196,9 @@ void add_hubd_options(CLI::App& app, HubdOptions& options) {
                  "(libedgehub_mosquitto_auth.so)")
       ->capture_default_str();
   app.add_option("--max-payload-bytes", options.max_payload_bytes,
-                 "Largest telemetry payload stored; larger ones go to the deadletter stream, "
-                 "and the broker refuses packets over twice this size")
+                 "Largest telemetry payload stored; larger ones go to the deadletter stream. The "
+                 "broker refuses packets over twice the largest of this, --max-response-bytes, "
+                 "--max-twin-report-bytes, --max-twin-bytes and --max-command-bytes")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{64} * 1024 * 1024));
   app.add_option("--broker-max-queued", options.broker_max_queued,
@@ -187,6 +229,7 @@ void add_hubd_options(CLI::App& app, HubdOptions& options) {
       ->capture_default_str()
       ->check(CLI::Range(1u, 65535u));
   add_device_limit_options(app, options);
+  add_input_limit_options(app, options);
   app.add_option("--log-level", options.log_level,
                  "Log level: trace, debug, info, warn, error, critical, off")
       ->capture_default_str()

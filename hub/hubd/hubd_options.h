@@ -50,6 +50,15 @@ struct HubdOptions {
   DeviceLimitOptions device_limits;
   unsigned broker_max_connections = 20000;
   unsigned broker_max_open_files = 65536;
+  // Input limits (docs/security.md): what one device message or REST body
+  // may hold. Over a limit: dead letter (devices) or 4xx (operators).
+  std::size_t max_json_depth = 32;
+  std::size_t max_response_bytes = 64 * 1024;
+  std::size_t max_twin_report_bytes = 32 * 1024;
+  std::size_t max_twin_bytes = 64 * 1024;
+  std::size_t max_twin_keys = 1000;
+  std::size_t max_batch_readings = 1000;
+  std::size_t max_command_bytes = 64 * 1024;
 };
 
 // Defaults that depend on the installation: mosquitto baked in at build

@@ -60,7 +60,7 @@ void plan_message(std::string_view topic, std::string_view payload, std::int64_t
                      received_at_ms, plan);
     return;
   }
-  auto message = protocol::parse_telemetry_message(payload);
+  auto message = protocol::parse_telemetry_message(payload, limits.max_batch_readings);
   if (!message) {
     plan_dead_letter(topic, parsed.device_id, payload, message.error().message, received_at_ms,
                      plan);
@@ -68,6 +68,10 @@ void plan_message(std::string_view topic, std::string_view payload, std::int64_t
   }
   const bool use_routes = routes != nullptr && !routes->empty();
   const std::size_t count = message->readings.size();
+  // At least one record per reading: grown once, not moved record by record
+  // through every doubling (a batch of 1,000 readings).
+  plan.records.reserve(plan.records.size() + count);
+  plan.purposes.reserve(plan.purposes.size() + count);
   for (std::size_t index = 0; index < count; ++index) {
     protocol::BatchReading& reading = message->readings[index];
     // A single message's reading is its whole payload; a batch element's is

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "edgehub/protocol/payloads.h"
 #include "routing/route_table.h"
 #include "streams/stream_store.h"
 
@@ -46,6 +47,7 @@ struct IngestPlan {
 
 struct PlanLimits {
   std::size_t max_payload_bytes = 0;
+  std::size_t max_batch_readings = protocol::kDefaultMaxBatchReadings;
 };
 
 // Appends to plan what (topic, payload) becomes (payload must outlive the plan) (docs/protocol.md 3, 3.1):
@@ -53,8 +55,9 @@ struct PlanLimits {
 //     (payload = data, seq = envelope seq, device = <id>);
 //   {"batch": [...]} -> one telemetry record per valid element, one dead
 //     letter per invalid element ("batch element 2 of 5: ...");
-//   over the size limit, not telemetry, not a telemetry topic -> one dead
-//     letter (raw bytes + reason);
+//   over the size limit, nested too deep (json_limits.h: checked before
+//     parsing), a batch of more than max_batch_readings elements, not
+//     telemetry, not a telemetry topic -> one dead letter (raw bytes + reason);
 //   per reading, when routes is given: a copy for each route whose condition
 //     holds, and one dead letter naming the routes that failed.
 void plan_message(std::string_view topic, std::string_view payload, std::int64_t received_at_ms,

@@ -22,8 +22,8 @@ TelemetryIngestor::TelemetryIngestor(StreamStore& store, IngestLimits limits, Ro
 Status TelemetryIngestor::ingest(std::string_view topic, std::string_view payload,
                                  std::int64_t received_at_ms) {
   IngestPlan plan;
-  plan_message(topic, payload, received_at_ms, PlanLimits{limits_.max_payload_bytes}, routes_,
-               plan);
+  plan_message(topic, payload, received_at_ms,
+               PlanLimits{limits_.max_payload_bytes, limits_.max_batch_readings}, routes_, plan);
   return commit(plan, nullptr);
 }
 
@@ -40,7 +40,7 @@ Status TelemetryIngestor::ingest_batch(std::span<const JournalEntry> entries,
       continue;
     }
     plan_message(entry.topic, entry.payload, entry.received_at_ms,
-                 PlanLimits{limits_.max_payload_bytes}, routes_, plan);
+                 PlanLimits{limits_.max_payload_bytes, limits_.max_batch_readings}, routes_, plan);
   }
   return commit(plan, &position);
 }

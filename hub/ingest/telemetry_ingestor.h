@@ -22,6 +22,7 @@ namespace edgehub::hub {
 
 struct IngestLimits {
   std::size_t max_payload_bytes = protocol::kDefaultMaxPayloadBytes;
+  std::size_t max_batch_readings = protocol::kDefaultMaxBatchReadings;
 };
 
 // What happened to the messages ingested so far.

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "edgehub/protocol/json_limits.h"
 #include "edgehub/protocol/topics.h"
 #include "registry/device_record_strings.h"
 
@@ -40,6 +41,9 @@ Status validate_new_device(const DeviceRecord& device) {
   if (!parse_device_status(to_string(device.status))) return invalid("unknown device status");
   if (Status checked = validate_certificate_sha256(device.certificate_sha256); !checked) {
     return checked;
+  }
+  if (Status shallow = protocol::check_json_depth(device.attributes_json); !shallow) {
+    return invalid("attributes of device '" + device.id + "': " + shallow.error().message);
   }
   const auto attributes = nlohmann::json::parse(device.attributes_json, nullptr, false);
   if (attributes.is_discarded() || !attributes.is_object()) {

@@ -3,6 +3,7 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
+#include "edgehub/protocol/json_limits.h"
 #include "edgehub/protocol/topics.h"
 
 namespace edgehub::hub {
@@ -17,15 +18,16 @@ std::string desired_topic(std::string_view device_id) {
 
 }  // namespace
 
-TwinService::TwinService(const DeviceRegistry& registry, TwinStore& store,
-                         BrokerConnection& broker, const DevicePresence& presence,
-                         StreamStore& dead_letters, const Clock& clock)
+TwinService::TwinService(const DeviceRegistry& registry, TwinStore& store, BrokerConnection& broker,
+                         const DevicePresence& presence, StreamStore& dead_letters,
+                         const Clock& clock, TwinLimits limits)
     : registry_(registry),
       store_(store),
       broker_(broker),
       presence_(presence),
       dead_letters_(dead_letters),
-      clock_(clock) {}
+      clock_(clock),
+      limits_(limits) {}
 
 Result<Twin> TwinService::get(std::string_view device_id) const {
   auto device = registry_.find(device_id);
@@ -72,6 +74,15 @@ Status TwinService::on_reported(std::string_view topic, std::string_view payload
       parsed.kind != protocol::TopicKind::reported) {
     return dead_letter(topic, {}, payload, "topic is not a device's reported topic");
   }
+  // Size and depth before parsing: this runs on the thread that receives
+  // every device's messages.
+  if (Status size = check_twin_report_size(payload.size(), limits_); !size) {
+    return dead_letter(topic, parsed.device_id, payload, size.error().message);
+  }
+  if (Status shallow = protocol::check_json_depth(payload); !shallow) {
+    return dead_letter(topic, parsed.device_id, payload,
+                       "invalid twin report: " + shallow.error().message);
+  }
   const nlohmann::json report = nlohmann::json::parse(payload, nullptr, false);
   if (!report.is_object() || !report.contains("version") ||
       !report["version"].is_number_unsigned() || report["version"].get<std::uint64_t>() == 0 ||
@@ -91,7 +102,10 @@ Status TwinService::on_reported(std::string_view topic, std::string_view payload
                                        report["version"].get<std::uint64_t>(), acknowledged,
                                        clock_.now_ms());
   if (applied) return ok_status();
-  if (applied.error().code == ErrorCode::conflict) {
+  // Refused for good (stale, over the twin limits): retrying cannot help.
+  const ErrorCode code = applied.error().code;
+  if (code == ErrorCode::conflict || code == ErrorCode::too_large ||
+      code == ErrorCode::invalid_argument) {
     return dead_letter(topic, parsed.device_id, payload, applied.error().message);
   }
   return applied.error();

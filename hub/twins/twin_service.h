@@ -24,19 +24,25 @@ namespace edgehub::hub {
 
 class TwinService {
  public:
+  // limits.max_report_bytes applies here; the document limits are the store's.
   TwinService(const DeviceRegistry& registry, TwinStore& store, BrokerConnection& broker,
-              const DevicePresence& presence, StreamStore& dead_letters, const Clock& clock);
+              const DevicePresence& presence, StreamStore& dead_letters, const Clock& clock,
+              TwinLimits limits = {});
 
   // not_found for an unregistered device.
   Result<Twin> get(std::string_view device_id) const;
-  // invalid_argument (not an object, hub's id), not_found, conflict (stale
-  // expected_version). Sent to the device at once if it is connected.
+  // invalid_argument (not an object, nested too deep, hub's id), not_found,
+  // conflict (stale expected_version), too_large (the document would exceed
+  // the twin limits; nothing changed). Sent to the device at once if it is
+  // connected.
   Result<Twin> patch_desired(std::string_view device_id, std::string_view merge_patch_json,
                              std::optional<std::uint64_t> expected_version);
   // Sends the desired document (if one was ever set) to a device that connected.
   Status device_connected(std::string_view device_id);
   // A message on devices/<id>/reported: stored, or dead-lettered with the
-  // reason (invalid, stale version). An error: not stored, do not acknowledge.
+  // reason (too large: checked before parsing; nested too deep; invalid;
+  // stale version; the document would exceed the twin limits). An error:
+  // the store failed, not stored, do not acknowledge.
   Status on_reported(std::string_view topic, std::string_view payload);
 
  private:
@@ -50,6 +56,7 @@ class TwinService {
   const DevicePresence& presence_;
   StreamStore& dead_letters_;
   const Clock& clock_;
+  TwinLimits limits_;
 };
 
 }  // namespace edgehub::hub

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "edgehub/protocol/json_limits.h"
 #include "sqlite/wal_checkpointer.h"
 
 namespace edgehub::hub {
@@ -25,11 +26,36 @@ CREATE TABLE IF NOT EXISTS twins (
 )sql";
 
 Result<nlohmann::json> object_patch(std::string_view text) {
+  if (Status shallow = protocol::check_json_depth(text); !shallow) {
+    return make_error(ErrorCode::invalid_argument, "a twin patch: " + shallow.error().message);
+  }
   nlohmann::json patch = nlohmann::json::parse(text, nullptr, false);
   if (patch.is_discarded() || !patch.is_object()) {
     return make_error(ErrorCode::invalid_argument, "a twin patch must be a JSON object");
   }
   return patch;
+}
+
+// A document this store wrote. One stored before there were limits may be
+// nested too deep to merge and dump safely (both recurse): refused as
+// invalid_argument, so a device's report is dead-lettered, not retried.
+Result<nlohmann::json> stored_document(const std::string& text, std::string_view what) {
+  if (!protocol::check_json_depth(text, protocol::kReadBackMaxJsonDepth)) {
+    return make_error(ErrorCode::invalid_argument,
+                      "the stored " + std::string(what) + " are nested too deep to be patched");
+  }
+  return nlohmann::json::parse(text);
+}
+
+// Merges patch into stored and checks the limits: the text to store, or why not.
+Result<std::string> merged_document(const std::string& stored, const nlohmann::json& patch,
+                                    const std::string& what, const TwinLimits& limits) {
+  auto document = stored_document(stored, what);
+  if (!document) return document.error();
+  document->merge_patch(patch);
+  std::string merged = document->dump();
+  if (Status fits = check_twin_document(merged, what, limits); !fits) return fits.error();
+  return merged;
 }
 
 template <typename Body>
@@ -44,8 +70,8 @@ auto internal_on_failure(Body&& body) -> decltype(body()) {
 }  // namespace
 
 struct TwinStore::Impl {
-  explicit Impl(const std::filesystem::path& file)
-      : db(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
+  Impl(const std::filesystem::path& file, TwinLimits twin_limits)
+      : limits(twin_limits), db(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
     db.setBusyTimeout(5000);
     if (file != ":memory:") db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = NORMAL");
@@ -91,6 +117,7 @@ struct TwinStore::Impl {
     upsert.exec();
   }
 
+  TwinLimits limits;
   std::mutex mutex;
   SQLite::Database db;
   std::unique_ptr<WalCheckpointer> checkpointer;  // last: stopped before db closes
@@ -99,9 +126,9 @@ struct TwinStore::Impl {
 TwinStore::TwinStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 TwinStore::~TwinStore() = default;
 
-std::unique_ptr<TwinStore> TwinStore::open(const std::filesystem::path& file) {
+std::unique_ptr<TwinStore> TwinStore::open(const std::filesystem::path& file, TwinLimits limits) {
   try {
-    return std::unique_ptr<TwinStore>(new TwinStore(std::make_unique<Impl>(file)));
+    return std::unique_ptr<TwinStore>(new TwinStore(std::make_unique<Impl>(file, limits)));
   } catch (const std::exception& failure) {
     throw std::runtime_error("cannot open the twin store " + file.string() + ": " + failure.what());
   }
@@ -117,6 +144,13 @@ Result<Twin> TwinStore::get(std::string_view device_id) const {
 Result<Twin> TwinStore::patch_desired(std::string_view device_id, std::string_view merge_patch_json,
                                       std::optional<std::uint64_t> expected_version,
                                       std::int64_t now_ms) {
+  // The patch travels to the device with the whole document: no larger
+  // than a document may be.
+  if (merge_patch_json.size() > impl_->limits.max_document_bytes) {
+    return make_error(ErrorCode::too_large,
+                      "desired patch too large: " + std::to_string(merge_patch_json.size()) +
+                          " bytes > " + std::to_string(impl_->limits.max_document_bytes));
+  }
   auto patch = object_patch(merge_patch_json);
   if (!patch) return patch.error();
   return internal_on_failure([&]() -> Result<Twin> {
@@ -129,9 +163,10 @@ Result<Twin> TwinStore::patch_desired(std::string_view device_id, std::string_vi
                             std::to_string(twin.desired.version) + ", not " +
                             std::to_string(*expected_version) + " (stale update refused)");
     }
-    nlohmann::json desired = nlohmann::json::parse(twin.desired.properties_json);
-    desired.merge_patch(*patch);
-    twin.desired.properties_json = desired.dump();
+    auto merged = merged_document(twin.desired.properties_json, *patch,
+                                  "desired properties of '" + twin.device_id + "'", impl_->limits);
+    if (!merged) return merged.error();
+    twin.desired.properties_json = std::move(*merged);
     twin.desired.version += 1;
     twin.desired.updated_at_ms = now_ms;
     impl_->write(twin);
@@ -156,9 +191,10 @@ Result<Twin> TwinStore::apply_reported(std::string_view device_id,
                                                  "': the hub has version " +
                                                  std::to_string(twin.reported.version));
     }
-    nlohmann::json reported = nlohmann::json::parse(twin.reported.properties_json);
-    reported.merge_patch(*patch);
-    twin.reported.properties_json = reported.dump();
+    auto merged = merged_document(twin.reported.properties_json, *patch,
+                                  "reported properties of '" + twin.device_id + "'", impl_->limits);
+    if (!merged) return merged.error();
+    twin.reported.properties_json = std::move(*merged);
     twin.reported.version = version;
     twin.reported.updated_at_ms = now_ms;
     if (acknowledged) twin.desired_acknowledged_version = *acknowledged;

@@ -169,7 +169,14 @@ TEST_CASE("a payload over --max-payload-bytes lands in deadletter as too large")
 TEST_CASE(
     "a packet over twice the limit is refused by the broker and the sender sees the connection "
     "drop") {
-  HubUnderTest hub({.name = "far-too-large", .max_payload_bytes = kLimit});
+  // The broker's packet limit is twice the largest of the hub's message
+  // limits: all of them kLimit here.
+  HubUnderTest hub({.name = "far-too-large",
+                    .max_payload_bytes = kLimit,
+                    .extra_arguments = {"--max-response-bytes", std::to_string(kLimit),
+                                        "--max-twin-report-bytes", std::to_string(kLimit),
+                                        "--max-twin-bytes", std::to_string(kLimit),
+                                        "--max-command-bytes", std::to_string(kLimit)}});
   const auto device = hub.register_device("flood-1");
   write_text_file(hub.work_dir() / "huge.json",
                   telemetry_payload(1, "{\"blob\":\"" + std::string(3 * kLimit, 'x') + "\"}"));

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
 
@@ -132,4 +133,50 @@ TEST_CASE("a telemetry batch gives one reading per element, valid or not") {
   CHECK_FALSE(single->batch);
   REQUIRE(single->readings.size() == 1);
   CHECK(single->readings[0].envelope->seq == 5);
+}
+
+TEST_CASE("every parser refuses JSON nested deeper than the limit before parsing it") {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  const std::string reason = "JSON nested deeper than 32 levels";
+  CHECK(parse_telemetry(R"({"seq":1,"data":)" + deep + "}").error().message == reason);
+  CHECK(parse_telemetry_message(R"({"batch":[{"seq":1,"data":)" + deep + "}]}").error().message ==
+        reason);
+  CHECK(parse_command(R"({"id":"c1","name":"x","payload":)" + deep + "}").error().message ==
+        reason);
+  const auto response =
+      parse_command_response(R"({"id":"c1","status":200,"payload":)" + deep + "}");
+  REQUIRE_FALSE(response.ok());
+  CHECK(response.error().code == ErrorCode::invalid_argument);
+  CHECK(response.error().message == reason);
+  CHECK(canonical_json(deep).error().message == reason);
+  // A response at the limit is fine: {"payload": <31 levels>} is 32.
+  CHECK(parse_command_response(R"({"id":"c1","status":200,"payload":)" + std::string(31, '[') +
+                               std::string(31, ']') + "}")
+            .ok());
+}
+
+TEST_CASE("a batch of more readings than the limit is refused whole as too large") {
+  std::string batch = R"({"batch":[1)";
+  for (int i = 1; i < 1001; ++i) batch += ",1";
+  batch += "]}";
+  const auto refused = parse_telemetry_message(batch);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == ErrorCode::too_large);
+  CHECK(refused.error().message == "batch too large: 1001 readings > 1000");
+  auto at_limit = parse_telemetry_message(batch, 1001);
+  REQUIRE(at_limit.ok());
+  CHECK(at_limit->readings.size() == 1001);
+}
+
+TEST_CASE("telemetry with one object of 25,000 keys is refused before parsing, quickly") {
+  std::string data = "{";
+  for (int i = 0; i < 25000; ++i)
+    data += std::string(i > 0 ? "," : "") + "\"k" + std::to_string(i) + "\":1";
+  data += "}";
+  const auto start = std::chrono::steady_clock::now();
+  const auto refused = parse_telemetry_message(R"({"seq":1,"data":)" + data + "}");
+  const auto took = std::chrono::steady_clock::now() - start;
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().message == "JSON object with more than 1000 members");
+  CHECK(took < std::chrono::milliseconds(100));  // parsing it took 0.9 s
 }

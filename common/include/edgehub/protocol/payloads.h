@@ -16,6 +16,13 @@ namespace edgehub::protocol {
 
 // Largest telemetry payload the hub accepts by default (bytes, whole envelope).
 inline constexpr std::size_t kDefaultMaxPayloadBytes = 256 * 1024;
+// Largest command response (devices/<id>/responses) by default, whole message.
+inline constexpr std::size_t kDefaultMaxResponseBytes = 64 * 1024;
+// Largest twin report (devices/<id>/reported) by default, whole message.
+inline constexpr std::size_t kDefaultMaxTwinReportBytes = 32 * 1024;
+// Most readings in one telemetry batch by default: one message becomes at
+// most this many records or dead letters.
+inline constexpr std::size_t kDefaultMaxBatchReadings = 1000;
 
 // devices/<id>/telemetry: {"seq": <uint64>, "ts": <int64 ms, optional>, "data": <any JSON>}
 struct TelemetryEnvelope {
@@ -68,11 +75,16 @@ bool is_valid_command_id(std::string_view id) noexcept;
 bool is_valid_command_name(std::string_view name) noexcept;
 
 // Parsers return invalid_argument with a reason an operator can read
-// ("not valid JSON: ...", "missing field 'seq'", ...).
+// ("not valid JSON: ...", "missing field 'seq'", ...). JSON nested deeper
+// than max_json_depth() (json_limits.h) is refused before it is parsed:
+// "JSON nested deeper than 32 levels".
 Result<TelemetryEnvelope> parse_telemetry(std::string_view payload);
 // A single message or a batch; invalid_argument when the payload is neither a
-// valid single message nor an object whose "batch" is a non-empty array.
-Result<TelemetryMessage> parse_telemetry_message(std::string_view payload);
+// valid single message nor an object whose "batch" is a non-empty array;
+// too_large ("batch too large: N readings > L") for a batch of more than
+// max_batch_readings elements.
+Result<TelemetryMessage> parse_telemetry_message(
+    std::string_view payload, std::size_t max_batch_readings = kDefaultMaxBatchReadings);
 Result<CommandRequest> parse_command(std::string_view payload);
 Result<CommandResponse> parse_command_response(std::string_view payload);
 

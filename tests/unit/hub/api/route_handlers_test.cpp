@@ -99,3 +99,24 @@ TEST_CASE_FIXTURE(RouteFixture, "test shows the match and the projected output w
   CHECK(handlers.test_route(R"js({"name": "nope", "device": "d", "data": {}})js").status == 404);
   CHECK(handlers.test_route(R"js({"condition": "1", "data": {}})js").status == 400);
 }
+
+TEST_CASE_FIXTURE(RouteFixture, "route bodies nested 100,000 deep are a 400 naming the depth") {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  for (const ApiResponse& response :
+       {handlers.add_route(R"({"name":"x","condition":"1","stream":"s","extra":)" + deep + "}"),
+        handlers.test_route(R"({"condition":"1","device":"boiler-1","data":)" + deep + "}")}) {
+    CHECK(response.status == 400);
+    CHECK(body_of(response)["error"]["message"] ==
+          "request body: JSON nested deeper than 32 levels");
+  }
+  CHECK(body_of(handlers.list_routes())["routes"].empty());
+}
+
+TEST_CASE_FIXTURE(RouteFixture, "a projection that builds JSON too deep to show is shown as text") {
+  // SQLite builds the output, not the operator's body: 300 levels of arrays.
+  const auto tested = handlers.test_route(
+      R"js({"condition":"1","projection":"printf('%.*c', 300, '[') || printf('%.*c', 300, ']')","device":"boiler-1","data":{}})js");
+  REQUIRE(tested.status == 200);
+  const json body = body_of(tested);
+  CHECK(body["output"] == std::string(300, '[') + std::string(300, ']'));
+}
