@@ -39,13 +39,15 @@ struct Hub {
       record.attributes_json = R"({"site":"basement","tags":["heating"]})";
       (void)registry.add(record);
     }
-    // The device answers every command with its payload (a synchronous
-    // command then ends at once).
+    // Devices answer every command with its payload (a synchronous command
+    // then ends at once, instead of waiting for its timeout).
     broker.on_publish([this](const PublishedMessage& message) {
       auto command = protocol::parse_command(message.payload);
       if (!command) return;
+      // devices/<id>/commands -> devices/<id>/responses
+      const std::string device = message.topic.substr(8, message.topic.rfind('/') - 8);
       (void)commands.on_response(
-          "devices/boiler-1/responses",
+          "devices/" + device + "/responses",
           protocol::build_command_response({command->id, 200, command->payload_json}));
     });
     (void)twins.patch_desired("boiler-1", R"({"interval_ms":500})", 0);
