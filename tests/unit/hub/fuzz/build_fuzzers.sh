@@ -56,7 +56,11 @@ targets=(telemetry_fuzzer command_response_fuzzer twin_report_fuzzer journal_fuz
   rest_body_fuzzer route_expression_fuzzer)
 
 launcher=""
-command -v ccache >/dev/null && launcher=ccache
+if command -v ccache >/dev/null; then
+  launcher=ccache
+  # Objects built with the precompiled header are cacheable only so.
+  export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-pch_defines,time_macros}
+fi
 {
   echo "CXX := $launcher $CXX"
   echo "FLAGS := -std=c++20 $opt -gline-tables-only -fno-omit-frame-pointer" \
