@@ -10,7 +10,7 @@
 # Reproduce a finding: $EDGEHUB_FUZZ_HOME/build/TARGET ARTIFACT
 set -euo pipefail
 if (($# < 2)); then
-  sed -n '2,12p' "$0"
+  sed -n '2,10p' "$0"
   exit 2
 fi
 target=$1
