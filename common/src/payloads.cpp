@@ -36,7 +36,7 @@ Result<json> parse_json(std::string_view text) {
   if (Status checked = check_untrusted_json(text); !checked) return checked.error();
   try {
     return json::parse(text);
-  } catch (const json::parse_error& error) {
+  } catch (const json::exception& error) {  // parse_error, and out_of_range for 1e999999
     return invalid(std::string("not valid JSON: ") + error.what());
   }
 }

@@ -77,7 +77,7 @@ Result<Json> parse_json_object_body(std::string_view body) {
   Json value;
   try {
     value = Json::parse(body);
-  } catch (const Json::parse_error& error) {
+  } catch (const Json::exception& error) {  // parse_error, and out_of_range for 1e999999
     return make_error(ErrorCode::invalid_argument,
                       std::string("request body is not valid JSON: ") + error.what());
   }

@@ -10,7 +10,8 @@
 //   payload, attributes  the data / attributes as JSON text
 // and SQLite's operators and scalar functions (json_*, LIKE, GLOB, CAST, ...),
 // except functions that touch files or allocate at will (load_extension,
-// readfile, writefile, edit, fts3_tokenizer, zeroblob, randomblob). No
+// readfile, writefile, edit, fts3_tokenizer, zeroblob, randomblob) or run
+// unbounded inside one step (printf, format). No
 // subqueries, no tables, no parameters, no ';'. An evaluation is cut off after
 // a bounded amount of work or time (the budget: ErrorCode::timeout); LIKE/GLOB
 // patterns over 256 bytes, expressions nested over 100 deep, values over 16
