@@ -34,7 +34,7 @@ Result<nlohmann::json> parse_payload(std::string_view text) {
   }
   try {
     return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {  // parse_error, out_of_range (1e999999)
     return make_error(ErrorCode::invalid_argument,
                       "--payload is not valid JSON: " + std::string(error.what()));
   }

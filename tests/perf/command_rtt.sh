@@ -37,65 +37,21 @@ data="$work/data"
 hubd_pid=""
 sim_pid=""
 raw_pid=""
-
-log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
-
-stop_pid() {
-  local pid="$1"
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
+source "$repo/tests/perf/bench_lib.sh"
 
 cleanup() {
   stop_pid "$sim_pid"
   stop_pid "$raw_pid"
-  stop_pid "$hubd_pid"
-  if [[ -f "$data/broker/mosquitto.pid" ]]; then stop_pid "$(cat "$data/broker/mosquitto.pid")"; fi
+  stop_hub
   if [[ "${BENCH_KEEP:-0}" == 1 ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
-free_port() {
-  local port
-  while true; do
-    port=$((20000 + RANDOM % 40000))
-    # Any socket on the port (a client connection's local port too), not only listeners.
-    if ! ss -tan "( sport = :$port )" 2>/dev/null | grep -q ":$port"; then echo "$port"; return; fi
-  done
-}
-
 mqtt_port="$(free_port)"
 http_port="$(free_port)"
 raw_port="$(free_port)"
-
-log "starting hubd (mqtt $mqtt_port, http $http_port) in $work"
-"$bin/hubd" --data-dir "$data" --mqtt-port "$mqtt_port" --http-port "$http_port" \
-  "${device_limits[@]}" --log-level warn >"$work/hubd.log" 2>&1 &
-hubd_pid=$!
-for _ in $(seq 300); do
-  if curl -fs "http://127.0.0.1:$http_port/api/v1/health" 2>/dev/null | grep -q '"broker_connected":true'; then break; fi
-  kill -0 "$hubd_pid" 2>/dev/null || { echo "hubd exited:" >&2; cat "$work/hubd.log" >&2; exit 1; }
-  sleep 0.1
-done
-token="$(cat "$data/api-token")"
-
-log "connecting $devices simulated devices"
-"$bin/firmware-sim" --host 127.0.0.1 --port "$mqtt_port" --cert-dir "$work/devices" \
-  --devices "$devices" --id-prefix rtt- --interval-ms 60000 --register \
-  --hub "http://127.0.0.1:$http_port" --data-dir "$data" --log-level warn >"$work/sim.log" 2>&1 &
-sim_pid=$!
-connected=0
-for _ in $(seq 1200); do
-  connected="$(curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$http_port/api/v1/devices" |
-    python3 -c 'import json,sys; print(sum(1 for d in json.load(sys.stdin)["devices"] if d.get("connection")=="connected"))' 2>/dev/null || echo 0)"
-  [[ "$connected" -ge "$devices" ]] && break
-  kill -0 "$sim_pid" 2>/dev/null || { echo "firmware-sim exited:" >&2; tail -20 "$work/sim.log" >&2; exit 1; }
-  sleep 0.5
-done
-log "$connected devices connected"
-[[ "$connected" -ge "$devices" ]] || { echo "only $connected of $devices devices connected" >&2; exit 1; }
+start_hubd "$mqtt_port" "$http_port" "${device_limits[@]}"
+connect_simulated_devices "$mqtt_port" "$http_port" "$devices" rtt-
 
 log "starting a plain mosquitto (raw baseline, port $raw_port, same TLS)"
 cat >"$work/raw.conf" <<CONF

@@ -41,15 +41,7 @@ data="$work/data"
 hubd_pid=""
 mosquitto_pid=""
 
-log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
-
-stop_pid() {
-  local pid="$1"
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
+source "$repo/tests/perf/bench_lib.sh"  # log, stop_pid
 
 cleanup() {
   stop_pid "$hubd_pid"

@@ -27,6 +27,10 @@ TEST_CASE("--payload accepts any JSON value and explains invalid JSON") {
   REQUIRE_FALSE(invalid.ok());
   CHECK(invalid.error().message.find("--payload is not valid JSON") == 0);
   CHECK_FALSE(parse_payload("").ok());
+  // nlohmann throws out_of_range, not parse_error, for a number beyond double.
+  const auto huge = parse_payload(R"({"n": 1e999999})");
+  REQUIRE_FALSE(huge.ok());
+  CHECK(huge.error().message.find("--payload is not valid JSON") == 0);
 }
 
 TEST_CASE("a command timeout in seconds becomes milliseconds within the API's bounds") {

@@ -1,0 +1,69 @@
+# Shared by the benchmarks that run a whole hub (source it; not a program):
+# logging, stopping processes, free ports, starting hubd in a work directory
+# and connecting a fleet of simulated devices to it.
+#
+# Expects: $bin (programs), $work (temporary directory), $data ($work/data).
+# Sets: hubd_pid, token (start_hubd); sim_pid (connect_simulated_devices).
+
+log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+
+stop_pid() {
+  local pid="$1"
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+# Stops hubd and the broker it started (it outlives a killed hubd by design).
+stop_hub() {
+  stop_pid "${hubd_pid:-}"
+  if [[ -f "$data/broker/mosquitto.pid" ]]; then stop_pid "$(cat "$data/broker/mosquitto.pid")"; fi
+}
+
+free_port() {
+  local port
+  while true; do
+    port=$((20000 + RANDOM % 40000))
+    # Any socket on the port (a client connection's local port too), not only listeners.
+    if ! ss -tan "( sport = :$port )" 2>/dev/null | grep -q ":$port"; then echo "$port"; return; fi
+  done
+}
+
+# start_hubd MQTT_PORT HTTP_PORT [more hubd options...]: until it is connected
+# to its broker (exits the script with hubd's log if it dies first).
+start_hubd() {
+  local mqtt_port="$1" http_port="$2"
+  shift 2
+  log "starting hubd (mqtt $mqtt_port, http $http_port) in $work"
+  "$bin/hubd" --data-dir "$data" --mqtt-port "$mqtt_port" --http-port "$http_port" \
+    --log-level warn "$@" >"$work/hubd.log" 2>&1 &
+  hubd_pid=$!
+  for _ in $(seq 300); do
+    if curl -fs "http://127.0.0.1:$http_port/api/v1/health" 2>/dev/null | grep -q '"broker_connected":true'; then break; fi
+    kill -0 "$hubd_pid" 2>/dev/null || { echo "hubd exited:" >&2; cat "$work/hubd.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  token="$(cat "$data/api-token")"
+}
+
+# connect_simulated_devices MQTT_PORT HTTP_PORT COUNT ID_PREFIX: firmware-sim
+# registers COUNT devices (<prefix>0001...) and connects them; returns once
+# the hub sees all of them connected.
+connect_simulated_devices() {
+  local mqtt_port="$1" http_port="$2" devices="$3" prefix="$4" connected=0
+  log "connecting $devices simulated devices"
+  "$bin/firmware-sim" --host 127.0.0.1 --port "$mqtt_port" --cert-dir "$work/devices" \
+    --devices "$devices" --id-prefix "$prefix" --interval-ms 60000 --register \
+    --hub "http://127.0.0.1:$http_port" --data-dir "$data" --log-level warn >"$work/sim.log" 2>&1 &
+  sim_pid=$!
+  for _ in $(seq 1200); do
+    connected="$(curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$http_port/api/v1/devices" |
+      python3 -c 'import json,sys; print(sum(1 for d in json.load(sys.stdin)["devices"] if d.get("connection")=="connected"))' 2>/dev/null || echo 0)"
+    [[ "$connected" -ge "$devices" ]] && break
+    kill -0 "$sim_pid" 2>/dev/null || { echo "firmware-sim exited:" >&2; tail -20 "$work/sim.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  log "$connected devices connected"
+  [[ "$connected" -ge "$devices" ]] || { echo "only $connected of $devices devices connected" >&2; exit 1; }
+}
