@@ -63,7 +63,8 @@ def payloads(kind, device, max_payload_bytes):
             yield "devices/%s/telemetry" % device, big % n
 
 
-def attack(kind, device, port, ca, cert, key, max_payload_bytes, stop, stats):
+def attack(kind, device, port, ca, cert, key, max_payload_bytes, niceness, stop, stats):
+    os.nice(niceness)
     context = ssl.create_default_context(cafile=ca)
     context.check_hostname = False
     context.load_cert_chain(cert, key)
@@ -107,7 +108,17 @@ def attack(kind, device, port, ca, cert, key, max_payload_bytes, stop, stats):
         except (OSError, ssl.SSLError, ConnectionError):
             dropped += 1
     stats.put({"sent": sent, "connects": connects, "refused_connects": refused,
-               "connections_lost": dropped})
+               "connections_lost": dropped, "cpu_s": round(time.process_time(), 2)})
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of a process so far (0 if it is gone)."""
+    try:
+        with open("/proc/%d/stat" % pid) as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def round_trips(port, token, devices, count, seconds=30.0):
@@ -145,6 +156,10 @@ def main():
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--kinds", default="twin-reports,unknown-responses,telemetry,oversized,connect-loop")
     parser.add_argument("--max-payload-bytes", type=int, default=262144)
+    parser.add_argument("--hubd-pid", type=int, default=0)
+    parser.add_argument("--broker-pid", type=int, default=0)
+    parser.add_argument("--attacker-nice", type=int, default=0,
+                        help="niceness of the attacker processes (19: as if on another machine)")
     arguments = parser.parse_args()
     victims = arguments.devices.split(",")
     round_trips(arguments.http_port, arguments.token, victims, 200)  # warm-up
@@ -159,13 +174,17 @@ def main():
             kind, device, arguments.mqtt_port, arguments.ca,
             os.path.join(arguments.attackers, device + ".pem"),
             os.path.join(arguments.attackers, device + ".key"),
-            arguments.max_payload_bytes, stop, stats))
+            arguments.max_payload_bytes, arguments.attacker_nice, stop, stats))
         attacker.start()
         time.sleep(1.0)  # the attack is under way before the first command
         started = time.perf_counter()
+        cpu_before = {name: cpu_seconds(pid) for name, pid in
+                      (("hubd", arguments.hubd_pid), ("broker", arguments.broker_pid))}
         loaded = summary(*round_trips(arguments.http_port, arguments.token, victims,
                                       arguments.count))
         loaded["seconds"] = round(time.perf_counter() - started, 1)
+        for name, pid in (("hubd", arguments.hubd_pid), ("broker", arguments.broker_pid)):
+            loaded[name + "_cpu_s"] = round(cpu_seconds(pid) - cpu_before[name], 2)
         stop.set()
         loaded["attacker"] = stats.get(timeout=30)
         attacker.join(timeout=30)

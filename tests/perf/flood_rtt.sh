@@ -11,7 +11,10 @@
 #
 # Environment: EDGEHUB_BUILD_DIR (default build/), BENCH_DEVICES (20),
 # BENCH_COMMANDS (2000 per phase), BENCH_HUBD_ARGS (more hubd options),
-# BENCH_KINDS (comma-separated attacks), BENCH_SKIP_BUILD=1.
+# BENCH_KINDS (comma-separated attacks), BENCH_ATTACKER_NICE (0; 19 leaves
+# the attackers only the CPU nothing else wants, as if they ran on another
+# machine: on two cores their own TLS work otherwise competes with the hub),
+# BENCH_SKIP_BUILD=1.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${EDGEHUB_BUILD_DIR:-$repo/build}"
@@ -52,7 +55,9 @@ ids="$(python3 -c "print(','.join('flood-victim-%04d' % i for i in range(1, $dev
 log "measuring $commands commands unloaded, then under each attack: $kinds"
 python3 "$repo/tests/perf/flood_rtt.py" --http-port "$http_port" --mqtt-port "$mqtt_port" \
   --token "$token" --devices "$ids" --ca "$data/pki/ca.pem" --attackers "$work/attackers" \
-  --count "$commands" --kinds "$kinds" --max-payload-bytes "$max_payload" | tail -n 1 >"$work/result.json"
+  --count "$commands" --kinds "$kinds" --max-payload-bytes "$max_payload" \
+  --hubd-pid "$hubd_pid" --broker-pid "$(cat "$data/broker/mosquitto.pid")" \
+  --attacker-nice "${BENCH_ATTACKER_NICE:-0}" | tail -n 1 >"$work/result.json"
 kill -0 "$hubd_pid" 2>/dev/null || { echo "hubd died during the attacks:" >&2; tail -30 "$work/hubd.log" >&2; exit 1; }
 curl -fs "http://127.0.0.1:$http_port/api/v1/health" >"$work/health.json"
 rss_kb() { awk '/^VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
