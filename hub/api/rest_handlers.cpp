@@ -1,5 +1,7 @@
 #include "api/rest_handlers.h"
 
+#include <optional>
+
 #include <charconv>
 
 #include "api/command_handlers.h"
@@ -35,13 +37,30 @@ ApiResponse RestHandlers::health() const {
                                  {"counters", std::move(counters)}});
 }
 
+namespace {
+
+void add_limit_hits(Json& device, const LimitHitCounts* counts) {
+  if (counts == nullptr) return;
+  Json hits = Json::object();
+  if (const auto found = counts->by_device.find(device.value("id", ""));
+      found != counts->by_device.end()) {
+    for (const auto& [limit, count] : found->second) hits[limit] = count;
+  }
+  device["limit_hits"] = std::move(hits);
+}
+
+}  // namespace
+
 ApiResponse RestHandlers::list_devices() const {
   auto devices = dependencies_.registry.list();
   if (!devices) return error_response(devices.error());
+  const std::optional<LimitHitCounts> hits =
+      limit_hits_ ? std::optional(limit_hits_->counts()) : std::nullopt;
   Json list = Json::array();
   for (const auto& device : *devices) {
     Json shown = device_json(device);
     command_api::add_connection_fields(shown, presence_);
+    add_limit_hits(shown, hits ? &*hits : nullptr);
     list.push_back(std::move(shown));
   }
   return json_response(200, Json{{"devices", std::move(list)}});
@@ -74,6 +93,10 @@ ApiResponse RestHandlers::get_device(std::string_view id) const {
   if (!device) return error_response(device.error());
   Json shown = device_json(*device);
   command_api::add_connection_fields(shown, presence_);
+  if (limit_hits_) {
+    const LimitHitCounts hits = limit_hits_->counts();
+    add_limit_hits(shown, &hits);
+  }
   return json_response(200, shown);
 }
 

@@ -13,6 +13,7 @@
 #include "api/device_enrollment.h"
 #include "api/stream_handlers.h"
 #include "commands/command_dispatcher.h"
+#include "presence/device_limit_hits.h"
 #include "presence/presence_tracker.h"
 #include "registry/device_registry.h"
 #include "routing/route_table.h"
@@ -59,6 +60,9 @@ class RestHandlers {
   const DeviceRegistry& registry() const { return dependencies_.registry; }
   // Devices then show their connection state and last-seen time.
   void set_presence(const PresenceTracker& presence) { presence_ = &presence; }
+  // Devices then show how often they hit each per-device limit since hubd
+  // started ("limit_hits": {"messages_per_second": 3, ...}).
+  void set_limit_hits(const DeviceLimitHits& hits) { limit_hits_ = &hits; }
   // Twins (twin_routes.h); 503 until set.
   void set_twins(TwinService& twins) { twins_ = &twins; }
   TwinService* twins() { return twins_; }
@@ -78,6 +82,7 @@ class RestHandlers {
   StreamHandlers streams_;
   RouteTable* routes_ = nullptr;
   const PresenceTracker* presence_ = nullptr;
+  const DeviceLimitHits* limit_hits_ = nullptr;
   TwinService* twins_ = nullptr;
 };
 

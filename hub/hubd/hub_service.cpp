@@ -427,6 +427,7 @@ void HubService::start_rest() {
       EDGEHUB_VERSION});
   handlers_->set_routes(*routes_);
   handlers_->set_presence(*presence_);
+  handlers_->set_limit_hits(*limit_hits_);
   handlers_->set_twins(*twins_);
   handlers_->streams().set_refusals_by_device(
       [this](std::string_view stream) { return flow_->refused_by_device(stream); });

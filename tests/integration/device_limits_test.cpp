@@ -245,6 +245,11 @@ TEST_CASE(
   CHECK(hit.value("reason", "") == "over 20 messages/s (burst 40)");
   CHECK(hit.value("hits", 0) >= 1);
   CHECK(wait_until([&] { return health_counter(hub, "device_limit_hits") >= 1; }, 10s, 200ms));
+  // Counted per device, as an operator reads a device.
+  const HttpReply flooder = hub.get("/api/v1/devices/flood-1");
+  INFO(flooder.describe());
+  CHECK(flooder.json["limit_hits"].value("messages_per_second", 0) >= 1);
+  CHECK(hub.get("/api/v1/devices/calm-1").json["limit_hits"] == json::object());
   CHECK(contains_ignoring_case(tail_of_file(hub.broker_log(), 200000),
                                "limited 'flood-1': messages_per_second"));
 

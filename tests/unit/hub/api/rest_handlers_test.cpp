@@ -6,6 +6,7 @@
 
 #include "edgehub/protocol/payloads.h"
 #include "mqtt/memory_broker_connection.h"
+#include "presence/device_limit_hits.h"
 #include "registry/memory_device_registry.h"
 #include "streams/memory_stream_store.h"
 
@@ -122,6 +123,31 @@ TEST_CASE_FIXTURE(Fixture, "devices are listed, read and removed") {
   CHECK(removed.body.empty());
   check_error(handlers.get_device("a"), 404, "not_found");
   check_error(handlers.delete_device("a"), 404, "not_found");
+}
+
+TEST_CASE_FIXTURE(Fixture, "devices show how often they hit each per-device limit") {
+  add("a");
+  add("b");
+  DeviceLimitHits hits(streams);
+  handlers.set_limit_hits(hits);
+  PresenceEvent flood;
+  flood.kind = PresenceEvent::Kind::limited;
+  flood.device_id = "a";
+  flood.limit = "messages_per_second";
+  flood.reason = "over 200 messages/s (burst 2000)";
+  flood.hits = 3;
+  flood.seq = 1;
+  REQUIRE(hits.record(flood).ok());
+  flood.seq = 2;
+  flood.hits = 2;
+  REQUIRE(hits.record(flood).ok());
+
+  CHECK(body_of(handlers.get_device("a"))["limit_hits"] == json{{"messages_per_second", 5}});
+  CHECK(body_of(handlers.get_device("b"))["limit_hits"] == json::object());
+  const auto list = body_of(handlers.list_devices());
+  REQUIRE(list["devices"].size() == 2);
+  CHECK(list["devices"][0]["limit_hits"]["messages_per_second"] == 5);
+  CHECK(list["devices"][1]["limit_hits"].empty());
 }
 
 TEST_CASE_FIXTURE(Fixture, "the hub's service identity cannot be removed") {
