@@ -22,7 +22,9 @@ bool is_token(std::string_view text) noexcept {
   return true;
 }
 
-Error invalid(std::string message) { return make_error(ErrorCode::invalid_argument, std::move(message)); }
+Error invalid(std::string message) {
+  return make_error(ErrorCode::invalid_argument, std::move(message));
+}
 
 Result<json> parse_json(std::string_view text) {
   // nlohmann's lexer takes a NUL byte for the end of the input: whatever
@@ -102,7 +104,8 @@ Result<TelemetryMessage> parse_telemetry_message(std::string_view payload,
     message.readings.push_back(BatchReading{std::move(*envelope), {}, {}});
     return message;
   }
-  if (!batch->is_array() || batch->empty()) return invalid("field 'batch' is not a non-empty array");
+  if (!batch->is_array() || batch->empty())
+    return invalid("field 'batch' is not a non-empty array");
   // One message may become only so many records (or dead letters).
   if (batch->size() > max_batch_readings) {
     return make_error(ErrorCode::too_large, "batch too large: " + std::to_string(batch->size()) +
@@ -137,8 +140,10 @@ Result<CommandRequest> parse_command(std::string_view payload) {
   const auto name = object.find("name");
   if (name == object.end() || !name->is_string()) return invalid("missing string field 'name'");
   command.name = name->get<std::string>();
-  if (!is_valid_command_name(command.name)) return invalid("field 'name' is not a valid command name");
-  if (const auto body = object.find("payload"); body != object.end()) command.payload_json = body->dump();
+  if (!is_valid_command_name(command.name))
+    return invalid("field 'name' is not a valid command name");
+  if (const auto body = object.find("payload"); body != object.end())
+    command.payload_json = body->dump();
   if (const auto timeout = object.find("timeout_ms"); timeout != object.end()) {
     if (!timeout->is_number_unsigned() ||
         timeout->get<std::uint64_t>() > std::numeric_limits<std::uint32_t>::max()) {
@@ -165,7 +170,8 @@ Result<CommandResponse> parse_command_response(std::string_view payload) {
   const auto code = status->get<std::int64_t>();
   if (code < 100 || code > 599) return invalid("field 'status' is outside 100..599");
   response.status = static_cast<int>(code);
-  if (const auto body = object.find("payload"); body != object.end()) response.payload_json = body->dump();
+  if (const auto body = object.find("payload"); body != object.end())
+    response.payload_json = body->dump();
   return response;
 }
 

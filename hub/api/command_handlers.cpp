@@ -160,9 +160,12 @@ namespace {
 Json job_json(const JobProgress& progress) {
   Json states = Json::object();
   for (const auto& [state, count] : progress.by_state) states[state] = count;
-  return Json{{"id", progress.id},        {"total", progress.total},
-              {"completed", progress.completed}, {"failed", progress.failed},
-              {"pending", progress.pending},     {"done", progress.done()},
+  return Json{{"id", progress.id},
+              {"total", progress.total},
+              {"completed", progress.completed},
+              {"failed", progress.failed},
+              {"pending", progress.pending},
+              {"done", progress.done()},
               {"states", std::move(states)}};
 }
 
@@ -174,7 +177,8 @@ ApiResponse create_job(FleetJobs& jobs, std::string_view body) {
   JobRequest job;
   const auto selector = request->find("selector");
   if (selector == request->end() || !selector->is_object()) {
-    return error_response(invalid("field 'selector' ({\"id_pattern\": ...} or {\"tag\": ...}) is required"));
+    return error_response(
+        invalid("field 'selector' ({\"id_pattern\": ...} or {\"tag\": ...}) is required"));
   }
   job.selector.id_pattern = selector->value("id_pattern", "");
   job.selector.tag = selector->value("tag", "");

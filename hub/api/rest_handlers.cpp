@@ -1,8 +1,7 @@
 #include "api/rest_handlers.h"
 
-#include <optional>
-
 #include <charconv>
+#include <optional>
 
 #include "api/command_handlers.h"
 #include "api/json_views.h"

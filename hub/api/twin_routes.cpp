@@ -70,24 +70,23 @@ void route_twins(httplib::Server& server, std::function<TwinService*()> twins) {
                auto twin = service->get(request.matches[1].str());
                reply(response, twin ? twin_response(*twin) : error_response(twin.error()));
              });
-  server.Patch(R"(/api/v1/devices/([^/]+)/twin)",
-               [twins](const httplib::Request& request, httplib::Response& response) {
-                 TwinService* service = twins();
-                 if (service == nullptr) return reply(response, unavailable());
-                 auto body = parse_json_object_body(request.body);
-                 if (!body) return reply(response, error_response(body.error()));
-                 const auto desired = body->find("desired");
-                 if (desired == body->end() || !desired->is_object()) {
-                   return reply(response, error_response(make_error(
-                                              ErrorCode::invalid_argument,
-                                              "field 'desired' (a JSON object) is required")));
-                 }
-                 auto expected = expected_version(request, *body);
-                 if (!expected) return reply(response, error_response(expected.error()));
-                 auto twin = service->patch_desired(request.matches[1].str(), desired->dump(),
-                                                    *expected);
-                 reply(response, twin ? twin_response(*twin) : error_response(twin.error()));
-               });
+  server.Patch(R"(/api/v1/devices/([^/]+)/twin)", [twins](const httplib::Request& request,
+                                                          httplib::Response& response) {
+    TwinService* service = twins();
+    if (service == nullptr) return reply(response, unavailable());
+    auto body = parse_json_object_body(request.body);
+    if (!body) return reply(response, error_response(body.error()));
+    const auto desired = body->find("desired");
+    if (desired == body->end() || !desired->is_object()) {
+      return reply(response,
+                   error_response(make_error(ErrorCode::invalid_argument,
+                                             "field 'desired' (a JSON object) is required")));
+    }
+    auto expected = expected_version(request, *body);
+    if (!expected) return reply(response, error_response(expected.error()));
+    auto twin = service->patch_desired(request.matches[1].str(), desired->dump(), *expected);
+    reply(response, twin ? twin_response(*twin) : error_response(twin.error()));
+  });
 }
 
 }  // namespace edgehub::hub

@@ -143,8 +143,8 @@ Result<CommandRecord> CommandDispatcher::submit(const CommandSubmission& submiss
   }
   if (submission.timeout < std::chrono::milliseconds(1) ||
       submission.timeout > kMaxCommandTimeout) {
-    return invalid("timeout_ms must be 1-" + std::to_string(kMaxCommandTimeout.count()) +
-                   ", not " + std::to_string(submission.timeout.count()));
+    return invalid("timeout_ms must be 1-" + std::to_string(kMaxCommandTimeout.count()) + ", not " +
+                   std::to_string(submission.timeout.count()));
   }
   if (submission.queue &&
       (submission.ttl < std::chrono::milliseconds(1) || submission.ttl > kMaxQueueTtl)) {
@@ -186,13 +186,12 @@ Result<CommandRecord> CommandDispatcher::submit_new(const CommandSubmission& sub
     auto existing = store_.find(submission.id);
     if (existing) {
       if (existing->device_id != device_id || existing->name != submission.name) {
-        return make_error(ErrorCode::conflict,
-                          "command id '" + submission.id + "' is already used for '" +
-                              existing->name + "' to device '" + existing->device_id + "'");
+        return make_error(ErrorCode::conflict, "command id '" + submission.id +
+                                                   "' is already used for '" + existing->name +
+                                                   "' to device '" + existing->device_id + "'");
       }
       if (submission.queue || is_final(existing->state)) {
-        return submission.queue ? Result<CommandRecord>(*existing)
-                                : synchronous_result(*existing);
+        return submission.queue ? Result<CommandRecord>(*existing) : synchronous_result(*existing);
       }
       return wait_for_final(*existing, false, started + submission.timeout);
     }
@@ -293,8 +292,7 @@ Result<CommandRecord> CommandDispatcher::resolve_at_deadline(const CommandRecord
   return synchronous_result(std::move(*now));
 }
 
-Status CommandDispatcher::finish(const CommandRecord& command, CommandState from,
-                                 CommandState to) {
+Status CommandDispatcher::finish(const CommandRecord& command, CommandState from, CommandState to) {
   CommandUpdate update;
   update.state = to;
   update.finished_at_ms = clock_.now_ms();
@@ -378,9 +376,9 @@ Result<CommandRecord> CommandDispatcher::cancel(std::string_view command_id) {
   auto command = store_.find(command_id);
   if (!command) return command.error();
   if (!*changed) {
-    return make_error(ErrorCode::conflict,
-                      "command '" + command->id + "' is " + to_string(command->state) +
-                          ": only a queued command can be cancelled");
+    return make_error(ErrorCode::conflict, "command '" + command->id + "' is " +
+                                               to_string(command->state) +
+                                               ": only a queued command can be cancelled");
   }
   pending_.resolve(command->id);
   return command;
@@ -413,15 +411,15 @@ Status CommandDispatcher::on_response(std::string_view topic, std::string_view p
   auto command = store_.find(response->id);
   if (!command) {
     if (command.error().code != ErrorCode::not_found) return command.error();
-    return dead_letter(topic, parsed.device_id, payload,
-                       "response to command '" + response->id +
-                           "', which the hub is not waiting for (unknown)");
+    return dead_letter(
+        topic, parsed.device_id, payload,
+        "response to command '" + response->id + "', which the hub is not waiting for (unknown)");
   }
   if (command->device_id != parsed.device_id) {
     return dead_letter(topic, parsed.device_id, payload,
-                       "response from device '" + std::string(parsed.device_id) +
-                           "' to command '" + command->id + "', which was sent to device '" +
-                           command->device_id + "'");
+                       "response from device '" + std::string(parsed.device_id) + "' to command '" +
+                           command->id + "', which was sent to device '" + command->device_id +
+                           "'");
   }
   const std::int64_t now = clock_.now_ms();
   CommandUpdate update;
@@ -431,8 +429,7 @@ Status CommandDispatcher::on_response(std::string_view topic, std::string_view p
   update.response_payload_json = response->payload_json;
   update.responded_at_ms = now;
   // queued too: a restart may have put it back after the device got it.
-  auto decided =
-      store_.transition(command->id, {CommandState::sent, CommandState::queued}, update);
+  auto decided = store_.transition(command->id, {CommandState::sent, CommandState::queued}, update);
   if (!decided) return decided.error();
   if (*decided) {
     const std::string device(parsed.device_id);
@@ -443,8 +440,8 @@ Status CommandDispatcher::on_response(std::string_view topic, std::string_view p
     return dead_letter(topic, parsed.device_id, payload,
                        "second response to command '" + command->id + "'");
   }
-  auto recorded = store_.record_late_answer(command->id, response->status,
-                                            response->payload_json, now);
+  auto recorded =
+      store_.record_late_answer(command->id, response->status, response->payload_json, now);
   if (!recorded) return recorded.error();
   return dead_letter(topic, parsed.device_id, payload,
                      "response to command '" + command->id +

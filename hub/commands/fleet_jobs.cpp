@@ -35,8 +35,7 @@ Result<bool> selector_matches(const DeviceSelector& selector, const DeviceRecord
   if (!selector.id_pattern.empty()) return matches_glob(selector.id_pattern, device.id);
   const auto equals = selector.tag.find('=');
   if (equals == std::string::npos || equals == 0) {
-    return make_error(ErrorCode::invalid_argument,
-                      "tag '" + selector.tag + "' must be key=value");
+    return make_error(ErrorCode::invalid_argument, "tag '" + selector.tag + "' must be key=value");
   }
   // Attributes were checked when the device was registered; a record from
   // before the depth limit is simply not matched.

@@ -66,9 +66,9 @@ Status check_command_name(std::string_view name) {
 
 Status check_command_id(std::string_view id) {
   if (protocol::is_valid_command_id(id)) return ok_status();
-  return make_error(ErrorCode::invalid_argument,
-                    "'" + std::string(id) +
-                        "' is not a valid command id (1-64 characters of [A-Za-z0-9._-])");
+  return make_error(
+      ErrorCode::invalid_argument,
+      "'" + std::string(id) + "' is not a valid command id (1-64 characters of [A-Za-z0-9._-])");
 }
 
 }  // namespace edgehub::hubctl

@@ -135,9 +135,8 @@ ApiResult HubApi::read_records(std::string_view stream, std::string_view query,
               nullptr, timeout_ + wait);
 }
 
-ApiResult HubApi::read_records_ndjson(
-    std::string_view stream, std::string_view query,
-    const std::function<void(const nlohmann::json&)>& on_record) {
+ApiResult HubApi::read_records_ndjson(std::string_view stream, std::string_view query,
+                                      const std::function<void(const nlohmann::json&)>& on_record) {
   HttpRequest request;
   request.method = "GET";
   request.path = "/api/v1/streams/" + encode_path_segment(stream) + "/records?" +

@@ -37,8 +37,8 @@ void plan_routes(const NewRecord& telemetry, std::string_view original, RouteTab
   dead_letter.payload = std::string(original);
   dead_letter.reason = std::move(reason);
   plan.add(std::move(dead_letter),
-           RecordPurpose{RecordRole::route_failure,
-                         static_cast<std::uint32_t>(outcome.failures.size()), {}});
+           RecordPurpose{
+               RecordRole::route_failure, static_cast<std::uint32_t>(outcome.failures.size()), {}});
 }
 
 }  // namespace

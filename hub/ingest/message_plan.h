@@ -50,7 +50,8 @@ struct PlanLimits {
   std::size_t max_batch_readings = protocol::kDefaultMaxBatchReadings;
 };
 
-// Appends to plan what (topic, payload) becomes (payload must outlive the plan) (docs/protocol.md 3, 3.1):
+// Appends to plan what (topic, payload) becomes (payload must outlive the plan) (docs/protocol.md
+// 3, 3.1):
 //   a valid single message on devices/<id>/telemetry -> one telemetry record
 //     (payload = data, seq = envelope seq, device = <id>);
 //   {"batch": [...]} -> one telemetry record per valid element, one dead

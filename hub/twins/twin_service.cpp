@@ -44,8 +44,7 @@ Result<Twin> TwinService::patch_desired(std::string_view device_id,
     return make_error(ErrorCode::invalid_argument,
                       "'" + device->id + "' is the hub's service identity, not a device");
   }
-  auto twin = store_.patch_desired(device->id, merge_patch_json, expected_version,
-                                   clock_.now_ms());
+  auto twin = store_.patch_desired(device->id, merge_patch_json, expected_version, clock_.now_ms());
   if (!twin) return twin.error();
   if (presence_.is_connected(device->id)) {
     // Not sent now (broker down): the device gets it at its next connect.
@@ -98,9 +97,9 @@ Status TwinService::on_reported(std::string_view topic, std::string_view payload
     }
     acknowledged = report["desired_version"].get<std::uint64_t>();
   }
-  auto applied = store_.apply_reported(parsed.device_id, report["reported"].dump(),
-                                       report["version"].get<std::uint64_t>(), acknowledged,
-                                       clock_.now_ms());
+  auto applied =
+      store_.apply_reported(parsed.device_id, report["reported"].dump(),
+                            report["version"].get<std::uint64_t>(), acknowledged, clock_.now_ms());
   if (applied) return ok_status();
   // Refused for good (stale, over the twin limits): retrying cannot help.
   const ErrorCode code = applied.error().code;

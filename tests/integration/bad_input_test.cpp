@@ -171,12 +171,12 @@ TEST_CASE(
     "drop") {
   // The broker's packet limit is twice the largest of the hub's message
   // limits: all of them kLimit here.
-  HubUnderTest hub({.name = "far-too-large",
-                    .max_payload_bytes = kLimit,
-                    .extra_arguments = {"--max-response-bytes", std::to_string(kLimit),
-                                        "--max-twin-report-bytes", std::to_string(kLimit),
-                                        "--max-twin-bytes", std::to_string(kLimit),
-                                        "--max-command-bytes", std::to_string(kLimit)}});
+  HubUnderTest hub(
+      {.name = "far-too-large",
+       .max_payload_bytes = kLimit,
+       .extra_arguments = {"--max-response-bytes", std::to_string(kLimit),
+                           "--max-twin-report-bytes", std::to_string(kLimit), "--max-twin-bytes",
+                           std::to_string(kLimit), "--max-command-bytes", std::to_string(kLimit)}});
   const auto device = hub.register_device("flood-1");
   write_text_file(hub.work_dir() / "huge.json",
                   telemetry_payload(1, "{\"blob\":\"" + std::string(3 * kLimit, 'x') + "\"}"));

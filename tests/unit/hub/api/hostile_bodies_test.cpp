@@ -105,8 +105,9 @@ TEST_CASE_FIXTURE(Fixture, "a stored record too deep to parse safely is shown as
   CHECK(record_json(record)["payload_text"] == payload);
 }
 
-TEST_CASE_FIXTURE(Fixture, "a body with an object of 100,000 members is a 400, not minutes of "
-                           "parsing") {
+TEST_CASE_FIXTURE(Fixture,
+                  "a body with an object of 100,000 members is a 400, not minutes of "
+                  "parsing") {
   std::string attributes = "{";
   for (int i = 0; i < 100000; ++i) {
     attributes += std::string(i > 0 ? "," : "") + "\"k" + std::to_string(i) + "\":1";

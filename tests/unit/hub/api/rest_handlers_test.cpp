@@ -269,16 +269,15 @@ TEST_CASE_FIXTURE(Fixture, "streams are listed with their offsets") {
   append(NewRecord{"telemetry", 1, "a", 2, "devices/a/telemetry", "2", std::nullopt});
   const auto body = body_of(handlers.list_streams());
   REQUIRE(body["streams"].size() == 1);
-  CHECK(body["streams"][0] ==
-        json{{"name", "telemetry"},
-             {"first_offset", 0},
-             {"next_offset", 2},
-             {"record_count", 2},
-             {"total_bytes", 2},
-             {"retention",
-              {{"max_age_ms", nullptr},
-               {"max_bytes", nullptr},
-               {"max_records", nullptr},
-               {"when_full", "delete-oldest"}}},
-             {"rejected", 0}});
+  CHECK(body["streams"][0] == json{{"name", "telemetry"},
+                                   {"first_offset", 0},
+                                   {"next_offset", 2},
+                                   {"record_count", 2},
+                                   {"total_bytes", 2},
+                                   {"retention",
+                                    {{"max_age_ms", nullptr},
+                                     {"max_bytes", nullptr},
+                                     {"max_records", nullptr},
+                                     {"when_full", "delete-oldest"}}},
+                                   {"rejected", 0}});
 }
