@@ -24,7 +24,6 @@
 #include "support/firmware_sim.h"
 #include "support/hub_under_test.h"
 #include "support/mqtt_cli.h"
-#include "support/programs.h"
 #include "support/text.h"
 #include "support/wait_until.h"
 
@@ -203,29 +202,11 @@ TEST_CASE(
   const auto flood = hub.register_device("flood-1");
 
   // 500 publishes as fast as mosquitto_pub can: far over 20/s with a burst of 40.
-  auto argv = std::vector<std::string>{Programs::mosquitto_pub().string(),
-                                       "-h",
-                                       "127.0.0.1",
-                                       "-p",
-                                       std::to_string(hub.mqtt_port()),
-                                       "--cafile",
-                                       flood.ca.string(),
-                                       "--cert",
-                                       flood.certificate.string(),
-                                       "--key",
-                                       flood.private_key.string(),
-                                       "-i",
-                                       flood.id,
-                                       "-q",
-                                       "1",
-                                       "-d",
-                                       "-t",
-                                       telemetry_topic(flood.id),
-                                       "-m",
-                                       telemetry_payload(1, R"({"flood":true})"),
-                                       "--repeat",
-                                       "500"};
-  const auto flooded = run_command(argv, 60s);
+  const auto flooded = mqtt_publish({.port = hub.mqtt_port(),
+                                     .credentials = flood,
+                                     .extra_arguments = {"--repeat", "500"}},
+                                    telemetry_topic(flood.id),
+                                    telemetry_payload(1, R"({"flood":true})"), 60s);
   INFO(flooded.describe());
   // The broker cut it off: mosquitto_pub did not get its 500 PUBACKs.
   std::size_t pubacks = 0;
@@ -269,28 +250,9 @@ TEST_CASE(
 TEST_CASE("a retained publish from a device is refused, never stored nor replayed to the hub") {
   HubUnderTest hub(limited_hub("limits-retained"));
   const auto device = hub.register_device("retainer-1");
-  auto argv = std::vector<std::string>{Programs::mosquitto_pub().string(),
-                                       "-h",
-                                       "127.0.0.1",
-                                       "-p",
-                                       std::to_string(hub.mqtt_port()),
-                                       "--cafile",
-                                       device.ca.string(),
-                                       "--cert",
-                                       device.certificate.string(),
-                                       "--key",
-                                       device.private_key.string(),
-                                       "-i",
-                                       device.id,
-                                       "-q",
-                                       "1",
-                                       "-d",
-                                       "-r",
-                                       "-t",
-                                       telemetry_topic(device.id),
-                                       "-m",
-                                       telemetry_payload(77, R"({"retained":true})")};
-  const auto retained = run_command(argv, 20s);
+  const auto retained = mqtt_publish(
+      {.port = hub.mqtt_port(), .credentials = device, .extra_arguments = {"-r"}},
+      telemetry_topic(device.id), telemetry_payload(77, R"({"retained":true})"));
   INFO(retained.describe());
   CHECK(retained.out.find("received PUBACK") == std::string::npos);
 

@@ -10,7 +10,7 @@ namespace {
 
 std::vector<std::string> connection_arguments(const std::filesystem::path& program,
                                               const MqttConnection& connection) {
-  return {program.string(),
+  std::vector<std::string> argv{program.string(),
           "-h",
           "127.0.0.1",
           "-p",
@@ -28,6 +28,8 @@ std::vector<std::string> connection_arguments(const std::filesystem::path& progr
           "-q",
           "1",
           "-d"};
+  argv.insert(argv.end(), connection.extra_arguments.begin(), connection.extra_arguments.end());
+  return argv;
 }
 
 }  // namespace

@@ -19,6 +19,8 @@ struct MqttConnection {
   DeviceCredentials credentials;
   std::optional<std::string> client_id;  // defaults to credentials.id
   std::string protocol = "mqttv311";     // or "mqttv5"
+  // More mosquitto_pub/_sub options, e.g. {"-r"} (retain) or {"--repeat", "500"}.
+  std::vector<std::string> extra_arguments;
 };
 
 // mosquitto_pub -d ... -q 1 -t topic -m payload; -d puts the CONNACK/PUBACK
