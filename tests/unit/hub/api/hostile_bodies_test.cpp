@@ -6,10 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/json_views.h"
-#include "api/rest_handlers.h"
-#include "mqtt/memory_broker_connection.h"
-#include "registry/memory_device_registry.h"
-#include "streams/memory_stream_store.h"
+#include "in_memory_rest_handlers.h"
 
 using namespace edgehub;
 using namespace edgehub::hub;
@@ -20,21 +17,8 @@ namespace {
 const std::string kDeep = std::string(100000, '[') + std::string(100000, ']');
 const std::string kDepthReason = "request body: JSON nested deeper than 32 levels";
 
-struct Fixture {
+struct Fixture : InMemoryRestHandlers {
   Fixture() { REQUIRE(handlers.add_device(R"({"id":"boiler-1"})").status == 201); }
-  ManualClock clock;
-  MemoryDeviceRegistry registry{clock};
-  MemoryStreamStore streams;
-  MemoryBrokerConnection broker;
-  CommandDispatcher commands{registry, broker, streams, clock, [] { return std::string("c-1"); }};
-  DeviceEnrollment enrollment{registry,
-                              [](std::string_view common_name) {
-                                return IssuedCertificate{"CERT " + std::string(common_name),
-                                                         "KEY " + std::string(common_name),
-                                                         std::string(64, 'b')};
-                              },
-                              "CA CERT"};
-  RestHandlers handlers{RestDependencies{registry, streams, commands, enrollment, {}, "0.1.0"}};
 };
 
 void check_depth_refused(const ApiResponse& response) {

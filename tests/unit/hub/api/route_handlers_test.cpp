@@ -4,12 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/rest_handlers.h"
-#include "mqtt/memory_broker_connection.h"
-#include "registry/memory_device_registry.h"
+#include "in_memory_rest_handlers.h"
 #include "routing/route_store.h"
 #include "routing/route_table.h"
-#include "streams/memory_stream_store.h"
 
 using namespace edgehub;
 using namespace edgehub::hub;
@@ -17,20 +14,7 @@ using nlohmann::json;
 
 namespace {
 
-struct RouteFixture {
-  ManualClock clock;
-  MemoryDeviceRegistry registry{clock};
-  MemoryStreamStore streams;
-  MemoryBrokerConnection broker;
-  CommandDispatcher commands{registry, broker, streams, clock, [] { return std::string("c-1"); }};
-  DeviceEnrollment enrollment{registry,
-                              [](std::string_view common_name) {
-                                return IssuedCertificate{"CERT " + std::string(common_name),
-                                                         "KEY " + std::string(common_name),
-                                                         std::string(64, 'b')};
-                              },
-                              "CA CERT"};
-  RestHandlers handlers{RestDependencies{registry, streams, commands, enrollment, {}, "0.1.0"}};
+struct RouteFixture : InMemoryRestHandlers {
   std::unique_ptr<RouteStore> route_store = make_memory_route_store();
   RouteTable routes{*route_store, [](std::string_view device) {
                       return device == "boiler-1" ? std::string(R"js({"room":"cellar"})js")
