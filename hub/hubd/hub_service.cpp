@@ -24,6 +24,7 @@
 #include "flow/device_flow_control.h"
 #include "hubd/journaled_dead_letters.h"
 #include "hubd/message_router.h"
+#include "hubd/receive_guard.h"
 #include "hubd/service_credentials.h"
 #include "ingest/telemetry_ingestor.h"
 #include "journal/file_commit_attempts.h"
@@ -287,28 +288,42 @@ void HubService::connect_broker() {
     }
   });
   group_commit_->start();
+  // Responses and twin reports are handled on the receive thread, outside
+  // the journal: their own poison guard (hubd/receive_guard.h).
+  auto notes = FileCommitAttempts::open(layout_.journal_dir() / "receive-attempt");
+  if (!notes) throw std::runtime_error(notes.error().message);
+  receive_attempts_ = std::move(*notes);
+  receive_guard_ =
+      std::make_unique<ReceiveGuard>(*receive_attempts_, GroupCommitSettings{}.max_attempts);
   router_ = std::make_unique<MessageRouter>(
-      [this](std::string_view topic, std::string_view payload, std::int64_t received_at_ms) {
-        return group_commit_->submit(received_at_ms, topic, payload);
-      },
-      *commands_, clock_, StoreRetryPolicy{}, exit_store_broken);
-  broker_->set_message_handler([this](const IncomingMessage& message) {
-    // A retained message was delivered live when it was published; this
-    // is the broker replaying it at a (re)subscription: never new data.
-    if (message.retained) {
-      spdlog::debug("mqtt: ignoring the retained message replayed on {}", message.topic);
-      return;
-    }
-    protocol::ParsedTopic parsed{};
-    if (is_presence_topic(message.topic)) {
-      handle_presence(message);
-    } else if (protocol::parse_device_topic(message.topic, parsed) &&
-               parsed.kind == protocol::TopicKind::reported) {
-      handle_reported(message);
-    } else {
-      router_->handle(message);
-    }
-  });
+      InboundHandlers{
+          .telemetry =
+              [this](std::string_view topic, std::string_view payload,
+                     std::int64_t received_at_ms) {
+                return group_commit_->submit(received_at_ms, topic, payload);
+              },
+          .response =
+              [this](std::string_view topic, std::string_view payload) {
+                return commands_->on_response(topic, payload);
+              },
+          .twin_report =
+              [this](std::string_view topic, std::string_view payload) {
+                return twins_->on_reported(topic, payload);
+              },
+          .presence = [this](std::string_view topic,
+                             std::string_view payload) { return handle_presence(topic, payload); },
+          .set_aside =
+              [this](std::string_view topic, std::string_view payload, const std::string& reason,
+                     std::int64_t received_at_ms) {
+                protocol::ParsedTopic parsed{};
+                const std::string_view device =
+                    protocol::parse_device_topic(topic, parsed) ? parsed.device_id : "";
+                return status_of(journaled_dead_letters_->append(
+                    make_dead_letter(topic, device, payload, reason, received_at_ms)));
+              }},
+      clock_, StoreRetryPolicy{}, exit_store_broken, receive_guard_.get());
+  broker_->set_message_handler(
+      [this](const IncomingMessage& message) { router_->handle(message); });
   if (Status started = broker_->start(); !started) {
     throw std::runtime_error("MQTT: " + started.error().message);
   }
@@ -322,20 +337,26 @@ void HubService::connect_broker() {
   spdlog::warn("mqtt: {}; still trying (GET /api/v1/health shows broker_connected)", problem);
 }
 
-void HubService::handle_presence(const IncomingMessage& message) {
-  auto event = parse_presence_event(message.topic, message.payload);
+// Presence events, limit hits and subscriptions from the broker plugin.
+// A failure to record is returned: the router retries it.
+Status HubService::handle_presence(std::string_view topic, std::string_view payload) {
+  auto event = parse_presence_event(topic, payload);
   if (!event) {
     // Only the broker plugin publishes here: a bad event is a bug, not input.
-    spdlog::error("presence: ignoring {}: {}", message.topic, event.error().message);
-    return;
+    spdlog::error("presence: ignoring {}: {}", topic, event.error().message);
+    return ok_status();
   }
   // Queued commands and the twin go out when the device has subscribed to
   // the topic they travel on, not when it connected: on a device's first
   // connection the subscription does not exist yet and a message published
   // then is lost.
   if (event->kind == PresenceEvent::Kind::limited) {
-    handle_limit_hit(*event);
-    return;
+    // The plugin reports a device over a limit (it disconnected or refused it).
+    spdlog::warn(
+        "limits: {} over {} ({} hit(s)): {}",
+        event->device_id.empty() ? std::string("connections") : "'" + event->device_id + "'",
+        event->limit, event->hits, event->reason);
+    return limit_hits_->record(*event);
   }
   if (event->kind == PresenceEvent::Kind::subscribed) {
     if (event->subscribed_to == "commands") {
@@ -343,40 +364,9 @@ void HubService::handle_presence(const IncomingMessage& message) {
     } else {
       command_worker_->device_connected(event->device_id);
     }
-    return;
+    return ok_status();
   }
-  auto applied = presence_->apply(*event);
-  for (int attempt = 0; !applied && attempt < 5; ++attempt) {
-    spdlog::warn("presence: cannot record {} ({}); retrying", message.topic,
-                 applied.error().message);
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    applied = presence_->apply(*event);
-  }
-  if (!applied) exit_store_broken(applied.error());
-}
-
-// The plugin reports a device over a limit (it disconnected or refused it).
-void HubService::handle_limit_hit(const PresenceEvent& event) {
-  spdlog::warn("limits: {} over {} ({} hit(s)): {}",
-               event.device_id.empty() ? std::string("connections") : "'" + event.device_id + "'",
-               event.limit, event.hits, event.reason);
-  Status recorded = limit_hits_->record(event);
-  for (int attempt = 0; !recorded && attempt < 5; ++attempt) {
-    spdlog::warn("limits: cannot record a limit hit ({}); retrying", recorded.error().message);
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    recorded = limit_hits_->record(event);
-  }
-  if (!recorded) exit_store_broken(recorded.error());
-}
-
-void HubService::handle_reported(const IncomingMessage& message) {
-  Status stored = twins_->on_reported(message.topic, message.payload);
-  for (int attempt = 0; !stored && attempt < 5; ++attempt) {
-    spdlog::warn("twins: cannot record {} ({}); retrying", message.topic, stored.error().message);
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    stored = twins_->on_reported(message.topic, message.payload);
-  }
-  if (!stored) exit_store_broken(stored.error());
+  return status_of(presence_->apply(*event));
 }
 
 void HubService::start_commands() {

@@ -30,7 +30,7 @@ class GroupCommit;
 class JournaledDeadLetters;
 class MessageRouter;
 class PresenceTracker;
-struct PresenceEvent;
+class ReceiveGuard;
 class TwinService;
 class TwinStore;
 class RestHandlers;
@@ -66,9 +66,7 @@ class HubService {
   void connect_broker();
   void start_rest();
   void start_commands();
-  void handle_presence(const IncomingMessage& message);
-  void handle_reported(const IncomingMessage& message);
-  void handle_limit_hit(const PresenceEvent& event);
+  Status handle_presence(std::string_view topic, std::string_view payload);
   void start_retention();
   std::string broker_config_text() const;
   TwinLimits twin_limits() const;
@@ -96,6 +94,8 @@ class HubService {
   std::unique_ptr<CommandWorker> command_worker_;
   std::unique_ptr<TwinStore> twin_store_;
   std::unique_ptr<TwinService> twins_;
+  std::unique_ptr<FileCommitAttempts> receive_attempts_;
+  std::unique_ptr<ReceiveGuard> receive_guard_;
   std::unique_ptr<MessageRouter> router_;
   std::unique_ptr<DeviceEnrollment> enrollment_;
   std::unique_ptr<RestHandlers> handlers_;

@@ -5,42 +5,89 @@
 #include <thread>
 
 #include "edgehub/protocol/topics.h"
+#include "presence/presence_event.h"
 
 namespace edgehub::hub {
 
-MessageRouter::MessageRouter(TelemetrySubmit telemetry, CommandDispatcher& commands,
-                             const Clock& clock, StoreRetryPolicy retry_policy,
-                             StoreBrokenHandler on_store_broken,
+InboundKind classify_inbound_topic(std::string_view topic) {
+  if (is_presence_topic(topic)) return InboundKind::presence;
+  protocol::ParsedTopic parsed{};
+  if (!protocol::parse_device_topic(topic, parsed)) return InboundKind::telemetry;
+  switch (parsed.kind) {
+    case protocol::TopicKind::responses:
+      return InboundKind::response;
+    case protocol::TopicKind::reported:
+      return InboundKind::twin_report;
+    default:
+      return InboundKind::telemetry;
+  }
+}
+
+MessageRouter::MessageRouter(InboundHandlers handlers, const Clock& clock,
+                             StoreRetryPolicy retry_policy, StoreBrokenHandler on_store_broken,
+                             ReceiveGuard* guard,
                              std::function<void(std::chrono::milliseconds)> sleep)
-    : telemetry_(std::move(telemetry)),
-      commands_(commands),
+    : handlers_(std::move(handlers)),
       clock_(clock),
       retry_policy_(std::move(retry_policy)),
       on_store_broken_(std::move(on_store_broken)),
+      guard_(guard),
       sleep_(sleep ? std::move(sleep)
                    : [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); }) {}
 
-Status MessageRouter::route_once(const IncomingMessage& message, std::int64_t received_at_ms) {
-  protocol::ParsedTopic parsed{};
-  if (protocol::parse_device_topic(message.topic, parsed) &&
-      parsed.kind == protocol::TopicKind::responses) {
-    return commands_.on_response(message.topic, message.payload);
+Status MessageRouter::route_once(InboundKind kind, const IncomingMessage& message,
+                                 std::int64_t received_at_ms, const std::string& set_aside_reason) {
+  if (!set_aside_reason.empty()) {
+    return handlers_.set_aside(message.topic, message.payload, set_aside_reason, received_at_ms);
   }
-  // Telemetry, and anything else that reaches us (dead-lettered there).
-  return telemetry_(message.topic, message.payload, received_at_ms);
+  switch (kind) {
+    case InboundKind::response:
+      return handlers_.response(message.topic, message.payload);
+    case InboundKind::twin_report:
+      return handlers_.twin_report(message.topic, message.payload);
+    case InboundKind::presence:
+      return handlers_.presence(message.topic, message.payload);
+    case InboundKind::telemetry:
+      break;
+  }
+  return handlers_.telemetry(message.topic, message.payload, received_at_ms);
 }
 
-void MessageRouter::handle(const IncomingMessage& message) {
+void MessageRouter::handle_with_retries(InboundKind kind, const IncomingMessage& message,
+                                        const std::string& set_aside_reason) {
   // One arrival time for every attempt: the record says when it came.
   const std::int64_t received_at_ms = clock_.now_ms();
-  Status routed = route_once(message, received_at_ms);
+  Status routed = route_once(kind, message, received_at_ms, set_aside_reason);
   for (std::size_t attempt = 0; !routed && attempt < retry_policy_.delays.size(); ++attempt) {
     spdlog::warn("store: cannot record the message on {} ({}); retrying in {} ms", message.topic,
                  routed.error().message, retry_policy_.delays[attempt].count());
     sleep_(retry_policy_.delays[attempt]);
-    routed = route_once(message, received_at_ms);
+    routed = route_once(kind, message, received_at_ms, set_aside_reason);
   }
   if (!routed) on_store_broken_(routed.error());
+}
+
+void MessageRouter::handle(const IncomingMessage& message) {
+  if (message.retained) {
+    spdlog::debug("mqtt: ignoring the retained message replayed on {}", message.topic);
+    return;
+  }
+  const InboundKind kind = classify_inbound_topic(message.topic);
+  const bool guarded =
+      guard_ && (kind == InboundKind::response || kind == InboundKind::twin_report);
+  if (!guarded) {
+    handle_with_retries(kind, message);
+    return;
+  }
+  const std::uint32_t attempt = guard_->begin(message.topic, message.payload);
+  std::string set_aside_reason;
+  if (attempt > guard_->max_attempts()) {
+    set_aside_reason = died_while_processing_reason(attempt - 1);
+    spdlog::error("mqtt: the message on {} ({} bytes) set aside as a dead letter: {}",
+                  message.topic, message.payload.size(), set_aside_reason);
+  }
+  handle_with_retries(kind, message, set_aside_reason);
+  guard_->end();
 }
 
 }  // namespace edgehub::hub

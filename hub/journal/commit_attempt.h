@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <string>
 
 #include "edgehub/common/result.h"
 
@@ -25,6 +26,12 @@ struct CommitAttempt {
     return in_progress() && sequence >= first && sequence <= last;
   }
 };
+
+// The dead-letter reason of a message set aside because hubd died on it.
+inline std::string died_while_processing_reason(std::uint32_t attempts) {
+  return "hubd stopped while processing this message " + std::to_string(attempts) +
+         (attempts == 1 ? " time" : " times") + "; set aside";
+}
 
 class CommitAttempts {
  public:

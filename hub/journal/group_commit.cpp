@@ -18,11 +18,6 @@ std::size_t bytes_of(const JournalEntry& entry) {
   return entry.topic.size() + entry.payload.size();
 }
 
-std::string crashed_reason(std::uint32_t attempts) {
-  return "hubd stopped while processing this message " + std::to_string(attempts) +
-         (attempts == 1 ? " time" : " times") + "; set aside";
-}
-
 }  // namespace
 
 GroupCommit::GroupCommit(MessageJournal& journal, JournalSink sink, GroupCommitSettings settings,
@@ -51,7 +46,7 @@ Result<std::size_t> GroupCommit::recover(std::uint64_t applied) {
     if (died_in.holds(entry.sequence)) {
       // One at a time, so that only the entry that kills hubd is set aside.
       Status handled = died_in.attempt >= settings_.max_attempts
-                           ? set_aside(entry, crashed_reason(died_in.attempt))
+                           ? set_aside(entry, died_while_processing_reason(died_in.attempt))
                            : deliver(std::span(&entry, 1), died_in.attempt + 1);
       if (!handled) return handled.error();
       journal_.release(entry.sequence);

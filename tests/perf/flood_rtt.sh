@@ -14,7 +14,12 @@
 # BENCH_KINDS (comma-separated attacks), BENCH_ATTACKER_NICE (0; 19 leaves
 # the attackers only the CPU nothing else wants, as if they ran on another
 # machine: on two cores their own TLS work otherwise competes with the hub),
-# BENCH_SKIP_BUILD=1.
+# BENCH_SKIP_BUILD=1,
+# BENCH_NETNS=1: the attacker on "another machine": the hub, the victims and
+# the operator run in a network namespace of their own ("the site", loopback
+# inside it), the attackers in a second one joined to it by a veth pair, and
+# the site applies deploy/connect-rate-limit.sh to the MQTT port as
+# docs/security.md recommends (BENCH_RATE_LIMIT=0 leaves it off). Needs root.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${EDGEHUB_BUILD_DIR:-$repo/build}"
@@ -26,6 +31,21 @@ if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   EDGEHUB_BUILD_DIR="$build" "$repo/deploy/build.sh" --target hubd hubctl firmware-sim edgehub_mosquitto_auth >&2
 fi
 bin="$build/bin"
+
+# BENCH_NETNS=1: set up the two namespaces, run this script again inside the
+# site one, and remove them whatever happens.
+if [[ "${BENCH_NETNS:-0}" == 1 && -z "${BENCH_SITE_NETNS:-}" ]]; then
+  site="edgehub-site-$$" attacker="edgehub-atk-$$" subnet="10.213.$((RANDOM % 250))"
+  source "$repo/tests/support/linked_namespaces.sh"
+  trap 'remove_namespaces "$site" "$attacker"' EXIT
+  link_namespaces "$site" "$attacker" "$subnet"
+  status=0
+  ip netns exec "$site" env BENCH_SITE_NETNS="$site" BENCH_ATTACKER_NETNS="$attacker" \
+    BENCH_ATTACKER_TARGET="$subnet.1" BENCH_SKIP_BUILD=1 EDGEHUB_BUILD_DIR="$build" \
+    bash "${BASH_SOURCE[0]}" || status=$?
+  exit "$status"
+fi
+
 work="$(mktemp -d /tmp/edgehub-flood.XXXXXX)"
 data="$work/data"
 hubd_pid=""
@@ -42,7 +62,14 @@ trap cleanup EXIT
 mqtt_port="$(free_port)"
 http_port="$(free_port)"
 # The hub's defaults: the per-device limits are what is being measured.
-start_hubd "$mqtt_port" "$http_port" ${BENCH_HUBD_ARGS:-}
+attacker_target=127.0.0.1
+if [[ -n "${BENCH_SITE_NETNS:-}" ]]; then
+  attacker_target="$BENCH_ATTACKER_TARGET"
+  start_hubd "$mqtt_port" "$http_port" --mqtt-bind 0.0.0.0 ${BENCH_HUBD_ARGS:-}
+  if [[ "${BENCH_RATE_LIMIT:-1}" == 1 ]]; then "$repo/deploy/connect-rate-limit.sh" --port "$mqtt_port" >&2; fi
+else
+  start_hubd "$mqtt_port" "$http_port" ${BENCH_HUBD_ARGS:-}
+fi
 connect_simulated_devices "$mqtt_port" "$http_port" "$devices" flood-victim-
 
 kinds="${BENCH_KINDS:-twin-reports,unknown-responses,telemetry,oversized,connect-loop}"
@@ -57,7 +84,8 @@ python3 "$repo/tests/perf/flood_rtt.py" --http-port "$http_port" --mqtt-port "$m
   --token "$token" --devices "$ids" --ca "$data/pki/ca.pem" --attackers "$work/attackers" \
   --count "$commands" --kinds "$kinds" --max-payload-bytes "$max_payload" \
   --hubd-pid "$hubd_pid" --broker-pid "$(cat "$data/broker/mosquitto.pid")" \
-  --attacker-nice "${BENCH_ATTACKER_NICE:-0}" | tail -n 1 >"$work/result.json"
+  --attacker-nice "${BENCH_ATTACKER_NICE:-0}" --attacker-host "$attacker_target" \
+  --attacker-netns "${BENCH_ATTACKER_NETNS:-}" | tail -n 1 >"$work/result.json"
 kill -0 "$hubd_pid" 2>/dev/null || { echo "hubd died during the attacks:" >&2; tail -30 "$work/hubd.log" >&2; exit 1; }
 curl -fs "http://127.0.0.1:$http_port/api/v1/health" >"$work/health.json"
 rss_kb() { awk '/^VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
@@ -68,4 +96,6 @@ result['hub_counters'] = json.load(open('$work/health.json')).get('counters', {}
 result['hubd_peak_rss_mb'] = round($(rss_kb "$hubd_pid") / 1024, 1)
 result['mosquitto_peak_rss_mb'] = round($(rss_kb "$(cat "$data/broker/mosquitto.pid")") / 1024, 1)
 result['devices'] = $devices
+result['attacker_network'] = 'namespace' if '${BENCH_SITE_NETNS:-}' else 'loopback'
+result['connect_rate_limit'] = bool('${BENCH_SITE_NETNS:-}') and '${BENCH_RATE_LIMIT:-1}' == '1'
 print(json.dumps(result))"

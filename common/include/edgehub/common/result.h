@@ -31,7 +31,7 @@ const char* to_string(ErrorCode code) noexcept;
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : state_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : state_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const noexcept { return std::holds_alternative<T>(state_); }
@@ -56,6 +56,13 @@ struct Done {};
 using Status = Result<Done>;
 
 inline Status ok_status() { return Done{}; }
+
+// A Result's outcome without its value.
+template <typename T>
+Status status_of(const Result<T>& result) {
+  if (result) return ok_status();
+  return result.error();
+}
 
 inline Error make_error(ErrorCode code, std::string message) {
   return Error{code, std::move(message)};

@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <stdexcept>
+
+#include "commands/command_dispatcher.h"
 #include "ingest/telemetry_ingestor.h"
 #include "journal/group_commit.h"
 #include "journal/memory_journal.h"
@@ -36,26 +39,61 @@ struct Fixture {
   MemoryBrokerConnection broker;
   TelemetryIngestor ingestor{store, IngestLimits{}};
   MemoryJournal journal;
-  GroupCommit group{journal,
-                    [this](std::span<const JournalEntry> entries) {
-                      return ingestor.ingest_batch(
-                          entries, SourcePosition{"journal", entries.back().sequence});
-                    },
-                    GroupCommitSettings{}, [](const Error&) {}};
+  GroupCommit group{
+      journal,
+      [this](std::span<const JournalEntry> entries) {
+        return ingestor.ingest_batch(entries, SourcePosition{"journal", entries.back().sequence});
+      },
+      GroupCommitSettings{}, [](const Error&) {}};
   CommandDispatcher commands{registry, broker, store, clock, [] { return std::string("c-1"); }};
   std::vector<std::chrono::milliseconds> slept;
-  MessageRouter router{[this](std::string_view topic, std::string_view payload,
-                              std::int64_t received_at_ms) {
-                         return group.submit(received_at_ms, topic, payload);
-                       },
-                       commands,
-                       clock,
-                       StoreRetryPolicy{{10ms, 20ms, 30ms}},
-                       [](const Error& error) { throw StoreBroken{error}; },
-                       [this](std::chrono::milliseconds delay) {
-                         slept.push_back(delay);
-                         clock.advance_ms(delay.count());  // time passes while retrying
-                       }};
+  std::vector<std::string> twin_reports;
+  std::vector<std::string> presence_events;
+  Status presence_status = ok_status();
+  // What the receive guard noted: survives a "restart" (a new router).
+  MemoryCommitAttempts notes;
+  ReceiveGuard guard{notes, 2};
+
+  InboundHandlers handlers() {
+    return InboundHandlers{
+        .telemetry =
+            [this](std::string_view topic, std::string_view payload, std::int64_t received_at_ms) {
+              return group.submit(received_at_ms, topic, payload);
+            },
+        .response = [this](
+                        std::string_view topic,
+                        std::string_view payload) { return commands.on_response(topic, payload); },
+        .twin_report =
+            [this](std::string_view, std::string_view payload) {
+              if (payload == "crash") throw std::runtime_error("hubd dies here");
+              twin_reports.emplace_back(payload);
+              return ok_status();
+            },
+        .presence =
+            [this](std::string_view topic, std::string_view) {
+              presence_events.emplace_back(topic);
+              return presence_status;
+            },
+        .set_aside =
+            [this](std::string_view topic, std::string_view payload, const std::string& reason,
+                   std::int64_t received_at_ms) {
+              return status_of(
+                  store.append(make_dead_letter(topic, "a", payload, reason, received_at_ms)));
+            }};
+  }
+
+  MessageRouter new_router() {
+    return MessageRouter{handlers(),
+                         clock,
+                         StoreRetryPolicy{{10ms, 20ms, 30ms}},
+                         [](const Error& error) { throw StoreBroken{error}; },
+                         &guard,
+                         [this](std::chrono::milliseconds delay) {
+                           slept.push_back(delay);
+                           clock.advance_ms(delay.count());  // time passes while retrying
+                         }};
+  }
+  MessageRouter router = new_router();
 };
 
 }  // namespace
@@ -117,4 +155,68 @@ TEST_CASE_FIXTURE(Fixture, "every attempt records the first arrival time") {
   auto stored = store.read(kTelemetryStream, 0, 1);
   CHECK(clock.now_ms() > arrived);
   CHECK(stored->front().received_at_ms == arrived);
+}
+
+TEST_CASE("each topic is classified once, by its shape") {
+  CHECK(classify_inbound_topic("devices/a/telemetry") == InboundKind::telemetry);
+  CHECK(classify_inbound_topic("devices/a/responses") == InboundKind::response);
+  CHECK(classify_inbound_topic("devices/a/reported") == InboundKind::twin_report);
+  CHECK(classify_inbound_topic("$hub/presence/a") == InboundKind::presence);
+  CHECK(classify_inbound_topic("devices/a/other") ==
+        InboundKind::telemetry);  // dead-lettered there
+  CHECK(classify_inbound_topic("elsewhere") == InboundKind::telemetry);
+}
+
+TEST_CASE_FIXTURE(Fixture, "twin reports and presence events reach their handlers") {
+  router.handle(IncomingMessage{"devices/a/reported", R"({"version":1})", 1, false});
+  router.handle(IncomingMessage{"$hub/presence/a", "{}", 1, false});
+  CHECK(twin_reports == std::vector<std::string>{R"({"version":1})"});
+  CHECK(presence_events == std::vector<std::string>{"$hub/presence/a"});
+  CHECK(records(kTelemetryStream) == 0);
+}
+
+TEST_CASE_FIXTURE(Fixture, "a retained delivery is a replay and is ignored") {
+  router.handle(IncomingMessage{"devices/a/telemetry", R"({"seq":1,"data":2})", 1, false, true});
+  router.handle(IncomingMessage{"devices/a/reported", R"({"version":1})", 1, false, true});
+  CHECK(records(kTelemetryStream) == 0);
+  CHECK(twin_reports.empty());
+  CHECK(journal.unreleased().empty());
+}
+
+TEST_CASE_FIXTURE(Fixture, "presence failures get the same retry policy as the store") {
+  presence_status = make_error(ErrorCode::internal, "disk I/O error");
+  CHECK_THROWS_AS(router.handle(IncomingMessage{"$hub/presence/a", "{}", 1, false}), StoreBroken);
+  CHECK(presence_events.size() == 4);  // once and three retries
+  CHECK(slept == std::vector<std::chrono::milliseconds>{10ms, 20ms, 30ms});
+}
+
+TEST_CASE_FIXTURE(Fixture, "a twin report hubd dies on twice is set aside at the third delivery") {
+  const IncomingMessage poison{"devices/a/reported", "crash", 1, false};
+  // Each "death" leaves the guard's note behind, as a killed process would.
+  CHECK_THROWS(router.handle(poison));
+  CHECK(notes.at_open().attempt == 1);
+  {
+    MessageRouter restarted = new_router();
+    CHECK_THROWS(restarted.handle(poison));
+  }
+  CHECK(notes.at_open().attempt == 2);
+  MessageRouter third_start = new_router();
+  third_start.handle(poison);  // the broker's third delivery
+  CHECK_FALSE(notes.at_open().in_progress());
+  REQUIRE(records(kDeadLetterStream) == 1);
+  auto dead = store.read(kDeadLetterStream, 0, 1);
+  CHECK(dead->front().payload == "crash");
+  CHECK(*dead->front().reason == "hubd stopped while processing this message 2 times; set aside");
+  // Other reports are handled normally afterwards.
+  third_start.handle(IncomingMessage{"devices/a/reported", R"({"version":2})", 1, false});
+  CHECK(twin_reports == std::vector<std::string>{R"({"version":2})"});
+}
+
+TEST_CASE_FIXTURE(Fixture, "a message handled after a death clears the note: no false set-aside") {
+  CHECK_THROWS(router.handle(IncomingMessage{"devices/a/reported", "crash", 1, false}));
+  router.handle(IncomingMessage{"devices/a/reported", R"({"version":1})", 1, false});
+  CHECK_FALSE(notes.at_open().in_progress());
+  router.handle(IncomingMessage{"devices/a/reported", R"({"version":1})", 1, false});
+  CHECK(twin_reports.size() == 2);
+  CHECK(records(kDeadLetterStream) == 0);
 }
