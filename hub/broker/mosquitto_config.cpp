@@ -91,7 +91,15 @@ std::string render_mosquitto_config(const MosquittoConfig& config) {
       << "allow_zero_length_clientid false\n"
       << "plugin " << checked_path("plugin", config.plugin_file) << "\n"
       << "plugin_opt_registry " << checked_path("plugin_opt_registry", config.registry_file) << "\n"
-      << plugin_limit_lines(config.device_limits) << "\n"
+      << plugin_limit_lines(config.device_limits);
+  if (!config.journal_directory.empty()) {
+    out << "# Device telemetry is journaled here before the broker acknowledges it.\n"
+        << "plugin_opt_journal_dir "
+        << checked_path("plugin_opt_journal_dir", config.journal_directory) << "\n"
+        << "plugin_opt_journal_max_bytes " << config.journal_max_bytes << "\n"
+        << "plugin_opt_journal_sync_ms " << config.journal_sync_ms << "\n";
+  }
+  out << "\n"
 
       << "max_inflight_messages " << config.max_inflight_messages << "\n"
       << "max_queued_messages " << config.max_queued_messages << "\n"

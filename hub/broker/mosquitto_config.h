@@ -47,6 +47,12 @@ struct MosquittoConfig {
   bool external_broker = false;
   // A broker crash loses what it acknowledged since its last snapshot.
   unsigned autosave_interval_seconds = 30;
+  // The broker journal (plugin_opt_journal_*): device telemetry is written
+  // there before the PUBACK. Empty: not journaled (telemetry reaches hubd
+  // over MQTT).
+  std::filesystem::path journal_directory;
+  std::uint64_t journal_max_bytes = 1ull << 30;
+  unsigned journal_sync_ms = 10;
 };
 
 // max_packet_size the broker enforces for a payload limit: 2 x limit + 1024

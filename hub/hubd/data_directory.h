@@ -30,6 +30,8 @@ class DataDirectory {
   std::filesystem::path streams_db() const { return root_ / "streams.db"; }
   // The ingest journal's segment files (journal/file_journal.h).
   std::filesystem::path journal_dir() const { return root_ / "journal"; }
+  // Written by the broker plugin (device telemetry before the PUBACK).
+  std::filesystem::path broker_journal_dir() const { return journal_dir() / "broker"; }
   std::filesystem::path api_token_file() const { return root_ / "api-token"; }
 
   std::filesystem::path pki_dir() const { return root_ / "pki"; }

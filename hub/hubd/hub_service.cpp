@@ -221,6 +221,11 @@ std::string HubService::broker_config_text() const {
   config.device_limits = options_.device_limits;
   config.max_connections = options_.broker_max_connections;
   config.external_broker = options_.broker == BrokerMode::external;
+  if (!options_.telemetry_via_mqtt) {
+    config.journal_directory = layout_.broker_journal_dir();
+    config.journal_max_bytes = options_.journal_max_bytes;
+    config.journal_sync_ms = options_.journal_sync_ms;
+  }
   config.max_open_files = options_.broker_max_open_files;
   return render_mosquitto_config(config);
 }
@@ -259,9 +264,16 @@ void HubService::connect_broker() {
   settings.ca_file = layout_.ca_certificate();
   settings.certificate_file = layout_.service_certificate();
   settings.key_file = layout_.service_key();
-  settings.subscriptions = {std::string(protocol::kTelemetryFilter),
-                            std::string(protocol::kResponsesFilter), std::string(kPresenceFilter),
+  settings.subscriptions = {std::string(protocol::kResponsesFilter), std::string(kPresenceFilter),
                             std::string(protocol::kReportedFilter)};
+  if (options_.telemetry_via_mqtt) {
+    settings.subscriptions.emplace_back(protocol::kTelemetryFilter);
+  } else {
+    // Telemetry comes from the broker journal; a session from before may
+    // still hold the subscription (what it queued still arrives and is
+    // stored through hubd's own journal).
+    settings.unsubscriptions = {std::string(protocol::kTelemetryFilter)};
+  }
   broker_ = make_paho_broker_connection(settings);
   flow_ = std::make_unique<DeviceFlowControl>(*streams_, *broker_, clock_);
   flow_->start();

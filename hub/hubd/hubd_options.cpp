@@ -201,6 +201,28 @@ void add_hubd_options(CLI::App& app, HubdOptions& options) {
                  "--max-twin-report-bytes, --max-twin-bytes and --max-command-bytes")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{64} * 1024 * 1024));
+  app.add_option_function<std::string>(
+         "--telemetry-path",
+         [&options](const std::string& path) { options.telemetry_via_mqtt = path == "mqtt"; },
+         "broker-journal: the broker plugin writes device telemetry to <data-dir>/journal/broker "
+         "before the device's PUBACK and hubd reads it from there (the broker runs on this "
+         "machine, supervised or external with the generated mosquitto.conf); mqtt: hubd "
+         "receives telemetry over MQTT (a broker on another machine: a broker crash or a long "
+         "hubd outage can lose acknowledged telemetry, docs/architecture.md)")
+      ->check(CLI::IsMember({"broker-journal", "mqtt"}))
+      ->type_name("PATH")
+      ->default_str("mqtt");
+  app.add_option("--journal-max-bytes", options.journal_max_bytes,
+                 "Disk budget of the broker journal; when it is full the broker refuses "
+                 "telemetry (no PUBACK: devices keep it) until hubd has stored and deleted some")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{1} << 20, std::uint64_t{1} << 50));
+  app.add_option("--journal-sync-ms", options.journal_sync_ms,
+                 "The broker journal is fdatasync'ed this often: a power cut can lose the "
+                 "telemetry acknowledged in the last period (a crash of any process loses none); "
+                 "0: only the kernel's writeback")
+      ->capture_default_str()
+      ->check(CLI::Range(0u, 10000u));
   app.add_option("--broker-max-queued", options.broker_max_queued,
                  "Messages the broker queues per offline persistent session (e.g. for hubd "
                  "while it restarts); beyond it new messages are dropped")

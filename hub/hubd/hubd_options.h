@@ -36,6 +36,14 @@ struct HubdOptions {
   std::filesystem::path plugin;
   std::size_t max_payload_bytes = 262144;
   unsigned broker_max_queued = 100000;
+  // Where device telemetry is made durable before the device's PUBACK: the
+  // broker plugin's journal in <data-dir>/journal/broker (the broker runs on
+  // this machine: supervised, or external with the generated mosquitto.conf),
+  // or hubd's own journal after an MQTT delivery (a broker elsewhere: the
+  // broker's memory holds it until hubd has it).
+  bool telemetry_via_mqtt = true;  // until hubd reads the broker journal
+  std::uint64_t journal_max_bytes = 1ull << 30;
+  unsigned journal_sync_ms = 10;
   unsigned broker_max_inflight = 1000;
   std::size_t max_queued_commands = 100;  // per device, `send --queue`
   // commands.db retention of final commands (commands/command_dispatcher.h).

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "journal/message_journal.h"
+#include "journal/segment_appender.h"
 
 namespace edgehub::hub {
 
@@ -53,16 +54,13 @@ class FileJournal final : public MessageJournal {
   FileJournal(std::filesystem::path dir, FileJournalSettings settings);
   Status load_segments();
   void load_segment(std::uint64_t first_sequence, const std::filesystem::path& file);
-  Status start_segment();
 
   std::filesystem::path dir_;
   FileJournalSettings settings_;
   mutable std::mutex mutex_;
   std::map<std::uint64_t, std::filesystem::path> segments_;  // first sequence -> file
-  int fd_ = -1;                                              // the segment appended to
-  std::size_t segment_size_ = 0;
+  SegmentAppender appender_;
   std::uint64_t next_sequence_ = 1;
-  std::string frame_;  // reused encoding buffer
   std::vector<JournalEntry> recovered_;
   std::vector<std::string> notes_;
 };

@@ -15,6 +15,7 @@ enum class DeviceLimit {
   connects_per_minute,  // admitted connections of one device (token bucket)
   retained,             // a device publish with the retain flag
   connect_timeout,      // a connection without TLS + CONNECT in time (no device known)
+  journal_unavailable,  // telemetry the broker journal cannot take (budget, disk, I/O)
 };
 
 const char* to_string(DeviceLimit limit) noexcept;

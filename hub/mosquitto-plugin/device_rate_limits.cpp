@@ -27,6 +27,8 @@ const char* to_string(DeviceLimit limit) noexcept {
       return "retained";
     case DeviceLimit::connect_timeout:
       return "connect_timeout";
+    case DeviceLimit::journal_unavailable:
+      return "journal_unavailable";
   }
   return "unknown";
 }

@@ -7,6 +7,7 @@
 #include <mosquitto_plugin.h>
 #include <openssl/x509.h>
 
+#include <cerrno>
 #include <chrono>
 #include <exception>
 #include <memory>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "edgehub/protocol/topics.h"
+#include "journal/broker_journal_writer.h"
 #include "mosquitto-plugin/access_decision.h"
 #include "mosquitto-plugin/admitted_clients.h"
 #include "mosquitto-plugin/broker_sockets.h"
@@ -24,6 +26,7 @@
 #include "mosquitto-plugin/connect_deadline.h"
 #include "mosquitto-plugin/connect_decision.h"
 #include "mosquitto-plugin/device_rate_limits.h"
+#include "mosquitto-plugin/journal_sync_thread.h"
 #include "mosquitto-plugin/limit_reports.h"
 #include "mosquitto-plugin/plugin_options.h"
 #include "mosquitto-plugin/presence_announcer.h"
@@ -42,8 +45,17 @@ struct PluginState {
         presence(static_cast<std::uint64_t>(wall_clock_ms()),
                  static_cast<std::uint64_t>(wall_clock_ms()) * 1000),
         limits(options.device_limits),
-        connect_timeout(options.connect_timeout) {
+        connect_timeout(options.connect_timeout),
+        journal_dir(options.journal_dir),
+        journal_settings{.max_bytes = options.journal_max_bytes},
+        journal_sync_period(options.journal_sync_period) {
     if (options.connect_timeout.count() > 0) deadline.emplace(options.connect_timeout);
+  }
+
+  static std::uint64_t wall_clock_us() {
+    using namespace std::chrono;
+    return static_cast<std::uint64_t>(
+        duration_cast<microseconds>(system_clock::now().time_since_epoch()).count());
   }
 
   static std::int64_t wall_clock_ms() {
@@ -67,9 +79,21 @@ struct PluginState {
   BrokerSockets sockets;
   SteadyTime next_socket_scan{};
   SteadyTime next_limit_prune{};
+  // The broker journal (empty journal_dir: telemetry is not journaled here).
+  // journal is null while it cannot be opened: telemetry is refused then.
+  std::string journal_dir;
+  BrokerJournalSettings journal_settings;
+  std::chrono::milliseconds journal_sync_period;
+  std::unique_ptr<BrokerJournalWriter> journal;
+  std::unique_ptr<JournalSyncThread> journal_sync;  // destroyed before journal
+  SteadyTime next_journal_check{};
+  std::string journal_problem;  // last reported, so that it is logged once
 };
 
 constexpr std::chrono::seconds kLimitPruneInterval{10};
+// How often the journal's disk usage is re-read (hubd deletes applied
+// segments) and a journal that could not be opened is tried again.
+constexpr std::chrono::seconds kJournalCheckInterval{1};
 
 void log(int level, const std::string& message) {
   mosquitto_log_printf(level, "edgehub-auth: %s", message.c_str());
@@ -283,6 +307,57 @@ int on_acl_check(int, void* event_data, void* user_data) {
   });
 }
 
+// Opens the broker journal if it is configured and not open; a failure is
+// logged once (per distinct reason) and retried on the next check.
+void open_journal(PluginState& state) {
+  if (state.journal_dir.empty() || state.journal) return;
+  auto opened = BrokerJournalWriter::open(state.journal_dir, state.journal_settings,
+                                          PluginState::wall_clock_us());
+  if (!opened) {
+    if (opened.error().message != state.journal_problem) {
+      state.journal_problem = opened.error().message;
+      log(MOSQ_LOG_ERR,
+          "telemetry is refused (no PUBACK) until the journal opens: " + state.journal_problem);
+    }
+    return;
+  }
+  state.journal = std::move(*opened);
+  state.journal_sync =
+      std::make_unique<JournalSyncThread>(*state.journal, state.journal_sync_period);
+  state.journal_problem.clear();
+  log(MOSQ_LOG_NOTICE, "journaling device telemetry to " + state.journal_dir + " from #" +
+                           std::to_string(state.journal->next_sequence()) + " (budget " +
+                           std::to_string(state.journal_settings.max_bytes) + " bytes, " +
+                           std::to_string(state.journal_sync_period.count()) + " ms fdatasync)");
+}
+
+// Journals a device's telemetry before the broker acknowledges it. An error
+// says why it cannot: the caller refuses the message (no PUBACK).
+Status journal_telemetry(PluginState& state, const mosquitto_evt_message& event) {
+  if (!state.journal) {
+    return make_error(
+        ErrorCode::unavailable,
+        "the journal is not open" +
+            (state.journal_problem.empty() ? std::string() : ": " + state.journal_problem));
+  }
+  const std::string_view payload(static_cast<const char*>(event.payload),
+                                 static_cast<std::size_t>(event.payloadlen));
+  Status written = state.journal->append(PluginState::wall_clock_ms(), event.topic, payload);
+  if (!written && written.error().code == ErrorCode::unavailable) {
+    // Over the budget by our count: hubd may have deleted segments since.
+    if (state.journal->refresh_usage()) {
+      written = state.journal->append(PluginState::wall_clock_ms(), event.topic, payload);
+    }
+  }
+  return written;
+}
+
+bool is_device_telemetry(const char* topic) {
+  protocol::ParsedTopic parsed{};
+  return topic != nullptr && protocol::parse_device_topic(topic, parsed) &&
+         parsed.kind == protocol::TopicKind::telemetry;
+}
+
 // Per-device limits on every publish that passed the ACL. Over a limit the
 // device is disconnected without a PUBACK: it keeps the message and sends it
 // again later (MOSQ_ERR_ACL_DENIED instead would drop it and still PUBACK
@@ -300,7 +375,16 @@ int on_message(int, void* event_data, void* user_data) {
     }
     const auto hit = state.limits.check_publish(username, event.payloadlen, event.retain,
                                                 std::chrono::steady_clock::now());
-    if (!hit) return MOSQ_ERR_SUCCESS;
+    if (!hit) {
+      if (state.journal_dir.empty() || !is_device_telemetry(event.topic)) return MOSQ_ERR_SUCCESS;
+      const Status journaled = journal_telemetry(state, event);
+      if (journaled) return MOSQ_ERR_SUCCESS;
+      // No PUBACK: the device keeps the message and sends it again later.
+      report_limit(state, "",
+                   LimitHit{DeviceLimit::journal_unavailable, journaled.error().message});
+      errno = journaled.error().code == ErrorCode::unavailable ? ENOSPC : EIO;
+      return MOSQ_ERR_ERRNO;  // the broker logs "disconnected: <strerror>"
+    }
     report_limit(state, username, *hit);
     // Both disconnect; the broker logs "retain not supported" or
     // "disconnected by administrative action".
@@ -328,9 +412,24 @@ void enforce_connect_deadline(PluginState& state, SteadyTime now) {
   }
 }
 
+// Once a second: the journal's disk usage, a journal to open, sync failures.
+void check_journal(PluginState& state, SteadyTime now) {
+  if (state.journal_dir.empty() || now < state.next_journal_check) return;
+  state.next_journal_check = now + kJournalCheckInterval;
+  open_journal(state);
+  if (!state.journal) return;
+  if (Status refreshed = state.journal->refresh_usage(); !refreshed) {
+    log(MOSQ_LOG_WARNING, refreshed.error().message);
+  }
+  if (const auto failure = state.journal_sync->take_failure()) {
+    log(MOSQ_LOG_ERR, "journal fdatasync failed (a power cut could lose telemetry): " + *failure);
+  }
+}
+
 // Once per tick (mosquitto: at least every 100 ms): limit bookkeeping.
 void tick_limits(PluginState& state) {
   const SteadyTime now = std::chrono::steady_clock::now();
+  check_journal(state, now);
   enforce_connect_deadline(state, now);
   for (const LimitReport& report : state.reports.due(now)) {
     announce(state.presence.limited(report, PluginState::wall_clock_ms()));
@@ -433,6 +532,7 @@ int initialise(mosquitto_plugin_id_t* identifier, void** user_data, mosquitto_op
   state->revocations.emplace(state->registry, parsed->revocation_poll_interval,
                              last_revocation.value());
   state->identifier = identifier;
+  open_journal(*state);
   for (const Registration& registration : kRegistrations) {
     const int registered = mosquitto_callback_register(identifier, registration.event,
                                                        registration.callback, nullptr, state.get());
@@ -454,7 +554,8 @@ int initialise(mosquitto_plugin_id_t* identifier, void** user_data, mosquitto_op
           std::to_string(static_cast<long long>(limits.byte_burst)) + ", " +
           std::to_string(static_cast<long long>(limits.connects_per_minute)) +
           " connects/min, retained " + (limits.refuse_retained ? "refused" : "allowed") +
-          "; connect timeout " + std::to_string(parsed->connect_timeout.count()) + " s");
+          "; connect timeout " + std::to_string(parsed->connect_timeout.count()) + " s" +
+          (parsed->journal_dir.empty() ? "; telemetry not journaled" : ""));
   *user_data = state.release();
   return MOSQ_ERR_SUCCESS;
 }

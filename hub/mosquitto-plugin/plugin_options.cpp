@@ -14,7 +14,11 @@ constexpr const char* kKnown =
     "plugin_opt_registry, plugin_opt_revocation_poll_ms, plugin_opt_max_messages_per_second, "
     "plugin_opt_message_burst, plugin_opt_max_bytes_per_second, plugin_opt_byte_burst, "
     "plugin_opt_max_connects_per_minute, plugin_opt_refuse_retained, "
-    "plugin_opt_connect_timeout_seconds";
+    "plugin_opt_connect_timeout_seconds, plugin_opt_journal_dir, plugin_opt_journal_max_bytes, "
+    "plugin_opt_journal_sync_ms";
+constexpr long long kMinJournalBytes = 1LL << 20;
+constexpr long long kMaxJournalBytes = 1LL << 50;
+constexpr long long kMaxJournalSyncMs = 10000;
 
 Result<long long> integer(std::string_view key, std::string_view value, long long min,
                           long long max) {
@@ -67,6 +71,21 @@ Result<PluginOptions> parse_plugin_options(
       auto seconds = integer(key, value, 0, kMaxConnectTimeoutSeconds);
       if (!seconds) return seconds.error();
       parsed.connect_timeout = std::chrono::seconds(*seconds);
+    } else if (key == "journal_dir") {
+      if (value.empty() || value.front() != '/') {
+        return make_error(
+            ErrorCode::invalid_argument,
+            "plugin_opt_journal_dir must be an absolute path, got '" + std::string(value) + "'");
+      }
+      parsed.journal_dir = std::string(value);
+    } else if (key == "journal_max_bytes") {
+      auto bytes = integer(key, value, kMinJournalBytes, kMaxJournalBytes);
+      if (!bytes) return bytes.error();
+      parsed.journal_max_bytes = static_cast<std::uint64_t>(*bytes);
+    } else if (key == "journal_sync_ms") {
+      auto milliseconds = integer(key, value, 0, kMaxJournalSyncMs);
+      if (!milliseconds) return milliseconds.error();
+      parsed.journal_sync_period = std::chrono::milliseconds(*milliseconds);
     } else {
       return make_error(
           ErrorCode::invalid_argument,

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -14,6 +15,8 @@ namespace edgehub::hub::mosquitto_auth {
 
 inline constexpr std::chrono::milliseconds kDefaultRevocationPollInterval{500};
 inline constexpr std::chrono::seconds kDefaultConnectTimeout{10};
+inline constexpr std::uint64_t kDefaultJournalMaxBytes = 1ull << 30;
+inline constexpr std::chrono::milliseconds kDefaultJournalSyncPeriod{10};
 
 struct PluginOptions {
   std::string registry_path;  // plugin_opt_registry (required)
@@ -25,6 +28,13 @@ struct PluginOptions {
   DeviceLimitSettings device_limits;
   // plugin_opt_connect_timeout_seconds: TLS handshake + CONNECT (0 = none).
   std::chrono::seconds connect_timeout = kDefaultConnectTimeout;
+  // plugin_opt_journal_dir: where device telemetry is journaled before the
+  // PUBACK (hub/journal/broker_journal_writer.h); empty: not journaled.
+  std::string journal_dir;
+  // plugin_opt_journal_max_bytes: the journal's disk budget (1 MiB .. 1 PiB).
+  std::uint64_t journal_max_bytes = kDefaultJournalMaxBytes;
+  // plugin_opt_journal_sync_ms: fdatasync period (0 = never; 0..10000).
+  std::chrono::milliseconds journal_sync_period = kDefaultJournalSyncPeriod;
 };
 
 // Keys without the "plugin_opt_" prefix, as the broker hands them over.

@@ -194,6 +194,15 @@ class PahoBrokerConnection final : public BrokerConnection, private mqtt::callba
     nodelay_.attach(sockets_towards(settings_.port));
     spdlog::info("mqtt: connected to {} as '{}'", uri_, settings_.client_id);
     state_changed_.notify_all();
+    if (!settings_.unsubscriptions.empty()) {
+      // The broker handles a client's packets in order: this takes effect
+      // before the subscriptions below.
+      try {
+        client_.unsubscribe(mqtt::string_collection::create(settings_.unsubscriptions));
+      } catch (const mqtt::exception& error) {
+        spdlog::error("mqtt: cannot unsubscribe: {}", error.what());
+      }
+    }
     if (settings_.subscriptions.empty()) {
       on_subscribed(true);
       return;

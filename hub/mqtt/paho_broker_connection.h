@@ -25,6 +25,9 @@ struct PahoConnectionSettings {
   // Subscribed at QoS subscription_qos after every (re)connect.
   std::vector<std::string> subscriptions;
   int subscription_qos = 1;
+  // Unsubscribed after every (re)connect, before subscribing: filters a
+  // persistent session of an earlier version may still hold.
+  std::vector<std::string> unsubscriptions;
 
   std::chrono::seconds keep_alive{30};
   // Outgoing QoS 1 messages (commands) in flight at once.

@@ -45,9 +45,9 @@ struct PresenceEvent {
 };
 
 // The limits a "limited" event may name (the plugin's DeviceLimit).
-inline constexpr std::string_view kDeviceLimitNames[] = {"messages_per_second", "bytes_per_second",
-                                                         "connects_per_minute", "retained",
-                                                         "connect_timeout"};
+inline constexpr std::string_view kDeviceLimitNames[] = {
+    "messages_per_second", "bytes_per_second",   "connects_per_minute", "retained",
+    "connect_timeout",     "journal_unavailable"};
 bool is_known_limit(std::string_view limit) noexcept;
 
 bool is_presence_topic(std::string_view topic) noexcept;

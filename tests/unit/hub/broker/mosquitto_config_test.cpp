@@ -167,3 +167,17 @@ TEST_CASE(
   config.max_connections = 0;
   CHECK(count_lines_starting(render_mosquitto_config(config), "max_connections") == 0);
 }
+
+TEST_CASE("the broker journal's directory, budget and sync period reach the plugin") {
+  const std::string without = render_mosquitto_config(sample_config());
+  CHECK(count_lines_starting(without, "plugin_opt_journal") == 0);
+
+  MosquittoConfig config = sample_config();
+  config.journal_directory = "/data/journal/broker";
+  config.journal_max_bytes = 5u << 20;
+  config.journal_sync_ms = 25;
+  const std::string text = render_mosquitto_config(config);
+  CHECK(has_line(text, "plugin_opt_journal_dir /data/journal/broker"));
+  CHECK(has_line(text, "plugin_opt_journal_max_bytes 5242880"));
+  CHECK(has_line(text, "plugin_opt_journal_sync_ms 25"));
+}

@@ -83,3 +83,31 @@ TEST_CASE("a bad limit value refuses the load, naming the option") {
     CHECK(parsed.error().message.find("plugin_opt_" + std::string(key)) != std::string::npos);
   }
 }
+
+TEST_CASE(
+    "the broker journal is off unless a directory is given; its budget and sync are bounded") {
+  auto plain = parse_plugin_options({{"registry", "/r.db"}});
+  REQUIRE(plain.ok());
+  CHECK(plain->journal_dir.empty());
+  CHECK(plain->journal_max_bytes == kDefaultJournalMaxBytes);
+  CHECK(plain->journal_sync_period == kDefaultJournalSyncPeriod);
+
+  auto set = parse_plugin_options({{"registry", "/r.db"},
+                                   {"journal_dir", "/data/journal/broker"},
+                                   {"journal_max_bytes", "2097152"},
+                                   {"journal_sync_ms", "0"}});
+  REQUIRE(set.ok());
+  CHECK(set->journal_dir == "/data/journal/broker");
+  CHECK(set->journal_max_bytes == 2097152);
+  CHECK(set->journal_sync_period.count() == 0);
+
+  for (const auto& [key, value] :
+       std::vector<std::pair<std::string_view, std::string_view>>{{"journal_dir", "relative/dir"},
+                                                                  {"journal_max_bytes", "1000"},
+                                                                  {"journal_sync_ms", "20000"}}) {
+    auto refused = parse_plugin_options({{"registry", "/r.db"}, {key, value}});
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().message.find(std::string("plugin_opt_") + std::string(key)) !=
+          std::string::npos);
+  }
+}
