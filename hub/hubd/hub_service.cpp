@@ -26,9 +26,9 @@
 #include "hubd/message_router.h"
 #include "hubd/receive_guard.h"
 #include "hubd/service_credentials.h"
+#include "ingest/ingest_pipeline.h"
 #include "ingest/telemetry_ingestor.h"
 #include "journal/file_commit_attempts.h"
-#include "journal/file_journal.h"
 #include "journal/group_commit.h"
 #include "mqtt/paho_broker_connection.h"
 #include "pki/certificate_authority.h"
@@ -51,8 +51,6 @@ namespace {
 
 constexpr std::chrono::days kDeviceCertificateValidity{3650};
 constexpr std::chrono::seconds kBrokerConnectTimeout{30};
-// The streams record how far they hold the ingest journal under this name.
-constexpr std::string_view kIngestJournalSource = "ingest-journal";
 
 std::string current_user_name() {
   if (const passwd* entry = ::getpwuid(::geteuid()); entry && entry->pw_name) return entry->pw_name;
@@ -152,43 +150,15 @@ void HubService::open_state() {
   open_journal();
 }
 
-// Messages acknowledged to the broker before a crash but not yet in the
-// streams are in the journal: store them before anything new arrives.
+// Messages acknowledged before the last stop but not yet in the streams are
+// in the journals: stored before anything new arrives (ingest/ingest_pipeline.h).
 void HubService::open_journal() {
-  auto applied = streams_->source_position(kIngestJournalSource);
-  if (!applied) throw std::runtime_error("streams: " + applied.error().message);
-  const std::uint64_t position = applied->value_or(0);
-  auto opened = FileJournal::open(layout_.journal_dir(), FileJournalSettings{}, position + 1);
-  if (!opened) throw std::runtime_error(opened.error().message);
-  journal_ = std::move(*opened);
-  for (const std::string& note : journal_->notes()) spdlog::warn("journal: {}", note);
-  // A message that kills hubd while it is processed must not do so at every
-  // start: the batch in progress is noted here (journal/commit_attempt.h).
-  auto attempts = FileCommitAttempts::open(layout_.journal_dir() / "commit-attempt");
-  if (!attempts) throw std::runtime_error(attempts.error().message);
-  commit_attempts_ = std::move(*attempts);
-  auto set_aside = [this](const JournalEntry& entry, std::string_view reason) {
-    spdlog::error("journal: message {} on {} ({} bytes) set aside as a dead letter: {}",
-                  entry.sequence, entry.topic, entry.payload.size(), reason);
-    return ingestor_->set_aside(entry, reason,
-                                SourcePosition{std::string(kIngestJournalSource), entry.sequence});
-  };
-  group_commit_ = std::make_unique<GroupCommit>(
-      *journal_,
-      [this](std::span<const JournalEntry> entries) {
-        return ingestor_->ingest_batch(
-            entries, SourcePosition{std::string(kIngestJournalSource), entries.back().sequence});
-      },
-      GroupCommitSettings{.linger = std::chrono::milliseconds(options_.ingest_linger_ms)},
-      exit_journal_unstored, PoisonGuard{commit_attempts_.get(), set_aside});
-  auto recovered = group_commit_->recover(position);
-  if (!recovered) {
-    throw std::runtime_error("journal: cannot store the journaled messages: " +
-                             recovered.error().message);
-  }
-  if (*recovered > 0) {
-    spdlog::info("journal: stored {} messages received before the last stop", *recovered);
-  }
+  IngestPipelineSettings settings;
+  settings.journal_dir = layout_.journal_dir();
+  if (!options_.telemetry_via_mqtt) settings.broker_journal_dir = layout_.broker_journal_dir();
+  settings.commit.linger = std::chrono::milliseconds(options_.ingest_linger_ms);
+  ingest_ =
+      std::make_unique<IngestPipeline>(*ingestor_, *streams_, settings, exit_journal_unstored);
 }
 
 TwinLimits HubService::twin_limits() const {
@@ -283,7 +253,8 @@ void HubService::connect_broker() {
 
   // Dead letters decided on the MQTT receive thread (responses, twin
   // reports) go through the ingest journal: one write() each there.
-  journaled_dead_letters_ = std::make_unique<JournaledDeadLetters>(*group_commit_, *streams_);
+  journaled_dead_letters_ =
+      std::make_unique<JournaledDeadLetters>(ingest_->own_journal_commit(), *streams_);
   commands_ = std::make_unique<CommandDispatcher>(*registry_, *broker_, *journaled_dead_letters_,
                                                   clock_, random_command_id, *command_store_,
                                                   *presence_, options_.max_queued_commands);
@@ -299,7 +270,7 @@ void HubService::connect_broker() {
                    sent.error().message);
     }
   });
-  group_commit_->start();
+  ingest_->start();
   // Responses and twin reports are handled on the receive thread, outside
   // the journal: their own poison guard (hubd/receive_guard.h).
   auto notes = FileCommitAttempts::open(layout_.journal_dir() / "receive-attempt");
@@ -312,7 +283,7 @@ void HubService::connect_broker() {
           .telemetry =
               [this](std::string_view topic, std::string_view payload,
                      std::int64_t received_at_ms) {
-                return group_commit_->submit(received_at_ms, topic, payload);
+                return ingest_->submit(received_at_ms, topic, payload);
               },
           .response =
               [this](std::string_view topic, std::string_view payload) {
@@ -409,21 +380,27 @@ void HubService::start_rest() {
         HealthReport report;
         report.broker_connected = broker_ && broker_->is_connected();
         const IngestCounters counters = ingestor_->counters();
-        report.counters = {{"telemetry_stored", counters.stored},
-                           {"telemetry_duplicates", counters.duplicates},
-                           {"telemetry_deadlettered", counters.deadlettered},
-                           {"responses_deadlettered", commands_->dead_lettered_responses()},
-                           {"store_failures", counters.store_failures},
-                           {"telemetry_routed", counters.routed},
-                           {"route_failures", counters.route_failures},
-                           {"telemetry_refused", counters.refused},
-                           {"devices_paused", flow_ ? flow_->paused_devices() : 0u},
-                           {"commands_waiting", commands_->waiting()},
-                           {"ingest_backlog", group_commit_->backlog()},
-                           {"ingest_backlog_bytes", group_commit_->backlog_bytes()},
-                           {"ingest_set_aside", group_commit_->set_aside_count()},
-                           {"broker_restarts", supervisor_ ? supervisor_->restart_count() : 0u},
-                           {"device_limit_hits", limit_hits_->total()}};
+        const IngestPipelineStats ingest = ingest_->stats();
+        report.counters = {
+            {"telemetry_stored", counters.stored},
+            {"telemetry_duplicates", counters.duplicates},
+            {"telemetry_deadlettered", counters.deadlettered},
+            {"responses_deadlettered", commands_->dead_lettered_responses()},
+            {"store_failures", counters.store_failures},
+            {"telemetry_routed", counters.routed},
+            {"route_failures", counters.route_failures},
+            {"telemetry_refused", counters.refused},
+            {"devices_paused", flow_ ? flow_->paused_devices() : 0u},
+            {"commands_waiting", commands_->waiting()},
+            {"ingest_backlog", ingest.backlog},
+            {"ingest_backlog_bytes", ingest.backlog_bytes},
+            {"ingest_set_aside", ingest.set_aside},
+            {"broker_journal_segments", ingest.broker_journal_segments},
+            {"broker_journal_bytes", ingest.broker_journal_bytes},
+            {"broker_journal_torn_tails", ingest.broker_journal_torn_tails},
+            {"broker_journal_corrupt_regions", ingest.broker_journal_corrupt_regions},
+            {"broker_restarts", supervisor_ ? supervisor_->restart_count() : 0u},
+            {"device_limit_hits", limit_hits_->total()}};
         return report;
       },
       EDGEHUB_VERSION});
@@ -473,7 +450,7 @@ void HubService::stop() {
   if (flow_) flow_->stop();
   if (broker_) broker_->stop();
   // What was acknowledged goes into the streams now (else at the next start).
-  if (group_commit_) group_commit_->stop();
+  if (ingest_) ingest_->stop();
   if (supervisor_) supervisor_->stop();
   if (ready_) {
     const IngestCounters counters = ingestor_->counters();

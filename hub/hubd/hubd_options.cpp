@@ -211,7 +211,7 @@ void add_hubd_options(CLI::App& app, HubdOptions& options) {
          "hubd outage can lose acknowledged telemetry, docs/architecture.md)")
       ->check(CLI::IsMember({"broker-journal", "mqtt"}))
       ->type_name("PATH")
-      ->default_str("mqtt");
+      ->default_str("broker-journal");
   app.add_option("--journal-max-bytes", options.journal_max_bytes,
                  "Disk budget of the broker journal; when it is full the broker refuses "
                  "telemetry (no PUBACK: devices keep it) until hubd has stored and deleted some")

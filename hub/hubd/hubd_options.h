@@ -41,7 +41,7 @@ struct HubdOptions {
   // this machine: supervised, or external with the generated mosquitto.conf),
   // or hubd's own journal after an MQTT delivery (a broker elsewhere: the
   // broker's memory holds it until hubd has it).
-  bool telemetry_via_mqtt = true;  // until hubd reads the broker journal
+  bool telemetry_via_mqtt = false;
   std::uint64_t journal_max_bytes = 1ull << 30;
   unsigned journal_sync_ms = 10;
   unsigned broker_max_inflight = 1000;

@@ -64,16 +64,30 @@ Result<std::uint64_t> highest_journal_sequence(const std::filesystem::path& dir)
   return std::uint64_t{0};
 }
 
-BrokerJournalWriter::BrokerJournalWriter(std::filesystem::path dir, BrokerJournalSettings settings)
+namespace {
+
+// Segments of at most an eighth of the budget: hubd frees space a segment at
+// a time, and never the one being written.
+BrokerJournalWriterSettings fitted(BrokerJournalWriterSettings settings) {
+  const std::uint64_t eighth = std::max<std::uint64_t>(settings.max_bytes / 8, 64u * 1024u);
+  settings.segment_bytes =
+      static_cast<std::size_t>(std::min<std::uint64_t>(settings.segment_bytes, eighth));
+  return settings;
+}
+
+}  // namespace
+
+BrokerJournalWriter::BrokerJournalWriter(std::filesystem::path dir,
+                                         BrokerJournalWriterSettings settings)
     : dir_(std::move(dir)),
-      settings_(settings),
+      settings_(fitted(settings)),
       // Called inside append(), which holds sync_mutex_ already.
-      appender_(dir_, settings.segment_bytes, {}, [this](int fd) { to_sync_.push_back(fd); }) {}
+      appender_(dir_, settings_.segment_bytes, {}, [this](int fd) { to_sync_.push_back(fd); }) {}
 
 BrokerJournalWriter::~BrokerJournalWriter() { (void)sync(); }
 
 Result<std::unique_ptr<BrokerJournalWriter>> BrokerJournalWriter::open(
-    const std::filesystem::path& dir, BrokerJournalSettings settings, std::uint64_t now_us) {
+    const std::filesystem::path& dir, BrokerJournalWriterSettings settings, std::uint64_t now_us) {
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
     return io_error("cannot create " + dir.string(), errno);
   }
@@ -96,6 +110,12 @@ Status BrokerJournalWriter::append(std::int64_t received_at_ms, std::string_view
   const std::uint64_t frame_bytes =
       kJournalFrameHeaderBytes + kJournalBodyFixedBytes + topic.size() + payload.size();
   if (usage_bytes_ + frame_bytes > settings_.max_bytes) {
+    // hubd deletes only segments the writer has left: leave this one, so
+    // that the space comes back once hubd has stored it.
+    if (appender_.segment_size() > 0) {
+      std::lock_guard lock(sync_mutex_);
+      (void)appender_.start_segment(next_sequence_);
+    }
     return make_error(ErrorCode::unavailable, "journal full: " + std::to_string(usage_bytes_) +
                                                   " bytes on disk, budget " +
                                                   std::to_string(settings_.max_bytes));

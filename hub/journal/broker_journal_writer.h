@@ -32,7 +32,7 @@
 
 namespace edgehub::hub {
 
-struct BrokerJournalSettings {
+struct BrokerJournalWriterSettings {
   std::size_t segment_bytes = 16u * 1024u * 1024u;
   std::uint64_t max_bytes = 1024ull * 1024u * 1024u;  // all segments together
 };
@@ -42,7 +42,7 @@ class BrokerJournalWriter {
   // Creates dir (0700) if needed, finds the highest sequence on disk, and
   // starts a new segment. now_us: the wall clock in microseconds.
   static Result<std::unique_ptr<BrokerJournalWriter>> open(const std::filesystem::path& dir,
-                                                           BrokerJournalSettings settings,
+                                                           BrokerJournalWriterSettings settings,
                                                            std::uint64_t now_us);
   ~BrokerJournalWriter();
   BrokerJournalWriter(const BrokerJournalWriter&) = delete;
@@ -61,10 +61,10 @@ class BrokerJournalWriter {
   const std::filesystem::path& dir() const { return dir_; }
 
  private:
-  BrokerJournalWriter(std::filesystem::path dir, BrokerJournalSettings settings);
+  BrokerJournalWriter(std::filesystem::path dir, BrokerJournalWriterSettings settings);
 
   std::filesystem::path dir_;
-  BrokerJournalSettings settings_;
+  BrokerJournalWriterSettings settings_;
   std::mutex sync_mutex_;     // guards to_sync_ and the descriptor handed to sync()
   std::vector<int> to_sync_;  // full segments not yet synced (owned)
   bool written_since_sync_ = false;

@@ -87,21 +87,42 @@ Status GroupCommit::submit(std::int64_t received_at_ms, std::string_view topic,
   JournalEntry entry{0, received_at_ms, std::string(topic), std::string(payload)};
   const std::size_t bytes = bytes_of(entry);
   std::unique_lock lock(mutex_);
-  // Waiting here holds Paho's receive thread: the broker keeps what comes
-  // next (its queue limits apply) instead of hubd's memory growing.
+  wait_for_room(lock, bytes);
+  // Under the lock: queue order is journal order.
+  if (Status written = journal_.append(entry); !written) return written;
+  queue_entry(lock, std::move(entry), bytes);
+  return ok_status();
+}
+
+Status GroupCommit::enqueue(JournalEntry entry) {
+  const std::size_t bytes = bytes_of(entry);
+  std::unique_lock lock(mutex_);
+  wait_for_room(lock, bytes);
+  // The committing thread may have ended: an entry queued now could stay
+  // uncommitted, and the caller would count it as taken.
+  if (stopping_) return make_error(ErrorCode::unavailable, "ingest is stopping");
+  queue_entry(lock, std::move(entry), bytes);
+  return ok_status();
+}
+
+void GroupCommit::wait_for_room(std::unique_lock<std::mutex>& lock, std::size_t bytes) {
+  // Waiting here holds the caller (Paho's receive thread, the broker
+  // journal's follower): what comes next waits in the broker or on disk
+  // instead of hubd's memory growing.
   progressed_.wait(lock, [&] {
     return stopping_ || (queue_.size() < settings_.max_backlog &&
                          (held_bytes_ == 0 || held_bytes_ + bytes <= settings_.max_backlog_bytes));
   });
-  // Under the lock: queue order is journal order.
-  if (Status written = journal_.append(entry); !written) return written;
+}
+
+void GroupCommit::queue_entry(std::unique_lock<std::mutex>& lock, JournalEntry entry,
+                              std::size_t bytes) {
   queue_.push_back(std::move(entry));
   held_bytes_ += bytes;
   // The committing thread waits for a first entry, or lingers for a full batch.
   const bool wake = queue_.size() == 1 || queue_.size() == settings_.max_batch;
   lock.unlock();
   if (wake) work_queued_.notify_one();
-  return ok_status();
 }
 
 void GroupCommit::run() {
@@ -167,6 +188,12 @@ Status GroupCommit::deliver(std::span<const JournalEntry> entries, std::uint32_t
     std::this_thread::sleep_for(settings_.retry_delays[retry]);
     delivery = call_sink(entries);
   }
+  // retry_forever: the store's outage is waited out (at the last delay) until stop().
+  while (settings_.retry_forever && delivery.outcome == Outcome::store_failed &&
+         !settings_.retry_delays.empty() && !stop_requested()) {
+    std::this_thread::sleep_for(settings_.retry_delays.back());
+    delivery = call_sink(entries);
+  }
   switch (delivery.outcome) {
     case Outcome::stored:
       return ok_status();
@@ -190,6 +217,11 @@ Status GroupCommit::deliver(std::span<const JournalEntry> entries, std::uint32_t
   }
   return set_aside(entries.front(), "the hub could not process this message (" +
                                         delivery.error.message + "); set aside");
+}
+
+bool GroupCommit::stop_requested() const {
+  std::lock_guard lock(mutex_);
+  return stopping_;
 }
 
 Status GroupCommit::set_aside(const JournalEntry& entry, const std::string& reason) {

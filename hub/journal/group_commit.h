@@ -78,6 +78,11 @@ struct GroupCommitSettings {
       std::chrono::milliseconds(50),   std::chrono::milliseconds(200),
       std::chrono::milliseconds(1000), std::chrono::milliseconds(3000),
       std::chrono::milliseconds(5000), std::chrono::milliseconds(10000)};
+  // After retry_delays, keep retrying a failing store at the last delay
+  // until stop() instead of calling on_broken: for a journal that holds the
+  // entries anyway and whose writer stops on its own when it is full (the
+  // broker journal), so that hubd stays up through a full disk.
+  bool retry_forever = false;
 };
 
 class GroupCommit {
@@ -104,6 +109,12 @@ class GroupCommit {
   // Waits while max_backlog messages are queued or max_backlog_bytes are
   // held (back-pressure on the broker: Paho's receive thread waits here).
   Status submit(std::int64_t received_at_ms, std::string_view topic, std::string_view payload);
+  // Queues an entry that is durable already, in `journal` (the broker
+  // journal, which the broker plugin writes): nothing is appended. Waits
+  // like submit. Entries come in sequence order, and one GroupCommit either
+  // submits or enqueues. An error (unavailable) once stop() has begun:
+  // nothing queued (the entry stays in the journal for the next start).
+  Status enqueue(JournalEntry entry);
 
   // Messages journaled but not yet handed to the sink successfully.
   std::size_t backlog() const;
@@ -116,6 +127,10 @@ class GroupCommit {
 
  private:
   void run();
+  // Until the queue has room for an entry of `bytes`, or stop() began.
+  void wait_for_room(std::unique_lock<std::mutex>& lock, std::size_t bytes);
+  // Queues the entry and wakes the committing thread when it should look.
+  void queue_entry(std::unique_lock<std::mutex>& lock, JournalEntry entry, std::size_t bytes);
   enum class Outcome { stored, store_failed, refused };
   struct Delivery {
     Outcome outcome = Outcome::stored;
@@ -128,6 +143,7 @@ class GroupCommit {
   // stays broken (the caller ends ingest).
   Status deliver(std::span<const JournalEntry> entries, std::uint32_t attempt);
   Status set_aside(const JournalEntry& entry, const std::string& reason);
+  bool stop_requested() const;
   void note_attempt(const CommitAttempt& attempt);
 
   MessageJournal& journal_;

@@ -44,6 +44,8 @@ class SegmentAppender {
   int fd() const { return fd_; }
   // Bytes of the last frame written.
   std::size_t last_frame_bytes() const { return frame_.size(); }
+  // Bytes in the open segment (0: none open, or empty).
+  std::size_t segment_size() const { return fd_ >= 0 ? segment_size_ : 0; }
 
  private:
   void finish_segment();

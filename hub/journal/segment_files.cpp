@@ -11,10 +11,14 @@ constexpr std::size_t kSequenceDigits = 20;
 
 }  // namespace
 
-std::filesystem::path segment_file(const std::filesystem::path& dir, std::uint64_t first_sequence) {
+std::string segment_file_name(std::uint64_t first_sequence) {
   std::string digits = std::to_string(first_sequence);
   digits.insert(0, kSequenceDigits - digits.size(), '0');
-  return dir / (digits + kSegmentSuffix);
+  return digits + kSegmentSuffix;
+}
+
+std::filesystem::path segment_file(const std::filesystem::path& dir, std::uint64_t first_sequence) {
+  return dir / segment_file_name(first_sequence);
 }
 
 std::optional<std::uint64_t> first_sequence_of(const std::filesystem::path& file) {

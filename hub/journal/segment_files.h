@@ -7,11 +7,14 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <string>
 
 #include "edgehub/common/result.h"
 
 namespace edgehub::hub {
 
+// "00000000000000000042.journal" for 42: names sort in sequence order.
+std::string segment_file_name(std::uint64_t first_sequence);
 std::filesystem::path segment_file(const std::filesystem::path& dir, std::uint64_t first_sequence);
 
 // The first sequence a segment's name says it holds, or nothing (not a segment).

@@ -82,7 +82,7 @@ struct PluginState {
   // The broker journal (empty journal_dir: telemetry is not journaled here).
   // journal is null while it cannot be opened: telemetry is refused then.
   std::string journal_dir;
-  BrokerJournalSettings journal_settings;
+  BrokerJournalWriterSettings journal_settings;
   std::chrono::milliseconds journal_sync_period;
   std::unique_ptr<BrokerJournalWriter> journal;
   std::unique_ptr<JournalSyncThread> journal_sync;  // destroyed before journal

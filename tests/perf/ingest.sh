@@ -3,8 +3,12 @@
 # the stack on 127.0.0.1 with free ports in a temporary directory, and
 # measures with build/bin/ingest_bench (tests/perf/ingest_bench.cpp):
 #   1. raw pass-through: publishers -> mosquitto (hubd's generated config, same
-#      TLS) -> a plain Paho subscriber with hubd's identity and settings
-#   2. hub: the same publishers -> mosquitto -> hubd -> telemetry stream
+#      TLS, same plugin, without the broker journal) -> a plain Paho
+#      subscriber with hubd's identity and settings
+#   2. hub: the same publishers -> mosquitto (its plugin journals each
+#      message before the PUBACK) -> broker journal -> hubd -> telemetry
+#      stream (telemetry crosses the broker once; BENCH_TELEMETRY_PATH=mqtt
+#      measures hubd's MQTT path instead)
 #   steps 1 and 2 alternate BENCH_ROUNDS times (3); the figures are the
 #   medians of the rounds, so that a burst of load on the shared machine
 #   during one step does not decide the ratio
@@ -69,7 +73,8 @@ url="http://127.0.0.1:$http_port"
 
 start_hubd() {
   "$bin/hubd" --data-dir "$data" --mqtt-port "$mqtt_port" --http-port "$http_port" \
-    --broker-max-queued 10000000 "${device_limits[@]}" --log-level warn >>"$work/hubd.log" 2>&1 &
+    --broker-max-queued 10000000 "${device_limits[@]}" \
+    --telemetry-path "${BENCH_TELEMETRY_PATH:-broker-journal}" --log-level warn >>"$work/hubd.log" 2>&1 &
   hubd_pid=$!
   for _ in $(seq 300); do
     if curl -sf "$url/api/v1/health" 2>/dev/null | grep -q '"broker_connected":true'; then return 0; fi
@@ -115,7 +120,9 @@ common=(--port "$mqtt_port" --ca "$data/pki/ca.pem" --devices-dir "$work/devices
 
 # One raw round: mosquitto alone with hubd's configuration; prints msg/s.
 raw_round() {
-  "${MOSQUITTO:-/usr/sbin/mosquitto}" -c "$data/broker/mosquitto.conf" >>"$work/mosquitto.out" 2>&1 &
+  # The pass-through broker: hubd's configuration without the journal lines.
+  grep -v '^plugin_opt_journal' "$data/broker/mosquitto.conf" >"$work/raw-mosquitto.conf"
+  "${MOSQUITTO:-/usr/sbin/mosquitto}" -c "$work/raw-mosquitto.conf" >>"$work/mosquitto.out" 2>&1 &
   mosquitto_pid=$!
   for _ in $(seq 100); do listening "$mqtt_port" && break; sleep 0.1; done
   "$bin/ingest_bench" subscribe --port "$mqtt_port" --ca "$data/pki/ca.pem" \

@@ -19,7 +19,7 @@ namespace {
 constexpr std::uint64_t kNowUs = 1'000'000;
 
 std::unique_ptr<BrokerJournalWriter> open_writer(const std::filesystem::path& dir,
-                                                 BrokerJournalSettings settings = {},
+                                                 BrokerJournalWriterSettings settings = {},
                                                  std::uint64_t now_us = kNowUs) {
   auto opened = BrokerJournalWriter::open(dir, settings, now_us);
   REQUIRE_MESSAGE(opened.ok(), (opened.ok() ? "" : opened.error().message));
@@ -106,7 +106,7 @@ TEST_CASE("a torn frame at the end of the last run's segment is not counted") {
 
 TEST_CASE("segments roll over at segment_bytes") {
   test::TempDirectory dir;
-  auto writer = open_writer(dir.path(), BrokerJournalSettings{.segment_bytes = 200});
+  auto writer = open_writer(dir.path(), BrokerJournalWriterSettings{.segment_bytes = 200});
   const std::string payload(100, 'p');
   for (int i = 0; i < 5; ++i) REQUIRE(writer->append(1, "devices/a/telemetry", payload).ok());
   CHECK(list_segments(dir.path())->size() >= 3);
@@ -117,7 +117,7 @@ TEST_CASE("segments roll over at segment_bytes") {
 TEST_CASE("over the budget append refuses, and takes again once segments are deleted") {
   test::TempDirectory dir;
   auto writer =
-      open_writer(dir.path(), BrokerJournalSettings{.segment_bytes = 300, .max_bytes = 1000});
+      open_writer(dir.path(), BrokerJournalWriterSettings{.segment_bytes = 300, .max_bytes = 1000});
   const std::string payload(150, 'p');
   int written = 0;
   Status last = ok_status();
@@ -143,4 +143,20 @@ TEST_CASE("a directory that cannot be created is an error, not a crash") {
   auto opened = BrokerJournalWriter::open(dir.path() / "file" / "broker", {}, kNowUs);
   REQUIRE_FALSE(opened.ok());
   CHECK(opened.error().message.find("cannot create") != std::string::npos);
+}
+
+TEST_CASE("a budget filled by the segment being written is freed once hubd stores it") {
+  test::TempDirectory dir;
+  // The whole budget fits in one segment: the writer must leave it when full,
+  // since hubd never deletes the segment being written.
+  auto writer = open_writer(dir.path(), BrokerJournalWriterSettings{.max_bytes = 64 * 1024});
+  const std::string payload(1000, 'p');
+  while (writer->append(1, "devices/a/telemetry", payload).ok()) {
+  }
+  auto segments = list_segments(dir.path());
+  REQUIRE(segments->size() == 2);  // the full one, and a new empty one
+  CHECK(std::filesystem::file_size(segments->rbegin()->second) == 0);
+  std::filesystem::remove(segments->begin()->second);  // hubd stored it
+  REQUIRE(writer->refresh_usage().ok());
+  CHECK(writer->append(1, "devices/a/telemetry", payload).ok());
 }

@@ -262,3 +262,48 @@ TEST_CASE("stop releases a submit waiting for room; nothing deadlocks") {
   producer.join();
   CHECK(sink.sequences() == std::vector<std::uint64_t>{1, 2});
 }
+
+TEST_CASE("enqueue commits entries durable elsewhere without appending them, and releases them") {
+  // Entries 7 and 8 are in the journal already (the broker plugin wrote them).
+  MemoryJournal journal({JournalEntry{7, 1, "t", "a"}, JournalEntry{8, 1, "t", "b"}});
+  RecordingSink sink;
+  GroupCommit group(journal, std::ref(sink), quick(), [](const Error&) {});
+  group.start();
+  REQUIRE(group.enqueue(JournalEntry{7, 1, "t", "a"}).ok());
+  REQUIRE(group.enqueue(JournalEntry{8, 1, "t", "b"}).ok());
+  REQUIRE(group.wait_until_committed(5s));
+  CHECK(sink.sequences() == std::vector<std::uint64_t>{7, 8});  // their own numbers
+  CHECK(sink.batches[0][1].payload == "b");
+  CHECK(journal.unreleased().empty());  // released up to 8
+  JournalEntry next{0, 1, "t", "n"};
+  REQUIRE(journal.append(next).ok());
+  CHECK(next.sequence == 9);  // nothing was appended by enqueue
+}
+
+TEST_CASE("enqueue waits while the backlog is full, and refuses once stop has begun") {
+  MemoryJournal journal;
+  RecordingSink sink;
+  sink.hold_first = true;
+  GroupCommit group(journal, std::ref(sink), quick(1, 2), [](const Error&) {});
+  group.start();
+  REQUIRE(group.enqueue(JournalEntry{1, 1, "t", "1"}).ok());
+  sink.entered.get_future().wait();  // entry 1 is being committed
+  REQUIRE(group.enqueue(JournalEntry{2, 1, "t", "2"}).ok());
+  REQUIRE(group.enqueue(JournalEntry{3, 1, "t", "3"}).ok());  // queue: 2, 3 = max_backlog
+  std::atomic<bool> fourth_done{false};
+  std::thread producer([&] {
+    CHECK(group.enqueue(JournalEntry{4, 1, "t", "4"}).ok());
+    fourth_done = true;
+  });
+  std::this_thread::sleep_for(50ms);
+  CHECK_FALSE(fourth_done.load());
+  sink.release_first();
+  producer.join();
+  REQUIRE(group.wait_until_committed(5s));
+  CHECK(sink.sequences() == std::vector<std::uint64_t>{1, 2, 3, 4});
+  group.stop();
+  const Status late = group.enqueue(JournalEntry{5, 1, "t", "5"});
+  REQUIRE_FALSE(late.ok());
+  CHECK(late.error().code == ErrorCode::unavailable);
+  CHECK(group.backlog() == 0);
+}

@@ -1,0 +1,56 @@
+// Wakes a thread when files in one directory are written, created or moved
+// in (inotify), or when another thread asks it to (an eventfd): the two are
+// waited on together with poll(), so a waiting reader costs nothing and a
+// stop is seen at once.
+//
+// If inotify cannot be set up (the per-user limit of instances or watches is
+// reached), the watch still works: wait() then only returns on wake() or the
+// timeout, and the caller's periodic re-scan carries on alone (watching()
+// says so, for a note to the operator).
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "edgehub/common/result.h"
+
+namespace edgehub::hub {
+
+struct DirectoryChanges {
+  bool written = false;        // a file was written to or closed after writing
+  bool names_changed = false;  // a file was created or moved in, or events were lost
+  bool woken = false;          // wake() was called
+  bool timed_out = false;      // none of the above within the timeout
+};
+
+class DirectoryWatch {
+ public:
+  // An error only if not even the eventfd can be created.
+  static Result<std::unique_ptr<DirectoryWatch>> open(const std::filesystem::path& dir);
+  ~DirectoryWatch();
+  DirectoryWatch(const DirectoryWatch&) = delete;
+  DirectoryWatch& operator=(const DirectoryWatch&) = delete;
+
+  // Until something changed in the directory since the last call (events
+  // that arrived meanwhile count), wake() was called, or timeout passed.
+  // One thread waits.
+  DirectoryChanges wait(std::chrono::milliseconds timeout);
+  // Makes the current or next wait() return. Thread-safe.
+  void wake();
+
+  bool watching() const { return inotify_fd_ >= 0; }
+  // Why inotify is not used (empty while watching()).
+  const std::string& why_not_watching() const { return why_not_watching_; }
+
+ private:
+  DirectoryWatch(int wake_fd, int inotify_fd, std::string why_not_watching);
+  DirectoryChanges drain_events();
+
+  int wake_fd_ = -1;
+  int inotify_fd_ = -1;
+  std::string why_not_watching_;
+};
+
+}  // namespace edgehub::hub
