@@ -275,24 +275,36 @@ void BrokerJournalFollower::stop() {
 
 void BrokerJournalFollower::run() {
   bool list = true;
+  std::chrono::steady_clock::time_point last_read{};
   while (!stopping_) {
+    // Reads start at least read_linger apart: a write after a quiet spell
+    // is read at once; under load one wake-up reads what arrived meanwhile.
+    pause_until(last_read + settings_.read_linger);
+    last_read = std::chrono::steady_clock::now();
     if (list) list_segments();
-    list = false;
-    while (!stopping_) {
-      std::optional<JournalEntry> entry;
-      {
-        std::lock_guard reading(reading_mutex_);
-        entry = read_next();
-      }
-      if (!entry) break;
-      const std::uint64_t sequence = entry->sequence;
-      // May block for long (back-pressure): no lock is held.
-      const Status taken = on_entry_(std::move(*entry));
-      if (taken) {
-        position_ = sequence;
-        ++entries_handed_;
-        continue;
-      }
+    if (!hand_over_available()) {
+      pause_until(std::chrono::steady_clock::now() + settings_.rescan_interval);
+      list = true;
+      continue;
+    }
+    if (stopping_) break;
+    const DirectoryChanges changes = watch_->wait(settings_.rescan_interval);
+    list = changes.names_changed || changes.timed_out;
+  }
+}
+
+bool BrokerJournalFollower::hand_over_available() {
+  while (!stopping_) {
+    std::optional<JournalEntry> entry;
+    {
+      std::lock_guard reading(reading_mutex_);
+      entry = read_next();
+    }
+    if (!entry) return true;
+    const std::uint64_t sequence = entry->sequence;
+    // May block for long (back-pressure): no lock is held.
+    const Status taken = on_entry_(std::move(*entry));
+    if (!taken) {
       {
         std::lock_guard reading(reading_mutex_);
         reader_->unread_last();
@@ -302,16 +314,17 @@ void BrokerJournalFollower::run() {
              taken.error().message + "); offered again in " +
              std::to_string(settings_.rescan_interval.count()) + " ms");
       }
-      std::unique_lock lock(mutex_);
-      stop_requested_.wait_for(lock, settings_.rescan_interval,
-                               [this] { return stopping_.load(); });
-      list = true;
-      break;
+      return false;
     }
-    if (list || stopping_) continue;
-    const DirectoryChanges changes = watch_->wait(settings_.rescan_interval);
-    list = changes.names_changed || changes.timed_out;
+    position_ = sequence;
+    ++entries_handed_;
   }
+  return true;
+}
+
+void BrokerJournalFollower::pause_until(std::chrono::steady_clock::time_point until) {
+  std::unique_lock lock(mutex_);
+  stop_requested_.wait_until(lock, until, [this] { return stopping_.load(); });
 }
 
 BrokerJournalStats BrokerJournalFollower::stats() const {

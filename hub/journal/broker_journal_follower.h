@@ -53,6 +53,11 @@ struct BrokerJournalSettings {
   // The safety re-scan: the follow thread looks at the directory this often
   // even without an inotify event (one missed, or inotify unavailable).
   std::chrono::milliseconds rescan_interval{1500};
+  // The shortest time between the starts of two reads. A write after a
+  // quiet spell is read at once; under load, one wake-up reads what the
+  // broker wrote meanwhile instead of one per write(). Adds at most this
+  // much to the time until a message is readable in its stream.
+  std::chrono::microseconds read_linger{1000};
   // Bytes read from a segment at a time: the read-ahead held in memory.
   std::size_t read_chunk_bytes = 1u << 20;
   // take_recovered() returns entries up to this many bytes (topic +
@@ -153,6 +158,10 @@ class BrokerJournalFollower final : public MessageJournal {
   void finish_segment(FrameStatus ended_with);
   void note(const std::string& text) const;
   void run();
+  // Hands every complete entry to on_entry_; false if one was not taken.
+  bool hand_over_available();
+  // Until `until` or stop().
+  void pause_until(std::chrono::steady_clock::time_point until);
 
   const std::filesystem::path dir_;
   const BrokerJournalSettings settings_;

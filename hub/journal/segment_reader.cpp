@@ -36,7 +36,9 @@ SegmentReader::SegmentReader(SegmentReader&& other) noexcept
       offset_(other.offset_),
       last_frame_offset_(other.last_frame_offset_),
       buffer_(std::move(other.buffer_)),
-      consumed_(other.consumed_) {}
+      capacity_(std::exchange(other.capacity_, 0)),
+      size_(std::exchange(other.size_, 0)),
+      consumed_(std::exchange(other.consumed_, 0)) {}
 
 SegmentReader& SegmentReader::operator=(SegmentReader&& other) noexcept {
   if (this != &other) {
@@ -47,7 +49,9 @@ SegmentReader& SegmentReader::operator=(SegmentReader&& other) noexcept {
     offset_ = other.offset_;
     last_frame_offset_ = other.last_frame_offset_;
     buffer_ = std::move(other.buffer_);
-    consumed_ = other.consumed_;
+    capacity_ = std::exchange(other.capacity_, 0);
+    size_ = std::exchange(other.size_, 0);
+    consumed_ = std::exchange(other.consumed_, 0);
   }
   return *this;
 }
@@ -64,7 +68,7 @@ Result<SegmentReader> SegmentReader::open(const std::filesystem::path& file,
 
 FrameStatus SegmentReader::next(JournalEntry& entry) {
   for (;;) {
-    const std::string_view available = std::string_view(buffer_).substr(consumed_);
+    const std::string_view available(buffer_.get() + consumed_, size_ - consumed_);
     const DecodedFrame frame = decode_journal_entry(available, entry);
     if (frame.status == FrameStatus::complete) {
       last_frame_offset_ = offset_;
@@ -87,19 +91,22 @@ FrameStatus SegmentReader::next(JournalEntry& entry) {
 }
 
 bool SegmentReader::refill(std::size_t want) {
-  const std::size_t had = buffer_.size() - consumed_;
-  buffer_.resize(want);
+  const std::size_t had = size_ - consumed_;
+  // Grown for a frame larger than a chunk, shrunk back after it.
+  if (want > capacity_ || (capacity_ > chunk_bytes_ && want <= chunk_bytes_)) {
+    buffer_ = std::make_unique_for_overwrite<char[]>(want);
+    capacity_ = want;
+  }
   consumed_ = 0;
-  std::size_t got = 0;
-  while (got < want) {
+  size_ = 0;
+  while (size_ < want) {
     const ssize_t n =
-        ::pread(fd_, buffer_.data() + got, want - got, static_cast<off_t>(offset_ + got));
+        ::pread(fd_, buffer_.get() + size_, want - size_, static_cast<off_t>(offset_ + size_));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;  // the end of the file (or an error: tried again later)
-    got += static_cast<std::size_t>(n);
+    size_ += static_cast<std::size_t>(n);
   }
-  buffer_.resize(got);
-  return got > had;
+  return size_ > had;
 }
 
 void SegmentReader::unread_last() {
@@ -108,7 +115,7 @@ void SegmentReader::unread_last() {
 }
 
 void SegmentReader::forget_buffer() {
-  buffer_.clear();
+  size_ = 0;
   consumed_ = 0;
 }
 

@@ -13,7 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
-#include <string>
+#include <memory>
 
 #include "edgehub/common/result.h"
 #include "journal/journal_codec.h"
@@ -56,7 +56,12 @@ class SegmentReader {
   std::size_t chunk_bytes_;
   std::uint64_t offset_ = 0;
   std::uint64_t last_frame_offset_ = 0;
-  std::string buffer_;        // file bytes from offset_ - consumed_ on
+  // File bytes from offset_ - consumed_ on. Not a std::string: a follower
+  // that keeps up reads one frame per wake-up into a chunk-sized buffer,
+  // which must not be zero-filled each time.
+  std::unique_ptr<char[]> buffer_;
+  std::size_t capacity_ = 0;
+  std::size_t size_ = 0;      // bytes read into buffer_
   std::size_t consumed_ = 0;  // bytes of buffer_ before offset_
 };
 

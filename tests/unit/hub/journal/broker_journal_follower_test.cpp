@@ -215,9 +215,9 @@ TEST_CASE("following starts after the recovered entries: new ones arrive at once
   TestSegmentWriter writer(dir.path(), 1);
   writer.frame();
   writer.frame();
+  Collector collector;  // outlives the follower's thread
   auto follower = open_follower(dir.path());
   CHECK(sequences_of(follower->take_recovered(0)) == std::vector<std::uint64_t>{1, 2});
-  Collector collector;
   follower->start(collector.handler());
   writer.frame();
   REQUIRE(collector.wait_for(1, 1s));  // inotify: the re-scan is a minute away
@@ -237,19 +237,37 @@ TEST_CASE("without take_recovered, following hands everything after the applied 
   test::TempDirectory dir;
   TestSegmentWriter writer(dir.path(), 1);
   for (int i = 0; i < 4; ++i) writer.frame();
+  Collector collector;  // outlives the follower's thread
   auto follower = open_follower(dir.path(), 2);
-  Collector collector;
   follower->start(collector.handler());
   REQUIRE(collector.wait_for(2, 1s));
   std::this_thread::sleep_for(50ms);
   CHECK(collector.sequences() == std::vector<std::uint64_t>{3, 4});
 }
 
+TEST_CASE("after a quiet spell an entry is read at once; under load the next read waits") {
+  test::TempDirectory dir;
+  TestSegmentWriter writer(dir.path(), 1);
+  BrokerJournalSettings settings = inotify_only();
+  settings.read_linger = 700ms;
+  Collector collector;  // outlives the follower's thread
+  auto follower = open_follower(dir.path(), 0, settings);
+  follower->start(collector.handler());
+  std::this_thread::sleep_for(800ms);  // quiet for longer than the linger
+  writer.frame();
+  REQUIRE(collector.wait_for(1, 300ms));  // not held back
+  writer.frame();
+  writer.frame();
+  CHECK_FALSE(collector.wait_for(2, 300ms));  // within the linger of the last read
+  REQUIRE(collector.wait_for(3, 2s));         // then both in one read
+  CHECK(collector.sequences() == std::vector<std::uint64_t>{1, 2, 3});
+}
+
 TEST_CASE("an incomplete frame at the end of the newest segment is waited for, then delivered") {
   test::TempDirectory dir;
   Reports reports;
+  Collector collector;  // outlives the follower's thread
   auto follower = open_follower(dir.path(), 0, inotify_only(), reports.events());
-  Collector collector;
   follower->start(collector.handler());
   TestSegmentWriter writer(dir.path(), 1);
   writer.frame();
@@ -266,8 +284,8 @@ TEST_CASE("an incomplete frame at the end of the newest segment is waited for, t
 
 TEST_CASE("a frame the writer truncated after a failed write is read as rewritten") {
   test::TempDirectory dir;
+  Collector collector;  // outlives the follower's thread
   auto follower = open_follower(dir.path());
-  Collector collector;
   follower->start(collector.handler());
   TestSegmentWriter writer(dir.path(), 1);
   writer.frame();
@@ -307,8 +325,8 @@ TEST_CASE("a segment found torn while following is left once the writer starts a
   TestSegmentWriter crashed_run(dir.path(), 1);
   crashed_run.frame();
   (void)crashed_run.frame_start(30);
+  Collector collector;  // outlives the follower's thread
   auto follower = open_follower(dir.path(), 0, inotify_only(), reports.events());
-  Collector collector;
   follower->start(collector.handler());
   REQUIRE(collector.wait_for(1, 1s));
   std::this_thread::sleep_for(200ms);
@@ -333,8 +351,8 @@ TEST_CASE("a damaged frame is reported once its segment is left; the next segmen
   writer.frame();  // sequence 2 again in the writer's count: never read
   const auto damaged_size = writer.size();
 
+  Collector collector;  // outlives the follower's thread
   auto follower = open_follower(dir.path(), 0, inotify_only(), reports.events());
-  Collector collector;
   follower->start(collector.handler());
   REQUIRE(collector.wait_for(1, 1s));
   std::this_thread::sleep_for(200ms);
@@ -433,9 +451,9 @@ TEST_CASE("take_recovered stops at recovery_max_bytes; the rest follows in order
   BrokerJournalSettings settings = inotify_only();
   settings.recovery_max_bytes = 250;  // two entries and a bit
   settings.read_chunk_bytes = 64;     // smaller than a frame
+  Collector collector;                // outlives the follower's thread
   auto follower = open_follower(dir.path(), 0, settings);
   CHECK(sequences_of(follower->take_recovered(0)) == std::vector<std::uint64_t>{1, 2, 3});
-  Collector collector;
   follower->start(collector.handler());
   REQUIRE(collector.wait_for(7, 1s));
   std::this_thread::sleep_for(50ms);
@@ -449,10 +467,10 @@ TEST_CASE("an entry the handler does not take is offered again; nothing is skipp
   BrokerJournalSettings settings;
   settings.rescan_interval = 50ms;
   Reports reports;
-  auto follower = open_follower(dir.path(), 0, settings, reports.events());
   std::mutex mutex;
   std::vector<std::uint64_t> taken;
   int refusals = 1;
+  auto follower = open_follower(dir.path(), 0, settings, reports.events());
   follower->start([&](JournalEntry entry) -> Status {
     std::lock_guard lock(mutex);
     if (entry.sequence == 2 && refusals-- > 0) {
@@ -475,8 +493,8 @@ TEST_CASE("an entry the handler does not take is offered again; nothing is skipp
 
 TEST_CASE("stop() returns at once while the follower waits for data") {
   test::TempDirectory dir;
+  Collector collector;                        // outlives the follower's thread
   auto follower = open_follower(dir.path());  // re-scan a minute away
-  Collector collector;
   follower->start(collector.handler());
   std::this_thread::sleep_for(50ms);
   const auto started = std::chrono::steady_clock::now();
@@ -489,11 +507,10 @@ TEST_CASE("a GroupCommit over the follower commits the broker journal and releas
   test::TempDirectory dir;
   TestSegmentWriter earlier_run(dir.path(), 1);
   for (int i = 0; i < 3; ++i) earlier_run.frame();
-  auto follower = open_follower(dir.path());
-
   std::mutex mutex;
   std::vector<std::uint64_t> stored;
   std::vector<std::size_t> batches;
+  auto follower = open_follower(dir.path());
   GroupCommitSettings settings;
   settings.max_batch = 4;
   settings.max_backlog = 5;  // the follower waits in enqueue; the rest waits on disk
@@ -512,6 +529,11 @@ TEST_CASE("a GroupCommit over the follower commits the broker journal and releas
   CHECK(*recovered == 3);
   group.start();
   follower->start([&](JournalEntry entry) { return group.enqueue(std::move(entry)); });
+  // The follower's thread calls into the group: it stops first, also when a check fails.
+  struct StopFollowerFirst {
+    BrokerJournalFollower& follower;
+    ~StopFollowerFirst() { follower.stop(); }
+  } stop_follower_first{*follower};
 
   TestSegmentWriter next_run(dir.path(), 100);
   for (int i = 0; i < 30; ++i) next_run.frame();
