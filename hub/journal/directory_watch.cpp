@@ -5,6 +5,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -14,13 +15,29 @@ namespace {
 
 constexpr std::uint32_t kWrittenEvents = IN_MODIFY | IN_CLOSE_WRITE;
 constexpr std::uint32_t kNameEvents = IN_CREATE | IN_MOVED_TO;
+// The directory itself went away (removed, renamed): watched again once a
+// directory is back at the path.
+constexpr std::uint32_t kGoneEvents = IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED;
+constexpr std::uint32_t kWatchedEvents = kWrittenEvents | kNameEvents | kGoneEvents | IN_ONLYDIR;
+// How often a directory that went away is looked for again.
+constexpr std::chrono::milliseconds kRewatchInterval{250};
 
 std::string errno_text(const std::string& what) { return what + ": " + std::strerror(errno); }
 
 }  // namespace
 
-DirectoryWatch::DirectoryWatch(int wake_fd, int inotify_fd, std::string why_not_watching)
-    : wake_fd_(wake_fd), inotify_fd_(inotify_fd), why_not_watching_(std::move(why_not_watching)) {}
+DirectoryWatch::DirectoryWatch(std::filesystem::path dir, int wake_fd, int inotify_fd,
+                               std::string why_not_watching)
+    : dir_(std::move(dir)),
+      wake_fd_(wake_fd),
+      inotify_fd_(inotify_fd),
+      why_not_watching_(std::move(why_not_watching)) {}
+
+bool DirectoryWatch::add_watch() {
+  watch_descriptor_ = ::inotify_add_watch(inotify_fd_, dir_.c_str(), kWatchedEvents);
+  watched_ = watch_descriptor_ >= 0;
+  return watched_;
+}
 
 DirectoryWatch::~DirectoryWatch() {
   if (inotify_fd_ >= 0) ::close(inotify_fd_);
@@ -34,16 +51,22 @@ Result<std::unique_ptr<DirectoryWatch>> DirectoryWatch::open(const std::filesyst
   std::string why_not;
   if (inotify_fd < 0) {
     why_not = errno_text("inotify_init1");
-  } else if (::inotify_add_watch(inotify_fd, dir.c_str(),
-                                 kWrittenEvents | kNameEvents | IN_ONLYDIR) < 0) {
-    why_not = errno_text("inotify_add_watch on " + dir.string());
-    ::close(inotify_fd);
-    inotify_fd = -1;
   }
-  return std::unique_ptr<DirectoryWatch>(new DirectoryWatch(wake_fd, inotify_fd, why_not));
+  std::unique_ptr<DirectoryWatch> watch(new DirectoryWatch(dir, wake_fd, inotify_fd, why_not));
+  if (inotify_fd >= 0 && !watch->add_watch()) {
+    watch->why_not_watching_ = errno_text("inotify_add_watch on " + dir.string());
+    ::close(watch->inotify_fd_);
+    watch->inotify_fd_ = -1;
+  }
+  return watch;
 }
 
 DirectoryChanges DirectoryWatch::wait(std::chrono::milliseconds timeout) {
+  if (inotify_fd_ >= 0 && !watched_) {
+    // Files may have come with the new directory before it was watched.
+    if (add_watch()) return DirectoryChanges{.names_changed = true};
+    timeout = std::min(timeout, kRewatchInterval);
+  }
   pollfd fds[2] = {{wake_fd_, POLLIN, 0}, {inotify_fd_, POLLIN, 0}};
   const nfds_t count = inotify_fd_ >= 0 ? 2 : 1;
   int ready = 0;
@@ -81,7 +104,13 @@ DirectoryChanges DirectoryWatch::drain_events() {
       const auto* event = reinterpret_cast<const inotify_event*>(buffer + at);
       if (event->mask & kWrittenEvents) changes.written = true;
       // A lost event may have been a new segment: the caller lists again.
-      if (event->mask & (kNameEvents | IN_Q_OVERFLOW)) changes.names_changed = true;
+      if (event->mask & (kNameEvents | kGoneEvents | IN_Q_OVERFLOW)) changes.names_changed = true;
+      if ((event->mask & kGoneEvents) && event->wd == watch_descriptor_) {
+        // A renamed directory keeps its watch: drop it, to watch the path.
+        if (event->mask & IN_MOVE_SELF) ::inotify_rm_watch(inotify_fd_, event->wd);
+        watch_descriptor_ = -1;
+        watched_ = false;
+      }
       at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
     }
   }

@@ -9,6 +9,7 @@
 // says so, for a note to the operator).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -40,16 +41,23 @@ class DirectoryWatch {
   // Makes the current or next wait() return. Thread-safe.
   void wake();
 
-  bool watching() const { return inotify_fd_ >= 0; }
-  // Why inotify is not used (empty while watching()).
+  // False also while the directory is gone (removed or renamed): wait()
+  // then looks for it again every 250 ms and watches the new one.
+  bool watching() const { return watched_; }
+  // Why inotify could not be set up at open (empty if it was).
   const std::string& why_not_watching() const { return why_not_watching_; }
 
  private:
-  DirectoryWatch(int wake_fd, int inotify_fd, std::string why_not_watching);
+  DirectoryWatch(std::filesystem::path dir, int wake_fd, int inotify_fd,
+                 std::string why_not_watching);
   DirectoryChanges drain_events();
+  bool add_watch();
 
+  const std::filesystem::path dir_;
   int wake_fd_ = -1;
   int inotify_fd_ = -1;
+  int watch_descriptor_ = -1;
+  std::atomic<bool> watched_{false};  // the directory has a live watch
   std::string why_not_watching_;
 };
 

@@ -250,6 +250,26 @@ TEST_CASE("following starts after the recovered entries: new ones arrive at once
   CHECK(follower->stats().entries_handed == 6);
 }
 
+TEST_CASE("a directory removed and made again is watched again") {
+  test::TempDirectory temp;
+  const auto dir = temp.path() / "broker";
+  Collector collector;  // outlives the follower's thread
+  auto follower = open_follower(dir);
+  follower->start(collector.handler());
+  std::filesystem::remove_all(dir);
+  for (int i = 0; i < 100 && follower->stats().inotify; ++i) std::this_thread::sleep_for(10ms);
+  CHECK_FALSE(follower->stats().inotify);
+  std::filesystem::create_directory(dir);  // the plugin makes it again
+  for (int i = 0; i < 500 && !follower->stats().inotify; ++i) std::this_thread::sleep_for(10ms);
+  CHECK(follower->stats().inotify);
+  TestSegmentWriter writer(dir, 1);
+  writer.frame();
+  const auto written = Clock::now();
+  writer.frame();
+  REQUIRE(collector.wait_for(2, kEventually));  // the re-scan is a minute away
+  CHECK(collector.arrived_at(1) - written < 1s);
+}
+
 TEST_CASE("without take_recovered, following hands everything after the applied position") {
   test::TempDirectory dir;
   TestSegmentWriter writer(dir.path(), 1);
