@@ -124,6 +124,9 @@ Status BrokerJournalWriter::append(std::int64_t received_at_ms, std::string_view
     std::lock_guard lock(sync_mutex_);  // the descriptor may change (a new segment)
     if (Status written = appender_.append(next_sequence_, received_at_ms, topic, payload);
         !written) {
+      // A full disk: as over the budget, leave the segment so that hubd can
+      // delete it once stored (a new, empty file needs no data blocks).
+      if (appender_.segment_size() > 0) (void)appender_.start_segment(next_sequence_);
       return written;
     }
     written_since_sync_ = true;

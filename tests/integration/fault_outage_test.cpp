@@ -5,6 +5,7 @@
 // once hubd has stored and deleted what it holds.
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <thread>
 
 #include "support/acknowledged_delivery.h"
@@ -76,4 +77,68 @@ TEST_CASE("a full journal refuses telemetry without losing it and takes again by
   // The refusals are recorded for the operator.
   const auto broker_log = read_text_file(hub.broker_log());
   CHECK(broker_log.find("journal full") != std::string::npos);
+}
+
+namespace {
+
+// A tmpfs mounted by the test, unmounted when the test ends (declared before
+// the hub, so that it outlives the processes that write to it).
+class SmallFileSystem {
+ public:
+  ~SmallFileSystem() {
+    if (!mount_point_.empty())
+      (void)std::system(("umount -l '" + mount_point_.string() + "'").c_str());
+  }
+  // Mounts a tmpfs of `size` (e.g. "1m") at dir (created); false if it cannot.
+  bool mount(const std::filesystem::path& dir, const std::string& size) {
+    std::filesystem::create_directories(dir);
+    const std::string command =
+        "mount -t tmpfs -o size=" + size + ",mode=0700 tmpfs '" + dir.string() + "'";
+    if (std::system(command.c_str()) != 0) return false;
+    mount_point_ = dir;
+    return true;
+  }
+
+ private:
+  std::filesystem::path mount_point_;
+};
+
+}  // namespace
+
+TEST_CASE("the broker journal's file system full: refused without PUBACK, nothing lost, recovers") {
+  SmallFileSystem small;
+  bool mounted = false;
+  // The broker journal alone on a 1 MiB file system: it fills long before
+  // the 1 GiB budget while hubd is down.
+  HubUnderTest hub({.name = "fault-disk",
+                    .log_level = "info",
+                    .before_first_start = [&](const std::filesystem::path& data) {
+                      mounted = small.mount(data / "journal" / "broker", "1m");
+                    }});
+  REQUIRE_MESSAGE(mounted, "cannot mount a tmpfs (the test needs root)");
+  constexpr int kDevices = 5;
+  constexpr int kMessages = 2000;
+  SimulatorOptions options{.devices = kDevices,
+                           .id_prefix = "fd-",
+                           .interval_ms = 10,
+                           .count = kMessages,
+                           .ack_log = hub.work_dir() / "acks.log"};
+  Process simulator = start_firmware_sim(hub, options);
+  REQUIRE(wait_until([&] { return hub.record_count("telemetry") >= 200; }, 60s, 20ms));
+  hub.kill_hard();
+  const bool stalled = wait_until(
+      [&] {
+        const std::size_t before = read_ack_log(*options.ack_log).size();
+        std::this_thread::sleep_for(1500ms);
+        return read_ack_log(*options.ack_log).size() == before;
+      },
+      60s, 0ms);
+  CHECK_MESSAGE(stalled, "acknowledgements never stopped: the file system did not fill up");
+  CHECK(simulator.running());
+  const auto broker_log = read_text_file(hub.broker_log());
+  CHECK(broker_log.find("No space left on device") != std::string::npos);
+  hub.restart();  // stores and deletes what the journal holds: space returns
+  check_simulator_delivered_everything(hub, simulator, *options.ack_log, kDevices * kMessages, 180s,
+                                       60s);
+  CHECK(hub.hubd_running());
 }

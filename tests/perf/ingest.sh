@@ -74,7 +74,8 @@ url="http://127.0.0.1:$http_port"
 start_hubd() {
   "$bin/hubd" --data-dir "$data" --mqtt-port "$mqtt_port" --http-port "$http_port" \
     --broker-max-queued 10000000 "${device_limits[@]}" \
-    --telemetry-path "${BENCH_TELEMETRY_PATH:-broker-journal}" --log-level warn >>"$work/hubd.log" 2>&1 &
+    --telemetry-path "${BENCH_TELEMETRY_PATH:-broker-journal}" ${BENCH_HUBD_ARGS:-} \
+    --log-level warn >>"$work/hubd.log" 2>&1 &
   hubd_pid=$!
   for _ in $(seq 300); do
     if curl -sf "$url/api/v1/health" 2>/dev/null | grep -q '"broker_connected":true'; then return 0; fi

@@ -59,6 +59,7 @@ HubUnderTest::HubUnderTest(HubOptions options)
   std::filesystem::create_directories(devices_dir());
   broker_log_watch_ = LogWatch("mosquitto log", broker_log());
   try {
+    if (options_.before_first_start) options_.before_first_start(data_dir());
     start();
   } catch (...) {
     stop_everything();

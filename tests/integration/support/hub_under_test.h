@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -27,7 +28,11 @@ struct HubOptions {
   std::optional<std::size_t> max_payload_bytes;  // hubd --max-payload-bytes
   std::string log_level = "debug";
   std::chrono::milliseconds ready_timeout = std::chrono::seconds(30);
-  std::vector<std::string> extra_arguments;  // more hubd options, e.g. {"--ingest-linger-ms", "3000"}
+  std::vector<std::string>
+      extra_arguments;  // more hubd options, e.g. {"--ingest-linger-ms", "3000"}
+  // Called with the data dir (not created yet) before hubd first starts,
+  // e.g. to put part of it on a small file system.
+  std::function<void(const std::filesystem::path& data_dir)> before_first_start;
 };
 
 struct HttpReply {
