@@ -133,7 +133,10 @@ class BrokerJournalFollower final : public MessageJournal {
   // the plugin has written it. Once.
   void start(FollowedEntryHandler on_entry);
   // Wakes the follow thread and joins it; returns as soon as the handler
-  // call in progress (if any) returns. Idempotent.
+  // call in progress (if any) returns. Idempotent. A handler blocked in
+  // GroupCommit::enqueue returns only when the group commit makes room or
+  // stops: with its store down, stop the GroupCommit FIRST (enqueue then
+  // refuses at once), then the follower.
   void stop();
 
   BrokerJournalStats stats() const;

@@ -599,3 +599,39 @@ TEST_CASE("a GroupCommit over the follower commits the broker journal and releas
   CHECK(names_in(dir.path()) == std::vector<std::string>{segment_file_name(900)});
   CHECK(follower->stats().entries_handed == expected.size());
 }
+
+TEST_CASE("with the store down and the follower blocked in enqueue, both stop: the group first") {
+  test::TempDirectory dir;
+  TestSegmentWriter writer(dir.path(), 1);
+  for (int i = 0; i < 10; ++i) writer.frame();
+  auto follower = open_follower(dir.path());
+  GroupCommitSettings settings;
+  settings.max_batch = 1;
+  settings.max_backlog = 2;
+  settings.retry_delays = {1ms};
+  std::atomic<int> broken{0};
+  GroupCommit group(
+      *follower,
+      [](std::span<const JournalEntry>) -> Status {
+        return make_error(ErrorCode::unavailable, "disk full");
+      },
+      settings, [&](const Error&) { ++broken; });
+  struct StopFollowerFirst {
+    BrokerJournalFollower& follower;
+    ~StopFollowerFirst() { follower.stop(); }
+  } stop_follower_on_failure{*follower};
+  group.start();
+  follower->start([&](JournalEntry entry) { return group.enqueue(std::move(entry)); });
+  // The store fails for good: the queue stays full, the follower waits in enqueue.
+  for (int i = 0; i < 500 && (broken == 0 || follower->stats().entries_handed < 3); ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  REQUIRE(broken == 1);
+  std::this_thread::sleep_for(50ms);
+  CHECK(follower->stats().entries_handed == 3);  // one in flight, two queued: no more read
+  const auto started = Clock::now();
+  group.stop();  // enqueue refuses now, the follower's thread is free
+  follower->stop();
+  CHECK(Clock::now() - started < 1s);
+  CHECK(names_in(dir.path()).size() == 1);  // nothing released: all of it waits on disk
+}
