@@ -125,8 +125,10 @@ void IngestPipeline::start() {
 void IngestPipeline::stop() {
   if (stopped_) return;
   stopped_ = true;
-  if (broker_journal_) broker_journal_->stop();
+  // The group commit first: a follower waiting in enqueue() for room (the
+  // store is down) is refused at once, so that its stop() returns.
   if (broker_commit_) broker_commit_->stop();
+  if (broker_journal_) broker_journal_->stop();
   if (own_commit_) own_commit_->stop();
 }
 
