@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "sqlite/open_database.h"
 #include "sqlite/statement_use.h"
 #include "streams/append_signal.h"
 #include "streams/new_record_validation.h"
@@ -18,7 +19,6 @@
 namespace edgehub::hub {
 namespace {
 
-constexpr int kBusyTimeoutMs = 5000;
 constexpr std::int64_t kInt64Max = std::numeric_limits<std::int64_t>::max();
 constexpr std::size_t kNoLimit = std::numeric_limits<std::size_t>::max();
 
@@ -64,25 +64,6 @@ std::string blob_column(const SQLite::Column& column) {
   const int size = column.getBytes();
   if (size == 0) return {};
   return std::string(static_cast<const char*>(column.getBlob()), static_cast<std::size_t>(size));
-}
-
-void prepare_database(SQLite::Database& database) {
-  const std::string journal_mode = database.execAndGet("PRAGMA journal_mode = WAL").getString();
-  if (journal_mode != "wal") {
-    throw std::runtime_error("cannot switch to WAL journal mode (got '" + journal_mode + "')");
-  }
-  database.exec("PRAGMA synchronous = NORMAL");
-  SQLite::Transaction transaction(database, SQLite::TransactionBehavior::IMMEDIATE);
-  const int version = database.execAndGet("PRAGMA user_version").getInt();
-  if (version != 0 && version != 1 && version != stream_schema::kVersion) {
-    throw std::runtime_error("schema version " + std::to_string(version) + ", expected " +
-                             std::to_string(stream_schema::kVersion));
-  }
-  if (version == 1) database.exec(stream_schema::kUpgradeFromVersion1);
-  database.exec(stream_schema::kCreateStatements);
-  if (version == 1) database.exec(stream_schema::kBackfillVersion1);
-  database.exec("PRAGMA user_version = " + std::to_string(stream_schema::kVersion));
-  transaction.commit();
 }
 
 // What the store knows of a stream; the committed copy lives in memory (the
@@ -216,8 +197,9 @@ struct SqliteStreamStore::Impl {
       // the unique index tells a duplicate while inserting.
       StreamState& state = state_of(record, touched);
       const RetentionPolicy& retention = state.retention;
-      const bool fits = !(retention.max_bytes && size > *retention.max_bytes) &&
-                        !exceeds_limits(retention, state.record_count() + 1, state.total_bytes + size);
+      const bool fits =
+          !(retention.max_bytes && size > *retention.max_bytes) &&
+          !exceeds_limits(retention, state.record_count() + 1, state.total_bytes + size);
       if (fits) {
         {
           StatementUse insert(insert_record_if_new);
@@ -328,17 +310,16 @@ struct SqliteStreamStore::Impl {
 };
 
 std::unique_ptr<SqliteStreamStore> SqliteStreamStore::open(const std::filesystem::path& file) {
+  // Every use of the connection holds Impl::mutex already.
+  Result<SQLite::Database> database =
+      open_database(file, stream_schema::database_schema(), {.caller_serializes = true});
+  if (!database) throw std::runtime_error("cannot open " + database.error().message);
   try {
-    // NOMUTEX: every use of the connection holds Impl::mutex already; SQLite's
-    // own mutex would be taken again for each column of each row read.
-    SQLite::Database database(file.string(),
-                              SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
-                              kBusyTimeoutMs);
-    prepare_database(database);
     return std::unique_ptr<SqliteStreamStore>(
-        new SqliteStreamStore(std::make_unique<Impl>(std::move(database))));
+        new SqliteStreamStore(std::make_unique<Impl>(std::move(database).value())));
   } catch (const std::exception& failure) {
-    throw std::runtime_error("cannot open stream store '" + file.string() + "': " + failure.what());
+    // A table of that name with other columns (statements are prepared here).
+    throw std::runtime_error("cannot open stream store " + file.string() + ": " + failure.what());
   }
 }
 
@@ -370,9 +351,9 @@ Result<std::optional<std::uint64_t>> SqliteStreamStore::source_position(
     if (!query->executeStep()) return std::optional<std::uint64_t>();
     return std::optional<std::uint64_t>(unsigned_column(query->getColumn(0)));
   } catch (const std::exception& failure) {
-    return make_error(ErrorCode::internal,
-                      std::string("stream store: reading a source position failed: ") +
-                          failure.what());
+    return make_error(
+        ErrorCode::internal,
+        std::string("stream store: reading a source position failed: ") + failure.what());
   }
 }
 

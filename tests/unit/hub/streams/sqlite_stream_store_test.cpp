@@ -94,3 +94,26 @@ TEST_CASE("opening a store written by a newer schema version fails") {
   }
   CHECK(open_failure(file).find("schema version 7") != std::string::npos);
 }
+
+TEST_CASE(
+    "a stream store of schema 2 without source positions opens, gets them, keeps its records") {
+  TempDirectory directory;
+  const auto file = directory.path() / "streams.db";
+  {
+    auto store = SqliteStreamStore::open(file);
+    REQUIRE(store->append(telemetry("d1", 1)).ok());
+  }
+  {
+    // As version 2 code before the ingest journal left it.
+    SQLite::Database old(file.string(), SQLite::OPEN_READWRITE);
+    old.exec("DROP TABLE source_positions; PRAGMA user_version = 2");
+  }
+  auto store = SqliteStreamStore::open(file);
+  CHECK(store->stream_info(kTelemetryStream)->next_offset == 1);
+  const SourcePosition position{"journal", 42};
+  const std::vector<NewRecord> batch{telemetry("d1", 2)};
+  REQUIRE(store->append_group(batch, &position).ok());
+  CHECK(store->source_position("journal")->value_or(0) == 42);
+  SQLite::Database reader(file.string(), SQLite::OPEN_READONLY);
+  CHECK(reader.execAndGet("PRAGMA user_version").getInt() == 3);
+}
