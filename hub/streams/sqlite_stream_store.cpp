@@ -11,6 +11,7 @@
 
 #include "sqlite/open_database.h"
 #include "sqlite/statement_use.h"
+#include "sqlite/wal_checkpointer.h"
 #include "streams/append_signal.h"
 #include "streams/new_record_validation.h"
 #include "streams/sqlite_stream_schema.h"
@@ -21,6 +22,19 @@ namespace {
 
 constexpr std::int64_t kInt64Max = std::numeric_limits<std::int64_t>::max();
 constexpr std::size_t kNoLimit = std::numeric_limits<std::size_t>::max();
+
+// The ingest thread commits every few milliseconds and never pauses long
+// under load, so a checkpoint never finds the WAL idle. SQLite's own
+// checkpoint ran inside the COMMIT that crossed 1000 pages (4 MB copied and
+// two fsyncs, 7-64 ms), and the next batch waited for it: that was the p99
+// of publish -> readable. Here the checkpointer's thread copies the WAL back
+// while the writer goes on (started at 256 pages: short passes, small
+// fsyncs), and once the WAL holds 4096 pages (16 MB) the writer checkpoints
+// itself in the COMMIT that crossed it: little is left to copy by then, and
+// afterwards the WAL starts over instead of growing (docs/performance.md, "WAL checkpoints
+// of streams.db").
+constexpr WalCheckpointSettings kStreamCheckpoints{
+    .start_pages = 256, .writer_pages = 4096, .interval = std::chrono::milliseconds(1000)};
 
 // SQLite integers are signed 64-bit: offsets and limits beyond that range
 // cannot exist, so they are clamped; device sequence numbers (any uint64) are
@@ -307,6 +321,8 @@ struct SqliteStreamStore::Impl {
   std::map<std::string, std::uint64_t, std::less<>> rejected;
   mutable std::mutex mutex;
   AppendSignal appended;
+  // Last: stopped before the connection closes.
+  std::unique_ptr<WalCheckpointer> checkpointer;
 };
 
 std::unique_ptr<SqliteStreamStore> SqliteStreamStore::open(const std::filesystem::path& file) {
@@ -315,8 +331,12 @@ std::unique_ptr<SqliteStreamStore> SqliteStreamStore::open(const std::filesystem
       open_database(file, stream_schema::database_schema(), {.caller_serializes = true});
   if (!database) throw std::runtime_error("cannot open " + database.error().message);
   try {
-    return std::unique_ptr<SqliteStreamStore>(
-        new SqliteStreamStore(std::make_unique<Impl>(std::move(database).value())));
+    auto impl = std::make_unique<Impl>(std::move(database).value());
+    if (file != ":memory:") {
+      impl->checkpointer =
+          std::make_unique<WalCheckpointer>(file, impl->database.getHandle(), kStreamCheckpoints);
+    }
+    return std::unique_ptr<SqliteStreamStore>(new SqliteStreamStore(std::move(impl)));
   } catch (const std::exception& failure) {
     // A table of that name with other columns (statements are prepared here).
     throw std::runtime_error("cannot open stream store " + file.string() + ": " + failure.what());
