@@ -7,15 +7,18 @@
 #include <stdexcept>
 #include <string>
 
+#include "sqlite/open_database.h"
 #include "sqlite/statement_use.h"
 #include "sqlite/wal_checkpointer.h"
 
 namespace edgehub::hub {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+// 1: the commands table and its indexes. 2: commands_by_finish (for
+// retention), which version 1 code also created, without a version change.
+constexpr int kSchemaVersion = 2;
 
-constexpr const char* kSchema = R"sql(
+constexpr const char* kCreateCommands = R"sql(
 CREATE TABLE IF NOT EXISTS commands (
   id                TEXT PRIMARY KEY,
   device_id         TEXT NOT NULL,
@@ -37,9 +40,18 @@ CREATE TABLE IF NOT EXISTS commands (
 CREATE INDEX IF NOT EXISTS commands_by_device_state ON commands (device_id, state, created_at_ms);
 CREATE INDEX IF NOT EXISTS commands_by_state ON commands (state);
 CREATE INDEX IF NOT EXISTS commands_by_job ON commands (job_id);
+)sql";
+
+constexpr const char* kCreateFinishIndex = R"sql(
 CREATE INDEX IF NOT EXISTS commands_by_finish ON commands (finished_at_ms)
   WHERE finished_at_ms IS NOT NULL;
 )sql";
+
+DatabaseSchema command_database_schema() {
+  return DatabaseSchema{"command store",
+                        kSchemaVersion,
+                        {SchemaStep{0, 1, kCreateCommands}, SchemaStep{1, 2, kCreateFinishIndex}}};
+}
 
 constexpr const char* kColumns =
     "SELECT id, device_id, name, payload, state, timeout_ms, queued_by_operator, created_at_ms, "
@@ -145,27 +157,16 @@ SqliteCommandStore::SqliteCommandStore(std::unique_ptr<Impl> impl) : impl_(std::
 SqliteCommandStore::~SqliteCommandStore() = default;
 
 std::unique_ptr<SqliteCommandStore> SqliteCommandStore::open(const std::filesystem::path& file) {
+  Result<SQLite::Database> database = open_database(file, command_database_schema());
+  if (!database) throw std::runtime_error("cannot open " + database.error().message);
   try {
-    SQLite::Database database(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    database.setBusyTimeout(5000);
-    if (file != ":memory:") database.exec("PRAGMA journal_mode = WAL");
-    database.exec("PRAGMA synchronous = NORMAL");
-    const int version = database.execAndGet("PRAGMA user_version").getInt();
-    if (version > kSchemaVersion) {
-      throw std::runtime_error("schema version " + std::to_string(version) +
-                               " is newer than this hubd's (" + std::to_string(kSchemaVersion) +
-                               ")");
-    }
-    database.exec(kSchema);
-    database.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
-    auto impl = std::make_unique<Impl>(std::move(database));
+    auto impl = std::make_unique<Impl>(std::move(database).value());
     if (file != ":memory:") {
       impl->checkpointer = std::make_unique<WalCheckpointer>(file, impl->database.getHandle());
     }
     return std::unique_ptr<SqliteCommandStore>(new SqliteCommandStore(std::move(impl)));
   } catch (const std::exception& failure) {
-    throw std::runtime_error("cannot open the command store " + file.string() + ": " +
-                             failure.what());
+    throw std::runtime_error("cannot open command store " + file.string() + ": " + failure.what());
   }
 }
 

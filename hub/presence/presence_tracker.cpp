@@ -6,20 +6,35 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "sqlite/open_database.h"
 #include "sqlite/wal_checkpointer.h"
 
 namespace edgehub::hub {
 
+namespace {
+
+// Version 1; files written before versions were kept (version 0) have the
+// same table.
+DatabaseSchema presence_database_schema() {
+  return DatabaseSchema{
+      "presence store",
+      1,
+      {SchemaStep{0, 1,
+                  "CREATE TABLE IF NOT EXISTS presence (device_id TEXT PRIMARY KEY, connected "
+                  "INTEGER NOT NULL, last_seen_ms INTEGER NOT NULL, broker_run INTEGER NOT NULL, "
+                  "connection INTEGER NOT NULL)"}}};
+}
+
+SQLite::Database opened(const std::filesystem::path& file) {
+  Result<SQLite::Database> database = open_database(file, presence_database_schema());
+  if (!database) throw std::runtime_error("cannot open " + database.error().message);
+  return std::move(database).value();
+}
+
+}  // namespace
+
 struct PresenceTracker::Database {
-  explicit Database(const std::filesystem::path& file)
-      : db(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
-    db.setBusyTimeout(5000);
-    if (file != ":memory:") db.exec("PRAGMA journal_mode = WAL");
-    db.exec("PRAGMA synchronous = NORMAL");
-    db.exec(
-        "CREATE TABLE IF NOT EXISTS presence (device_id TEXT PRIMARY KEY, connected INTEGER NOT "
-        "NULL, last_seen_ms INTEGER NOT NULL, broker_run INTEGER NOT NULL, connection INTEGER "
-        "NOT NULL)");
+  explicit Database(const std::filesystem::path& file) : db(opened(file)) {
     // Presence is recorded on hubd's MQTT receive thread: a checkpoint inside
     // its COMMIT would hold up all incoming traffic.
     if (file != ":memory:") checkpointer = std::make_unique<WalCheckpointer>(file, db.getHandle());
@@ -29,9 +44,8 @@ struct PresenceTracker::Database {
 };
 
 PresenceTracker::PresenceTracker(const std::filesystem::path& file, StreamStore& lifecycle)
-    : lifecycle_(lifecycle) {
+    : database_(std::make_unique<Database>(file)), lifecycle_(lifecycle) {
   try {
-    database_ = std::make_unique<Database>(file);
     SQLite::Statement select(
         database_->db,
         "SELECT device_id, connected, last_seen_ms, broker_run, connection FROM presence");
@@ -46,8 +60,7 @@ PresenceTracker::PresenceTracker(const std::filesystem::path& file, StreamStore&
       devices_[state.device_id] = state;
     }
   } catch (const std::exception& failure) {
-    throw std::runtime_error("cannot open the presence store " + file.string() + ": " +
-                             failure.what());
+    throw std::runtime_error("cannot open presence store " + file.string() + ": " + failure.what());
   }
 }
 

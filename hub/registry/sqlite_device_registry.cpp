@@ -11,14 +11,11 @@
 #include "registry/device_record_validation.h"
 #include "registry/registry_errors.h"
 #include "registry/registry_schema.h"
+#include "sqlite/open_database.h"
 #include "sqlite/statement_use.h"
 
 namespace edgehub::hub {
 namespace {
-
-// The plugin reads while hubd writes; a writer holds the lock for
-// microseconds, so waiting beats failing.
-constexpr int kBusyTimeoutMs = 5000;
 
 constexpr const char* kSelectDevice =
     "SELECT id, role, status, cert_sha256, created_at_ms, attributes FROM devices";
@@ -57,27 +54,18 @@ auto returning_internal_on_failure(std::string_view what, Body&& body) -> declty
   }
 }
 
-void prepare_database(SQLite::Database& database) {
-  const std::string journal_mode = database.execAndGet("PRAGMA journal_mode = WAL").getString();
-  if (journal_mode != "wal") {
-    throw std::runtime_error("cannot switch to WAL journal mode (got '" + journal_mode + "')");
-  }
-  database.exec("PRAGMA synchronous = NORMAL");
+DatabaseSchema registry_database_schema() {
+  return DatabaseSchema{"device registry",
+                        registry_schema::kVersion,
+                        {SchemaStep{0, 1, registry_schema::kCreateStatements}}};
+}
 
-  SQLite::Transaction transaction(database, SQLite::TransactionBehavior::IMMEDIATE);
-  const int version = database.execAndGet("PRAGMA user_version").getInt();
-  if (version != 0 && version != registry_schema::kVersion) {
-    throw std::runtime_error("schema version " + std::to_string(version) + ", expected " +
-                             std::to_string(registry_schema::kVersion));
-  }
-  database.exec(registry_schema::kCreateStatements);
-  database.exec("PRAGMA user_version = " + std::to_string(registry_schema::kVersion));
-  // Tables created by someone else with other columns fail here, at start-up.
+// Tables created by someone else with other columns fail here, at start-up.
+void check_queries(SQLite::Database& database) {
   for (const char* query : {kSelectDevice, kInsertRevocation, registry_schema::kLookupDevice,
                             registry_schema::kRevocationsAfter}) {
     SQLite::Statement compiles(database, query);
   }
-  transaction.commit();
 }
 
 }  // namespace
@@ -103,15 +91,17 @@ struct SqliteDeviceRegistry::Impl {
 
 std::unique_ptr<SqliteDeviceRegistry> SqliteDeviceRegistry::open(const std::filesystem::path& file,
                                                                  const Clock& clock) {
+  // The plugin reads while hubd writes; a writer holds the lock for
+  // microseconds, so waiting (the default busy timeout) beats failing.
+  Result<SQLite::Database> database = open_database(file, registry_database_schema());
+  if (!database) throw std::runtime_error("cannot open " + database.error().message);
   try {
-    SQLite::Database database(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
-                              kBusyTimeoutMs);
-    prepare_database(database);
+    check_queries(*database);
     return std::unique_ptr<SqliteDeviceRegistry>(
-        new SqliteDeviceRegistry(std::make_unique<Impl>(std::move(database), clock)));
+        new SqliteDeviceRegistry(std::make_unique<Impl>(std::move(database).value(), clock)));
   } catch (const std::exception& failure) {
-    throw std::runtime_error("cannot open device registry '" + file.string() +
-                             "': " + failure.what());
+    throw std::runtime_error("cannot open device registry " + file.string() + ": " +
+                             failure.what());
   }
 }
 

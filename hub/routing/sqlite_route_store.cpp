@@ -5,11 +5,14 @@
 #include <stdexcept>
 
 #include "routing/route_store.h"
+#include "sqlite/open_database.h"
 
 namespace edgehub::hub {
 namespace {
 
-constexpr const char* kCreate = R"sql(
+// Version 1; files written before versions were kept (version 0) have the
+// same table.
+constexpr const char* kCreateRoutes = R"sql(
 CREATE TABLE IF NOT EXISTS routes (
   name           TEXT PRIMARY KEY,
   condition      TEXT NOT NULL,
@@ -19,14 +22,13 @@ CREATE TABLE IF NOT EXISTS routes (
 );
 )sql";
 
+DatabaseSchema route_database_schema() {
+  return DatabaseSchema{"route store", 1, {SchemaStep{0, 1, kCreateRoutes}}};
+}
+
 class SqliteRouteStore final : public RouteStore {
  public:
-  explicit SqliteRouteStore(const std::filesystem::path& file)
-      : db_(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
-    db_.exec("PRAGMA journal_mode=WAL");
-    db_.exec("PRAGMA synchronous=NORMAL");
-    db_.exec(kCreate);
-  }
+  explicit SqliteRouteStore(SQLite::Database database) : db_(std::move(database)) {}
 
   Status add(const RouteDefinition& route) override {
     std::lock_guard lock(mutex_);
@@ -93,12 +95,9 @@ class SqliteRouteStore final : public RouteStore {
 }  // namespace
 
 std::unique_ptr<RouteStore> open_sqlite_route_store(const std::filesystem::path& file) {
-  try {
-    return std::make_unique<SqliteRouteStore>(file);
-  } catch (const SQLite::Exception& failure) {
-    throw std::runtime_error("cannot open routes database " + file.string() + ": " +
-                             failure.what());
-  }
+  Result<SQLite::Database> database = open_database(file, route_database_schema());
+  if (!database) throw std::runtime_error("cannot open " + database.error().message);
+  return std::make_unique<SqliteRouteStore>(std::move(database).value());
 }
 
 }  // namespace edgehub::hub

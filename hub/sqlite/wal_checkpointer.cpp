@@ -1,5 +1,7 @@
 #include "sqlite/wal_checkpointer.h"
 
+#include <algorithm>
+
 namespace edgehub::hub {
 
 WalCheckpointer::WalCheckpointer(const std::filesystem::path& file, sqlite3* writer,
@@ -36,11 +38,17 @@ int WalCheckpointer::on_commit(void* self, sqlite3* writer, const char* schema, 
     ++checkpointer.writer_checkpoints_;
     return SQLITE_OK;
   }
+  // Frames the checkpoints have not copied yet: under continuous writing the
+  // WAL never starts over, and waking the thread at every commit past
+  // start_pages would copy the busiest pages again at every commit.
+  if (wal_pages < checkpointer.last_wal_pages_) checkpointer.checkpointed_ = 0;  // started over
+  checkpointer.last_wal_pages_ = wal_pages;
+  const int not_copied = wal_pages - std::min(checkpointer.checkpointed_.load(), wal_pages);
   bool wake = false;
   {
     std::lock_guard lock(checkpointer.mutex_);
     checkpointer.written_ = true;
-    if (wal_pages >= checkpointer.settings_.start_pages && !checkpointer.requested_) {
+    if (not_copied >= checkpointer.settings_.start_pages && !checkpointer.requested_) {
       checkpointer.requested_ = wake = true;
     }
   }
@@ -60,6 +68,10 @@ void WalCheckpointer::run() {
     alone_ = true;  // the writer checkpoints itself, as SQLite would
     return;
   }
+  // A connection that has not read the file yet does not know it is in WAL
+  // mode: sqlite3_wal_checkpoint_v2 would do nothing and return SQLITE_OK
+  // (with -1 frames). Reading the schema once opens its WAL.
+  sqlite3_exec(connection, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     wake_.wait_for(lock, settings_.interval, [this] { return requested_ || stopping_; });
@@ -67,11 +79,16 @@ void WalCheckpointer::run() {
     if (!requested_ && !written_) continue;
     requested_ = written_ = false;
     lock.unlock();
-    const int done =
-        sqlite3_wal_checkpoint_v2(connection, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    int wal_frames = -1;
+    int checkpointed = -1;
+    const int done = sqlite3_wal_checkpoint_v2(connection, nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                               &wal_frames, &checkpointed);
     lock.lock();
-    if (done == SQLITE_OK) {
+    if (done == SQLITE_OK && wal_frames >= 0) {
+      checkpointed_ = checkpointed;
       ++checkpoints_;
+    } else if (done == SQLITE_OK) {
+      last_error_ = "checkpoint did nothing: the connection has not opened the WAL";
     } else if (done != SQLITE_BUSY) {
       last_error_ = std::string("checkpoint failed: ") + sqlite3_errmsg(connection);
     }

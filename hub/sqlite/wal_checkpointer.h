@@ -15,8 +15,9 @@
 namespace edgehub::hub {
 
 struct WalCheckpointSettings {
-  // A checkpoint is started once the WAL holds this many pages (SQLite's own
-  // automatic checkpoint starts at 1000).
+  // A checkpoint is started once the WAL holds this many pages that no
+  // checkpoint has copied back yet (SQLite's own automatic checkpoint starts
+  // at 1000 pages in the WAL).
   int start_pages = 1000;
   // Should the checkpointing thread fall this far behind, the writer
   // checkpoints itself, as SQLite would, so that the WAL stays bounded.
@@ -35,11 +36,17 @@ struct WalCheckpointSettings {
 // its own: a PASSIVE checkpoint takes no lock the writer waits for, and the
 // writer starts the WAL over once a checkpoint has caught up with it.
 //
-// For a writer that never pauses this does not help: streams.db under
-// continuous ingest (tests/perf/ingest.sh) had its steady p99 go from
-// 7-64 ms to 56-64 ms with it, because the checkpoints never catch up, the
-// WAL never starts over and checkpoints (each with an fsync) run back to
-// back. The stream store keeps SQLite's own checkpoints (docs/performance.md).
+// A writer that never pauses (streams.db under continuous ingest) gets its
+// WAL started over by the settings: a low start_pages keeps what the
+// checkpoints have not copied yet short, and at writer_pages the writer's own
+// PASSIVE checkpoint, inside the COMMIT that crossed it, has only that short
+// rest to copy, after which the WAL starts over.
+//
+// Until 2026-12-05 the checkpointing connection never opened the WAL (see
+// run()), so its checkpoints did nothing and the writer copied the whole WAL
+// at writer_pages: the commands.db figures above were measured so (fewer,
+// larger checkpoints), and so was the earlier trial on streams.db, whose p99
+// got worse (docs/performance.md).
 class WalCheckpointer {
  public:
   // `writer` must outlive this object; the hook is removed by the destructor.
@@ -68,6 +75,10 @@ class WalCheckpointer {
   bool stopping_ = false;
   std::string last_error_;
   std::atomic<bool> alone_{false};  // no second connection: the writer checkpoints
+  // Of the current WAL: frames copied back by the last checkpoint, and the
+  // WAL's length at the last commit (the writer's thread only).
+  std::atomic<int> checkpointed_{0};
+  int last_wal_pages_ = 0;
   std::atomic<std::uint64_t> checkpoints_{0};
   std::atomic<std::uint64_t> writer_checkpoints_{0};
   std::thread thread_;

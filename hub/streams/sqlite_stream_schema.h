@@ -9,10 +9,19 @@
 // length(payload) of the retained records, kept in step the same way.
 #pragma once
 
+#include <string>
+
+#include "sqlite/database_schema.h"
+
 namespace edgehub::hub::stream_schema {
 
-inline constexpr int kVersion = 2;
+// 1: streams (name, next_offset, created_at_ms) and records. 2: retention
+// columns, records_by_time, consumer_groups. 3: source_positions (created
+// by version 2 code too, without a version change: a version 2 file may or
+// may not have it).
+inline constexpr int kVersion = 3;
 
+// The tables of version 2.
 inline constexpr const char* kCreateStatements = R"sql(
 CREATE TABLE IF NOT EXISTS streams (
   name            TEXT PRIMARY KEY,
@@ -46,9 +55,11 @@ CREATE TABLE IF NOT EXISTS consumer_groups (
   updated_at_ms     INTEGER NOT NULL,
   PRIMARY KEY (stream, group_name)
 ) WITHOUT ROWID;
--- How far a writer that replays a source (hubd's ingest journal) has
--- applied it, written in the same transaction as the records. Added to
--- version 2 without a version change: older binaries ignore the table.
+)sql";
+
+// Version 3. How far a writer that replays a source (hubd's ingest journal)
+// has applied it, written in the same transaction as the records.
+inline constexpr const char* kCreateSourcePositions = R"sql(
 CREATE TABLE IF NOT EXISTS source_positions (
   source    TEXT PRIMARY KEY,
   position  INTEGER NOT NULL
@@ -69,6 +80,16 @@ UPDATE streams SET
   first_offset = coalesce((SELECT min(offset) FROM records WHERE stream = streams.name), next_offset),
   total_bytes = coalesce((SELECT sum(length(payload)) FROM records WHERE stream = streams.name), 0);
 )sql";
+
+// How streams.db gets to kVersion: a fresh file at once to version 2.
+inline DatabaseSchema database_schema() {
+  return DatabaseSchema{
+      "stream store",
+      kVersion,
+      {SchemaStep{0, 2, kCreateStatements},
+       SchemaStep{1, 2, std::string(kUpgradeFromVersion1) + kCreateStatements + kBackfillVersion1},
+       SchemaStep{2, 3, kCreateSourcePositions}}};
+}
 
 inline constexpr const char* kLoadStreams =
     "SELECT name, next_offset, first_offset, total_bytes, max_age_ms, max_bytes, max_records, "
@@ -100,7 +121,8 @@ inline constexpr const char* kReadRecords =
 inline constexpr const char* kOldestRecords =
     "SELECT received_at_ms, length(payload) FROM records WHERE stream = ?1 AND offset >= ?2 "
     "ORDER BY offset";
-inline constexpr const char* kDeleteOldest = "DELETE FROM records WHERE stream = ?1 AND offset < ?2";
+inline constexpr const char* kDeleteOldest =
+    "DELETE FROM records WHERE stream = ?1 AND offset < ?2";
 inline constexpr const char* kOffsetAtTime =
     "SELECT offset FROM records WHERE stream = ?1 AND received_at_ms >= ?2 "
     "ORDER BY received_at_ms, offset LIMIT 1";

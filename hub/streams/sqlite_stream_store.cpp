@@ -9,7 +9,9 @@
 #include <stdexcept>
 #include <string>
 
+#include "sqlite/open_database.h"
 #include "sqlite/statement_use.h"
+#include "sqlite/wal_checkpointer.h"
 #include "streams/append_signal.h"
 #include "streams/new_record_validation.h"
 #include "streams/sqlite_stream_schema.h"
@@ -18,9 +20,21 @@
 namespace edgehub::hub {
 namespace {
 
-constexpr int kBusyTimeoutMs = 5000;
 constexpr std::int64_t kInt64Max = std::numeric_limits<std::int64_t>::max();
 constexpr std::size_t kNoLimit = std::numeric_limits<std::size_t>::max();
+
+// The ingest thread commits every few milliseconds and never pauses long
+// under load, so a checkpoint never finds the WAL idle. SQLite's own
+// checkpoint ran inside the COMMIT that crossed 1000 pages (4 MB copied and
+// two fsyncs, 7-64 ms), and the next batch waited for it: that was the p99
+// of publish -> readable. Here the checkpointer's thread copies the WAL back
+// while the writer goes on (started at 256 pages: short passes, small
+// fsyncs), and once the WAL holds 4096 pages (16 MB) the writer checkpoints
+// itself in the COMMIT that crossed it: little is left to copy by then, and
+// afterwards the WAL starts over instead of growing (docs/performance.md, "WAL checkpoints
+// of streams.db").
+constexpr WalCheckpointSettings kStreamCheckpoints{
+    .start_pages = 256, .writer_pages = 4096, .interval = std::chrono::milliseconds(1000)};
 
 // SQLite integers are signed 64-bit: offsets and limits beyond that range
 // cannot exist, so they are clamped; device sequence numbers (any uint64) are
@@ -64,25 +78,6 @@ std::string blob_column(const SQLite::Column& column) {
   const int size = column.getBytes();
   if (size == 0) return {};
   return std::string(static_cast<const char*>(column.getBlob()), static_cast<std::size_t>(size));
-}
-
-void prepare_database(SQLite::Database& database) {
-  const std::string journal_mode = database.execAndGet("PRAGMA journal_mode = WAL").getString();
-  if (journal_mode != "wal") {
-    throw std::runtime_error("cannot switch to WAL journal mode (got '" + journal_mode + "')");
-  }
-  database.exec("PRAGMA synchronous = NORMAL");
-  SQLite::Transaction transaction(database, SQLite::TransactionBehavior::IMMEDIATE);
-  const int version = database.execAndGet("PRAGMA user_version").getInt();
-  if (version != 0 && version != 1 && version != stream_schema::kVersion) {
-    throw std::runtime_error("schema version " + std::to_string(version) + ", expected " +
-                             std::to_string(stream_schema::kVersion));
-  }
-  if (version == 1) database.exec(stream_schema::kUpgradeFromVersion1);
-  database.exec(stream_schema::kCreateStatements);
-  if (version == 1) database.exec(stream_schema::kBackfillVersion1);
-  database.exec("PRAGMA user_version = " + std::to_string(stream_schema::kVersion));
-  transaction.commit();
 }
 
 // What the store knows of a stream; the committed copy lives in memory (the
@@ -216,8 +211,9 @@ struct SqliteStreamStore::Impl {
       // the unique index tells a duplicate while inserting.
       StreamState& state = state_of(record, touched);
       const RetentionPolicy& retention = state.retention;
-      const bool fits = !(retention.max_bytes && size > *retention.max_bytes) &&
-                        !exceeds_limits(retention, state.record_count() + 1, state.total_bytes + size);
+      const bool fits =
+          !(retention.max_bytes && size > *retention.max_bytes) &&
+          !exceeds_limits(retention, state.record_count() + 1, state.total_bytes + size);
       if (fits) {
         {
           StatementUse insert(insert_record_if_new);
@@ -325,20 +321,25 @@ struct SqliteStreamStore::Impl {
   std::map<std::string, std::uint64_t, std::less<>> rejected;
   mutable std::mutex mutex;
   AppendSignal appended;
+  // Last: stopped before the connection closes.
+  std::unique_ptr<WalCheckpointer> checkpointer;
 };
 
 std::unique_ptr<SqliteStreamStore> SqliteStreamStore::open(const std::filesystem::path& file) {
+  // Every use of the connection holds Impl::mutex already.
+  Result<SQLite::Database> database =
+      open_database(file, stream_schema::database_schema(), {.caller_serializes = true});
+  if (!database) throw std::runtime_error("cannot open " + database.error().message);
   try {
-    // NOMUTEX: every use of the connection holds Impl::mutex already; SQLite's
-    // own mutex would be taken again for each column of each row read.
-    SQLite::Database database(file.string(),
-                              SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
-                              kBusyTimeoutMs);
-    prepare_database(database);
-    return std::unique_ptr<SqliteStreamStore>(
-        new SqliteStreamStore(std::make_unique<Impl>(std::move(database))));
+    auto impl = std::make_unique<Impl>(std::move(database).value());
+    if (file != ":memory:") {
+      impl->checkpointer =
+          std::make_unique<WalCheckpointer>(file, impl->database.getHandle(), kStreamCheckpoints);
+    }
+    return std::unique_ptr<SqliteStreamStore>(new SqliteStreamStore(std::move(impl)));
   } catch (const std::exception& failure) {
-    throw std::runtime_error("cannot open stream store '" + file.string() + "': " + failure.what());
+    // A table of that name with other columns (statements are prepared here).
+    throw std::runtime_error("cannot open stream store " + file.string() + ": " + failure.what());
   }
 }
 
@@ -370,9 +371,9 @@ Result<std::optional<std::uint64_t>> SqliteStreamStore::source_position(
     if (!query->executeStep()) return std::optional<std::uint64_t>();
     return std::optional<std::uint64_t>(unsigned_column(query->getColumn(0)));
   } catch (const std::exception& failure) {
-    return make_error(ErrorCode::internal,
-                      std::string("stream store: reading a source position failed: ") +
-                          failure.what());
+    return make_error(
+        ErrorCode::internal,
+        std::string("stream store: reading a source position failed: ") + failure.what());
   }
 }
 

@@ -7,12 +7,15 @@
 #include <stdexcept>
 
 #include "edgehub/protocol/json_limits.h"
+#include "sqlite/open_database.h"
 #include "sqlite/wal_checkpointer.h"
 
 namespace edgehub::hub {
 namespace {
 
-constexpr const char* kSchema = R"sql(
+// Version 1; files written before versions were kept (version 0) have the
+// same table.
+constexpr const char* kCreateTwins = R"sql(
 CREATE TABLE IF NOT EXISTS twins (
   device_id              TEXT PRIMARY KEY,
   desired                TEXT NOT NULL DEFAULT '{}',
@@ -24,6 +27,10 @@ CREATE TABLE IF NOT EXISTS twins (
   desired_acknowledged   INTEGER NOT NULL DEFAULT 0
 );
 )sql";
+
+DatabaseSchema twin_database_schema() {
+  return DatabaseSchema{"twin store", 1, {SchemaStep{0, 1, kCreateTwins}}};
+}
 
 Result<nlohmann::json> object_patch(std::string_view text) {
   if (Status shallow = protocol::check_json_depth(text); !shallow) {
@@ -70,12 +77,8 @@ auto internal_on_failure(Body&& body) -> decltype(body()) {
 }  // namespace
 
 struct TwinStore::Impl {
-  Impl(const std::filesystem::path& file, TwinLimits twin_limits)
-      : limits(twin_limits), db(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
-    db.setBusyTimeout(5000);
-    if (file != ":memory:") db.exec("PRAGMA journal_mode = WAL");
-    db.exec("PRAGMA synchronous = NORMAL");
-    db.exec(kSchema);
+  Impl(const std::filesystem::path& file, SQLite::Database opened, TwinLimits twin_limits)
+      : limits(twin_limits), db(std::move(opened)) {
     if (file != ":memory:") checkpointer = std::make_unique<WalCheckpointer>(file, db.getHandle());
   }
 
@@ -127,11 +130,10 @@ TwinStore::TwinStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 TwinStore::~TwinStore() = default;
 
 std::unique_ptr<TwinStore> TwinStore::open(const std::filesystem::path& file, TwinLimits limits) {
-  try {
-    return std::unique_ptr<TwinStore>(new TwinStore(std::make_unique<Impl>(file, limits)));
-  } catch (const std::exception& failure) {
-    throw std::runtime_error("cannot open the twin store " + file.string() + ": " + failure.what());
-  }
+  Result<SQLite::Database> database = open_database(file, twin_database_schema());
+  if (!database) throw std::runtime_error("cannot open " + database.error().message);
+  return std::unique_ptr<TwinStore>(
+      new TwinStore(std::make_unique<Impl>(file, std::move(database).value(), limits)));
 }
 
 Result<Twin> TwinStore::get(std::string_view device_id) const {

@@ -1,5 +1,6 @@
 #include "presence/presence_tracker.h"
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
@@ -40,8 +41,9 @@ constexpr auto kDisconnected = PresenceEvent::Kind::disconnected;
 
 }  // namespace
 
-TEST_CASE("connect and disconnect events make a device connected, then not, with last-seen and "
-          "lifecycle records") {
+TEST_CASE(
+    "connect and disconnect events make a device connected, then not, with last-seen and "
+    "lifecycle records") {
   MemoryStreamStore streams;
   PresenceTracker tracker(":memory:", streams);
   CHECK_FALSE(tracker.is_connected("d1"));
@@ -103,16 +105,37 @@ TEST_CASE("presence survives a restart of hubd, and a redelivered event is recor
 
 TEST_CASE("presence events are parsed strictly") {
   auto parsed = parse_presence_event(
-      "$hub/presence/d1", R"({"event":"connected","at_ms":5,"broker_run":7,"connection":2,"seq":9})");
+      "$hub/presence/d1",
+      R"({"event":"connected","at_ms":5,"broker_run":7,"connection":2,"seq":9})");
   REQUIRE(parsed.ok());
   CHECK(parsed->device_id == "d1");
   CHECK(parsed->connection == 2);
   CHECK(parsed->seq == 9);
-  CHECK(parse_presence_event("$hub/broker", R"({"event":"started","at_ms":5,"broker_run":7,"seq":1})")
-            ->kind == PresenceEvent::Kind::broker_started);
+  CHECK(
+      parse_presence_event("$hub/broker", R"({"event":"started","at_ms":5,"broker_run":7,"seq":1})")
+          ->kind == PresenceEvent::Kind::broker_started);
   CHECK_FALSE(parse_presence_event("$hub/presence/d1", R"({"event":"connected"})").ok());
   CHECK_FALSE(parse_presence_event("$hub/presence/../x", R"({})").ok());
   CHECK_FALSE(parse_presence_event("$hub/presence/d1", "nope").ok());
   CHECK(is_presence_topic("$hub/presence/d1"));
   CHECK_FALSE(is_presence_topic("devices/d1/telemetry"));
+}
+
+TEST_CASE("a presence.db written before schema versions were kept opens with its devices") {
+  test::TempDirectory directory;
+  const auto file = directory.path() / "presence.db";
+  {
+    SQLite::Database old(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    old.exec(
+        "CREATE TABLE presence (device_id TEXT PRIMARY KEY, connected INTEGER NOT NULL, "
+        "last_seen_ms INTEGER NOT NULL, broker_run INTEGER NOT NULL, connection INTEGER NOT "
+        "NULL); INSERT INTO presence VALUES ('boiler-1', 1, 1234, 100, 7)");
+  }
+  MemoryStreamStore streams;
+  PresenceTracker tracker(file, streams);
+  CHECK(tracker.is_connected("boiler-1"));
+  REQUIRE(tracker.all().size() == 1);
+  CHECK(tracker.all()[0].last_seen_ms == 1234);
+  SQLite::Database reader(file.string(), SQLite::OPEN_READONLY);
+  CHECK(reader.execAndGet("PRAGMA user_version").getInt() == 1);
 }

@@ -118,3 +118,21 @@ TEST_CASE("without a second connection the writer checkpoints as SQLite would") 
   CHECK(checkpointer.writer_checkpoints() >= 1);
   CHECK(checkpointer.checkpoints() == 0);
 }
+
+TEST_CASE("a checkpoint by the checkpointer's thread lets the WAL start over") {
+  WalDatabase database;
+  WalCheckpointer checkpointer(database.file, database.writer.getHandle(),
+                               settings(100000, 100000, 20ms));
+  database.write_transactions(40);  // about 80 pages
+  CHECK(eventually([&] { return checkpointer.checkpoints() >= 1; }));
+  std::this_thread::sleep_for(100ms);  // a last pass after the last write
+  const auto wal = std::filesystem::path(database.file.string() + "-wal");
+  const auto size = std::filesystem::file_size(wal);
+  // Every frame was copied back, so this transaction is written from the
+  // WAL's start: the file does not grow. (Had the checkpoint done nothing,
+  // it would be appended.)
+  database.write_transactions(1);
+  CHECK(std::filesystem::file_size(wal) == size);
+  CHECK(checkpointer.writer_checkpoints() == 0);
+  CHECK(checkpointer.last_error().empty());
+}

@@ -94,3 +94,47 @@ TEST_CASE("opening a store written by a newer schema version fails") {
   }
   CHECK(open_failure(file).find("schema version 7") != std::string::npos);
 }
+
+TEST_CASE(
+    "a stream store of schema 2 without source positions opens, gets them, keeps its records") {
+  TempDirectory directory;
+  const auto file = directory.path() / "streams.db";
+  {
+    auto store = SqliteStreamStore::open(file);
+    REQUIRE(store->append(telemetry("d1", 1)).ok());
+  }
+  {
+    // As version 2 code before the ingest journal left it.
+    SQLite::Database old(file.string(), SQLite::OPEN_READWRITE);
+    old.exec("DROP TABLE source_positions; PRAGMA user_version = 2");
+  }
+  auto store = SqliteStreamStore::open(file);
+  CHECK(store->stream_info(kTelemetryStream)->next_offset == 1);
+  const SourcePosition position{"journal", 42};
+  const std::vector<NewRecord> batch{telemetry("d1", 2)};
+  REQUIRE(store->append_group(batch, &position).ok());
+  CHECK(store->source_position("journal")->value_or(0) == 42);
+  SQLite::Database reader(file.string(), SQLite::OPEN_READONLY);
+  CHECK(reader.execAndGet("PRAGMA user_version").getInt() == 3);
+}
+
+TEST_CASE("the WAL of a store written without pause starts over") {
+  TempDirectory directory;
+  const auto file = directory.path() / "streams.db";
+  auto store = SqliteStreamStore::open(file);
+  // Transactions of 20 telemetry records, one after the other, as the
+  // ingest thread writes them under load: about 5 pages each, 15,000 pages
+  // in all. A WAL that never started over would hold them all (60 MB);
+  // SQLite's own checkpoints (or the checkpointer's thread, or the writer at
+  // 4096 pages) bring it back to its start.
+  const std::string payload = R"({"seq":1,"data":{"temperature":21.5,"sent_us":1700000000000000}})";
+  std::uint64_t seq = 0;
+  for (int batch = 0; batch < 3000; ++batch) {
+    std::vector<NewRecord> records;
+    for (int i = 0; i < 20; ++i)
+      records.push_back(telemetry("d" + std::to_string(i), ++seq, payload));
+    REQUIRE(store->append_batch(records).ok());
+  }
+  CHECK(std::filesystem::file_size(file.string() + "-wal") < 40u * 1024u * 1024u);
+  CHECK(store->stream_info(kTelemetryStream)->next_offset == 60000);
+}
