@@ -14,8 +14,9 @@ namespace edgehub::hub {
 class SqliteStreamStore final : public StreamStore {
  public:
   // Opens or creates the file. Throws std::runtime_error naming the file if it
-  // cannot be opened or created, is not a SQLite database, or holds a
-  // different schema.
+  // cannot be opened or created, is not a SQLite database, holds a
+  // different schema or a newer schema version (sqlite/open_database.h);
+  // upgrades a file of an older version in place.
   static std::unique_ptr<SqliteStreamStore> open(const std::filesystem::path& file);
   ~SqliteStreamStore() override;
 
