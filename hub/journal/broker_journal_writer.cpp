@@ -6,12 +6,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <system_error>
 
 #include "journal/journal_codec.h"
 #include "journal/segment_files.h"
+#include "journal/segment_reader.h"
 
 namespace edgehub::hub {
 namespace {
@@ -23,17 +22,11 @@ Error io_error(const std::string& what, int error_number) {
 // The sequence after the last complete entry of a segment, or `first` if it
 // holds none (a segment is named after the entry it starts with).
 std::uint64_t next_after_segment(std::uint64_t first, const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   std::uint64_t next = first;
-  std::size_t at = 0;
+  auto reader = SegmentReader::open(file, 1u << 20);
+  if (!reader) return next;
   JournalEntry entry;
-  while (at < bytes.size()) {
-    const DecodedFrame frame = decode_journal_entry(std::string_view(bytes).substr(at), entry);
-    if (frame.status != FrameStatus::complete) break;
-    next = std::max(next, entry.sequence + 1);
-    at += frame.size;
-  }
+  while (reader->next(entry) == FrameStatus::complete) next = std::max(next, entry.sequence + 1);
   return next;
 }
 

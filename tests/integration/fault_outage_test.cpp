@@ -58,15 +58,8 @@ TEST_CASE("a full journal refuses telemetry without losing it and takes again by
   REQUIRE(wait_until([&] { return hub.record_count("telemetry") >= 200; }, 60s, 20ms));
   hub.kill_hard();  // nobody empties the journal now
   // The journal fills up: the broker refuses, the devices stop being acknowledged.
-  std::size_t acked = 0;
-  const bool stalled = wait_until(
-      [&] {
-        const std::size_t before = read_ack_log(*options.ack_log).size();
-        std::this_thread::sleep_for(1500ms);
-        acked = read_ack_log(*options.ack_log).size();
-        return acked == before;
-      },
-      60s, 0ms);
+  const bool stalled = wait_until_acknowledgements_stop(*options.ack_log, 1500ms, 60s);
+  const std::size_t acked = read_ack_log(*options.ack_log).size();
   CHECK_MESSAGE(stalled, "acknowledgements never stopped: the journal did not fill up");
   CHECK(acked < static_cast<std::size_t>(kDevices * kMessages));
   CHECK(simulator.running());
@@ -126,13 +119,7 @@ TEST_CASE("the broker journal's file system full: refused without PUBACK, nothin
   Process simulator = start_firmware_sim(hub, options);
   REQUIRE(wait_until([&] { return hub.record_count("telemetry") >= 200; }, 60s, 20ms));
   hub.kill_hard();
-  const bool stalled = wait_until(
-      [&] {
-        const std::size_t before = read_ack_log(*options.ack_log).size();
-        std::this_thread::sleep_for(1500ms);
-        return read_ack_log(*options.ack_log).size() == before;
-      },
-      60s, 0ms);
+  const bool stalled = wait_until_acknowledgements_stop(*options.ack_log, 1500ms, 60s);
   CHECK_MESSAGE(stalled, "acknowledgements never stopped: the file system did not fill up");
   CHECK(simulator.running());
   const auto broker_log = read_text_file(hub.broker_log());

@@ -4,6 +4,7 @@
 
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "support/wait_until.h"
 
@@ -56,6 +57,18 @@ DeliveryReport check_acknowledged_delivery(const HubUnderTest& hub,
   }
   report.offset_problem = offset_gap_problem(records);
   return report;
+}
+
+bool wait_until_acknowledgements_stop(const std::filesystem::path& ack_log,
+                                      std::chrono::milliseconds quiet,
+                                      std::chrono::milliseconds timeout) {
+  return wait_until(
+      [&] {
+        const std::size_t before = read_ack_log(ack_log).size();
+        std::this_thread::sleep_for(quiet);
+        return read_ack_log(ack_log).size() == before;
+      },
+      timeout, std::chrono::milliseconds(0));
 }
 
 void check_simulator_delivered_everything(const HubUnderTest& hub, Process& simulator,

@@ -31,6 +31,12 @@ DeliveryReport check_acknowledged_delivery(const HubUnderTest& hub,
                                            const std::filesystem::path& ack_log,
                                            std::chrono::milliseconds drain);
 
+// True once the ack log has not grown for `quiet` (the devices are no
+// longer acknowledged), false if it keeps growing for `timeout`.
+bool wait_until_acknowledgements_stop(const std::filesystem::path& ack_log,
+                                      std::chrono::milliseconds quiet,
+                                      std::chrono::milliseconds timeout);
+
 // The end of a fault test (doctest checks): firmware-sim (started with
 // --count and --ack-log) finishes within `finish` with exit code 0, it was
 // acknowledged `expected_acks` messages, and every one is stored exactly

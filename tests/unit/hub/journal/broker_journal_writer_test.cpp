@@ -4,12 +4,12 @@
 #include <sys/stat.h>
 
 #include <fstream>
-#include <iterator>
 #include <vector>
 
 #include "edgehub/test/temp_directory.h"
 #include "journal/journal_codec.h"
 #include "journal/segment_files.h"
+#include "journal/segment_reader.h"
 
 using namespace edgehub;
 using namespace edgehub::hub;
@@ -32,16 +32,10 @@ std::vector<JournalEntry> entries_in(const std::filesystem::path& dir) {
   auto segments = list_segments(dir);
   REQUIRE(segments.ok());
   for (const auto& [first, file] : *segments) {
-    std::ifstream in(file, std::ios::binary);
-    const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    std::size_t at = 0;
-    while (at < bytes.size()) {
-      JournalEntry entry;
-      const DecodedFrame frame = decode_journal_entry(std::string_view(bytes).substr(at), entry);
-      if (frame.status != FrameStatus::complete) break;
-      entries.push_back(std::move(entry));
-      at += frame.size;
-    }
+    auto reader = SegmentReader::open(file, 1u << 20);
+    REQUIRE(reader.ok());
+    JournalEntry entry;
+    while (reader->next(entry) == FrameStatus::complete) entries.push_back(entry);
   }
   return entries;
 }
