@@ -120,3 +120,18 @@ TEST_CASE(
   CHECK_THROWS_AS(parse({"--device-message-burst", "0"}), CLI::ParseError);
   CHECK_THROWS_AS(parse({"--broker-max-open-files", "100"}), CLI::ParseError);
 }
+
+TEST_CASE("telemetry goes through the broker journal unless --telemetry-path mqtt") {
+  const HubdOptions defaults = parse({});
+  CHECK_FALSE(defaults.telemetry_via_mqtt);
+  CHECK(defaults.journal_max_bytes == (1ull << 30));
+  CHECK(defaults.journal_sync_ms == 10);
+  const HubdOptions set = parse({"--telemetry-path", "mqtt", "--journal-max-bytes", "2097152",
+                                 "--journal-sync-ms", "0"});
+  CHECK(set.telemetry_via_mqtt);
+  CHECK(set.journal_max_bytes == 2097152);
+  CHECK(set.journal_sync_ms == 0);
+  CHECK_THROWS_AS(parse({"--telemetry-path", "kafka"}), CLI::ParseError);
+  CHECK_THROWS_AS(parse({"--journal-max-bytes", "1000"}), CLI::ParseError);
+  CHECK_THROWS_AS(parse({"--journal-sync-ms", "20000"}), CLI::ParseError);
+}
