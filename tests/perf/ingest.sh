@@ -135,7 +135,7 @@ raw_round() {
   publish_json="$("$bin/ingest_bench" publish "${common[@]}" --messages "$messages" | tail -1)"
   wait "$subscriber_pid"
   subscriber_json="$(tail -1 "$work/subscriber.out")"
-  echo "raw $(field "$subscriber_json" cpu_s) $(cpu_seconds "$mosquitto_pid")" >>"$work/cpu.txt"
+  echo "raw $(field "$subscriber_json" cpu_s) $(cpu_seconds "$mosquitto_pid") $(field "$publish_json" cpu_s)" >>"$work/cpu.txt"
   stop_pid "$mosquitto_pid"; mosquitto_pid=""
   local elapsed_us=$(( $(field "$subscriber_json" last_arrival_us) - $(field "$publish_json" start_us) ))
   awk -v n="$(field "$publish_json" published)" -v us="$elapsed_us" 'BEGIN { printf "%.1f", n * 1e6 / us }'
@@ -155,7 +155,7 @@ hub_round() {
   local hub_json
   hub_json="$("$bin/ingest_bench" hub "${common[@]}" "${rest[@]}" --messages "$messages" | tail -1)"
   local broker; broker="$(broker_pid)"
-  echo "hub $(cpu_seconds "$hubd_pid") ${broker:+$(cpu_seconds "$broker")}" >>"$work/cpu.txt"
+  echo "hub $(cpu_seconds "$hubd_pid") ${broker:+$(cpu_seconds "$broker")} $(field "$hub_json" cpu_s)" >>"$work/cpu.txt"
   log "hubd threads, CPU s: $(thread_cpu "$hubd_pid")"
   stop_hubd
   field "$hub_json" hub_msgs_per_s
@@ -181,6 +181,9 @@ raw_subscriber_cpu_us="$(median $(cpu_us raw 2))"
 raw_broker_cpu_us="$(median $(cpu_us raw 3))"
 hub_cpu_us="$(median $(cpu_us hub 2))"
 hub_broker_cpu_us="$(median $(cpu_us hub 3))"
+# The publishers' own CPU (the hub round's also polls the record count).
+raw_publisher_cpu_us="$(median $(cpu_us raw 4))"
+hub_publisher_cpu_us="$(median $(cpu_us hub 4))"
 log "CPU per message, us: hubd $hub_cpu_us (raw subscriber $raw_subscriber_cpu_us), mosquitto $hub_broker_cpu_us (raw $raw_broker_cpu_us)"
 hub_rate="$(median "${hub_rates[@]}")"
 start_hubd
@@ -208,4 +211,5 @@ stop_hubd
   "replay_records_per_s=$(field "$replay_json" replay_records_per_s)" \
   "hub_cpu_us_per_msg=$hub_cpu_us" "raw_subscriber_cpu_us_per_msg=$raw_subscriber_cpu_us" \
   "hub_broker_cpu_us_per_msg=$hub_broker_cpu_us" "raw_broker_cpu_us_per_msg=$raw_broker_cpu_us" \
+  "raw_publisher_cpu_us_per_msg=$raw_publisher_cpu_us" "hub_publisher_cpu_us_per_msg=$hub_publisher_cpu_us" \
   "devices=$devices" "messages_per_device=$messages"
