@@ -23,11 +23,19 @@ std::size_t skip_string(std::string_view text, std::size_t open) noexcept {
   return text.size();
 }
 
-}  // namespace
+struct JsonShape {
+  std::size_t deepest = 0;  // nesting of objects and arrays
+  std::size_t widest = 0;   // most members in one object
+};
 
-std::size_t json_nesting_depth(std::string_view text, std::size_t stop_above) noexcept {
-  std::size_t depth = 0;
-  std::size_t deepest = 0;
+// One scan for both measures. Stops at the first level beyond stop_above,
+// so that refusing a huge nest costs only the bytes up to the limit and the
+// stack (one counter per open container) stays that small.
+JsonShape scan_json_shape(std::string_view text, std::size_t stop_above) {
+  // Per open container: its member count, or kArray.
+  constexpr std::size_t kArray = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> open;
+  JsonShape shape;
   std::size_t i = 0;
   while (i < text.size()) {
     switch (text[i]) {
@@ -36,21 +44,38 @@ std::size_t json_nesting_depth(std::string_view text, std::size_t stop_above) no
         continue;
       case '{':
       case '[':
-        if (++depth > deepest) {
-          deepest = depth;
-          if (deepest > stop_above) return deepest;
+        open.push_back(text[i] == '{' ? 0 : kArray);
+        if (open.size() > shape.deepest) {
+          shape.deepest = open.size();
+          if (shape.deepest > stop_above) return shape;
         }
         break;
       case '}':
       case ']':
-        if (depth > 0) --depth;
+        if (!open.empty()) open.pop_back();
+        break;
+      case ':':
+        if (!open.empty() && open.back() != kArray) {
+          shape.widest = std::max(shape.widest, ++open.back());
+        }
         break;
       default:
         break;
     }
     ++i;
   }
-  return deepest;
+  return shape;
+}
+
+Error depth_error(std::size_t max_depth) {
+  return make_error(ErrorCode::invalid_argument,
+                    "JSON nested deeper than " + std::to_string(max_depth) + " levels");
+}
+
+}  // namespace
+
+std::size_t json_nesting_depth(std::string_view text, std::size_t stop_above) {
+  return scan_json_shape(text, stop_above).deepest;
 }
 
 std::size_t json_member_count(std::string_view text) noexcept {
@@ -68,40 +93,15 @@ std::size_t json_member_count(std::string_view text) noexcept {
 }
 
 std::size_t json_widest_object(std::string_view text) {
-  // Per open container: its member count, or npos for an array.
-  constexpr std::size_t kArray = static_cast<std::size_t>(-1);
-  std::vector<std::size_t> open;
-  std::size_t widest = 0;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    switch (text[i]) {
-      case '"':
-        i = skip_string(text, i);
-        continue;
-      case '{':
-        open.push_back(0);
-        break;
-      case '[':
-        open.push_back(kArray);
-        break;
-      case '}':
-      case ']':
-        if (!open.empty()) open.pop_back();
-        break;
-      case ':':
-        if (!open.empty() && open.back() != kArray) widest = std::max(widest, ++open.back());
-        break;
-      default:
-        break;
-    }
-    ++i;
-  }
-  return widest;
+  return scan_json_shape(text, SIZE_MAX).widest;
 }
 
 Status check_untrusted_json(std::string_view text) {
-  if (Status shallow = check_json_depth(text); !shallow) return shallow;
-  if (json_widest_object(text) > kMaxJsonObjectMembers) {
+  // One pass for both limits: this runs on every message from outside.
+  const std::size_t max_depth = max_json_depth();
+  const JsonShape shape = scan_json_shape(text, max_depth);
+  if (shape.deepest > max_depth) return depth_error(max_depth);
+  if (shape.widest > kMaxJsonObjectMembers) {
     return make_error(
         ErrorCode::invalid_argument,
         "JSON object with more than " + std::to_string(kMaxJsonObjectMembers) + " members");
@@ -111,8 +111,7 @@ Status check_untrusted_json(std::string_view text) {
 
 Status check_json_depth(std::string_view text, std::size_t max_depth) {
   if (json_nesting_depth(text, max_depth) <= max_depth) return ok_status();
-  return make_error(ErrorCode::invalid_argument,
-                    "JSON nested deeper than " + std::to_string(max_depth) + " levels");
+  return depth_error(max_depth);
 }
 
 std::size_t max_json_depth() noexcept { return process_max_depth.load(std::memory_order_relaxed); }
