@@ -42,34 +42,44 @@ TEST_CASE("hubd down for 60 s under load: every acknowledged message is stored o
                                        90s);
 }
 
-TEST_CASE("a full journal refuses telemetry without losing it and takes again by itself") {
-  // 1 MiB: the smallest budget; about 5,000 small messages.
-  HubUnderTest hub({.name = "fault-full",
-                    .log_level = "info",
-                    .extra_arguments = {"--journal-max-bytes", "1048576"}});
+namespace {
+
+// Devices publish; hubd is killed, so nobody empties the broker journal; it
+// fills up and the broker stops acknowledging (refusal_in_broker_log says
+// why); hubd comes back, and every acknowledged message is stored once.
+void fill_the_journal_then_recover(HubUnderTest& hub, const std::string& id_prefix,
+                                   const std::string& refusal_in_broker_log) {
   constexpr int kDevices = 5;
   constexpr int kMessages = 2000;
   SimulatorOptions options{.devices = kDevices,
-                           .id_prefix = "ff-",
+                           .id_prefix = id_prefix,
                            .interval_ms = 10,
                            .count = kMessages,
                            .ack_log = hub.work_dir() / "acks.log"};
   Process simulator = start_firmware_sim(hub, options);
   REQUIRE(wait_until([&] { return hub.record_count("telemetry") >= 200; }, 60s, 20ms));
-  hub.kill_hard();  // nobody empties the journal now
-  // The journal fills up: the broker refuses, the devices stop being acknowledged.
+  hub.kill_hard();
   const bool stalled = wait_until_acknowledgements_stop(*options.ack_log, 1500ms, 60s);
   const std::size_t acked = read_ack_log(*options.ack_log).size();
   CHECK_MESSAGE(stalled, "acknowledgements never stopped: the journal did not fill up");
   CHECK(acked < static_cast<std::size_t>(kDevices * kMessages));
   CHECK(simulator.running());
-  hub.restart();
-
+  // The refusals are recorded for the operator.
+  CHECK(read_text_file(hub.broker_log()).find(refusal_in_broker_log) != std::string::npos);
+  hub.restart();  // stores and deletes what the journal holds: space returns
   check_simulator_delivered_everything(hub, simulator, *options.ack_log, kDevices * kMessages, 180s,
                                        60s);
-  // The refusals are recorded for the operator.
-  const auto broker_log = read_text_file(hub.broker_log());
-  CHECK(broker_log.find("journal full") != std::string::npos);
+  CHECK(hub.hubd_running());
+}
+
+}  // namespace
+
+TEST_CASE("a full journal refuses telemetry without losing it and takes again by itself") {
+  // 1 MiB: the smallest budget; about 5,000 small messages.
+  HubUnderTest hub({.name = "fault-full",
+                    .log_level = "info",
+                    .extra_arguments = {"--journal-max-bytes", "1048576"}});
+  fill_the_journal_then_recover(hub, "ff-", "journal full");
 }
 
 namespace {
@@ -109,23 +119,5 @@ TEST_CASE("the broker journal's file system full: refused without PUBACK, nothin
                       mounted = small.mount(data / "journal" / "broker", "1m");
                     }});
   REQUIRE_MESSAGE(mounted, "cannot mount a tmpfs (the test needs root)");
-  constexpr int kDevices = 5;
-  constexpr int kMessages = 2000;
-  SimulatorOptions options{.devices = kDevices,
-                           .id_prefix = "fd-",
-                           .interval_ms = 10,
-                           .count = kMessages,
-                           .ack_log = hub.work_dir() / "acks.log"};
-  Process simulator = start_firmware_sim(hub, options);
-  REQUIRE(wait_until([&] { return hub.record_count("telemetry") >= 200; }, 60s, 20ms));
-  hub.kill_hard();
-  const bool stalled = wait_until_acknowledgements_stop(*options.ack_log, 1500ms, 60s);
-  CHECK_MESSAGE(stalled, "acknowledgements never stopped: the file system did not fill up");
-  CHECK(simulator.running());
-  const auto broker_log = read_text_file(hub.broker_log());
-  CHECK(broker_log.find("No space left on device") != std::string::npos);
-  hub.restart();  // stores and deletes what the journal holds: space returns
-  check_simulator_delivered_everything(hub, simulator, *options.ack_log, kDevices * kMessages, 180s,
-                                       60s);
-  CHECK(hub.hubd_running());
+  fill_the_journal_then_recover(hub, "fd-", "No space left on device");
 }
