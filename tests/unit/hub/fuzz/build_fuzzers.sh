@@ -60,6 +60,11 @@ if command -v ccache >/dev/null; then
 fi
 {
   echo "CXX := $launcher $CXX"
+  # The precompiled header itself is never taken from the cache: clang
+  # records the header's mtime in it and refuses a cached copy made from an
+  # earlier checkout of the same file ("has been modified since the
+  # precompiled header was built").
+  echo "PCH_CXX := $CXX"
   echo "FLAGS := -std=c++20 $opt -gline-tables-only -fno-omit-frame-pointer" \
     "-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" \
     "-I$root/hub -I$root/common/include -I$here" \
@@ -72,7 +77,7 @@ fi
   echo "all:$(printf ' %s' "${targets[@]}")"
   echo "-include pch.h.d \$(OBJECTS:.o=.d) \$(patsubst %,obj/%.d,${targets[*]})"
   echo "pch.h.pch: $here/fuzz_pch.h"
-  printf '\t$(CXX) $(FLAGS) -MMD -MP -fpch-instantiate-templates -x c++-header $< -o $@\n'
+  printf '\t$(PCH_CXX) $(FLAGS) -MMD -MP -fpch-instantiate-templates -x c++-header $< -o $@\n'
   echo "obj/%.o: $root/% pch.h.pch"
   printf '\t@mkdir -p $(dir $@)\n\t$(CXX) $(CXXFLAGS) -MMD -MP -c $< -o $@\n'
   echo "libhub.a: \$(OBJECTS)"
