@@ -30,10 +30,12 @@ ApiResponse RestHandlers::health() const {
   const HealthReport report = dependencies_.health ? dependencies_.health() : HealthReport{};
   Json counters = Json::object();
   for (const auto& [name, value] : report.counters) counters[name] = value;
-  return json_response(200, Json{{"status", "ok"},
-                                 {"broker_connected", report.broker_connected},
-                                 {"version", dependencies_.version},
-                                 {"counters", std::move(counters)}});
+  Json answer{{"status", report.problems.empty() ? "ok" : "degraded"},
+              {"broker_connected", report.broker_connected},
+              {"version", dependencies_.version},
+              {"counters", std::move(counters)}};
+  if (!report.problems.empty()) answer["problems"] = report.problems;
+  return json_response(200, answer);
 }
 
 namespace {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/api_response.h"
 #include "api/device_enrollment.h"
@@ -26,6 +27,9 @@ struct HealthReport {
   bool broker_connected = false;
   // Extra, for operators (telemetry stored, duplicates, ...): "counters".
   std::map<std::string, std::uint64_t> counters;
+  // What keeps the hub from working fully (a full disk); none: status "ok",
+  // else "degraded" with these sentences.
+  std::vector<std::string> problems;
 };
 
 struct RestDependencies {

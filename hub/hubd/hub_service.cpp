@@ -74,15 +74,6 @@ void require_file(const std::filesystem::path& file, const std::string& what,
   std::_Exit(kExitStoreBroken);
 }
 
-[[noreturn]] void exit_journal_unstored(const Error& error) {
-  spdlog::critical(
-      "store: the stream store keeps failing ({}); exiting: the journaled messages are stored "
-      "at the next start",
-      error.message);
-  spdlog::default_logger()->flush();
-  std::_Exit(kExitStoreBroken);
-}
-
 }  // namespace
 
 HubService::HubService(HubdOptions options)
@@ -157,8 +148,7 @@ void HubService::open_journal() {
   settings.journal_dir = layout_.journal_dir();
   if (!options_.telemetry_via_mqtt) settings.broker_journal_dir = layout_.broker_journal_dir();
   settings.commit.linger = std::chrono::milliseconds(options_.ingest_linger_ms);
-  ingest_ =
-      std::make_unique<IngestPipeline>(*ingestor_, *streams_, settings, exit_journal_unstored);
+  ingest_ = std::make_unique<IngestPipeline>(*ingestor_, *streams_, settings);
 }
 
 TwinLimits HubService::twin_limits() const {
@@ -381,12 +371,26 @@ void HubService::start_rest() {
         report.broker_connected = broker_ && broker_->is_connected();
         const IngestCounters counters = ingestor_->counters();
         const IngestPipelineStats ingest = ingest_->stats();
+        if (!ingest.store_error.empty()) {
+          report.problems.push_back(
+              "telemetry waits in the journal: the streams cannot store it (" + ingest.store_error +
+              ")");
+        }
+        const MessageRouter::StoreState inbound =
+            router_ ? router_->store_state() : MessageRouter::StoreState{};
+        if (inbound.failing_since_ms != 0) {
+          report.problems.push_back(
+              "a message from the broker cannot be recorded (" + inbound.last_error + ") for " +
+              std::to_string((clock_.now_ms() - inbound.failing_since_ms) / 1000) +
+              " s; the broker holds it and those after it");
+        }
         report.counters = {
             {"telemetry_stored", counters.stored},
             {"telemetry_duplicates", counters.duplicates},
             {"telemetry_deadlettered", counters.deadlettered},
             {"responses_deadlettered", commands_->dead_lettered_responses()},
             {"store_failures", counters.store_failures},
+            {"inbound_store_failed_attempts", inbound.failed_attempts},
             {"telemetry_routed", counters.routed},
             {"route_failures", counters.route_failures},
             {"telemetry_refused", counters.refused},
@@ -448,6 +452,9 @@ void HubService::stop() {
   if (rest_) rest_->stop();
   if (command_worker_) command_worker_->stop();
   if (flow_) flow_->stop();
+  // A message the store cannot take ends hubd now (unacknowledged: the broker
+  // keeps it) instead of holding the broker connection's stop.
+  if (router_) router_->stop();
   if (broker_) broker_->stop();
   // What was acknowledged goes into the streams now (else at the next start).
   if (ingest_) ingest_->stop();

@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <thread>
+#include <algorithm>
 
 #include "edgehub/protocol/topics.h"
 #include "presence/presence_event.h"
@@ -32,8 +32,38 @@ MessageRouter::MessageRouter(InboundHandlers handlers, const Clock& clock,
       retry_policy_(std::move(retry_policy)),
       on_store_broken_(std::move(on_store_broken)),
       guard_(guard),
-      sleep_(sleep ? std::move(sleep)
-                   : [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); }) {}
+      sleep_(std::move(sleep)) {}
+
+void MessageRouter::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+  }
+  stopped_changed_.notify_all();
+}
+
+MessageRouter::StoreState MessageRouter::store_state() const {
+  std::lock_guard lock(mutex_);
+  return store_state_;
+}
+
+bool MessageRouter::wait_before_retry(std::chrono::milliseconds delay) {
+  if (sleep_) {
+    sleep_(delay);
+  } else {
+    std::unique_lock lock(mutex_);
+    stopped_changed_.wait_for(lock, delay, [this] { return stopped_; });
+  }
+  std::lock_guard lock(mutex_);
+  return !stopped_;
+}
+
+void MessageRouter::note_failure(const Error& error, std::int64_t since_ms) {
+  std::lock_guard lock(mutex_);
+  if (store_state_.failing_since_ms == 0) store_state_.failing_since_ms = since_ms;
+  store_state_.last_error = error.message;
+  ++store_state_.failed_attempts;
+}
 
 Status MessageRouter::route_once(InboundKind kind, const IncomingMessage& message,
                                  std::int64_t received_at_ms, const std::string& set_aside_reason) {
@@ -58,13 +88,27 @@ void MessageRouter::handle_with_retries(InboundKind kind, const IncomingMessage&
   // One arrival time for every attempt: the record says when it came.
   const std::int64_t received_at_ms = clock_.now_ms();
   Status routed = route_once(kind, message, received_at_ms, set_aside_reason);
-  for (std::size_t attempt = 0; !routed && attempt < retry_policy_.delays.size(); ++attempt) {
-    spdlog::warn("store: cannot record the message on {} ({}); retrying in {} ms", message.topic,
-                 routed.error().message, retry_policy_.delays[attempt].count());
-    sleep_(retry_policy_.delays[attempt]);
+  for (std::size_t attempt = 0; !routed; ++attempt) {
+    note_failure(routed.error(), clock_.now_ms());
+    const auto delay =
+        retry_policy_.delays.empty()
+            ? std::chrono::milliseconds(1000)
+            : retry_policy_.delays[std::min(attempt, retry_policy_.delays.size() - 1)];
+    spdlog::warn(
+        "store: cannot record the message on {} ({}); not acknowledged, retrying in {} ms "
+        "(attempt {})",
+        message.topic, routed.error().message, delay.count(), attempt + 2);
+    if (!wait_before_retry(delay)) {
+      on_store_broken_(routed.error());
+      return;  // only a test's handler returns
+    }
     routed = route_once(kind, message, received_at_ms, set_aside_reason);
   }
-  if (!routed) on_store_broken_(routed.error());
+  std::lock_guard lock(mutex_);
+  if (store_state_.failing_since_ms != 0) {
+    spdlog::info("store: recording works again; the message on {} is stored", message.topic);
+    store_state_.failing_since_ms = 0;
+  }
 }
 
 void MessageRouter::handle(const IncomingMessage& message) {

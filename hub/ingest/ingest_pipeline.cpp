@@ -45,6 +45,24 @@ SetAsideSink set_aside_into(TelemetryIngestor& ingestor, std::string_view source
   };
 }
 
+// A store outage (a full disk) must not end hubd: the entries wait in their
+// journal; the broker journal's budget makes the broker refuse once it is
+// full, and a full disk makes submit() fail (the message stays unacknowledged).
+GroupCommitSettings waiting_out_outages(GroupCommitSettings settings) {
+  settings.retry_forever = true;
+  return settings;
+}
+
+// Only stop() ends a store outage's retries: the entries are stored at the next start.
+SinkBrokenHandler log_stopped_while_failing(std::string_view source) {
+  return [source](const Error& error) {
+    spdlog::warn(
+        "{}: stopped while the store fails ({}); the journaled messages are stored at "
+        "the next start",
+        source, error.message);
+  };
+}
+
 void recover(GroupCommit& commit, std::uint64_t applied, std::string_view source) {
   auto recovered = commit.recover(applied);
   if (!recovered) {
@@ -59,9 +77,9 @@ void recover(GroupCommit& commit, std::uint64_t applied, std::string_view source
 }  // namespace
 
 IngestPipeline::IngestPipeline(TelemetryIngestor& ingestor, StreamStore& streams,
-                               IngestPipelineSettings settings, SinkBrokenHandler on_store_broken)
+                               IngestPipelineSettings settings)
     : ingestor_(ingestor), streams_(streams), settings_(std::move(settings)) {
-  open_own_journal(std::move(on_store_broken));
+  open_own_journal();
   if (settings_.broker_journal_dir) open_broker_journal(*settings_.broker_journal_dir);
 }
 
@@ -69,7 +87,7 @@ IngestPipeline::~IngestPipeline() { stop(); }
 
 // Messages acknowledged to the broker before a crash but not yet in the
 // streams are in the journal: stored before anything new arrives.
-void IngestPipeline::open_own_journal(SinkBrokenHandler on_store_broken) {
+void IngestPipeline::open_own_journal() {
   const std::uint64_t applied = applied_position(streams_, kOwnJournalSource);
   auto opened = FileJournal::open(settings_.journal_dir, FileJournalSettings{}, applied + 1);
   if (!opened) throw std::runtime_error(opened.error().message);
@@ -77,8 +95,8 @@ void IngestPipeline::open_own_journal(SinkBrokenHandler on_store_broken) {
   for (const std::string& note : own_journal_->notes()) spdlog::warn("journal: {}", note);
   own_attempts_ = open_attempts(settings_.journal_dir / "commit-attempt");
   own_commit_ = std::make_unique<GroupCommit>(
-      *own_journal_, sink_into(ingestor_, kOwnJournalSource), settings_.commit,
-      std::move(on_store_broken),
+      *own_journal_, sink_into(ingestor_, kOwnJournalSource), waiting_out_outages(settings_.commit),
+      log_stopped_while_failing(kOwnJournalSource),
       PoisonGuard{own_attempts_.get(), set_aside_into(ingestor_, kOwnJournalSource)});
   recover(*own_commit_, applied, kOwnJournalSource);
 }
@@ -100,15 +118,9 @@ void IngestPipeline::open_broker_journal(const std::filesystem::path& dir) {
   if (!opened) throw std::runtime_error("broker journal: " + opened.error().message);
   broker_journal_ = std::move(*opened);
   broker_attempts_ = open_attempts(settings_.journal_dir / "broker-commit-attempt");
-  GroupCommitSettings commit = settings_.commit;
-  // A store outage (a full disk) must not end hubd: the entries wait in the
-  // broker journal, whose budget makes the broker refuse once it is full.
-  commit.retry_forever = true;
   broker_commit_ = std::make_unique<GroupCommit>(
-      *broker_journal_, sink_into(ingestor_, kBrokerJournalSource), commit,
-      [](const Error& error) {
-        spdlog::critical("broker journal: the store failed for good: {}", error.message);
-      },
+      *broker_journal_, sink_into(ingestor_, kBrokerJournalSource),
+      waiting_out_outages(settings_.commit), log_stopped_while_failing(kBrokerJournalSource),
       PoisonGuard{broker_attempts_.get(), set_aside_into(ingestor_, kBrokerJournalSource)});
   recover(*broker_commit_, applied, kBrokerJournalSource);
 }
@@ -142,10 +154,12 @@ IngestPipelineStats IngestPipeline::stats() const {
   stats.backlog = own_commit_->backlog();
   stats.backlog_bytes = own_commit_->backlog_bytes();
   stats.set_aside = own_commit_->set_aside_count();
+  stats.store_error = own_commit_->store_error();
   if (broker_commit_) {
     stats.backlog += broker_commit_->backlog();
     stats.backlog_bytes += broker_commit_->backlog_bytes();
     stats.set_aside += broker_commit_->set_aside_count();
+    if (stats.store_error.empty()) stats.store_error = broker_commit_->store_error();
     const BrokerJournalStats journal = broker_journal_->stats();
     stats.broker_journal_segments = journal.segments;
     stats.broker_journal_bytes = journal.bytes;

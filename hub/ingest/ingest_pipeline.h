@@ -15,17 +15,19 @@
 // (journal/commit_attempt.h: broker-commit-attempt, commit-attempt).
 //
 // Error policy: construction throws std::runtime_error (start-up: hubd
-// reports it and exits 1). A store that stays broken: hubd's journal ends
-// the process (on_store_broken, the broker redelivers what it did not
-// acknowledge); the broker journal only waits and retries (the plugin keeps
-// writing until its budget is used up, then refuses without PUBACK), so that
-// hubd stays up serving reads and commands through a full disk.
+// reports it and exits 1). A store that stays broken (a full disk) is waited
+// out, for both journals, until it works again or stop(): the entries are in
+// the journal meanwhile; the plugin keeps writing until its budget or the
+// disk is used up, then refuses without PUBACK, and submit() fails on a full
+// disk (the broker keeps the message). hubd stays up serving reads and
+// commands; stats().store_error says what fails.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "edgehub/common/result.h"
@@ -50,6 +52,7 @@ struct IngestPipelineStats {
   std::size_t backlog = 0;        // entries read from a journal, not yet stored
   std::size_t backlog_bytes = 0;  // their topic + payload bytes
   std::uint64_t set_aside = 0;    // entries a poison guard set aside
+  std::string store_error;        // a store outage being waited out; empty: none
   // The broker journal (all 0 without one).
   std::size_t broker_journal_segments = 0;
   std::uint64_t broker_journal_bytes = 0;
@@ -61,8 +64,8 @@ class IngestPipeline {
  public:
   // Opens the journals and stores what they hold from before this start.
   // ingestor and streams must outlive the pipeline.
-  IngestPipeline(TelemetryIngestor& ingestor, StreamStore& streams, IngestPipelineSettings settings,
-                 SinkBrokenHandler on_store_broken);
+  IngestPipeline(TelemetryIngestor& ingestor, StreamStore& streams,
+                 IngestPipelineSettings settings);
   ~IngestPipeline();
   IngestPipeline(const IngestPipeline&) = delete;
   IngestPipeline& operator=(const IngestPipeline&) = delete;
@@ -80,7 +83,7 @@ class IngestPipeline {
   IngestPipelineStats stats() const;
 
  private:
-  void open_own_journal(SinkBrokenHandler on_store_broken);
+  void open_own_journal();
   void open_broker_journal(const std::filesystem::path& dir);
 
   TelemetryIngestor& ingestor_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 #include <iterator>
+#include <optional>
 
 namespace edgehub::hub {
 namespace {
@@ -182,18 +183,12 @@ void GroupCommit::note_attempt(const CommitAttempt& attempt) {
 Status GroupCommit::deliver(std::span<const JournalEntry> entries, std::uint32_t attempt) {
   note_attempt(CommitAttempt{entries.front().sequence, entries.back().sequence, attempt});
   Delivery delivery = call_sink(entries);
-  for (std::size_t retry = 0;
-       delivery.outcome == Outcome::store_failed && retry < settings_.retry_delays.size();
-       ++retry) {
-    std::this_thread::sleep_for(settings_.retry_delays[retry]);
+  for (std::size_t retry = 0; delivery.outcome == Outcome::store_failed; ++retry) {
+    note_store_error(delivery.error);
+    if (!wait_before_retry(retry)) break;
     delivery = call_sink(entries);
   }
-  // retry_forever: the store's outage is waited out (at the last delay) until stop().
-  while (settings_.retry_forever && delivery.outcome == Outcome::store_failed &&
-         !settings_.retry_delays.empty() && !stop_requested()) {
-    std::this_thread::sleep_for(settings_.retry_delays.back());
-    delivery = call_sink(entries);
-  }
+  if (delivery.outcome != Outcome::store_failed) note_store_error(std::nullopt);
   switch (delivery.outcome) {
     case Outcome::stored:
       return ok_status();
@@ -219,6 +214,31 @@ Status GroupCommit::deliver(std::span<const JournalEntry> entries, std::uint32_t
                                         delivery.error.message + "); set aside");
 }
 
+bool GroupCommit::wait_before_retry(std::size_t retry) {
+  const auto& delays = settings_.retry_delays;
+  if (delays.empty()) return false;
+  if (!settings_.retry_forever) {
+    if (retry >= delays.size()) return false;
+    std::this_thread::sleep_for(delays[retry]);
+    return true;
+  }
+  // The entries are in the journal: stop() need not wait for the store.
+  std::unique_lock lock(mutex_);
+  progressed_.wait_for(lock, delays[std::min(retry, delays.size() - 1)],
+                       [this] { return stopping_; });
+  return !stopping_;
+}
+
+void GroupCommit::note_store_error(std::optional<Error> error) {
+  std::lock_guard lock(mutex_);
+  store_error_ = error ? error->message : std::string();
+}
+
+std::string GroupCommit::store_error() const {
+  std::lock_guard lock(mutex_);
+  return store_error_;
+}
+
 bool GroupCommit::stop_requested() const {
   std::lock_guard lock(mutex_);
   return stopping_;
@@ -235,11 +255,12 @@ Status GroupCommit::set_aside(const JournalEntry& entry, const std::string& reas
   };
   Status stored =
       guard_.set_aside ? attempt_once() : Status(make_error(ErrorCode::internal, reason));
-  for (std::size_t retry = 0; guard_.set_aside && !stored && retry < settings_.retry_delays.size();
-       ++retry) {
-    std::this_thread::sleep_for(settings_.retry_delays[retry]);
+  for (std::size_t retry = 0; guard_.set_aside && !stored; ++retry) {
+    note_store_error(stored.error());
+    if (!wait_before_retry(retry)) break;
     stored = attempt_once();
   }
+  if (stored) note_store_error(std::nullopt);
   if (!stored) {
     note_attempt(CommitAttempt{});
     return stored;

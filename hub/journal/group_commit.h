@@ -10,10 +10,11 @@
 // A write() to the journal is much cheaper and as durable.
 //
 // Error policy: a journal write failure is returned by submit (the message
-// is not acknowledged; the caller retries or ends the process). A sink
-// failure is retried with the given delays; if it persists, on_broken is
-// called (hubd ends the process; the entries stay in the journal and are
-// replayed at the next start).
+// is not acknowledged; the caller retries). A sink failure is retried with
+// the given delays; if it persists, on_broken is called and the committing
+// thread ends (the entries stay in the journal and are replayed at the next
+// start) - unless retry_forever (hubd), which waits the outage out until
+// stop() and reports it in store_error().
 //
 // Poison guard (PoisonGuard): a message that cannot be processed must not
 // wedge ingest nor crash hubd at every start. Before each sink call the
@@ -34,6 +35,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -79,9 +81,10 @@ struct GroupCommitSettings {
       std::chrono::milliseconds(1000), std::chrono::milliseconds(3000),
       std::chrono::milliseconds(5000), std::chrono::milliseconds(10000)};
   // After retry_delays, keep retrying a failing store at the last delay
-  // until stop() instead of calling on_broken: for a journal that holds the
-  // entries anyway and whose writer stops on its own when it is full (the
-  // broker journal), so that hubd stays up through a full disk.
+  // until stop() (which ends the wait at once) instead of calling
+  // on_broken: the journal holds the entries anyway, and its writer stops on
+  // its own when it is full (the broker journal's budget; submit() failing
+  // on a full disk), so that hubd stays up through a full disk.
   bool retry_forever = false;
 };
 
@@ -122,6 +125,9 @@ class GroupCommit {
   std::size_t backlog_bytes() const;
   // Entries set aside (dead-lettered unprocessed) since construction.
   std::uint64_t set_aside_count() const { return set_aside_count_.load(); }
+  // The last error of a store outage that is being retried (a full disk);
+  // empty while the store works.
+  std::string store_error() const;
   // Until everything submitted so far is committed (true) or the timeout.
   bool wait_until_committed(std::chrono::milliseconds timeout) const;
 
@@ -144,6 +150,11 @@ class GroupCommit {
   Status deliver(std::span<const JournalEntry> entries, std::uint32_t attempt);
   Status set_aside(const JournalEntry& entry, const std::string& reason);
   bool stop_requested() const;
+  // Waits before retry number `retry` (from 0) of a failing store: the
+  // delays in turn, then (retry_forever) the last one until stop(). false:
+  // no more retries.
+  bool wait_before_retry(std::size_t retry);
+  void note_store_error(std::optional<Error> error);
   void note_attempt(const CommitAttempt& attempt);
 
   MessageJournal& journal_;
@@ -161,6 +172,7 @@ class GroupCommit {
   std::size_t held_bytes_ = 0;                           // of the queued and in-flight entries
   std::chrono::steady_clock::time_point last_commit_{};  // start of the last transaction
   bool stopping_ = false;
+  std::string store_error_;
   std::thread worker_;
 };
 

@@ -2,7 +2,8 @@
 // keeps acknowledging telemetry only as long as its journal can take it; hubd
 // catches up when it is back; a journal that is full refuses (no PUBACK: the
 // devices keep the messages) instead of dropping, and takes again by itself
-// once hubd has stored and deleted what it holds.
+// once hubd has stored and deleted what it holds. With the whole data
+// directory full, hubd stays up serving reads and carries on by itself.
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -120,4 +121,49 @@ TEST_CASE("the broker journal's file system full: refused without PUBACK, nothin
                     }});
   REQUIRE_MESSAGE(mounted, "cannot mount a tmpfs (the test needs root)");
   fill_the_journal_then_recover(hub, "fd-", "No space left on device");
+}
+
+TEST_CASE("the whole data directory full: hubd stays up serving reads, and carries on by itself") {
+  SmallFileSystem small;
+  bool mounted = false;
+  // Everything of hubd's and the broker's on one small file system: the
+  // streams, the other databases, both journals, the broker's log.
+  HubUnderTest hub({.name = "fault-data-full",
+                    .log_level = "info",
+                    .before_first_start = [&](const std::filesystem::path& data) {
+                      mounted = small.mount(data, "48m");
+                    }});
+  REQUIRE_MESSAGE(mounted, "cannot mount a tmpfs (the test needs root)");
+  constexpr int kDevices = 5;
+  constexpr int kMessages = 3000;
+  SimulatorOptions options{.devices = kDevices,
+                           .id_prefix = "fdd-",
+                           .interval_ms = 10,
+                           .count = kMessages,
+                           .ack_log = hub.work_dir() / "acks.log"};
+  Process simulator = start_firmware_sim(hub, options);
+  REQUIRE(wait_until([&] { return hub.record_count("telemetry") >= 200; }, 60s, 20ms));
+
+  // The disk fills up (dd stops at "No space left on device").
+  const std::filesystem::path filler = hub.data_dir() / "filler";
+  (void)std::system(("dd if=/dev/zero of='" + filler.string() + "' bs=64k 2>/dev/null").c_str());
+  const bool stalled = wait_until_acknowledgements_stop(*options.ack_log, 1500ms, 60s);
+  CHECK_MESSAGE(stalled, "the broker kept acknowledging on a full disk");
+  // Longer than hubd used to survive a failing store (about 19 s, then exit 3).
+  std::this_thread::sleep_for(30s);
+  REQUIRE_MESSAGE(hub.hubd_running(), hub.log_tails());
+  const HttpReply health = hub.get("/api/v1/health");
+  CHECK(health.status == 200);
+  MESSAGE("health on a full disk: " << health.body);
+  const HttpReply read = hub.get("/api/v1/streams/telemetry/records?from=0&limit=10");
+  CHECK(read.status == 200);
+  CHECK(read.json["records"].size() == 10);
+  CHECK(simulator.running());
+
+  std::filesystem::remove(filler);  // space returns: nobody restarts anything
+  check_simulator_delivered_everything(hub, simulator, *options.ack_log, kDevices * kMessages, 180s,
+                                       60s);
+  CHECK(hub.hubd_running());
+  CHECK(wait_until([&] { return hub.get("/api/v1/health").json.value("status", "") == "ok"; }, 30s,
+                   200ms));
 }

@@ -32,10 +32,11 @@ struct Fixture {
                               },
                               "CA CERT"};
   bool connected = true;
+  std::vector<std::string> problems;
   RestHandlers handlers{
       RestDependencies{registry, streams, commands, enrollment,
                        [this] {
-                         return HealthReport{connected, {{"telemetry_stored", 7}}};
+                         return HealthReport{connected, {{"telemetry_stored", 7}}, problems};
                        },
                        "0.1.0"}};
 
@@ -64,8 +65,22 @@ TEST_CASE_FIXTURE(Fixture, "health reports the broker connection and the version
   CHECK(body["broker_connected"] == true);
   CHECK(body["version"] == "0.1.0");
   CHECK(body["counters"]["telemetry_stored"] == 7);
+  CHECK_FALSE(body.contains("problems"));
   connected = false;
   CHECK(body_of(handlers.health())["broker_connected"] == false);
+}
+
+TEST_CASE_FIXTURE(Fixture,
+                  "health says degraded, and why, while something keeps the hub from working") {
+  problems = {
+      "telemetry waits in the journal: the streams cannot store it (database or disk is full)"};
+  const auto response = handlers.health();
+  CHECK(response.status == 200);  // the hub answers: reads still work
+  const auto body = body_of(response);
+  CHECK(body["status"] == "degraded");
+  CHECK(body["problems"] == json(problems));
+  problems.clear();
+  CHECK(body_of(handlers.health())["status"] == "ok");
 }
 
 TEST_CASE_FIXTURE(Fixture, "registering a device returns it with its certificate, key and the CA") {

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <stdexcept>
+#include <thread>
 
 #include "commands/command_dispatcher.h"
 #include "ingest/telemetry_ingestor.h"
@@ -135,16 +136,75 @@ TEST_CASE_FIXTURE(Fixture, "a journal that recovers is retried with the policy's
   CHECK(slept == std::vector<std::chrono::milliseconds>{10ms, 20ms});
 }
 
-TEST_CASE_FIXTURE(Fixture, "a journal that stays broken never lets the handler return normally") {
+TEST_CASE_FIXTURE(Fixture, "a store outage is retried at the last delay for as long as it lasts") {
+  journal.fail_appends(8);
+  router.handle(IncomingMessage{"devices/a/telemetry", R"({"seq":1,"data":2})", 1, false});
+  CHECK(slept ==
+        std::vector<std::chrono::milliseconds>{10ms, 20ms, 30ms, 30ms, 30ms, 30ms, 30ms, 30ms});
+  CHECK(records(kTelemetryStream) == 1);
+  const MessageRouter::StoreState state = router.store_state();
+  CHECK(state.failing_since_ms == 0);  // over
+  CHECK(state.failed_attempts == 8);
+}
+
+TEST_CASE_FIXTURE(Fixture, "health sees the outage while it lasts") {
+  journal.fail_appends(3);
+  std::vector<MessageRouter::StoreState> seen;
+  MessageRouter watched{handlers(),
+                        clock,
+                        StoreRetryPolicy{{10ms}},
+                        [](const Error& error) { throw StoreBroken{error}; },
+                        &guard,
+                        [&](std::chrono::milliseconds delay) {
+                          seen.push_back(watched.store_state());
+                          clock.advance_ms(delay.count());
+                        }};
+  const std::int64_t arrived = clock.now_ms();
+  watched.handle(IncomingMessage{"devices/a/telemetry", R"({"seq":1,"data":2})", 1, false});
+  REQUIRE(seen.size() == 3);
+  CHECK(seen[0].failing_since_ms == arrived);
+  CHECK(seen[2].failing_since_ms == arrived);  // since the first failure
+  CHECK_FALSE(seen[0].last_error.empty());
+  CHECK(watched.store_state().failing_since_ms == 0);
+}
+
+TEST_CASE_FIXTURE(Fixture, "stop() during an outage never lets the handler return normally") {
   journal.fail_appends(1000);
+  MessageRouter stopping{handlers(),
+                         clock,
+                         StoreRetryPolicy{{10ms, 20ms}},
+                         [](const Error& error) { throw StoreBroken{error}; },
+                         &guard,
+                         [&](std::chrono::milliseconds delay) {
+                           slept.push_back(delay);
+                           if (slept.size() == 5) stopping.stop();  // hubd stops meanwhile
+                         }};
   try {
-    router.handle(IncomingMessage{"devices/a/telemetry", R"({"seq":1,"data":2})", 1, false});
+    stopping.handle(IncomingMessage{"devices/a/telemetry", R"({"seq":1,"data":2})", 1, false});
     FAIL("the handler returned: the message would have been acknowledged");
   } catch (const StoreBroken& broken) {
     CHECK(broken.error.code == ErrorCode::internal);
   }
-  CHECK(slept == std::vector<std::chrono::milliseconds>{10ms, 20ms, 30ms});
+  CHECK(slept == std::vector<std::chrono::milliseconds>{10ms, 20ms, 20ms, 20ms, 20ms});
   CHECK(records(kTelemetryStream) == 0);
+}
+
+TEST_CASE("without an injected sleep, stop() ends the wait at once") {
+  ManualClock clock;
+  InboundHandlers handlers;
+  handlers.presence = [](std::string_view, std::string_view) -> Status {
+    return make_error(ErrorCode::internal, "disk full");
+  };
+  MessageRouter router{handlers, clock, StoreRetryPolicy{{60000ms}},
+                       [](const Error& error) { throw StoreBroken{error}; }};
+  std::thread stopper([&] {
+    while (router.store_state().failing_since_ms == 0) std::this_thread::sleep_for(1ms);
+    router.stop();
+  });
+  const auto began = std::chrono::steady_clock::now();
+  CHECK_THROWS_AS(router.handle(IncomingMessage{"$hub/presence/a", "{}", 1, false}), StoreBroken);
+  stopper.join();
+  CHECK(std::chrono::steady_clock::now() - began < 10s);
 }
 
 TEST_CASE_FIXTURE(Fixture, "every attempt records the first arrival time") {
@@ -185,9 +245,18 @@ TEST_CASE_FIXTURE(Fixture, "a retained delivery is a replay and is ignored") {
 
 TEST_CASE_FIXTURE(Fixture, "presence failures get the same retry policy as the store") {
   presence_status = make_error(ErrorCode::internal, "disk I/O error");
-  CHECK_THROWS_AS(router.handle(IncomingMessage{"$hub/presence/a", "{}", 1, false}), StoreBroken);
-  CHECK(presence_events.size() == 4);  // once and three retries
-  CHECK(slept == std::vector<std::chrono::milliseconds>{10ms, 20ms, 30ms});
+  MessageRouter stopping{handlers(),
+                         clock,
+                         StoreRetryPolicy{{10ms, 20ms, 30ms}},
+                         [](const Error& error) { throw StoreBroken{error}; },
+                         &guard,
+                         [&](std::chrono::milliseconds delay) {
+                           slept.push_back(delay);
+                           if (slept.size() == 4) stopping.stop();
+                         }};
+  CHECK_THROWS_AS(stopping.handle(IncomingMessage{"$hub/presence/a", "{}", 1, false}), StoreBroken);
+  CHECK(presence_events.size() == 4);  // once and three retries; stopped in the fourth wait
+  CHECK(slept == std::vector<std::chrono::milliseconds>{10ms, 20ms, 30ms, 30ms});
 }
 
 TEST_CASE_FIXTURE(Fixture, "a twin report hubd dies on twice is set aside at the third delivery") {

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <future>
+#include <thread>
 
 #include "journal/memory_journal.h"
 
@@ -123,6 +124,52 @@ TEST_CASE("a failing store is retried; the entries stay in the journal until it 
   CHECK(sink.batches.size() == 1);
   CHECK(broken.empty());
   CHECK(journal.unreleased().empty());
+}
+
+TEST_CASE("retry_forever waits a store outage out, says so meanwhile, and carries on") {
+  MemoryJournal journal;
+  RecordingSink sink;
+  sink.failures = 30;  // far more than the retry delays
+  GroupCommitSettings settings = quick();
+  settings.retry_delays = {1ms, 5ms};
+  settings.retry_forever = true;
+  std::vector<Error> broken;
+  GroupCommit group(journal, std::ref(sink), settings,
+                    [&](const Error& e) { broken.push_back(e); });
+  group.start();
+  REQUIRE(group.submit(1, "t", "m").ok());
+  bool reported = false;
+  for (int i = 0; i < 2000 && !reported; ++i) {
+    reported = group.store_error() == "disk I/O error";
+    if (!reported) std::this_thread::sleep_for(1ms);
+  }
+  CHECK(reported);
+  REQUIRE(group.wait_until_committed(5s));
+  CHECK(sink.sequences() == std::vector<std::uint64_t>{1});
+  CHECK(group.store_error().empty());  // it works again
+  CHECK(broken.empty());
+  CHECK(journal.unreleased().empty());
+}
+
+TEST_CASE("retry_forever: stop() ends the wait at once and keeps the entries journaled") {
+  MemoryJournal journal;
+  RecordingSink sink;
+  sink.failures = 1000000;
+  GroupCommitSettings settings = quick();
+  settings.retry_delays = {1ms, 60s};
+  settings.retry_forever = true;
+  std::vector<Error> broken;
+  GroupCommit group(journal, std::ref(sink), settings,
+                    [&](const Error& e) { broken.push_back(e); });
+  group.start();
+  REQUIRE(group.submit(1, "t", "m").ok());
+  while (group.store_error().empty()) std::this_thread::sleep_for(1ms);
+  std::this_thread::sleep_for(20ms);  // into the 60 s wait
+  const auto began = std::chrono::steady_clock::now();
+  group.stop();
+  CHECK(std::chrono::steady_clock::now() - began < 10s);
+  REQUIRE(broken.size() == 1);
+  CHECK(journal.unreleased().size() == 1);  // stored at the next start
 }
 
 TEST_CASE("a store that stays broken calls on_broken and keeps the entries journaled") {
