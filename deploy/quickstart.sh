@@ -5,12 +5,19 @@
 # answered, and prints what to type next.
 #
 #   deploy/quickstart.sh          start (or show, if already running)
+#   deploy/quickstart.sh --listen 192.168.1.10 --server-name hub.lan
+#                                 start, and let devices on the network in:
+#                                 an MQTT/TLS listener on that address (or
+#                                 0.0.0.0 for all), the address and names in
+#                                 the broker's server certificate
 #   deploy/quickstart.sh stop     stop the fleet and the hub
 #   deploy/quickstart.sh status   is it running?
 #
 # Idempotent: a second run finds the running hub and fleet and reuses them.
 # Settings (environment): EDGEHUB_QUICKSTART_DIR (default <repo>/quickstart),
-# EDGEHUB_MQTT_PORT (8883), EDGEHUB_HTTP_PORT (8080), EDGEHUB_DEVICES (5).
+# EDGEHUB_MQTT_PORT (8883), EDGEHUB_HTTP_PORT (8080), EDGEHUB_DEVICES (5),
+# EDGEHUB_LISTEN (as --listen), EDGEHUB_SERVER_NAMES (space-separated, as
+# --server-name). Listeners and names take effect when hubd (re)starts.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -55,7 +62,28 @@ stop_all() {
   done
 }
 
-case "${1:-start}" in
+listen="${EDGEHUB_LISTEN:-}"
+read -r -a server_names <<<"${EDGEHUB_SERVER_NAMES:-}"
+action=start
+while (($#)); do
+  case "$1" in
+    --listen) (($# >= 2)) || die "--listen needs an address"; listen=$2; shift 2 ;;
+    --server-name) (($# >= 2)) || die "--server-name needs a name"; server_names+=("$2"); shift 2 ;;
+    start | stop | status) action=$1; shift ;;
+    *) die "unknown argument '$1' (start, stop, status, --listen ADDRESS, --server-name NAME)" ;;
+  esac
+done
+# The local fleet and hubctl keep using 127.0.0.1: a specific address gets a
+# listener of its own beside loopback's.
+listener_args=(--mqtt-bind 127.0.0.1)
+case "$listen" in
+  "" | 127.0.0.1) ;;
+  0.0.0.0 | "::") listener_args=(--mqtt-bind "$listen") ;;
+  *) listener_args+=(--mqtt-bind "$listen") ;;
+esac
+for name in "${server_names[@]}"; do listener_args+=(--server-name "$name"); done
+
+case "$action" in
   stop) stop_all; exit 0 ;;
   status)
     pid_alive "$state_dir/hubd.pid" && say "hubd running (pid $(cat "$state_dir/hubd.pid"))" || say "hubd not running"
@@ -77,8 +105,9 @@ else
   if hub_healthy; then
     die "something else answers on $hub_url; set EDGEHUB_HTTP_PORT to a free port"
   fi
-  say "starting hubd (data in $data_dir, MQTT/TLS on 127.0.0.1:$mqtt_port, REST on 127.0.0.1:$http_port)"
+  say "starting hubd (data in $data_dir, MQTT/TLS on ${listen:-127.0.0.1}:$mqtt_port, REST on 127.0.0.1:$http_port)"
   nohup "$bin/hubd" --data-dir "$data_dir" --mqtt-port "$mqtt_port" --http-port "$http_port" \
+    "${listener_args[@]}" \
     >>"$state_dir/hubd.log" 2>&1 &
   echo $! >"$state_dir/hubd.pid"
 fi

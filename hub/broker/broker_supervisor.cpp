@@ -35,7 +35,9 @@ void write_file(const std::filesystem::path& file, const std::string& text) {
 }  // namespace
 
 BrokerSupervisor::BrokerSupervisor(BrokerSupervisorSettings settings)
-    : settings_(std::move(settings)) {}
+    : settings_(std::move(settings)) {
+  if (settings_.bind_addresses.empty()) settings_.bind_addresses = {"127.0.0.1"};
+}
 
 BrokerSupervisor::~BrokerSupervisor() { stop(); }
 
@@ -84,7 +86,7 @@ bool BrokerSupervisor::adopt_running_broker(const std::string& config_text) {
     remove_pid_file(settings_.pid_file);
     return false;
   }
-  const std::string host = connectable_host(settings_.bind_address);
+  const std::string host = connectable_host(settings_.bind_addresses.front());
   if (!wait_until_port_accepts(host, settings_.port, settings_.start_timeout,
                                [&] { return process_is_running(candidate); })) {
     spdlog::warn("broker: running broker (pid {}) does not accept connections on {}; replacing it",
@@ -121,8 +123,10 @@ void BrokerSupervisor::apply_open_files_limit(pid_t broker) const {
 }
 
 void BrokerSupervisor::launch_fresh() {
-  if (Status free = check_port_free(settings_.bind_address, settings_.port); !free) {
-    throw std::runtime_error("cannot start the broker: MQTT port " + free.error().message);
+  for (const std::string& address : settings_.bind_addresses) {
+    if (Status free = check_port_free(address, settings_.port); !free) {
+      throw std::runtime_error("cannot start the broker: MQTT port " + free.error().message);
+    }
   }
   const std::vector<std::string> argv = {settings_.mosquitto_executable.string(), "-c",
                                          settings_.config_file.string()};
@@ -140,7 +144,7 @@ void BrokerSupervisor::launch_fresh() {
   write_pid_file(settings_.pid_file, child);
 
   std::optional<int> ended;
-  const std::string host = connectable_host(settings_.bind_address);
+  const std::string host = connectable_host(settings_.bind_addresses.front());
   const bool accepting =
       wait_until_port_accepts(host, settings_.port, settings_.start_timeout, [&] {
         std::lock_guard lock(mutex_);

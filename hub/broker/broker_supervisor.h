@@ -19,6 +19,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace edgehub::hub {
 
@@ -28,7 +29,8 @@ struct BrokerSupervisorSettings {
   std::filesystem::path pid_file;
   // mosquitto's stdout/stderr (errors before its own log opens), appended.
   std::filesystem::path output_file;
-  std::string bind_address = "127.0.0.1";
+  // The listeners' addresses (all on `port`); the first is the one probed.
+  std::vector<std::string> bind_addresses = {"127.0.0.1"};
   std::uint16_t port = 8883;
   // RLIMIT_NOFILE given to the broker (capped by the hard limit unless hubd
   // may raise it); 0 = inherit hubd's. mosquitto has no option for it and

@@ -59,20 +59,22 @@ std::string render_mosquitto_config(const MosquittoConfig& config) {
       // to every listener, and MOSQ_EVT_TICK (revocation polling) is only
       // delivered with per_listener_settings false.
       << "per_listener_settings false\n"
-      << "user " << checked_value("user", config.run_as_user) << "\n\n"
-
-      << "listener " << config.port << " " << checked_value("bind address", config.bind_address)
-      << "\n"
-      << "cafile " << checked_path("cafile", config.ca_file) << "\n"
-      << "certfile " << checked_path("certfile", config.certificate_file) << "\n"
-      << "keyfile " << checked_path("keyfile", config.key_file) << "\n"
-      << "require_certificate true\n"
-      // With use_identity_as_username true, mosquitto skips MOSQ_EVT_BASIC_AUTH;
-      // the plugin must run to check the certificate against the registry.
-      << "use_identity_as_username false\n"
-      << "tls_version tlsv1.2\n"
-      << "set_tcp_nodelay true\n";
-  if (config.max_connections > 0) out << "max_connections " << config.max_connections << "\n";
+      << "user " << checked_value("user", config.run_as_user) << "\n\n";
+  if (config.bind_addresses.empty()) throw std::invalid_argument("the broker needs a bind address");
+  for (const std::string& address : config.bind_addresses) {
+    out << "listener " << config.port << " " << checked_value("bind address", address) << "\n"
+        << "cafile " << checked_path("cafile", config.ca_file) << "\n"
+        << "certfile " << checked_path("certfile", config.certificate_file) << "\n"
+        << "keyfile " << checked_path("keyfile", config.key_file) << "\n"
+        << "require_certificate true\n"
+        // With use_identity_as_username true, mosquitto skips MOSQ_EVT_BASIC_AUTH;
+        // the plugin must run to check the certificate against the registry.
+        << "use_identity_as_username false\n"
+        << "tls_version tlsv1.2\n"
+        << "set_tcp_nodelay true\n";
+    if (config.max_connections > 0) out << "max_connections " << config.max_connections << "\n";
+    out << "\n";
+  }
   // mosquitto has no setting for its open-files limit: each connection takes
   // one, and at the limit new connections are accepted and closed at once.
   out << "# Open files: each connection takes one; the broker needs a limit above\n"

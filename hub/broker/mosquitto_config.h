@@ -5,14 +5,16 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "broker/device_limit_options.h"
 
 namespace edgehub::hub {
 
 struct MosquittoConfig {
-  // The one TLS listener devices and hubd connect to. No other listener (no 1883).
-  std::string bind_address = "127.0.0.1";
+  // The TLS listeners devices and hubd connect to: one per address, all on
+  // `port`, all alike. No other listener (no 1883).
+  std::vector<std::string> bind_addresses = {"127.0.0.1"};
   std::uint16_t port = 8883;
 
   std::filesystem::path ca_file;           // the hub's CA: client certificates must chain to it

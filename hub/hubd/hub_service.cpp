@@ -77,7 +77,11 @@ void require_file(const std::filesystem::path& file, const std::string& what,
 }  // namespace
 
 HubService::HubService(HubdOptions options)
-    : options_(std::move(options)), layout_(options_.data_dir) {}
+    : options_(std::move(options)), layout_(options_.data_dir) {
+  if (options_.mqtt_binds.empty()) {
+    throw std::runtime_error("--mqtt-bind: at least one address is needed");
+  }
+}
 
 HubService::~HubService() { stop(); }
 
@@ -94,8 +98,11 @@ void HubService::start() {
   start_rest();
   start_retention();
   ready_ = true;
-  spdlog::info("hubd ready: mqtt={} http={} data={}",
-               format_host_port(options_.mqtt_bind, options_.mqtt_port),
+  std::string listeners;
+  for (const std::string& address : options_.mqtt_binds) {
+    listeners += (listeners.empty() ? "" : ",") + format_host_port(address, options_.mqtt_port);
+  }
+  spdlog::info("hubd ready: mqtt={} http={} data={}", listeners,
                format_host_port(options_.http_bind, rest_->port()), layout_.root().string());
 }
 
@@ -112,7 +119,8 @@ void HubService::open_state() {
   }
   authority_ = std::make_unique<CertificateAuthority>(
       CertificateAuthority::load_or_create(layout_.pki_dir(), "edgehub hub CA"));
-  ensure_server_certificate(*authority_, layout_, server_subject_alt_names(options_.mqtt_bind));
+  ensure_server_certificate(*authority_, layout_,
+                            server_subject_alt_names(options_.mqtt_binds, options_.server_names));
   ensure_service_identity(*authority_, *registry_, layout_);
   api_token_ = load_or_create_api_token(layout_.api_token_file());
   route_store_ = open_sqlite_route_store(layout_.root() / "routes.db");
@@ -158,7 +166,7 @@ TwinLimits HubService::twin_limits() const {
 
 std::string HubService::broker_config_text() const {
   MosquittoConfig config;
-  config.bind_address = options_.mqtt_bind;
+  config.bind_addresses = options_.mqtt_binds;
   config.port = options_.mqtt_port;
   config.ca_file = layout_.ca_certificate();
   config.certificate_file = layout_.server_certificate();
@@ -208,7 +216,7 @@ void HubService::start_broker() {
   settings.config_file = layout_.broker_config();
   settings.pid_file = layout_.broker_pid_file();
   settings.output_file = layout_.broker_log();
-  settings.bind_address = options_.mqtt_bind;
+  settings.bind_addresses = options_.mqtt_binds;
   settings.port = options_.mqtt_port;
   settings.max_open_files = options_.broker_max_open_files;
   supervisor_ = std::make_unique<BrokerSupervisor>(settings);
@@ -218,7 +226,7 @@ void HubService::start_broker() {
 void HubService::connect_broker() {
   const bool external = options_.broker == BrokerMode::external;
   PahoConnectionSettings settings;
-  settings.host = external ? options_.broker_host : connectable_host(options_.mqtt_bind);
+  settings.host = external ? options_.broker_host : connectable_host(options_.mqtt_binds.front());
   settings.port = external && options_.broker_port ? options_.broker_port : options_.mqtt_port;
   settings.client_id = std::string(kHubServiceId);
   settings.ca_file = layout_.ca_certificate();

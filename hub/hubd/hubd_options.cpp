@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <system_error>
 
+#include "pki/subject_alt_names.h"
+
 #ifndef EDGEHUB_MOSQUITTO_EXECUTABLE
 #define EDGEHUB_MOSQUITTO_EXECUTABLE "/usr/sbin/mosquitto"
 #endif
@@ -22,6 +24,14 @@ std::filesystem::path default_plugin_path() {
 }
 
 namespace {
+
+const CLI::Validator valid_server_name(
+    [](const std::string& text) {
+      return openssl::is_subject_alt_name(text)
+                 ? std::string()
+                 : "'" + text + "' is neither an IP address nor a DNS name";
+    },
+    "NAME|ADDRESS");
 
 // Enforced by the broker plugin (hub/mosquitto-plugin/README.md "Device
 // limits"); hubd records every hit in the lifecycle stream.
@@ -142,9 +152,16 @@ void add_hubd_options(CLI::App& app, HubdOptions& options) {
                  "registry.db, streams.db, pki/ (CA, broker and hubd certificates), broker/ "
                  "(mosquitto.conf, mosquitto.pid, mosquitto.log, persistence), api-token")
       ->capture_default_str();
-  app.add_option("--mqtt-bind", options.mqtt_bind,
-                 "Address the broker's MQTT TLS listener binds to (devices connect here)")
+  app.add_option("--mqtt-bind", options.mqtt_binds,
+                 "Address a broker MQTT/TLS listener binds to (devices connect here); repeat for "
+                 "several (config file: mqtt-bind = [\"127.0.0.1\", \"192.168.1.10\"]); "
+                 "0.0.0.0 or :: for every address")
       ->capture_default_str();
+  app.add_option("--server-name", options.server_names,
+                 "A DNS name or IP address devices use to reach the broker, put into its server "
+                 "certificate (with 127.0.0.1, ::1, localhost and each --mqtt-bind address); "
+                 "repeat for several; a change reissues the certificate at the next start")
+      ->check(valid_server_name);
   app.add_option("--mqtt-port", options.mqtt_port, "Port of the broker's MQTT TLS listener")
       ->capture_default_str()
       ->check(CLI::Range(1, 65535));

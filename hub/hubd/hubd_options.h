@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "broker/device_limit_options.h"
 
@@ -21,7 +22,11 @@ enum class BrokerMode {
 
 struct HubdOptions {
   std::filesystem::path data_dir = "./hub-data";
-  std::string mqtt_bind = "127.0.0.1";
+  // The broker's MQTT/TLS listeners (one per address, all on mqtt_port).
+  std::vector<std::string> mqtt_binds = {"127.0.0.1"};
+  // Names and addresses devices use to reach the broker, put into its
+  // server certificate beside 127.0.0.1, ::1, localhost and the bind addresses.
+  std::vector<std::string> server_names;
   std::uint16_t mqtt_port = 8883;
   std::string http_bind = "127.0.0.1";
   std::uint16_t http_port = 8080;

@@ -29,12 +29,17 @@ void write_issued(const IssuedCertificate& issued, const std::filesystem::path& 
 
 }  // namespace
 
-std::vector<std::string> server_subject_alt_names(const std::string& bind_address) {
+std::vector<std::string> server_subject_alt_names(const std::vector<std::string>& bind_addresses,
+                                                  const std::vector<std::string>& server_names) {
   std::vector<std::string> names = {"127.0.0.1", "::1", "localhost"};
-  const bool wildcard = bind_address.empty() || bind_address == "0.0.0.0" || bind_address == "::";
-  if (!wildcard && std::find(names.begin(), names.end(), bind_address) == names.end()) {
-    names.push_back(bind_address);
+  auto add = [&names](const std::string& name) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  };
+  for (const std::string& address : bind_addresses) {
+    const bool wildcard = address.empty() || address == "0.0.0.0" || address == "::";
+    if (!wildcard) add(address);
   }
+  for (const std::string& name : server_names) add(name);
   return names;
 }
 

@@ -12,9 +12,10 @@
 
 namespace edgehub::hub {
 
-// 127.0.0.1, ::1, localhost, plus bind_address when it names one address
-// (not a wildcard).
-std::vector<std::string> server_subject_alt_names(const std::string& bind_address);
+// 127.0.0.1, ::1, localhost, each bind address that names one address (not
+// a wildcard), and the server names devices use, each once.
+std::vector<std::string> server_subject_alt_names(const std::vector<std::string>& bind_addresses,
+                                                  const std::vector<std::string>& server_names);
 
 // Issues pki/server.pem + server.key if missing or issued for other names.
 void ensure_server_certificate(const CertificateAuthority& authority, const DataDirectory& layout,

@@ -62,6 +62,10 @@ GeneralNamePtr dns_name(const std::string& text) {
 
 }  // namespace
 
+bool is_subject_alt_name(const std::string& text) {
+  return ip_address_name(text) != nullptr || is_dns_name(text);
+}
+
 GeneralNamesPtr subject_alt_names_from(const std::vector<std::string>& names) {
   GeneralNamesPtr general_names(sk_GENERAL_NAME_new_null());
   if (!general_names) throw_failure("cannot allocate subjectAltNames");

@@ -14,4 +14,7 @@ namespace edgehub::hub::openssl {
 // characters, optionally "*." first).
 GeneralNamesPtr subject_alt_names_from(const std::vector<std::string>& names);
 
+// true if subject_alt_names_from takes the text (an IP address or a DNS name).
+bool is_subject_alt_name(const std::string& text);
+
 }  // namespace edgehub::hub::openssl

@@ -13,7 +13,7 @@ namespace {
 
 MosquittoConfig sample_config() {
   MosquittoConfig config;
-  config.bind_address = "127.0.0.1";
+  config.bind_addresses = {"127.0.0.1"};
   config.port = 18883;
   config.ca_file = "/data/pki/ca.pem";
   config.certificate_file = "/data/pki/server.pem";
@@ -60,6 +60,20 @@ TEST_CASE("the broker listens only on the configured TLS listener") {
   CHECK(has_line(text, "require_certificate true"));
   CHECK(has_line(text, "tls_version tlsv1.2"));
   CHECK(has_line(text, "set_tcp_nodelay true"));
+}
+
+TEST_CASE("several bind addresses: one listener each, all with the same TLS settings") {
+  MosquittoConfig config = sample_config();
+  config.bind_addresses = {"127.0.0.1", "10.20.0.1"};
+  const std::string text = render_mosquitto_config(config);
+  CHECK(has_line(text, "listener 18883 127.0.0.1"));
+  CHECK(has_line(text, "listener 18883 10.20.0.1"));
+  CHECK(count_lines_starting(text, "listener ") == 2);
+  CHECK(count_lines_starting(text, "certfile /data/pki/server.pem") == 2);
+  CHECK(count_lines_starting(text, "require_certificate true") == 2);
+  CHECK(count_lines_starting(text, "max_connections ") == 2);
+  config.bind_addresses = {};
+  CHECK_THROWS_AS(render_mosquitto_config(config), std::invalid_argument);
 }
 
 TEST_CASE("devices are admitted by the plugin, not by the certificate alone") {

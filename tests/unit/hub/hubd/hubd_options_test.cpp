@@ -27,7 +27,8 @@ HubdOptions parse(std::vector<std::string> arguments) {
 TEST_CASE("defaults: loopback, standard ports, supervised broker") {
   const HubdOptions options = parse({});
   CHECK(options.data_dir == "./hub-data");
-  CHECK(options.mqtt_bind == "127.0.0.1");
+  CHECK(options.mqtt_binds == std::vector<std::string>{"127.0.0.1"});
+  CHECK(options.server_names.empty());
   CHECK(options.mqtt_port == 8883);
   CHECK(options.http_bind == "127.0.0.1");
   CHECK(options.http_port == 8080);
@@ -73,6 +74,24 @@ TEST_CASE("a TOML config file sets options; the command line wins") {
   CHECK(options.data_dir == "/var/lib/hub");
   CHECK(options.broker == BrokerMode::external);
   CHECK(options.mqtt_port == 28883);
+}
+
+TEST_CASE("listeners and server names: repeated on the command line, arrays in the config file") {
+  const HubdOptions options =
+      parse({"--mqtt-bind", "127.0.0.1", "--mqtt-bind", "10.20.0.1", "--server-name",
+             "hub.site.example", "--server-name", "10.20.0.1"});
+  CHECK(options.mqtt_binds == std::vector<std::string>{"127.0.0.1", "10.20.0.1"});
+  CHECK(options.server_names == std::vector<std::string>{"hub.site.example", "10.20.0.1"});
+
+  edgehub::test::TempDirectory temp;
+  const auto file = temp.path() / "hubd.toml";
+  std::ofstream(file) << "mqtt-bind = [\"0.0.0.0\"]\nserver-name = [\"hub.lan\", \"fd00::5\"]\n";
+  const HubdOptions configured = parse({"--config", file.string()});
+  CHECK(configured.mqtt_binds == std::vector<std::string>{"0.0.0.0"});
+  CHECK(configured.server_names == std::vector<std::string>{"hub.lan", "fd00::5"});
+
+  CHECK_THROWS_AS(parse({"--server-name", "not a name"}), CLI::ParseError);
+  CHECK_THROWS_AS(parse({"--server-name", "under_score.example"}), CLI::ParseError);
 }
 
 TEST_CASE("a config file with an unknown key or a missing file is an error") {
@@ -126,8 +145,8 @@ TEST_CASE("telemetry goes through the broker journal unless --telemetry-path mqt
   CHECK_FALSE(defaults.telemetry_via_mqtt);
   CHECK(defaults.journal_max_bytes == (1ull << 30));
   CHECK(defaults.journal_sync_ms == 10);
-  const HubdOptions set = parse({"--telemetry-path", "mqtt", "--journal-max-bytes", "2097152",
-                                 "--journal-sync-ms", "0"});
+  const HubdOptions set = parse(
+      {"--telemetry-path", "mqtt", "--journal-max-bytes", "2097152", "--journal-sync-ms", "0"});
   CHECK(set.telemetry_via_mqtt);
   CHECK(set.journal_max_bytes == 2097152);
   CHECK(set.journal_sync_ms == 0);

@@ -3,21 +3,22 @@
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
-#include "registry/memory_device_registry.h"
 #include "edgehub/test/temp_directory.h"
+#include "registry/memory_device_registry.h"
 
 using namespace edgehub;
 using namespace edgehub::hub;
 
-TEST_CASE("the server certificate names loopback and a specific bind address") {
-  CHECK(server_subject_alt_names("127.0.0.1") ==
-        std::vector<std::string>{"127.0.0.1", "::1", "localhost"});
-  CHECK(server_subject_alt_names("0.0.0.0") ==
-        std::vector<std::string>{"127.0.0.1", "::1", "localhost"});
-  CHECK(server_subject_alt_names("::") ==
-        std::vector<std::string>{"127.0.0.1", "::1", "localhost"});
-  CHECK(server_subject_alt_names("192.168.7.2") ==
-        std::vector<std::string>{"127.0.0.1", "::1", "localhost", "192.168.7.2"});
+TEST_CASE("the server certificate names loopback, specific bind addresses and server names") {
+  using Names = std::vector<std::string>;
+  CHECK(server_subject_alt_names({"127.0.0.1"}, {}) == Names{"127.0.0.1", "::1", "localhost"});
+  CHECK(server_subject_alt_names({"0.0.0.0"}, {}) == Names{"127.0.0.1", "::1", "localhost"});
+  CHECK(server_subject_alt_names({"::"}, {}) == Names{"127.0.0.1", "::1", "localhost"});
+  CHECK(server_subject_alt_names({"192.168.7.2"}, {}) ==
+        Names{"127.0.0.1", "::1", "localhost", "192.168.7.2"});
+  CHECK(
+      server_subject_alt_names({"127.0.0.1", "192.168.7.2"}, {"hub.site.example", "192.168.7.2"}) ==
+      Names{"127.0.0.1", "::1", "localhost", "192.168.7.2", "hub.site.example"});
 }
 
 TEST_CASE("certificates are issued once and reissued only when the names change") {
@@ -26,16 +27,16 @@ TEST_CASE("certificates are issued once and reissued only when the names change"
   layout.prepare();
   const auto authority = CertificateAuthority::load_or_create(layout.pki_dir(), "test CA");
 
-  ensure_server_certificate(authority, layout, server_subject_alt_names("127.0.0.1"));
+  ensure_server_certificate(authority, layout, server_subject_alt_names({"127.0.0.1"}, {}));
   const std::string first = read_text_file(layout.server_certificate());
   struct stat key {};
   REQUIRE(::stat(layout.server_key().c_str(), &key) == 0);
   CHECK((key.st_mode & 0777) == 0600);
 
-  ensure_server_certificate(authority, layout, server_subject_alt_names("127.0.0.1"));
+  ensure_server_certificate(authority, layout, server_subject_alt_names({"127.0.0.1"}, {}));
   CHECK(read_text_file(layout.server_certificate()) == first);
 
-  ensure_server_certificate(authority, layout, server_subject_alt_names("10.1.2.3"));
+  ensure_server_certificate(authority, layout, server_subject_alt_names({"10.1.2.3"}, {}));
   CHECK(read_text_file(layout.server_certificate()) != first);
 }
 
