@@ -1,8 +1,11 @@
 #include "broker/broker_supervisor.h"
 
+#include <signal.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <deque>
 #include <fstream>
 #include <iterator>
@@ -40,6 +43,17 @@ BrokerSupervisor::BrokerSupervisor(BrokerSupervisorSettings settings)
 }
 
 BrokerSupervisor::~BrokerSupervisor() { stop(); }
+
+Status BrokerSupervisor::reload_certificates() {
+  std::lock_guard lock(mutex_);
+  if (pid_ <= 0) return make_error(ErrorCode::unavailable, "no broker is running");
+  if (::kill(pid_, SIGHUP) != 0) {
+    return make_error(
+        ErrorCode::unavailable,
+        "cannot signal the broker (pid " + std::to_string(pid_) + "): " + std::strerror(errno));
+  }
+  return ok_status();
+}
 
 bool BrokerSupervisor::adopted() const {
   std::lock_guard lock(mutex_);

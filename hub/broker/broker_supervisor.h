@@ -21,6 +21,8 @@
 #include <thread>
 #include <vector>
 
+#include "edgehub/common/result.h"
+
 namespace edgehub::hub {
 
 struct BrokerSupervisorSettings {
@@ -65,6 +67,11 @@ class BrokerSupervisor {
   // Stops watching and stops the broker: SIGTERM (mosquitto then saves its
   // persistence file), SIGKILL after stop_timeout. Idempotent.
   void stop();
+
+  // Makes the running broker load its certificate files again (SIGHUP:
+  // mosquitto 2.0 reloads each listener's certfile/keyfile and re-checks every
+  // session with the plugin; connections stay). Error if no broker runs.
+  Status reload_certificates();
 
   bool adopted() const;
   pid_t pid() const;

@@ -24,6 +24,7 @@
 #include "flow/device_flow_control.h"
 #include "hubd/journaled_dead_letters.h"
 #include "hubd/message_router.h"
+#include "hubd/periodic_task.h"
 #include "hubd/receive_guard.h"
 #include "hubd/service_credentials.h"
 #include "ingest/ingest_pipeline.h"
@@ -97,6 +98,9 @@ void HubService::start() {
   start_commands();
   start_rest();
   start_retention();
+  certificate_renewal_ = std::make_unique<PeriodicTask>(
+      std::chrono::seconds(options_.certificate_check_seconds), [this] { renew_certificates(); });
+  certificate_renewal_->start();
   ready_ = true;
   std::string listeners;
   for (const std::string& address : options_.mqtt_binds) {
@@ -120,8 +124,9 @@ void HubService::open_state() {
   authority_ = std::make_unique<CertificateAuthority>(
       CertificateAuthority::load_or_create(layout_.pki_dir(), "edgehub hub CA"));
   ensure_server_certificate(*authority_, layout_,
-                            server_subject_alt_names(options_.mqtt_binds, options_.server_names));
-  ensure_service_identity(*authority_, *registry_, layout_);
+                            server_subject_alt_names(options_.mqtt_binds, options_.server_names),
+                            certificate_policy());
+  ensure_service_identity(*authority_, *registry_, layout_, certificate_policy());
   api_token_ = load_or_create_api_token(layout_.api_token_file());
   route_store_ = open_sqlite_route_store(layout_.root() / "routes.db");
   RouteTableSettings route_settings;
@@ -435,6 +440,41 @@ void HubService::start_rest() {
   }
 }
 
+CertificatePolicy HubService::certificate_policy() const {
+  return CertificatePolicy{std::chrono::days(options_.server_certificate_days),
+                           std::chrono::days(options_.service_certificate_days),
+                           std::chrono::days(options_.certificate_renew_days)};
+}
+
+void HubService::renew_certificates() {
+  try {
+    const bool server = ensure_server_certificate(
+        *authority_, layout_, server_subject_alt_names(options_.mqtt_binds, options_.server_names),
+        certificate_policy());
+    if (server && supervisor_) {
+      if (Status reloaded = supervisor_->reload_certificates(); !reloaded) {
+        spdlog::error("pki: the broker did not load the new server certificate: {}",
+                      reloaded.error().message);
+      } else {
+        spdlog::info(
+            "pki: the broker loads the new server certificate (SIGHUP; devices stay "
+            "connected)");
+      }
+    } else if (server) {
+      spdlog::warn(
+          "pki: a new server certificate is in {}: make the external broker load it "
+          "(kill -HUP its pid)",
+          layout_.server_certificate().string());
+    }
+    if (ensure_service_identity(*authority_, *registry_, layout_, certificate_policy())) {
+      spdlog::info("pki: hubd reconnects to the broker with its new certificate");
+    }
+  } catch (const std::exception& failure) {
+    spdlog::error("pki: certificate renewal failed (retried in {} s): {}",
+                  options_.certificate_check_seconds, failure.what());
+  }
+}
+
 void HubService::start_retention() {
   retention_ = std::make_unique<RetentionTask>(
       *streams_, clock_, RetentionTaskSettings{}, [this](const Result<RetentionRun>& run) {
@@ -452,6 +492,7 @@ void HubService::start_retention() {
 void HubService::stop() {
   if (stopped_) return;
   stopped_ = true;
+  if (certificate_renewal_) certificate_renewal_->stop();
   // Tails (long-poll, Server-Sent Events) end now, not at their timeout.
   if (streams_) streams_->interrupt_waits();
   if (retention_) retention_->stop();

@@ -9,6 +9,7 @@
 #include "clock/clock.h"
 #include "hubd/data_directory.h"
 #include "hubd/hubd_options.h"
+#include "hubd/service_credentials.h"
 #include "mqtt/broker_connection.h"
 #include "twins/twin_limits.h"
 
@@ -28,6 +29,7 @@ class FileCommitAttempts;
 class IngestPipeline;
 class JournaledDeadLetters;
 class MessageRouter;
+class PeriodicTask;
 class PresenceTracker;
 class ReceiveGuard;
 class TwinService;
@@ -67,6 +69,10 @@ class HubService {
   void start_commands();
   Status handle_presence(std::string_view topic, std::string_view payload);
   void start_retention();
+  CertificatePolicy certificate_policy() const;
+  // Renews the hub's certificates that are due (hourly): the broker loads a
+  // new server certificate at once (SIGHUP).
+  void renew_certificates();
   std::string broker_config_text() const;
   TwinLimits twin_limits() const;
 
@@ -99,6 +105,7 @@ class HubService {
   std::unique_ptr<RestServer> rest_;
   std::unique_ptr<DeviceFlowControl> flow_;
   std::unique_ptr<RetentionTask> retention_;
+  std::unique_ptr<PeriodicTask> certificate_renewal_;
   bool ready_ = false;
   bool stopped_ = false;
 };

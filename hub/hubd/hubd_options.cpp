@@ -93,6 +93,27 @@ void add_device_limit_options(CLI::App& app, HubdOptions& options) {
       ->check(CLI::Range(1024u, 100000000u));
 }
 
+void add_certificate_options(CLI::App& app, HubdOptions& options) {
+  app.add_option("--server-certificate-days", options.server_certificate_days,
+                 "Validity of the broker's server certificate, issued by the hub's CA")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 3650u));
+  app.add_option("--service-certificate-days", options.service_certificate_days,
+                 "Validity of hubd's own client certificate (its service identity)")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 3650u));
+  app.add_option("--certificate-renew-days", options.certificate_renew_days,
+                 "Issue the server and service certificates anew this many days before they "
+                 "expire; the broker loads a new server certificate without dropping devices "
+                 "(SIGHUP)")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 3650u));
+  app.add_option("--certificate-check-seconds", options.certificate_check_seconds,
+                 "How often hubd checks whether its certificates are due for renewal")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 86400u));
+}
+
 void add_input_limit_options(CLI::App& app, HubdOptions& options) {
   constexpr std::size_t kMiB = 1024 * 1024;
   app.add_option("--max-json-depth", options.max_json_depth,
@@ -269,6 +290,7 @@ void add_hubd_options(CLI::App& app, HubdOptions& options) {
       ->check(CLI::Range(1u, 65535u));
   add_device_limit_options(app, options);
   add_input_limit_options(app, options);
+  add_certificate_options(app, options);
   app.add_option("--log-level", options.log_level,
                  "Log level: trace, debug, info, warn, error, critical, off")
       ->capture_default_str()

@@ -63,6 +63,13 @@ struct HubdOptions {
   DeviceLimitOptions device_limits;
   unsigned broker_max_connections = 20000;
   unsigned broker_max_open_files = 65536;
+  // The hub's own certificates (broker server certificate, hubd's service
+  // identity): validity, and renewal that long before they expire (checked
+  // at start and every certificate_check_seconds).
+  unsigned server_certificate_days = 825;
+  unsigned service_certificate_days = 825;
+  unsigned certificate_renew_days = 90;
+  unsigned certificate_check_seconds = 3600;
   // Input limits (docs/security.md): what one device message or REST body
   // may hold. Over a limit: dead letter (devices) or 4xx (operators).
   std::size_t max_json_depth = 32;

@@ -1,5 +1,6 @@
 #include "hubd/service_credentials.h"
 
+#include <fmt/chrono.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -12,8 +13,25 @@
 namespace edgehub::hub {
 namespace {
 
-constexpr std::chrono::days kServerCertificateValidity{825};
-constexpr std::chrono::days kServiceCertificateValidity{825};
+// A certificate file that is missing, unreadable or due for renewal.
+bool needs_issuing(const std::filesystem::path& certificate, const std::filesystem::path& key,
+                   const CertificatePolicy& policy, std::chrono::system_clock::time_point now) {
+  if (!std::filesystem::exists(certificate) || !std::filesystem::exists(key)) return true;
+  try {
+    return due_for_renewal(CertificateAuthority::not_after_of_pem(read_text_file(certificate)), now,
+                           policy.renew_before);
+  } catch (const std::invalid_argument& broken) {
+    spdlog::warn("pki: {} is not a certificate ({}); issuing a new one", certificate.string(),
+                 broken.what());
+    return true;
+  }
+}
+
+std::string expiry_text(const std::filesystem::path& certificate) {
+  const auto not_after = CertificateAuthority::not_after_of_pem(read_text_file(certificate));
+  return fmt::format("{:%Y-%m-%d %H:%M:%S} UTC",
+                     fmt::gmtime(std::chrono::system_clock::to_time_t(not_after)));
+}
 
 std::string names_file_text(const std::vector<std::string>& names) {
   std::string text;
@@ -43,31 +61,42 @@ std::vector<std::string> server_subject_alt_names(const std::vector<std::string>
   return names;
 }
 
-void ensure_server_certificate(const CertificateAuthority& authority, const DataDirectory& layout,
-                               const std::vector<std::string>& subject_alt_names) {
+bool due_for_renewal(std::chrono::system_clock::time_point not_after,
+                     std::chrono::system_clock::time_point now, std::chrono::days renew_before) {
+  return not_after - now <= renew_before;
+}
+
+bool ensure_server_certificate(const CertificateAuthority& authority, const DataDirectory& layout,
+                               const std::vector<std::string>& subject_alt_names,
+                               const CertificatePolicy& policy,
+                               std::chrono::system_clock::time_point now) {
   const std::string wanted = names_file_text(subject_alt_names);
-  const bool present = std::filesystem::exists(layout.server_certificate()) &&
-                       std::filesystem::exists(layout.server_key()) &&
-                       std::filesystem::exists(layout.server_names()) &&
-                       read_text_file(layout.server_names()) == wanted;
-  if (present) return;
+  const bool same_names = std::filesystem::exists(layout.server_names()) &&
+                          read_text_file(layout.server_names()) == wanted;
+  if (same_names && !needs_issuing(layout.server_certificate(), layout.server_key(), policy, now)) {
+    return false;
+  }
   const auto issued =
-      authority.issue_server("edgehub broker", subject_alt_names, kServerCertificateValidity);
+      authority.issue_server("edgehub broker", subject_alt_names, policy.server_validity);
   write_issued(issued, layout.server_certificate(), layout.server_key());
   write_private_file(layout.server_names(), wanted, 0644);
   std::string listed;
   for (const auto& name : subject_alt_names) listed += (listed.empty() ? "" : ", ") + name;
-  spdlog::info("pki: issued the broker's server certificate for {}", listed);
+  spdlog::info("pki: issued the broker's server certificate for {}, valid until {}", listed,
+               expiry_text(layout.server_certificate()));
+  return true;
 }
 
-void ensure_service_identity(const CertificateAuthority& authority, DeviceRegistry& registry,
-                             const DataDirectory& layout) {
+bool ensure_service_identity(const CertificateAuthority& authority, DeviceRegistry& registry,
+                             const DataDirectory& layout, const CertificatePolicy& policy,
+                             std::chrono::system_clock::time_point now) {
   const std::string id(kHubServiceId);
-  if (!std::filesystem::exists(layout.service_certificate()) ||
-      !std::filesystem::exists(layout.service_key())) {
-    write_issued(authority.issue_client(id, kServiceCertificateValidity),
-                 layout.service_certificate(), layout.service_key());
-    spdlog::info("pki: issued the hub's service identity '{}'", id);
+  const bool issue = needs_issuing(layout.service_certificate(), layout.service_key(), policy, now);
+  if (issue) {
+    write_issued(authority.issue_client(id, policy.service_validity), layout.service_certificate(),
+                 layout.service_key());
+    spdlog::info("pki: issued the hub's service identity '{}', valid until {}", id,
+                 expiry_text(layout.service_certificate()));
   }
   const std::string fingerprint =
       CertificateAuthority::fingerprint_of_pem(read_text_file(layout.service_certificate()));
@@ -85,7 +114,7 @@ void ensure_service_identity(const CertificateAuthority& authority, DeviceRegist
     if (auto added = registry.add(record); !added) {
       throw std::runtime_error("cannot register the service identity: " + added.error().message);
     }
-    return;
+    return issue;
   }
   if (existing->role != DeviceRole::service) {
     throw std::runtime_error("the registry holds '" + id +
@@ -101,6 +130,7 @@ void ensure_service_identity(const CertificateAuthority& authority, DeviceRegist
       throw std::runtime_error("cannot enable the service identity: " + enabled.error().message);
     }
   }
+  return issue;
 }
 
 }  // namespace edgehub::hub

@@ -43,13 +43,20 @@ std::optional<std::string> peer_host(int fd) {
 }
 
 Result<ClientSocket> client_socket_of(const void* client, const char* address) {
-  if (client == nullptr || address == nullptr) {
-    return make_error(ErrorCode::invalid_argument, "no client or no address");
+  if (client == nullptr) return make_error(ErrorCode::invalid_argument, "no client");
+  if (address == nullptr) {
+    return make_error(ErrorCode::unavailable, "the client has no address (not connected)");
   }
   ClientHead head{};
   std::memcpy(&head, client, sizeof(head));
   if (head.ident != kIdentClient) {
     return mismatch("first member is " + std::to_string(head.ident) + ", not id_client (2)");
+  }
+  if (head.sock == -1) {
+    // INVALID_SOCKET: an offline persistent session, which mosquitto hands
+    // to the plugin again when a SIGHUP re-checks every session. Says
+    // nothing about the layout.
+    return make_error(ErrorCode::unavailable, "the client has no connection (an offline session)");
   }
   const std::optional<std::uint64_t> inode = BrokerSockets::socket_inode(head.sock);
   if (!inode) return mismatch("second member " + std::to_string(head.sock) + " is not a socket");

@@ -2,6 +2,7 @@
 
 #include <openssl/x509v3.h>
 
+#include <ctime>
 #include <mutex>
 #include <stdexcept>
 
@@ -128,6 +129,21 @@ std::string CertificateAuthority::fingerprint_of_pem(std::string_view certificat
     throw std::invalid_argument("not a PEM certificate");
   }
   return openssl::sha256_fingerprint(*certificate);
+}
+
+std::chrono::system_clock::time_point CertificateAuthority::not_after_of_pem(
+    std::string_view certificate_pem) {
+  const openssl::CertificatePtr certificate = openssl::certificate_from_pem(certificate_pem);
+  if (!certificate) {
+    openssl::take_errors();
+    throw std::invalid_argument("not a PEM certificate");
+  }
+  std::tm expiry{};
+  if (ASN1_TIME_to_tm(X509_get0_notAfter(certificate.get()), &expiry) != 1) {
+    openssl::take_errors();
+    throw std::invalid_argument("the certificate's notAfter cannot be read");
+  }
+  return std::chrono::system_clock::from_time_t(::timegm(&expiry));
 }
 
 }  // namespace edgehub::hub

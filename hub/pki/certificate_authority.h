@@ -43,6 +43,9 @@ class CertificateAuthority {
   // Lower-case hex SHA-256 of the DER form of a PEM certificate; throws
   // std::invalid_argument if it is not a certificate.
   static std::string fingerprint_of_pem(std::string_view certificate_pem);
+  // When a PEM certificate stops being valid (notAfter); throws
+  // std::invalid_argument if it is not a certificate.
+  static std::chrono::system_clock::time_point not_after_of_pem(std::string_view certificate_pem);
 
  private:
   struct Impl;

@@ -85,3 +85,44 @@ TEST_CASE("a device registered as 'hubd' stops the hub with a clear error") {
   CHECK_THROWS_WITH_AS(ensure_service_identity(authority, registry, layout),
                        doctest::Contains("reserved for the hub"), std::runtime_error);
 }
+
+TEST_CASE("a certificate is due for renewal from renew_before before it expires") {
+  using namespace std::chrono;
+  const system_clock::time_point now{hours(24 * 20000)};
+  CHECK(due_for_renewal(now + days(30), now, days(90)));
+  CHECK(due_for_renewal(now + days(90), now, days(90)));
+  CHECK_FALSE(due_for_renewal(now + days(91), now, days(90)));
+  CHECK(due_for_renewal(now - days(1), now, days(90)));  // expired already
+}
+
+TEST_CASE("the hub's certificates are issued anew when due, and only then") {
+  using namespace std::chrono;
+  edgehub::test::TempDirectory temp;
+  const DataDirectory layout(temp.path() / "data");
+  layout.prepare();
+  const auto authority = CertificateAuthority::load_or_create(layout.pki_dir(), "test CA");
+  ManualClock clock;
+  MemoryDeviceRegistry registry(clock);
+  const CertificatePolicy policy{days(100), days(100), days(30)};
+  const auto names = server_subject_alt_names({"127.0.0.1"}, {});
+  const auto now = system_clock::now();
+
+  CHECK(ensure_server_certificate(authority, layout, names, policy, now));
+  CHECK(ensure_service_identity(authority, registry, layout, policy, now));
+  const std::string server = read_text_file(layout.server_certificate());
+  const auto expiry = CertificateAuthority::not_after_of_pem(server);
+  CHECK(expiry > now + days(99));
+  CHECK(expiry < now + days(101));
+
+  // 60 days later: 40 left, not due.
+  CHECK_FALSE(ensure_server_certificate(authority, layout, names, policy, now + days(60)));
+  CHECK_FALSE(ensure_service_identity(authority, registry, layout, policy, now + days(60)));
+  CHECK(read_text_file(layout.server_certificate()) == server);
+
+  // 75 days later: 25 left, due; the registry follows hubd's new certificate.
+  CHECK(ensure_server_certificate(authority, layout, names, policy, now + days(75)));
+  CHECK(read_text_file(layout.server_certificate()) != server);
+  CHECK(ensure_service_identity(authority, registry, layout, policy, now + days(75)));
+  CHECK(registry.find("hubd")->certificate_sha256 ==
+        CertificateAuthority::fingerprint_of_pem(read_text_file(layout.service_certificate())));
+}

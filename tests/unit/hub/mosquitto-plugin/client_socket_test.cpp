@@ -35,6 +35,15 @@ TEST_CASE("a client structure of another layout is refused, never guessed") {
   ::close(pair[1]);
 }
 
+TEST_CASE("an offline session (no socket) is 'unknown', not a layout mismatch") {
+  // What a SIGHUP hands over for every persistent session of a device that is
+  // not connected: the connect deadline must stay on (it was switched off).
+  FakeClient offline{2, -1, {}};
+  const auto read = client_socket_of(&offline, "127.0.0.1");
+  REQUIRE_FALSE(read.ok());
+  CHECK(read.error().code == edgehub::ErrorCode::unavailable);
+}
+
 TEST_CASE("a socket without an IP peer is 'unknown', not a layout mismatch") {
   int pair[2];
   REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM, 0, pair) == 0);
