@@ -110,6 +110,11 @@ TEST_CASE(
   REQUIRE_MESSAGE(wait_until_acknowledgements_stop(*options.ack_log, 1500ms, 20s),
                   "acknowledgements never stopped: the journal was still written");
   const std::size_t acked_when_stopped = read_ack_log(*options.ack_log).size();
+  const auto seconds_since = [](std::chrono::steady_clock::time_point since) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+  };
+  MESSAGE("acknowledgements stopped (1.5 s quiet) " << seconds_since(unwritable_since)
+                                                    << " s after the journal became read-only");
   CHECK(acked_when_stopped < static_cast<std::size_t>(kDevices * kMessages));
 
   // Every refused device is told to pause when it reconnects.
@@ -158,16 +163,19 @@ TEST_CASE(
   CHECK(read_ack_log(*options.ack_log).size() == acked_when_stopped);
 
   REQUIRE(read_only.lift());
+  const auto writable_since = std::chrono::steady_clock::now();
   // Ingest resumes by itself: the next probe is written, and every paused
   // device is told "resumed".
   CHECK(wait_until([&] { return read_ack_log(*options.ack_log).size() > acked_when_stopped; }, 15s,
                    100ms));
+  MESSAGE("acknowledged again " << seconds_since(writable_since) << " s after it was writable");
   CHECK(wait_until(
       [&] {
         return read_text_file(hub.broker_log()).find("the journal takes telemetry again") !=
                std::string::npos;
       },
       10s, 200ms));
+  MESSAGE("resumed notices sent by " << seconds_since(writable_since) << " s");
 
   CHECK_MESSAGE(wait_until(
                     [&] {
