@@ -387,8 +387,8 @@ Status journal_telemetry(PluginState& state, const mosquitto_evt_message& event)
   return written;
 }
 
-// Why the journal refused this message: its budget (room
-// comes back when hubd deletes what it stored), or anything else.
+// Why the journal refused this message: its budget (room comes back when
+// hubd deletes what it stored), or anything else.
 JournalRefusal refusal_cause(const PluginState& state, const mosquitto_evt_message& event) {
   if (!state.journal) return JournalRefusal::write_failed;
   const std::uint64_t frame_bytes = kJournalFrameHeaderBytes + kJournalBodyFixedBytes +
