@@ -13,11 +13,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "edgehub/protocol/topics.h"
 #include "journal/broker_journal_writer.h"
+#include "journal/journal_codec.h"
 #include "mosquitto-plugin/access_decision.h"
 #include "mosquitto-plugin/admitted_clients.h"
 #include "mosquitto-plugin/broker_sockets.h"
@@ -26,6 +28,7 @@
 #include "mosquitto-plugin/connect_deadline.h"
 #include "mosquitto-plugin/connect_decision.h"
 #include "mosquitto-plugin/device_rate_limits.h"
+#include "mosquitto-plugin/journal_flow_notices.h"
 #include "mosquitto-plugin/journal_sync_thread.h"
 #include "mosquitto-plugin/limit_reports.h"
 #include "mosquitto-plugin/plugin_options.h"
@@ -48,7 +51,8 @@ struct PluginState {
         connect_timeout(options.connect_timeout),
         journal_dir(options.journal_dir),
         journal_settings{.max_bytes = options.journal_max_bytes},
-        journal_sync_period(options.journal_sync_period) {
+        journal_sync_period(options.journal_sync_period),
+        journal_flow(options.journal_retry_after) {
     if (options.connect_timeout.count() > 0) deadline.emplace(options.connect_timeout);
   }
 
@@ -88,6 +92,8 @@ struct PluginState {
   std::unique_ptr<JournalSyncThread> journal_sync;  // destroyed before journal
   SteadyTime next_journal_check{};
   std::string journal_problem;  // last reported, so that it is logged once
+  // Devices told (or to be told) that the journal refuses their telemetry.
+  JournalFlowNotices journal_flow;
 };
 
 constexpr std::chrono::seconds kLimitPruneInterval{10};
@@ -109,6 +115,20 @@ void announce(const std::optional<PresenceMessage>& message) {
   if (published != MOSQ_ERR_SUCCESS) {
     mosquitto_log_printf(MOSQ_LOG_WARNING, "edgehub-auth: cannot publish presence on %s (%d)",
                          message->topic.c_str(), published);
+  }
+}
+
+// A flow notice (docs/protocol.md section 3.2) to one device's client id
+// (= its identity): QoS 1, not retained. mosquitto queues it and routes it
+// at the start of its next loop iteration.
+void send_flow_notice(const std::string& device, std::string_view payload) {
+  const std::string topic = "devices/" + device + "/flow";
+  const int published =
+      mosquitto_broker_publish_copy(device.c_str(), topic.c_str(), static_cast<int>(payload.size()),
+                                    payload.data(), 1, false, nullptr);
+  if (published != MOSQ_ERR_SUCCESS) {
+    mosquitto_log_printf(MOSQ_LOG_WARNING, "edgehub-auth: cannot publish a flow notice on %s (%d)",
+                         topic.c_str(), published);
   }
 }
 
@@ -237,6 +257,13 @@ int on_basic_auth(int, void* event_data, void* user_data) {
       if (mosquitto_client_address(client) != nullptr) exempt_from_connect_deadline(state, client);
       if (new_device_connection) {
         announce(state.presence.admitted(decision.identity, client, PluginState::wall_clock_ms()));
+        // Its telemetry was refused before it reconnected: told now, so that
+        // it waits instead of resending into a journal that still refuses.
+        if (state.journal_flow.connected(decision.identity, std::chrono::steady_clock::now())) {
+          send_flow_notice(decision.identity, state.journal_flow.paused_notice());
+          log(MOSQ_LOG_DEBUG, "paused telemetry of '" + decision.identity +
+                                  "': the journal cannot take it (flow notice sent)");
+        }
       }
       return MOSQ_ERR_SUCCESS;
     }
@@ -331,9 +358,9 @@ void open_journal(PluginState& state) {
                            std::to_string(state.journal_sync_period.count()) + " ms fdatasync)");
 }
 
-// Journals a device's telemetry before the broker acknowledges it. An error
-// says why it cannot: the caller refuses the message (no PUBACK).
-Status journal_telemetry(PluginState& state, const mosquitto_evt_message& event) {
+// One write of a device's telemetry to the journal (after re-reading the
+// usage once if it is over the budget by the plugin's count).
+Status append_telemetry(PluginState& state, const mosquitto_evt_message& event) {
   if (!state.journal) {
     return make_error(
         ErrorCode::unavailable,
@@ -350,6 +377,41 @@ Status journal_telemetry(PluginState& state, const mosquitto_evt_message& event)
     }
   }
   return written;
+}
+
+// Journals a device's telemetry before the broker acknowledges it. An error
+// says why it cannot: the caller refuses the message (no PUBACK).
+Status journal_telemetry(PluginState& state, const mosquitto_evt_message& event) {
+  Status written = append_telemetry(state, event);
+  if (written) state.journal_flow.written();
+  return written;
+}
+
+// Why the journal refused this message: its budget (room comes back when
+// hubd deletes what it stored), or anything else.
+JournalRefusal refusal_cause(const PluginState& state, const mosquitto_evt_message& event) {
+  if (!state.journal) return JournalRefusal::write_failed;
+  const std::uint64_t frame_bytes = kJournalFrameHeaderBytes + kJournalBodyFixedBytes +
+                                    std::char_traits<char>::length(event.topic) +
+                                    static_cast<std::uint64_t>(event.payloadlen);
+  return state.journal->bytes_on_disk() + frame_bytes > state.journal_settings.max_bytes
+             ? JournalRefusal::over_budget
+             : JournalRefusal::write_failed;
+}
+
+// The device's telemetry was refused: it is told to wait when it reconnects.
+void pause_device_telemetry(PluginState& state, const char* device, JournalRefusal cause) {
+  const bool first = state.journal_flow.paused_devices() == 0;
+  if (!state.journal_flow.refused(device, cause, std::chrono::steady_clock::now())) {
+    log(MOSQ_LOG_DEBUG, std::string("no flow notice for '") + device + "': " +
+                            std::to_string(kMaxPausedDevices) + " devices are paused already");
+    return;
+  }
+  if (first) {
+    log(MOSQ_LOG_WARNING,
+        "the journal refuses telemetry: refused devices are told to pause (retry after " +
+            std::to_string(state.journal_flow.retry_after().count()) + " ms) when they reconnect");
+  }
 }
 
 bool is_device_telemetry(const char* topic) {
@@ -379,9 +441,11 @@ int on_message(int, void* event_data, void* user_data) {
       if (state.journal_dir.empty() || !is_device_telemetry(event.topic)) return MOSQ_ERR_SUCCESS;
       const Status journaled = journal_telemetry(state, event);
       if (journaled) return MOSQ_ERR_SUCCESS;
-      // No PUBACK: the device keeps the message and sends it again later.
+      // No PUBACK: the device keeps the message and sends it again later;
+      // it is told to wait when it reconnects (journal_flow_notices.h).
       report_limit(state, "",
                    LimitHit{DeviceLimit::journal_unavailable, journaled.error().message});
+      pause_device_telemetry(state, username, refusal_cause(state, event));
       errno = journaled.error().code == ErrorCode::unavailable ? ENOSPC : EIO;
       return MOSQ_ERR_ERRNO;  // the broker logs "disconnected: <strerror>"
     }
@@ -412,6 +476,22 @@ void enforce_connect_deadline(PluginState& state, SteadyTime now) {
   }
 }
 
+// Once a second, after the usage was re-read: "resumed" to every paused
+// device once the journal takes writes again. The budget counts as having
+// room below 90% of it, so that a fleet does not flap at the limit.
+void resume_paused_devices(PluginState& state) {
+  const bool budget_has_room =
+      state.journal->bytes_on_disk() <= state.journal_settings.max_bytes / 10 * 9;
+  const std::vector<std::string> resumed = state.journal_flow.resume_if_recovered(budget_has_room);
+  if (resumed.empty()) return;
+  for (const std::string& device : resumed) {
+    send_flow_notice(device, JournalFlowNotices::resumed_notice());
+  }
+  log(MOSQ_LOG_NOTICE, "the journal takes telemetry again: resumed " +
+                           std::to_string(resumed.size()) +
+                           " paused device(s) (flow notices sent)");
+}
+
 // Once a second: the journal's disk usage, a journal to open, sync failures.
 void check_journal(PluginState& state, SteadyTime now) {
   if (state.journal_dir.empty() || now < state.next_journal_check) return;
@@ -420,6 +500,8 @@ void check_journal(PluginState& state, SteadyTime now) {
   if (!state.journal) return;
   if (Status refreshed = state.journal->refresh_usage(); !refreshed) {
     log(MOSQ_LOG_WARNING, refreshed.error().message);
+  } else {
+    resume_paused_devices(state);
   }
   if (const auto failure = state.journal_sync->take_failure()) {
     log(MOSQ_LOG_ERR, "journal fdatasync failed (a power cut could lose telemetry): " + *failure);

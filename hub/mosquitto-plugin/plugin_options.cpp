@@ -15,10 +15,12 @@ constexpr const char* kKnown =
     "plugin_opt_message_burst, plugin_opt_max_bytes_per_second, plugin_opt_byte_burst, "
     "plugin_opt_max_connects_per_minute, plugin_opt_refuse_retained, "
     "plugin_opt_connect_timeout_seconds, plugin_opt_journal_dir, plugin_opt_journal_max_bytes, "
-    "plugin_opt_journal_sync_ms";
+    "plugin_opt_journal_sync_ms, plugin_opt_journal_retry_after_ms";
 constexpr long long kMinJournalBytes = 1LL << 20;
 constexpr long long kMaxJournalBytes = 1LL << 50;
 constexpr long long kMaxJournalSyncMs = 10000;
+constexpr long long kMinJournalRetryAfterMs = 100;
+constexpr long long kMaxJournalRetryAfterMs = 600000;
 
 Result<long long> integer(std::string_view key, std::string_view value, long long min,
                           long long max) {
@@ -86,6 +88,10 @@ Result<PluginOptions> parse_plugin_options(
       auto milliseconds = integer(key, value, 0, kMaxJournalSyncMs);
       if (!milliseconds) return milliseconds.error();
       parsed.journal_sync_period = std::chrono::milliseconds(*milliseconds);
+    } else if (key == "journal_retry_after_ms") {
+      auto milliseconds = integer(key, value, kMinJournalRetryAfterMs, kMaxJournalRetryAfterMs);
+      if (!milliseconds) return milliseconds.error();
+      parsed.journal_retry_after = std::chrono::milliseconds(*milliseconds);
     } else {
       return make_error(
           ErrorCode::invalid_argument,

@@ -10,6 +10,7 @@
 
 #include "edgehub/common/result.h"
 #include "mosquitto-plugin/device_limit.h"
+#include "mosquitto-plugin/journal_flow_notices.h"
 
 namespace edgehub::hub::mosquitto_auth {
 
@@ -35,6 +36,9 @@ struct PluginOptions {
   std::uint64_t journal_max_bytes = kDefaultJournalMaxBytes;
   // plugin_opt_journal_sync_ms: fdatasync period (0 = never; 0..10000).
   std::chrono::milliseconds journal_sync_period = kDefaultJournalSyncPeriod;
+  // plugin_opt_journal_retry_after_ms: retry_after_ms of the "paused" flow
+  // notice a device gets when the journal refuses its telemetry (100..600000).
+  std::chrono::milliseconds journal_retry_after = kDefaultJournalRetryAfter;
 };
 
 // Keys without the "plugin_opt_" prefix, as the broker hands them over.

@@ -265,12 +265,20 @@ void HubClient::remove_acknowledged(std::uint64_t seq) noexcept {
 // so every kept copy becomes pending again: at most config::kKeepAcknowledged
 // messages sent twice, which the hub stores once. Nothing is published until
 // "resumed" (or retry_after_ms).
+//
+// Without first_refused_seq nothing acknowledged was refused (the broker's
+// journal could not take telemetry and sent no PUBACK): the kept copies are
+// stored, the refused messages are still pending; only the sending waits.
 void HubClient::pause(const FlowNotice& notice) noexcept {
   paused_ = true;
-  rewound_ = true;
   paused_at_ms_ = uptime_ms_;
   retry_after_ms_ = notice.retry_after_ms;
   ++statistics_.flow_pauses;
+  if (notice.first_refused_seq == 0) {
+    restart_cursor();
+    return;
+  }
+  rewound_ = true;
   const reliability::OfflineBuffer& offline = *buffers_.offline;
   reliability::StoredMessage oldest;
   if (offline.read(offline.head_position(), &oldest, nullptr, 0) != Status::ok ||

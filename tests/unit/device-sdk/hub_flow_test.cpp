@@ -157,6 +157,94 @@ TEST_CASE(
   CHECK(seqs_of(telemetry_in(f.net.take_sent_packets())) == std::vector<std::string>{"1", "2"});
 }
 
+namespace {
+
+// The broker's journal could not take telemetry (docs/protocol.md 3.2): no
+// PUBACK for the refused message, so no first_refused_seq.
+const std::string kJournalPaused =
+    R"({"state":"paused","reason":"journal_unavailable","retry_after_ms":5000})";
+const std::string kJournalResumed = R"({"state":"resumed","reason":"journal_unavailable"})";
+
+// The broker refused seq 3 (no PUBACK) and closed the connection; the device
+// connects again and the journal's notice comes right after the CONNACK.
+// Returns the telemetry the device sent on that connection.
+std::vector<SentPublish> reconnect_into_journal_pause(HubFixture& f) {
+  f.hub.set_next_seq(1);
+  send_acknowledged(f, 2);  // 1 and 2 are stored: kept copies
+  REQUIRE(f.hub.send_telemetry("3", kNoTimestamp, nullptr) == Status::ok);
+  CHECK(seqs_of(telemetry_in(f.net.take_sent_packets())) == std::vector<std::string>{"3"});
+  f.hub.connection_lost();
+  REQUIRE(f.hub.connect(HubConnectOptions{}) == Status::ok);
+  f.net.push(connack(true));
+  f.net.push(publish_packet(kFlow, kJournalPaused, mqtt::QoS::at_least_once, 71));
+  REQUIRE(f.hub.process() == Status::ok);
+  std::vector<SentPublish> telemetry;
+  bool acknowledged = false;
+  std::uint16_t subscribe_id = 0;
+  for (auto& packet : f.net.take_sent_packets()) {
+    if (type_of(packet) == mqtt::PacketType::subscribe) {
+      subscribe_id = static_cast<std::uint16_t>((packet.at(2) << 8) | packet.at(3));
+    } else if (type_of(packet) == mqtt::PacketType::puback) {
+      acknowledged = decode_sent_puback(packet) == 71;
+    } else if (type_of(packet) == mqtt::PacketType::publish) {
+      telemetry.push_back(decode_sent_publish(packet));
+    }
+  }
+  CHECK(acknowledged);
+  REQUIRE(subscribe_id != 0);
+  f.net.push(suback_for(subscribe_id, kHubSubscriptions));
+  REQUIRE(f.hub.process() == Status::ok);
+  for (auto& packet : f.net.take_sent_packets()) {
+    if (type_of(packet) == mqtt::PacketType::publish)
+      telemetry.push_back(decode_sent_publish(packet));
+  }
+  return telemetry;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "journal unavailable (paused without first_refused_seq): the device waits, keeps its stored "
+    "copies stored, and sends only what was not acknowledged after retry_after_ms") {
+  HubFixture f;
+  f.connect();
+  CHECK(reconnect_into_journal_pause(f).empty());  // the notice came before the resend
+  CHECK(f.hub.flow_state() == FlowState::paused);
+  REQUIRE(f.flow.size() == 1);
+  CHECK(f.flow[0].state == FlowState::paused);
+  CHECK(f.flow[0].first_refused_seq == 0);
+  CHECK(f.flow[0].retry_after_ms == 5000);
+  CHECK(f.problems.empty());  // nothing acknowledged was lost: no queue_full report
+  CHECK(f.hub.unacknowledged_telemetry() == 1);
+
+  f.clock.advance(4999);
+  REQUIRE(f.hub.process() == Status::ok);
+  CHECK(telemetry_in(f.net.take_sent_packets()).empty());
+  f.clock.advance(1);
+  REQUIRE(f.hub.process() == Status::ok);
+  CHECK(f.hub.flow_state() == FlowState::resumed);
+  // 1 and 2 were stored: only 3 goes again.
+  const auto resent = telemetry_in(f.net.take_sent_packets());
+  CHECK(seqs_of(resent) == std::vector<std::string>{"3"});
+  for (const auto& message : resent) f.net.push(puback(message.packet_id));
+  REQUIRE(f.hub.process() == Status::ok);
+  CHECK(f.acknowledged == std::vector<std::uint64_t>{1, 2, 3});
+  CHECK(f.hub.unacknowledged_telemetry() == 0);
+}
+
+TEST_CASE("journal unavailable: resumed sends the pending messages in seq order at once") {
+  HubFixture f;
+  f.connect();
+  CHECK(reconnect_into_journal_pause(f).empty());
+  REQUIRE(f.hub.send_telemetry("4", kNoTimestamp, nullptr) == Status::ok);
+  REQUIRE(f.hub.process() == Status::ok);
+  CHECK(telemetry_in(f.net.take_sent_packets()).empty());  // stored, not sent while paused
+  const auto resent = telemetry_in(deliver_flow(f, kJournalResumed));
+  CHECK(f.hub.flow_state() == FlowState::resumed);
+  CHECK(seqs_of(resent) == std::vector<std::string>{"3", "4"});
+  CHECK(f.problems.empty());
+}
+
 TEST_CASE("a refused message whose copy already made room is reported, not silently lost") {
   const std::size_t record = reliability::OfflineBuffer::kRecordOverhead + 32;
   HubFixture f("dev-1", 512, reliability::OfflineBuffer::kHeaderSize + 2 * record);

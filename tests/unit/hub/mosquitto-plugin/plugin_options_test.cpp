@@ -91,20 +91,25 @@ TEST_CASE(
   CHECK(plain->journal_dir.empty());
   CHECK(plain->journal_max_bytes == kDefaultJournalMaxBytes);
   CHECK(plain->journal_sync_period == kDefaultJournalSyncPeriod);
+  CHECK(plain->journal_retry_after == kDefaultJournalRetryAfter);
 
   auto set = parse_plugin_options({{"registry", "/r.db"},
                                    {"journal_dir", "/data/journal/broker"},
                                    {"journal_max_bytes", "2097152"},
-                                   {"journal_sync_ms", "0"}});
+                                   {"journal_sync_ms", "0"},
+                                   {"journal_retry_after_ms", "250"}});
   REQUIRE(set.ok());
   CHECK(set->journal_dir == "/data/journal/broker");
   CHECK(set->journal_max_bytes == 2097152);
   CHECK(set->journal_sync_period.count() == 0);
+  CHECK(set->journal_retry_after.count() == 250);
 
-  for (const auto& [key, value] :
-       std::vector<std::pair<std::string_view, std::string_view>>{{"journal_dir", "relative/dir"},
-                                                                  {"journal_max_bytes", "1000"},
-                                                                  {"journal_sync_ms", "20000"}}) {
+  for (const auto& [key, value] : std::vector<std::pair<std::string_view, std::string_view>>{
+           {"journal_dir", "relative/dir"},
+           {"journal_max_bytes", "1000"},
+           {"journal_sync_ms", "20000"},
+           {"journal_retry_after_ms", "99"},
+           {"journal_retry_after_ms", "600001"}}) {
     auto refused = parse_plugin_options({{"registry", "/r.db"}, {key, value}});
     REQUIRE_FALSE(refused.ok());
     CHECK(refused.error().message.find(std::string("plugin_opt_") + std::string(key)) !=
