@@ -13,6 +13,9 @@ PACKAGES=(
   curl python3
   # deploy/connect-rate-limit.sh and its test (network namespaces)
   nftables iproute2
+  # the Debian package and its test (cpack's dependency scan, the system
+  # user, systemd-analyze verify of the unit)
+  dpkg-dev adduser systemd util-linux
   # device-sdk: footprint on Cortex-M (footprint.sh), libFuzzer target,
   # SDK unit tests on an emulated Cortex-M (qemu)
   gcc-arm-none-eabi libstdc++-arm-none-eabi-newlib clang libclang-rt-14-dev qemu-system-arm

@@ -47,6 +47,8 @@ int main(int argc, char** argv) {
       "its commands (ping, set-interval) with configurable latency and failures, keep a twin, "
       "follow the hub's flow control and go offline and come back, each with its own "
       "certificate."};
+  app.set_version_flag("--version", std::string("firmware-sim ") + EDGEHUB_VERSION,
+                       "Print the version and exit");
   SimOptions options;
   add_sim_options(app, options);
   try {

@@ -44,7 +44,7 @@ BrokerSupervisor::BrokerSupervisor(BrokerSupervisorSettings settings)
 
 BrokerSupervisor::~BrokerSupervisor() { stop(); }
 
-Status BrokerSupervisor::reload_certificates() {
+Status BrokerSupervisor::reload() {
   std::lock_guard lock(mutex_);
   if (pid_ <= 0) return make_error(ErrorCode::unavailable, "no broker is running");
   if (::kill(pid_, SIGHUP) != 0) {

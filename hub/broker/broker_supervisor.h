@@ -68,10 +68,11 @@ class BrokerSupervisor {
   // persistence file), SIGKILL after stop_timeout. Idempotent.
   void stop();
 
-  // Makes the running broker load its certificate files again (SIGHUP:
-  // mosquitto 2.0 reloads each listener's certfile/keyfile and re-checks every
-  // session with the plugin; connections stay). Error if no broker runs.
-  Status reload_certificates();
+  // SIGHUP to the running broker: mosquitto 2.0 loads each listener's
+  // certfile/keyfile again, reopens its log file (after a rotation) and
+  // re-checks every session with the plugin; connections stay. Error if no
+  // broker runs.
+  Status reload();
 
   bool adopted() const;
   pid_t pid() const;

@@ -70,6 +70,8 @@ CommandLine::CommandLine(ParsedCommandLine& parsed) {
   GlobalOptions& global = parsed.global;
   app.fallthrough();  // global options may follow the command
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("hubctl ") + EDGEHUB_VERSION,
+                       "Print the version and exit");
   app.footer(exit_codes_help() +
              "\nEnvironment: HUBCTL_URL (default for --hub), HUBCTL_TOKEN (API token when"
              " neither --token\nnor --data-dir is given)\n");
@@ -225,6 +227,8 @@ int run_cli(const std::vector<std::string>& arguments, const CliEnvironment& env
     return line.app.exit(help, out, err);
   } catch (const CLI::CallForAllHelp& help) {
     return line.app.exit(help, out, err);
+  } catch (const CLI::CallForVersion& version) {
+    return line.app.exit(version, out, err);
   } catch (const CLI::ParseError& error) {
     line.app.exit(error, out, err);
     return to_int(ExitCode::usage);

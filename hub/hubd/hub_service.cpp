@@ -446,16 +446,46 @@ CertificatePolicy HubService::certificate_policy() const {
                            std::chrono::days(options_.certificate_renew_days)};
 }
 
-void HubService::renew_certificates() {
+void HubService::reload(const HubdOptions& updated) {
+  spdlog::set_level(spdlog::level::from_str(updated.log_level));
+  std::vector<std::string> restart_needed;
+  if (updated.mqtt_binds != options_.mqtt_binds) restart_needed.emplace_back("--mqtt-bind");
+  if (updated.mqtt_port != options_.mqtt_port) restart_needed.emplace_back("--mqtt-port");
+  if (updated.http_bind != options_.http_bind) restart_needed.emplace_back("--http-bind");
+  if (updated.http_port != options_.http_port) restart_needed.emplace_back("--http-port");
+  if (updated.data_dir != options_.data_dir) restart_needed.emplace_back("--data-dir");
+  for (const std::string& option : restart_needed) {
+    spdlog::warn("reload: {} changed; it takes effect when hubd restarts", option);
+  }
+  {
+    std::lock_guard lock(certificates_mutex_);
+    if (updated.server_names != options_.server_names) {
+      spdlog::info("reload: server names changed; the server certificate is issued anew");
+      options_.server_names = updated.server_names;
+    }
+  }
+  const bool reloaded_by_renewal = renew_certificates();
+  if (!reloaded_by_renewal && supervisor_) {
+    if (Status reloaded = supervisor_->reload(); !reloaded) {
+      spdlog::error("reload: broker: {}", reloaded.error().message);
+    }
+  }
+  spdlog::info("reload: done (log level {})", updated.log_level);
+}
+
+bool HubService::renew_certificates() {
+  std::lock_guard lock(certificates_mutex_);
+  bool broker_reloaded = false;
   try {
     const bool server = ensure_server_certificate(
         *authority_, layout_, server_subject_alt_names(options_.mqtt_binds, options_.server_names),
         certificate_policy());
     if (server && supervisor_) {
-      if (Status reloaded = supervisor_->reload_certificates(); !reloaded) {
+      if (Status reloaded = supervisor_->reload(); !reloaded) {
         spdlog::error("pki: the broker did not load the new server certificate: {}",
                       reloaded.error().message);
       } else {
+        broker_reloaded = true;
         spdlog::info(
             "pki: the broker loads the new server certificate (SIGHUP; devices stay "
             "connected)");
@@ -473,6 +503,7 @@ void HubService::renew_certificates() {
     spdlog::error("pki: certificate renewal failed (retried in {} s): {}",
                   options_.certificate_check_seconds, failure.what());
   }
+  return broker_reloaded;
 }
 
 void HubService::start_retention() {

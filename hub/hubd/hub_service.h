@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -59,6 +60,12 @@ class HubService {
   void start();
   // REST, MQTT, then the supervised broker. Idempotent.
   void stop();
+  // SIGHUP: takes what can change while running from `updated` (the options
+  // and config file read again): the log level, the server names (the
+  // server certificate is reissued if they changed); renews due
+  // certificates; makes the supervised broker reload its certificate and
+  // reopen its log. Logs which other changed options need a restart.
+  void reload(const HubdOptions& updated);
 
  private:
   void open_state();
@@ -71,8 +78,8 @@ class HubService {
   void start_retention();
   CertificatePolicy certificate_policy() const;
   // Renews the hub's certificates that are due (hourly): the broker loads a
-  // new server certificate at once (SIGHUP).
-  void renew_certificates();
+  // new server certificate at once (SIGHUP). true if the broker was reloaded.
+  bool renew_certificates();
   std::string broker_config_text() const;
   TwinLimits twin_limits() const;
 
@@ -106,6 +113,7 @@ class HubService {
   std::unique_ptr<DeviceFlowControl> flow_;
   std::unique_ptr<RetentionTask> retention_;
   std::unique_ptr<PeriodicTask> certificate_renewal_;
+  std::mutex certificates_mutex_;  // renewal (its thread) and reload (SIGHUP)
   bool ready_ = false;
   bool stopped_ = false;
 };

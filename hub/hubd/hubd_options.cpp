@@ -20,7 +20,11 @@ std::filesystem::path default_plugin_path() {
   std::error_code error;
   const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
   if (error) return "libedgehub_mosquitto_auth.so";
-  return (self.parent_path() / ".." / "lib" / "libedgehub_mosquitto_auth.so").lexically_normal();
+  // Installed: <prefix>/lib/edgehub/; in the build tree: build/lib/.
+  const auto lib = self.parent_path() / ".." / "lib";
+  const auto installed = (lib / "edgehub" / "libedgehub_mosquitto_auth.so").lexically_normal();
+  if (std::filesystem::exists(installed, error)) return installed;
+  return (lib / "libedgehub_mosquitto_auth.so").lexically_normal();
 }
 
 namespace {

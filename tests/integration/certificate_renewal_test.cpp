@@ -5,7 +5,9 @@
 // certificate, connected devices are not dropped, and every acknowledged
 // message is stored once.
 #include <doctest/doctest.h>
+#include <signal.h>
 
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -22,8 +24,8 @@ using namespace std::chrono_literals;
 namespace {
 
 std::string fingerprint_of_file(const std::filesystem::path& certificate) {
-  return run_command_checked(
-             {"/usr/bin/openssl", "x509", "-in", certificate.string(), "-noout", "-fingerprint", "-sha256"})
+  return run_command_checked({"/usr/bin/openssl", "x509", "-in", certificate.string(), "-noout",
+                              "-fingerprint", "-sha256"})
       .out;
 }
 
@@ -88,5 +90,31 @@ TEST_CASE("a renewed server certificate is loaded by the broker without dropping
   for (const std::string device : {"cr-0001", "cr-0002", "cr-0003"}) {
     CHECK_MESSAGE(connections_of(hub, device) == 1, device);
   }
+  CHECK(read_text_file(hub.broker_log()).find("Reloading config.") != std::string::npos);
+}
+
+TEST_CASE("SIGHUP reloads hubd instead of stopping it: new server names, broker log reopened") {
+  // The config file names the hub as devices on the network will.
+  TempDir config_dir("reload-config");
+  const std::filesystem::path config = config_dir.path() / "hubd.toml";
+  std::ofstream(config) << "server-name = [\"hub.reload.test\"]\n";
+  HubUnderTest hub(
+      {.name = "reload", .log_level = "info", .extra_arguments = {"--config", config.string()}});
+  const std::filesystem::path server = hub.data_dir() / "pki" / "server.pem";
+  const std::string named = fingerprint_of_file(server);
+  const DeviceCredentials device = hub.register_device("reload-probe");
+  CHECK(served_fingerprint(hub, device) == named);
+
+  std::ofstream(config) << "server-name = [\"hub.reload.test\", \"hub2.reload.test\"]\n";
+  REQUIRE(hub.signal_hubd(SIGHUP));
+  CHECK(wait_until([&] { return fingerprint_of_file(server) != named; }, 10s, 100ms));
+  const std::string names = run_command_checked({"/usr/bin/openssl", "x509", "-in", server.string(),
+                                                 "-noout", "-ext", "subjectAltName"})
+                                .out;
+  CHECK(names.find("hub2.reload.test") != std::string::npos);
+  // The broker serves the new certificate; hubd is still up and answering.
+  CHECK(wait_until([&] { return served_fingerprint(hub, device) != named; }, 10s, 300ms));
+  CHECK(hub.hubd_running());
+  CHECK(hub.get("/api/v1/health").status == 200);
   CHECK(read_text_file(hub.broker_log()).find("Reloading config.") != std::string::npos);
 }

@@ -1,6 +1,7 @@
 #include "support/hub_under_test.h"
 
 #include <httplib.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <csignal>
@@ -157,6 +158,10 @@ void HubUnderTest::kill_hard() {
 }
 
 bool HubUnderTest::hubd_running() { return hubd_ && hubd_->running(); }
+
+bool HubUnderTest::signal_hubd(int signal_number) {
+  return hubd_running() && ::kill(hubd_->pid(), signal_number) == 0;
+}
 
 std::optional<pid_t> HubUnderTest::broker_pid() const {
   std::ifstream in(data_dir() / "broker" / "mosquitto.pid");

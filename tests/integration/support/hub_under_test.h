@@ -70,6 +70,8 @@ class HubUnderTest {
   void kill_hard();  // SIGKILL hubd only: its broker keeps running
   void restart() { start(); }
   bool hubd_running();
+  // Sends hubd a signal (e.g. SIGHUP: reload); false if hubd is not running.
+  bool signal_hubd(int signal_number);
   std::optional<pid_t> broker_pid() const;  // from <data-dir>/broker/mosquitto.pid
 
   // REST API (docs/protocol.md section 6), authenticated with the API token.

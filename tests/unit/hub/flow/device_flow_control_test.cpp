@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "clock/clock.h"
+#include "flow/flow_notice.h"
 #include "mqtt/memory_broker_connection.h"
 #include "streams/memory_stream_store.h"
 
@@ -142,4 +143,11 @@ TEST_CASE("a resumed notice the broker did not take is sent again at the next ch
   const auto published = wait_for_published(f.broker, 2);
   REQUIRE(published.size() == 2);
   CHECK(json::parse(published[1].payload).at("state") == "resumed");
+}
+
+TEST_CASE("a paused notice without a refused seq leaves the field out (never null)") {
+  const auto notice = nlohmann::json::parse(paused_notice("telemetry", 1000, std::nullopt));
+  CHECK(notice.at("state") == "paused");
+  CHECK_FALSE(notice.contains("first_refused_seq"));
+  CHECK(nlohmann::json::parse(paused_notice("telemetry", 1000, 9)).at("first_refused_seq") == 9);
 }

@@ -11,12 +11,12 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "fake_transport.h"
 #include "edgehub/test/temp_directory.h"
+#include "fake_transport.h"
 
 using namespace edgehub::hubctl;
-using testing::FakeTransport;
 using edgehub::test::TempDirectory;
+using testing::FakeTransport;
 
 namespace {
 
@@ -180,6 +180,10 @@ TEST_CASE("usage errors exit 2; --help exits 0 and lists the exit codes") {
   const Run help = hub.run({"--help"});
   CHECK(help.exit_code == 0);
   CHECK(help.out.find("Exit codes:") != std::string::npos);
+  const Run version = hub.run({"--version"});
+  CHECK(version.exit_code == 0);
+  CHECK(version.out.rfind("hubctl ", 0) == 0);
+  CHECK(hub.transport.requests.empty());
 }
 
 TEST_CASE("devices add writes certificate, key (0600) and CA, and prints a mosquitto_pub example") {
