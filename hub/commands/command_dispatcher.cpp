@@ -42,10 +42,12 @@ std::string command_message(const CommandRecord& command, std::int64_t deadline_
 
 Error unanswered(const CommandRecord& command) {
   if (command.state == CommandState::expired) {
-    return make_error(ErrorCode::timeout,
-                      "device '" + command.device_id + "' did not answer command '" + command.id +
-                          "' (" + command.name + ") within " + std::to_string(command.timeout_ms) +
-                          " ms: it was not connected, the command expired without being sent");
+    return make_error(
+        ErrorCode::timeout,
+        "device '" + command.device_id + "' did not answer command '" + command.id + "' (" +
+            command.name + ") within " + std::to_string(command.timeout_ms) +
+            " ms: it was not connected (or had not subscribed to its command topic), the "
+            "command expired without being sent");
   }
   return make_error(ErrorCode::timeout, "device '" + command.device_id +
                                             "' did not answer command '" + command.id + "' (" +
@@ -219,10 +221,14 @@ Result<CommandRecord> CommandDispatcher::submit_new(const CommandSubmission& sub
   command.created_at_ms = now;
   command.expires_at_ms = now + (submission.queue ? submission.ttl : submission.timeout).count();
   command.job_id = submission.job_id;
-  // A synchronous command for a connected device is recorded as sent at once
-  // (one write before the publish instead of queued, then sent).
+  // A synchronous command for a device ready for it is recorded as sent at
+  // once (one write before the publish instead of queued, then sent). Ready
+  // means subscribed, not only connected: a device that connected with a
+  // clean session has no subscription until its SUBSCRIBE, and a command
+  // published before that is lost. Such a command waits, queued, for the
+  // device's subscription (deliver_queued), within its timeout.
   const bool send_at_once =
-      !submission.queue && presence_.is_connected(device_id) && broker_.is_connected();
+      !submission.queue && presence_.is_subscribed_to_commands(device_id) && broker_.is_connected();
   if (send_at_once) {
     command.state = CommandState::sent;
     command.sent_at_ms = now;
@@ -247,8 +253,8 @@ Result<CommandRecord> CommandDispatcher::submit_new(const CommandSubmission& sub
       (void)finish(command, CommandState::sent, CommandState::expired);
       return sent.error();
     }
-  } else if (presence_.is_connected(device_id) && broker_.is_connected()) {
-    // A queued command for a connected device, or a device that connected
+  } else if (presence_.is_subscribed_to_commands(device_id) && broker_.is_connected()) {
+    // A queued command for a subscribed device, or a device that subscribed
     // after the check above (its delivery may have run before the insert).
     (void)send_now(command, now + submission.timeout.count());  // failed: stays queued
   }
@@ -329,7 +335,9 @@ Status CommandDispatcher::publish(const CommandRecord& command, std::int64_t dea
 }
 
 Status CommandDispatcher::deliver_queued(std::string_view device_id) {
-  if (!presence_.is_connected(device_id) || !broker_.is_connected()) return ok_status();
+  if (!presence_.is_subscribed_to_commands(device_id) || !broker_.is_connected()) {
+    return ok_status();
+  }
   auto queued = store_.queued_for(device_id);
   if (!queued) return queued.error();
   for (const CommandRecord& command : *queued) {

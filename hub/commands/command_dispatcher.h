@@ -1,8 +1,8 @@
 // Sends commands to devices and decides their life (docs/protocol.md section
 // 4): validation, the durable record (CommandStore), publishing only to a
-// connected device, waiting, answers, timeouts, expiry, cancellation,
-// delivery of queued commands when a device comes back, and recovery after a
-// restart.
+// connected device subscribed to its command topic, waiting, answers,
+// timeouts, expiry, cancellation, delivery of queued commands when a device
+// comes back (subscribes), and recovery after a restart.
 //
 // Threads: send()/submit() run on REST threads and may block (synchronous
 // commands); on_response() runs on the broker connection's receive thread
@@ -133,7 +133,9 @@ class CommandDispatcher {
     return store_.list(query);
   }
 
-  // Sends the device's queued commands (oldest first) if it is connected.
+  // Sends the device's queued commands (oldest first) if it is connected and
+  // subscribed to its command topic. Synchronous commands waiting for the
+  // device are among them.
   Status deliver_queued(std::string_view device_id);
   // Moves overdue commands to their final state: queued past expiry ->
   // expired, sent past deadline -> timed-out. At start this is the restart

@@ -1,5 +1,6 @@
 // The hub's background thread for commands: delivers a device's queued
-// commands when it connects (device_connected), and sweeps overdue ones
+// commands (and synchronous ones waiting for it) when it has subscribed to
+// its command topic (device_ready), and sweeps overdue ones
 // (expired, timed-out) every interval, and applies the command retention
 // (prune) every prune interval, first right at start. Runs publishes off the
 // broker's receive thread (see command_dispatcher.h).

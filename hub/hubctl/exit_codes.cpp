@@ -9,6 +9,8 @@ ExitCode exit_code_for(const ApiFailure& failure) noexcept {
       return ExitCode::usage;
     case 404:
       return ExitCode::not_found;
+    case 409:
+      return ExitCode::conflict;
     case 504:
       return ExitCode::timeout;
     default:
@@ -22,14 +24,21 @@ ExitCode exit_code_for_device_status(int status) noexcept {
 
 std::string exit_codes_help() {
   return "Exit codes:\n"
-         "  0  success (send: the device answered with a 2xx status)\n"
-         "  1  send: the device answered with a non-2xx status\n"
+         "  0  success (send: the device answered with a 2xx status; jobs start: all\n"
+         "     completed)\n"
+         "  1  send: the device answered with a non-2xx status; jobs start: some failed\n"
          "  2  usage error or invalid input (e.g. --payload is not JSON; checked before\n"
          "     sending), no readable API token, or the hub refused the request as\n"
          "     invalid (400)\n"
-         "  3  unknown device or stream (404)\n"
-         "  4  the device did not answer in time (504)\n"
-         "  5  hub unreachable, API token refused, or another API error\n";
+         "  3  unknown device, stream, command or job (404)\n"
+         "  4  send: the device did not answer in time, or was not connected and\n"
+         "     subscribed in time (504); jobs start: some still pending after --wait\n"
+         "  5  hub unreachable, API token refused (401), or another API error (413,\n"
+         "     500, 503, ...)\n"
+         "  6  conflict with the hub's state (409): twin set with a stale --version;\n"
+         "     send to a disabled device, or with an --id used for another command, or\n"
+         "     whose command was cancelled; commands cancel of a command no longer\n"
+         "     queued; devices add, streams create or routes add of a name that exists\n";
 }
 
 }  // namespace edgehub::hubctl

@@ -15,6 +15,10 @@ enum class ExitCode : int {
   not_found = 3,     // the device (or stream) is not registered (404)
   timeout = 4,       // the device did not answer in time (504)
   hub_error = 5,     // hub unreachable, token refused, or any other API error
+  // 409: the request conflicts with the hub's state (a stale twin version,
+  // a command id used for another command, a disabled device, an existing
+  // device or stream): retrying it unchanged cannot help, unlike 5.
+  conflict = 6,
 };
 
 inline int to_int(ExitCode code) noexcept { return static_cast<int>(code); }

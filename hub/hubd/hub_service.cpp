@@ -345,6 +345,9 @@ Status HubService::handle_presence(std::string_view topic, std::string_view payl
     return limit_hits_->record(*event);
   }
   if (event->kind == PresenceEvent::Kind::subscribed) {
+    // Noted before the worker is woken: a synchronous command publishes at
+    // once only to a device whose connection has subscribed.
+    if (Status noted = status_of(presence_->apply(*event)); !noted) return noted;
     if (event->subscribed_to == "commands") {
       command_worker_->device_ready(event->device_id);
     } else {

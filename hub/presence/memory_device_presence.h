@@ -22,6 +22,23 @@ class MemoryDevicePresence final : public DevicePresence {
                                                           : connected_by_default_;
   }
 
+  // A connected device counts as subscribed to its commands unless told
+  // otherwise (set_subscribed_to_commands).
+  bool is_subscribed_to_commands(std::string_view device_id) const override {
+    if (!is_connected(device_id)) return false;
+    std::lock_guard lock(mutex_);
+    return not_subscribed_.count(std::string(device_id)) == 0;
+  }
+
+  void set_subscribed_to_commands(const std::string& device_id, bool subscribed) {
+    std::lock_guard lock(mutex_);
+    if (subscribed) {
+      not_subscribed_.erase(device_id);
+    } else {
+      not_subscribed_.insert(device_id);
+    }
+  }
+
   void set(const std::string& device_id, bool connected) {
     std::lock_guard lock(mutex_);
     if (connected == connected_by_default_) {
@@ -35,6 +52,7 @@ class MemoryDevicePresence final : public DevicePresence {
   const bool connected_by_default_;
   mutable std::mutex mutex_;
   std::set<std::string> exceptions_;  // devices whose state differs from the default
+  std::set<std::string> not_subscribed_;
 };
 
 }  // namespace edgehub::hub

@@ -27,8 +27,9 @@ inline constexpr std::string_view kBrokerEventsTopic = "$hub/broker";
 inline constexpr std::string_view kPresenceFilter = "$hub/#";
 
 struct PresenceEvent {
-  // subscribed: the connection subscribed to its command topic (commands
-  // can be delivered now); it changes no presence state.
+  // subscribed: the connection subscribed to its command (or desired) topic:
+  // commands can be delivered now. It changes no connection state and is
+  // not recorded; the tracker marks the connection subscribed.
   // limited: a device (or, device_id empty, an unknown connection) hit a
   // limit of the plugin; it changes no presence state.
   enum class Kind { connected, subscribed, disconnected, broker_started, limited };

@@ -56,6 +56,7 @@ PresenceTracker::PresenceTracker(const std::filesystem::path& file, StreamStore&
       state.last_seen_ms = select.getColumn(2).getInt64();
       state.broker_run = static_cast<std::uint64_t>(select.getColumn(3).getInt64());
       state.connection = static_cast<std::uint64_t>(select.getColumn(4).getInt64());
+      state.commands_subscribed = state.connected;
       latest_run_ = std::max(latest_run_, state.broker_run);
       devices_[state.device_id] = state;
     }
@@ -70,6 +71,12 @@ bool PresenceTracker::is_connected(std::string_view device_id) const {
   std::lock_guard lock(mutex_);
   const auto found = devices_.find(device_id);
   return found != devices_.end() && found->second.connected;
+}
+
+bool PresenceTracker::is_subscribed_to_commands(std::string_view device_id) const {
+  std::lock_guard lock(mutex_);
+  const auto found = devices_.find(device_id);
+  return found != devices_.end() && found->second.connected && found->second.commands_subscribed;
 }
 
 std::optional<DeviceConnection> PresenceTracker::connection_of(std::string_view device_id) const {
@@ -122,6 +129,15 @@ Status PresenceTracker::record(const DeviceConnection& state, const PresenceEven
 Result<std::vector<std::string>> PresenceTracker::apply(const PresenceEvent& event) {
   std::lock_guard lock(mutex_);
   std::vector<std::string> came_online;
+  if (event.kind == PresenceEvent::Kind::subscribed) {
+    const auto found = devices_.find(event.device_id);
+    if (event.subscribed_to == "commands" && found != devices_.end() && found->second.connected &&
+        found->second.broker_run == event.broker_run &&
+        found->second.connection == event.connection) {
+      found->second.commands_subscribed = true;
+    }
+    return came_online;
+  }
   // A new broker run (announced, or seen first in a connect whose "started"
   // event was lost with the old broker's state): nobody from an earlier run
   // is connected any more.
@@ -130,6 +146,7 @@ Result<std::vector<std::string>> PresenceTracker::apply(const PresenceEvent& eve
       if (!state.connected || state.broker_run >= event.broker_run) continue;
       DeviceConnection changed = state;
       changed.connected = false;
+      changed.commands_subscribed = false;
       changed.last_seen_ms = event.at_ms;
       if (Status done = record(changed, event, "disconnected"); !done) return done.error();
       state = changed;
@@ -143,6 +160,11 @@ Result<std::vector<std::string>> PresenceTracker::apply(const PresenceEvent& eve
   }
   changed.device_id = event.device_id;
   if (event.kind == PresenceEvent::Kind::connected) {
+    // A new connection has no subscription yet (a redelivered event of the
+    // current one keeps it).
+    const bool same_connection = changed.connected && changed.broker_run == event.broker_run &&
+                                 changed.connection == event.connection;
+    if (!same_connection) changed.commands_subscribed = false;
     changed.connected = true;
     changed.broker_run = event.broker_run;
     changed.connection = event.connection;
@@ -154,6 +176,7 @@ Result<std::vector<std::string>> PresenceTracker::apply(const PresenceEvent& eve
       return came_online;
     }
     changed.connected = false;
+    changed.commands_subscribed = false;
     changed.last_seen_ms = event.at_ms;
   }
   if (Status done = record(changed, event, to_string(event.kind)); !done) return done.error();

@@ -34,6 +34,11 @@ struct DeviceConnection {
   std::int64_t last_seen_ms = 0;  // when it connected (if connected) or disconnected
   std::uint64_t broker_run = 0;
   std::uint64_t connection = 0;
+  // This connection subscribed to devices/<id>/commands (the plugin's
+  // "subscribed" event). Kept in memory only: a device connected when hubd
+  // starts counts as subscribed, as it did when hubd stopped (a subscription
+  // it makes meanwhile arrives as an event all the same).
+  bool commands_subscribed = false;
 };
 
 class PresenceTracker final : public DevicePresence {
@@ -44,12 +49,14 @@ class PresenceTracker final : public DevicePresence {
   ~PresenceTracker() override;
 
   bool is_connected(std::string_view device_id) const override;
+  bool is_subscribed_to_commands(std::string_view device_id) const override;
   std::optional<DeviceConnection> connection_of(std::string_view device_id) const;
   std::vector<DeviceConnection> all() const;
 
-  // Applies one event; returns the devices that became connected (the
-  // caller delivers their queued commands). An error means nothing was
-  // recorded durably: do not acknowledge the event.
+  // Applies one event; returns the devices that became connected. An error
+  // means nothing was recorded durably: do not acknowledge the event. A
+  // "subscribed" event of the device's current connection only marks it
+  // subscribed (no record; an older connection's is ignored).
   Result<std::vector<std::string>> apply(const PresenceEvent& event);
 
  private:

@@ -212,7 +212,7 @@ TEST_CASE("an operator creates a stream with limits; bad limits are usage errors
   CHECK(info.at("retention").at("max_records").is_null());
   CHECK(info.at("retention").at("when_full") == "reject");
   const auto again = hub.hubctl({"streams", "create", "alerts"});
-  CHECK_MESSAGE(again.exited_with(5), again.describe());  // 409: a hub error
+  CHECK_MESSAGE(again.exited_with(6), again.describe());  // 409: a conflict
   const auto bad = hub.hubctl({"streams", "create", "other", "--max-age", "soon"});
   CHECK_MESSAGE(bad.exited_with(2), bad.describe());
   const auto listed = hub.hubctl({"streams", "list"});

@@ -263,6 +263,65 @@ TEST_CASE("a synchronous command reaches a device that connects while the operat
   CHECK(hub.stored(outcome->id).state == CommandState::completed);
 }
 
+TEST_CASE(
+    "a synchronous command for a device connected but not yet subscribed waits for the "
+    "subscription, then is sent and answered") {
+  Hub hub;
+  hub.presence.set("boiler-1", true);
+  hub.presence.set_subscribed_to_commands("boiler-1", false);
+  hub.broker.on_publish([&](const PublishedMessage& message) {
+    const auto id = protocol::parse_command(message.payload)->id;
+    CHECK(hub.dispatcher.on_response("devices/boiler-1/responses", answer(id, 200, "1")).ok());
+  });
+  std::size_t published_before_subscription = 99;
+  std::thread device([&] {
+    std::this_thread::sleep_for(100ms);
+    published_before_subscription = hub.broker.published().size();
+    hub.clock.advance_ms(100);
+    hub.presence.set_subscribed_to_commands("boiler-1", true);
+    CHECK(hub.dispatcher.deliver_queued("boiler-1").ok());
+  });
+  auto outcome = hub.dispatcher.send("boiler-1", "ping", "null", 5000ms);
+  device.join();
+  CHECK(published_before_subscription == 0);  // nothing published into no subscription
+  REQUIRE(outcome.ok());
+  CHECK(outcome->status == 200);
+  const CommandRecord done = hub.stored(outcome->id);
+  CHECK(done.state == CommandState::completed);
+  CHECK(done.sent_at_ms == done.created_at_ms + 100);
+  // The operator's timeout still counts from the request.
+  CHECK(done.deadline_ms == done.created_at_ms + 5000);
+  CHECK(hub.broker.published().size() == 1);
+}
+
+TEST_CASE("a synchronous command for a device that never subscribes expires unsent") {
+  Hub hub;
+  hub.presence.set("boiler-1", true);
+  hub.presence.set_subscribed_to_commands("boiler-1", false);
+  auto outcome = hub.dispatcher.send("boiler-1", "ping", "null", 150ms);
+  REQUIRE_FALSE(outcome.ok());
+  CHECK(outcome.error().code == ErrorCode::timeout);
+  CHECK(outcome.error().message.find("subscribed") != std::string::npos);
+  CHECK(hub.broker.published().empty());
+  auto listed = hub.dispatcher.list({});
+  REQUIRE(listed.ok());
+  REQUIRE(listed->size() == 1);
+  CHECK(listed->front().state == CommandState::expired);
+}
+
+TEST_CASE("a queued command for a connected device that has not subscribed waits for it") {
+  Hub hub;
+  hub.presence.set("boiler-1", true);
+  hub.presence.set_subscribed_to_commands("boiler-1", false);
+  const auto command = hub.queue();
+  CHECK(command.state == CommandState::queued);
+  REQUIRE(hub.dispatcher.deliver_queued("boiler-1").ok());
+  CHECK(hub.broker.published().empty());
+  hub.presence.set_subscribed_to_commands("boiler-1", true);
+  REQUIRE(hub.dispatcher.deliver_queued("boiler-1").ok());
+  CHECK(hub.published_ids() == std::vector<std::string>{command.id});
+}
+
 TEST_CASE("a command id sent twice is executed once and both callers get its outcome") {
   Hub hub;
   hub.presence.set("boiler-1", true);

@@ -133,6 +133,20 @@ TEST_CASE("other API errors print the API's message and exit 5") {
   CHECK(run.err == "hubctl: broker down\n");
 }
 
+TEST_CASE("a conflict (409) exits 6, not 5: a stale twin version, a reused command id") {
+  FakeHub hub;
+  hub.transport.answer(
+      409, R"({"error": {"code": "conflict", "message": "stale update refused: version 3"}})");
+  const Run stale =
+      hub.run({"--token", "t", "twin", "set", "boiler-1", "--desired", "{}", "--version", "2"});
+  CHECK(stale.exit_code == 6);
+  CHECK(stale.err == "hubctl: stale update refused: version 3\n");
+  hub.transport.answer(409, R"({"error": {"code": "conflict", "message": "id used"}})");
+  const Run reused = hub.run({"--token", "t", "send", "boiler-1", "ping", "--id", "op-1"});
+  CHECK(reused.exit_code == 6);
+  CHECK(reused.err == "hubctl: id used\n");
+}
+
 TEST_CASE("--json prints the API's JSON and global options may follow the command") {
   FakeHub hub;
   hub.transport.answer(200, kPong);

@@ -39,6 +39,13 @@ std::vector<std::string> lifecycle(const MemoryStreamStore& streams) {
 constexpr auto kConnected = PresenceEvent::Kind::connected;
 constexpr auto kDisconnected = PresenceEvent::Kind::disconnected;
 
+PresenceEvent subscribed(const std::string& device, std::uint64_t connection, std::uint64_t seq,
+                         const std::string& topic = "commands") {
+  PresenceEvent result = event(PresenceEvent::Kind::subscribed, device, connection, seq);
+  result.subscribed_to = topic;
+  return result;
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -101,6 +108,53 @@ TEST_CASE("presence survives a restart of hubd, and a redelivered event is recor
   CHECK(restarted.is_connected("d1"));
   REQUIRE(restarted.apply(event(kConnected, "d1", 1, 1)).ok());  // broker redelivery
   CHECK(lifecycle(streams).size() == 1);
+}
+
+TEST_CASE(
+    "a device is subscribed to its commands from its connection's subscribed event until that "
+    "connection ends; nothing is recorded for it") {
+  MemoryStreamStore streams;
+  PresenceTracker tracker(":memory:", streams);
+  CHECK_FALSE(tracker.is_subscribed_to_commands("d1"));
+  REQUIRE(tracker.apply(event(kConnected, "d1", 1, 1)).ok());
+  CHECK(tracker.is_connected("d1"));
+  CHECK_FALSE(tracker.is_subscribed_to_commands("d1"));  // connected, no subscription yet
+  REQUIRE(tracker.apply(subscribed("d1", 1, 2, "desired")).ok());
+  CHECK_FALSE(tracker.is_subscribed_to_commands("d1"));
+  REQUIRE(tracker.apply(subscribed("d1", 1, 3)).ok());
+  CHECK(tracker.is_subscribed_to_commands("d1"));
+  CHECK(lifecycle(streams) == std::vector<std::string>{"d1 connected"});
+  REQUIRE(tracker.apply(event(kConnected, "d1", 1, 1)).ok());  // a redelivery changes nothing
+  CHECK(tracker.is_subscribed_to_commands("d1"));
+
+  SUBCASE("a new connection starts without the subscription") {
+    REQUIRE(tracker.apply(event(kConnected, "d1", 2, 4)).ok());  // session takeover
+    CHECK_FALSE(tracker.is_subscribed_to_commands("d1"));
+    REQUIRE(tracker.apply(subscribed("d1", 1, 5)).ok());  // the old connection's: ignored
+    CHECK_FALSE(tracker.is_subscribed_to_commands("d1"));
+    REQUIRE(tracker.apply(subscribed("d1", 2, 6)).ok());
+    CHECK(tracker.is_subscribed_to_commands("d1"));
+  }
+  SUBCASE("a disconnect ends it") {
+    REQUIRE(tracker.apply(event(kDisconnected, "d1", 1, 4)).ok());
+    CHECK_FALSE(tracker.is_subscribed_to_commands("d1"));
+    REQUIRE(tracker.apply(subscribed("d1", 1, 5)).ok());  // late: the connection is gone
+    CHECK_FALSE(tracker.is_subscribed_to_commands("d1"));
+  }
+}
+
+TEST_CASE("after a restart of hubd a device still connected counts as subscribed") {
+  edgehub::test::TempDirectory directory;
+  MemoryStreamStore streams;
+  {
+    PresenceTracker tracker(directory.path() / "presence.db", streams);
+    REQUIRE(tracker.apply(event(kConnected, "d1", 1, 1)).ok());
+    REQUIRE(tracker.apply(event(kConnected, "d2", 2, 2)).ok());
+    REQUIRE(tracker.apply(event(kDisconnected, "d2", 2, 3)).ok());
+  }
+  PresenceTracker restarted(directory.path() / "presence.db", streams);
+  CHECK(restarted.is_subscribed_to_commands("d1"));
+  CHECK_FALSE(restarted.is_subscribed_to_commands("d2"));
 }
 
 TEST_CASE("presence events are parsed strictly") {
