@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Ingest benchmark (not a test): builds the project (deploy/build.sh), starts
 # the stack on 127.0.0.1 with free ports in a temporary directory, and
-# measures with build/bin/ingest_bench (tests/perf/ingest_bench.cpp):
+# measures with build/bin/ingest_bench (tests/perf/ingest_bench.cpp; its
+# publishers are libmosquitto clients, as cheap as a device's, so that the
+# rates measure the broker and the hub rather than the load tool):
 #   1. raw pass-through: publishers -> mosquitto (hubd's generated config, same
 #      TLS, same plugin, without the broker journal) -> a plain Paho
 #      subscriber with hubd's identity and settings
