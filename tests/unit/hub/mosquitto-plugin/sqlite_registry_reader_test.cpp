@@ -35,7 +35,8 @@ class RegistryFile {
   }
   void create_schema() {
     execute("PRAGMA journal_mode = WAL");
-    execute(registry_schema::kCreateStatements);
+    execute(registry_schema::kCreateVersion1);
+    execute(registry_schema::kUpgrade1To2);
   }
   void execute(const std::string& sql) {
     char* error = nullptr;
