@@ -134,7 +134,7 @@ TEST_CASE("an offline session re-checked on broker reload stays admitted while r
   FakeRegistryReader registry;
   registry.add("hubd", DeviceRole::service, DeviceStatus::enabled, kFingerprint);
   const ConnectDecision decision =
-      recheck_offline_session("hubd", DeviceRole::service, registry, kNowMs);
+      recheck_offline_session("hubd", DeviceRole::service, registry);
   CHECK(decision.admitted);
   CHECK(decision.identity == "hubd");
   CHECK(decision.role == DeviceRole::service);
@@ -142,24 +142,24 @@ TEST_CASE("an offline session re-checked on broker reload stays admitted while r
 
 TEST_CASE("an offline session re-checked on broker reload is refused once removed or disabled") {
   FakeRegistryReader registry;
-  CHECK(recheck_offline_session("boiler-1", DeviceRole::device, registry, kNowMs).reason ==
+  CHECK(recheck_offline_session("boiler-1", DeviceRole::device, registry).reason ==
         "'boiler-1' is not registered any more");
   registry.add("boiler-1", DeviceRole::device, DeviceStatus::disabled, kFingerprint);
-  CHECK_FALSE(recheck_offline_session("boiler-1", DeviceRole::device, registry, kNowMs).admitted);
+  CHECK_FALSE(recheck_offline_session("boiler-1", DeviceRole::device, registry).admitted);
   registry.add("boiler-1", DeviceRole::service, DeviceStatus::enabled, kFingerprint);
-  CHECK_FALSE(recheck_offline_session("boiler-1", DeviceRole::device, registry, kNowMs).admitted);
+  CHECK_FALSE(recheck_offline_session("boiler-1", DeviceRole::device, registry).admitted);
   registry.failure = "disk I/O error";
-  CHECK_FALSE(recheck_offline_session("boiler-1", DeviceRole::service, registry, kNowMs).admitted);
+  CHECK_FALSE(recheck_offline_session("boiler-1", DeviceRole::service, registry).admitted);
 }
 
 TEST_CASE("a session restored after a broker restart is admitted with its registered role") {
   FakeRegistryReader registry;
   registry.add("hubd", DeviceRole::service, DeviceStatus::enabled, kFingerprint);
-  const ConnectDecision decision = recheck_offline_session("hubd", std::nullopt, registry, kNowMs);
+  const ConnectDecision decision = recheck_offline_session("hubd", std::nullopt, registry);
   CHECK(decision.admitted);
   CHECK(decision.role == DeviceRole::service);
-  CHECK_FALSE(recheck_offline_session("ghost", std::nullopt, registry, kNowMs).admitted);
-  CHECK_FALSE(recheck_offline_session("not/an/id", std::nullopt, registry, kNowMs).admitted);
+  CHECK_FALSE(recheck_offline_session("ghost", std::nullopt, registry).admitted);
+  CHECK_FALSE(recheck_offline_session("not/an/id", std::nullopt, registry).admitted);
 }
 
 namespace {
