@@ -23,15 +23,6 @@
 
 namespace edgehub::hub {
 
-// Which certificate source a request body names: "csr_pem" (the device's
-// CSR), "certificate_pem" (its own certificate), neither (the hub makes a
-// key); invalid_argument for both, or one that is not a string.
-struct CertificateChoice {
-  CertificateSource source = CertificateSource::hub_key;
-  std::string pem;
-};
-Result<CertificateChoice> certificate_choice(const nlohmann::ordered_json& body);
-
 class IdentityHandlers {
  public:
   // All must outlive the handlers. now_ms: wall clock (expired certificates

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <optional>
 
+#include "api/certificate_choice.h"
 #include "api/command_handlers.h"
 #include "api/json_views.h"
 

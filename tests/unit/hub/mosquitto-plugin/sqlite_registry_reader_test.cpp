@@ -121,12 +121,42 @@ TEST_CASE("revocations after a given id are listed oldest first") {
   CHECK(reader.revocations_after(3)->empty());
 }
 
+TEST_CASE("every certificate of an identity is read, with when it was ended") {
+  RegistryFile file;
+  file.create_schema();
+  file.execute(
+      "INSERT INTO devices (id, role, status, cert_sha256, created_at_ms) VALUES"
+      " ('boiler-1', 'device', 'enabled', 'new', 1)");
+  file.execute(
+      "INSERT INTO device_certificates (device_id, cert_sha256, added_at_ms, ended_at_ms) VALUES"
+      " ('boiler-1', 'old', 1, 500), ('boiler-1', 'new', 2, NULL), ('other', 'x', 1, NULL)");
+  SqliteRegistryReader reader(file.path());
+  const auto identity = reader.find_identity("boiler-1");
+  REQUIRE(identity.ok());
+  REQUIRE(identity.value().has_value());
+  const auto& certificates = identity.value()->certificates;
+  REQUIRE(certificates.size() == 2);
+  CHECK(certificates[0].certificate_sha256 == "old");
+  CHECK(certificates[0].ended_at_ms == 500);
+  CHECK(certificates[1].certificate_sha256 == "new");
+  CHECK(certificates[1].ended_at_ms == 0);
+}
+
+TEST_CASE("a version-1 registry (no device_certificates) is refused when the plugin loads") {
+  RegistryFile file;
+  file.execute(registry_schema::kCreateVersion1);
+  CHECK_THROWS_WITH_AS(SqliteRegistryReader{file.path()},
+                       doctest::Contains("no such table: device_certificates"),
+                       std::runtime_error);
+}
+
 TEST_CASE("a row with an unknown role is an error naming the device, not an admission") {
   RegistryFile file;
   file.execute(
       "CREATE TABLE devices (id TEXT PRIMARY KEY, role TEXT, status TEXT, cert_sha256 TEXT,"
       " created_at_ms INTEGER, attributes TEXT)");
   file.execute("CREATE TABLE revocations (id INTEGER PRIMARY KEY, device_id TEXT, revoked_at_ms)");
+  file.execute(registry_schema::kUpgrade1To2);
   file.execute("INSERT INTO devices VALUES ('boiler-1', 'admin', 'enabled', 'abc', 1, '{}')");
   SqliteRegistryReader reader(file.path());
   const auto identity = reader.find_identity("boiler-1");
