@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "ack_log.h"
+#include "edgehub/device/posix/key_request.h"
 #include "fleet_counters.h"
 #include "fleet_worker.h"
 #include "registration.h"
@@ -30,6 +31,25 @@ void install_signal_handlers() {
   sigaction(SIGTERM, &action, nullptr);
   // A write to a connection the broker closed must be an error, not a signal.
   std::signal(SIGPIPE, SIG_IGN);
+}
+
+// --make-csr: each device's own key and CSR, for enrolment by CSR.
+int make_keys_and_requests(const std::filesystem::path& cert_dir,
+                           const std::vector<std::string>& ids) {
+  std::error_code created;
+  std::filesystem::create_directories(cert_dir, created);
+  for (const std::string& id : ids) {
+    const edgehub::device::posix::KeyRequestFiles files{
+        edgehub::sim::private_key_path(cert_dir, id).string(), (cert_dir / (id + ".csr")).string()};
+    std::string error;
+    if (edgehub::device::posix::make_key_and_request(id, files, error) !=
+        edgehub::device::Status::ok) {
+      spdlog::error("{}: {}", id, error);
+      return 1;
+    }
+    std::cout << files.request_file << "\n";
+  }
+  return 0;
 }
 
 int worker_count(const edgehub::sim::SimOptions& options, std::size_t devices) {
@@ -68,6 +88,7 @@ int main(int argc, char** argv) {
 
   const std::vector<std::string> ids = device_ids(options);
   const std::filesystem::path cert_dir = options.cert_dir;
+  if (options.make_requests) return make_keys_and_requests(cert_dir, ids);
   DeviceSettings settings;
   settings.host = options.host;
   settings.port = options.port;

@@ -31,6 +31,10 @@ void add_sim_options(CLI::App& app, SimOptions& options) {
   app.add_flag("--register", options.register_missing,
                "Register every device without a certificate in --cert-dir through the hub's REST "
                "API and store its credentials there");
+  app.add_flag("--make-csr", options.make_requests,
+               "Make each device's own key (<cert-dir>/<id>.key) and certificate signing request "
+               "(<id>.csr) and exit; enrol them with hubctl devices enroll <id> --csr <id>.csr "
+               "--out <cert-dir>");
   app.add_option("--hub", options.hub_url, "Hub REST API base URL (for --register)")
       ->capture_default_str();
   app.add_option("--token", options.token, "Hub API token (for --register)");
@@ -116,6 +120,9 @@ std::optional<std::string> check_devices(const SimOptions& options) {
              "': 1-64 characters of [A-Za-z0-9._-], not starting with '.' or '-'";
     }
     if (!seen.insert(id).second) return "device id '" + id + "' is given twice";
+  }
+  if (options.make_requests && options.register_missing) {
+    return "--make-csr and --register exclude each other (--make-csr only writes keys and CSRs)";
   }
   if (options.register_missing && options.token.empty() && options.data_dir.empty()) {
     return "--register needs --token TOKEN or --data-dir DIR (which holds api-token)";

@@ -29,6 +29,9 @@ struct SimOptions {
   std::vector<std::string> ids;  // --ids a,b,c replaces --devices/--id-prefix
 
   bool register_missing = false;
+  // --make-csr: write <cert-dir>/<id>.key and <id>.csr for every device and
+  // exit (the key stays here; hubctl devices enroll <id> --csr signs it).
+  bool make_requests = false;
   std::string hub_url = "http://127.0.0.1:8080";
   std::string token;
   std::string data_dir;

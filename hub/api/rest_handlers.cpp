@@ -3,6 +3,7 @@
 #include <charconv>
 #include <optional>
 
+#include "api/certificate_choice.h"
 #include "api/command_handlers.h"
 #include "api/json_views.h"
 
@@ -80,13 +81,20 @@ ApiResponse RestHandlers::add_device(std::string_view body) {
       return error_response(invalid("field 'attributes' must be a JSON object"));
     attributes = given->dump();
   }
-  auto enrolled = dependencies_.enrollment.enroll(id->get<std::string>(), attributes);
+  // "csr_pem": the hub signs the device's own key; "certificate_pem": the
+  // device's certificate from a trusted CA; neither: the hub makes a key.
+  auto choice = certificate_choice(*request);
+  if (!choice) return error_response(choice.error());
+  auto enrolled = dependencies_.enrollment.enroll(id->get<std::string>(), attributes,
+                                                  choice->source, choice->pem);
   if (!enrolled) return error_response(enrolled.error());
-  return json_response(201,
-                       Json{{"device", device_json(enrolled->device)},
-                            {"certificate_pem", enrolled->credentials.certificate_pem},
-                            {"private_key_pem", enrolled->credentials.private_key_pem},
-                            {"ca_certificate_pem", dependencies_.enrollment.ca_certificate_pem()}});
+  Json answer{{"device", device_json(enrolled->device)},
+              {"certificate_pem", enrolled->credentials.certificate_pem}};
+  if (choice->source == CertificateSource::hub_key) {
+    answer["private_key_pem"] = enrolled->credentials.private_key_pem;
+  }
+  answer["ca_certificate_pem"] = dependencies_.enrollment.ca_certificate_pem();
+  return json_response(201, answer);
 }
 
 ApiResponse RestHandlers::get_device(std::string_view id) const {

@@ -12,6 +12,7 @@
 
 #include "api/api_response.h"
 #include "api/device_enrollment.h"
+#include "api/identity_handlers.h"
 #include "api/stream_handlers.h"
 #include "commands/command_dispatcher.h"
 #include "presence/device_limit_hits.h"
@@ -70,6 +71,9 @@ class RestHandlers {
   // Twins (twin_routes.h); 503 until set.
   void set_twins(TwinService& twins) { twins_ = &twins; }
   TwinService* twins() { return twins_; }
+  // Device identities (identity_routes.h); 503 until set.
+  void set_identities(IdentityHandlers& identities) { identities_ = &identities; }
+  IdentityHandlers* identities() { return identities_; }
 
   // Streams and consumers beyond the two calls above (stream_handlers.h).
   StreamHandlers& streams() { return streams_; }
@@ -88,6 +92,7 @@ class RestHandlers {
   const PresenceTracker* presence_ = nullptr;
   const DeviceLimitHits* limit_hits_ = nullptr;
   TwinService* twins_ = nullptr;
+  IdentityHandlers* identities_ = nullptr;
 };
 
 }  // namespace edgehub::hub

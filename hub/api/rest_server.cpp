@@ -12,6 +12,7 @@
 
 #include "api/command_routes.h"
 #include "api/guarded_http_server.h"
+#include "api/identity_routes.h"
 #include "api/json_views.h"
 #include "api/stream_routes.h"
 #include "api/twin_routes.h"
@@ -109,6 +110,7 @@ struct RestServer::Impl {
     route_streams(server, handlers.streams(), stopping);
     route_commands(server, handlers.commands(), handlers.registry());
     route_twins(server, [this] { return handlers.twins(); });
+    route_identities(server, [this] { return handlers.identities(); });
 
     server.Get("/api/v1/routes", [this](const httplib::Request&, httplib::Response& response) {
       reply(response, handlers.list_routes());

@@ -63,8 +63,14 @@ std::string render_mosquitto_config(const MosquittoConfig& config) {
   if (config.bind_addresses.empty()) throw std::invalid_argument("the broker needs a bind address");
   for (const std::string& address : config.bind_addresses) {
     out << "listener " << config.port << " " << checked_value("bind address", address) << "\n"
-        << "cafile " << checked_path("cafile", config.ca_file) << "\n"
-        << "certfile " << checked_path("certfile", config.certificate_file) << "\n"
+        << "cafile " << checked_path("cafile", config.ca_file) << "\n";
+    if (!config.ca_directory.empty()) {
+      // OpenSSL reads this directory when it meets an issuer it does not know
+      // yet: a CA hubd adds is trusted without a reload (mosquitto's SIGHUP
+      // reloads only certfile and keyfile).
+      out << "capath " << checked_path("capath", config.ca_directory) << "\n";
+    }
+    out << "certfile " << checked_path("certfile", config.certificate_file) << "\n"
         << "keyfile " << checked_path("keyfile", config.key_file) << "\n"
         << "require_certificate true\n"
         // With use_identity_as_username true, mosquitto skips MOSQ_EVT_BASIC_AUTH;

@@ -17,7 +17,10 @@ struct MosquittoConfig {
   std::vector<std::string> bind_addresses = {"127.0.0.1"};
   std::uint16_t port = 8883;
 
-  std::filesystem::path ca_file;           // the hub's CA: client certificates must chain to it
+  std::filesystem::path ca_file;  // the hub's CA: client certificates must chain to it
+  // ... or to a CA in this directory (capath: the operator's CAs, one file
+  // each, named <subject hash>.<n>). Empty: none.
+  std::filesystem::path ca_directory;
   std::filesystem::path certificate_file;  // the broker's server certificate
   std::filesystem::path key_file;
 

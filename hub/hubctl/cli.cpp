@@ -11,6 +11,7 @@
 #include "hubctl/commands_cli.h"
 #include "hubctl/device_files.h"
 #include "hubctl/hub_url.h"
+#include "hubctl/identity_cli.h"
 #include "hubctl/streams_cli.h"
 #include "hubctl/twin_cli.h"
 
@@ -56,6 +57,7 @@ struct CommandLine {
   std::unique_ptr<StreamsCommandLine> streams_commands;
   std::unique_ptr<CommandsCommandLine> commands_commands;
   std::unique_ptr<TwinCommandLine> twin_commands;
+  std::unique_ptr<IdentityCommandLine> identity_commands;
   CLI::App* routes_add = nullptr;
   CLI::App* routes_list = nullptr;
   CLI::App* routes_remove = nullptr;
@@ -87,7 +89,8 @@ CommandLine::CommandLine(ParsedCommandLine& parsed) {
                  "seconds to wait for the hub's HTTP answer (default 10; send waits longer)")
       ->check(CLI::PositiveNumber);
 
-  CLI::App* devices = app.add_subcommand("devices", "register, list and remove devices");
+  CLI::App* devices = app.add_subcommand(
+      "devices", "register, list, remove, disable and enable devices; their certificates");
   devices->require_subcommand(1);
   devices_add = devices->add_subcommand(
       "add", "register a device and write its certificate, key and the hub CA to --out");
@@ -101,6 +104,7 @@ CommandLine::CommandLine(ParsedCommandLine& parsed) {
   devices_list = devices->add_subcommand("list", "list registered devices");
   devices_remove = devices->add_subcommand("remove", "remove a device (disconnects it at once)");
   devices_remove->add_option("id", parsed.device_to_remove, "device id")->required();
+  identity_commands = std::make_unique<IdentityCommandLine>(app, *devices);
 
   send = app.add_subcommand("send", "send a command to a device and wait for its answer");
   send->add_option("id", parsed.send.id, "device id")->required();
@@ -207,6 +211,7 @@ ExitCode run_parsed(const CommandLine& line, ParsedCommandLine& parsed,
   if (auto done = line.streams_commands->run_if_parsed(api, console)) return *done;
   if (auto done = line.commands_commands->run_if_parsed(api, console)) return *done;
   if (auto done = line.twin_commands->run_if_parsed(api, console)) return *done;
+  if (auto done = line.identity_commands->run_if_parsed(api, console)) return *done;
   if (line.routes_add->parsed() || line.routes_list->parsed() || line.routes_remove->parsed() ||
       line.routes_test->parsed()) {
     return run_routes(line, parsed, api, console);

@@ -73,4 +73,12 @@ Status write_device_files(const DeviceFiles& files, std::string_view certificate
   return write_file(files.ca_certificate, ca_certificate_pem, 0644);
 }
 
+Status write_public_file(const std::filesystem::path& path, std::string_view content) {
+  return write_file(path, content, 0644);
+}
+
+Status write_private_file(const std::filesystem::path& path, std::string_view content) {
+  return write_file(path, content, 0600);
+}
+
 }  // namespace edgehub::hubctl

@@ -29,4 +29,10 @@ Status prepare_device_directory(const std::filesystem::path& directory);
 Status write_device_files(const DeviceFiles& files, std::string_view certificate_pem,
                           std::string_view private_key_pem, std::string_view ca_certificate_pem);
 
+// Writes a file readable by all (a certificate), replacing an existing one.
+Status write_public_file(const std::filesystem::path& path, std::string_view content);
+
+// Writes a file only its owner can read (a private key), mode 0600.
+Status write_private_file(const std::filesystem::path& path, std::string_view content);
+
 }  // namespace edgehub::hubctl

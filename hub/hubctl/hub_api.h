@@ -41,6 +41,17 @@ class HubApi {
   // Twins: GET / PATCH /api/v1/devices/{id}/twin (body {"desired", "version"}).
   ApiResult get_twin(std::string_view device_id);
   ApiResult patch_twin(std::string_view device_id, const nlohmann::json& body);
+  // Device identities (hub_api_identities.cpp, docs/protocol.md 1.3).
+  // body: {"id", "attributes", "csr_pem" | "certificate_pem"}.
+  ApiResult enroll_device(const nlohmann::json& body);
+  ApiResult set_device_enabled(std::string_view id, bool enabled);
+  ApiResult list_certificates(std::string_view id);
+  // body: {"csr_pem"} | {"certificate_pem"} | {} (the hub makes a key).
+  ApiResult add_certificate(std::string_view id, const nlohmann::json& body);
+  ApiResult end_certificate(std::string_view id, std::string_view certificate_sha256);
+  ApiResult list_authorities();
+  ApiResult add_authority(std::string_view certificate_pem);
+  ApiResult remove_authority(std::string_view certificate_sha256);
   ApiResult list_streams();
   ApiResult list_routes();
   ApiResult add_route(const nlohmann::json& route);

@@ -37,6 +37,8 @@ class DataDirectory {
   std::filesystem::path pki_dir() const { return root_ / "pki"; }
   std::filesystem::path ca_certificate() const { return pki_dir() / "ca.pem"; }
   std::filesystem::path server_certificate() const { return pki_dir() / "server.pem"; }
+  // CAs the operator trusts for device certificates (the broker's capath).
+  std::filesystem::path trusted_cas_dir() const { return pki_dir() / "trusted-cas"; }
   std::filesystem::path server_key() const { return pki_dir() / "server.key"; }
   // The subject alternative names server.pem was issued for, one per line.
   std::filesystem::path server_names() const { return pki_dir() / "server.names"; }

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "api/device_enrollment.h"
+#include "api/identity_handlers.h"
 #include "api/rest_handlers.h"
 #include "api/rest_server.h"
 #include "broker/broker_supervisor.h"
@@ -33,6 +34,7 @@
 #include "journal/group_commit.h"
 #include "mqtt/paho_broker_connection.h"
 #include "pki/certificate_authority.h"
+#include "pki/trusted_authorities.h"
 #include "presence/device_limit_hits.h"
 #include "presence/presence_tracker.h"
 #include "registry/sqlite_device_registry.h"
@@ -127,6 +129,8 @@ void HubService::open_state() {
                             server_subject_alt_names(options_.mqtt_binds, options_.server_names),
                             certificate_policy());
   ensure_service_identity(*authority_, *registry_, layout_, certificate_policy());
+  trusted_authorities_ = std::make_unique<TrustedAuthorities>(layout_.trusted_cas_dir(),
+                                                              authority_->certificate_pem());
   api_token_ = load_or_create_api_token(layout_.api_token_file());
   route_store_ = open_sqlite_route_store(layout_.root() / "routes.db");
   RouteTableSettings route_settings;
@@ -174,6 +178,7 @@ std::string HubService::broker_config_text() const {
   config.bind_addresses = options_.mqtt_binds;
   config.port = options_.mqtt_port;
   config.ca_file = layout_.ca_certificate();
+  config.ca_directory = layout_.trusted_cas_dir();
   config.certificate_file = layout_.server_certificate();
   config.key_file = layout_.server_key();
   config.plugin_file = std::filesystem::absolute(options_.plugin).lexically_normal();
@@ -374,12 +379,23 @@ void HubService::start_commands() {
 
 void HubService::start_rest() {
   const CertificateAuthority& authority = *authority_;
+  const TrustedAuthorities& trusted = *trusted_authorities_;
   enrollment_ = std::make_unique<DeviceEnrollment>(
       *registry_,
-      [&authority](std::string_view common_name) {
-        return authority.issue_client(common_name, kDeviceCertificateValidity);
-      },
-      authority.certificate_pem());
+      EnrollmentAuthority{[&authority](std::string_view common_name) {
+                            return authority.issue_client(common_name, kDeviceCertificateValidity);
+                          },
+                          [&authority](std::string_view common_name, std::string_view request) {
+                            return authority.sign_client_request(request, common_name,
+                                                                 kDeviceCertificateValidity);
+                          },
+                          [&trusted](std::string_view certificate, std::string_view common_name) {
+                            return trusted.check_device_certificate(certificate, common_name);
+                          },
+                          authority.certificate_pem(),
+                          CertificateAuthority::fingerprint_of_pem(authority.certificate_pem())});
+  identities_ = std::make_unique<IdentityHandlers>(*registry_, *enrollment_, *trusted_authorities_,
+                                                   [this] { return clock_.now_ms(); });
   handlers_ = std::make_unique<RestHandlers>(RestDependencies{
       *registry_, *streams_, *commands_, *enrollment_,
       [this] {
@@ -428,6 +444,7 @@ void HubService::start_rest() {
   handlers_->set_presence(*presence_);
   handlers_->set_limit_hits(*limit_hits_);
   handlers_->set_twins(*twins_);
+  handlers_->set_identities(*identities_);
   handlers_->streams().set_refusals_by_device(
       [this](std::string_view stream) { return flow_->refused_by_device(stream); });
   RestServerSettings settings;

@@ -23,6 +23,8 @@ class CommandDispatcher;
 class CommandStore;
 class CommandWorker;
 class DeviceEnrollment;
+class IdentityHandlers;
+class TrustedAuthorities;
 class DeviceFlowControl;
 class DeviceLimitHits;
 class DeviceRegistry;
@@ -107,7 +109,9 @@ class HubService {
   std::unique_ptr<FileCommitAttempts> receive_attempts_;
   std::unique_ptr<ReceiveGuard> receive_guard_;
   std::unique_ptr<MessageRouter> router_;
+  std::unique_ptr<TrustedAuthorities> trusted_authorities_;
   std::unique_ptr<DeviceEnrollment> enrollment_;
+  std::unique_ptr<IdentityHandlers> identities_;
   std::unique_ptr<RestHandlers> handlers_;
   std::unique_ptr<RestServer> rest_;
   std::unique_ptr<DeviceFlowControl> flow_;

@@ -5,6 +5,7 @@
 #include <openssl/x509.h>
 
 #include <cstring>
+#include <ctime>
 #include <memory>
 
 namespace edgehub::hub::mosquitto_auth {
@@ -32,6 +33,15 @@ Result<std::string> common_name_of(const X509& certificate) {
     return make_error(ErrorCode::invalid_argument, "certificate CN contains a NUL character");
   }
   return name;
+}
+
+Result<std::int64_t> epoch_ms_of(const ASN1_TIME* time, const char* which) {
+  std::tm parts{};
+  if (time == nullptr || ASN1_TIME_to_tm(time, &parts) != 1) {
+    return make_error(ErrorCode::invalid_argument,
+                      std::string("certificate ") + which + " is not a readable time");
+  }
+  return static_cast<std::int64_t>(timegm(&parts)) * 1000;
 }
 
 }  // namespace
@@ -65,7 +75,12 @@ Result<PresentedCertificate> read_presented_certificate(const X509& certificate)
   if (!common_name) return common_name.error();
   auto fingerprint = certificate_sha256_hex(certificate);
   if (!fingerprint) return fingerprint.error();
-  return PresentedCertificate{std::move(common_name).value(), std::move(fingerprint).value()};
+  auto not_before = epoch_ms_of(X509_get0_notBefore(&certificate), "notBefore");
+  if (!not_before) return not_before.error();
+  auto not_after = epoch_ms_of(X509_get0_notAfter(&certificate), "notAfter");
+  if (!not_after) return not_after.error();
+  return PresentedCertificate{std::move(common_name).value(), std::move(fingerprint).value(),
+                              *not_before, *not_after};
 }
 
 }  // namespace edgehub::hub::mosquitto_auth

@@ -10,12 +10,13 @@
 namespace edgehub::hub::mosquitto_auth {
 
 enum class DeviceLimit {
-  messages_per_second,  // publishes of one device (token bucket)
-  bytes_per_second,     // payload bytes of one device (token bucket)
-  connects_per_minute,  // admitted connections of one device (token bucket)
-  retained,             // a device publish with the retain flag
-  connect_timeout,      // a connection without TLS + CONNECT in time (no device known)
-  journal_unavailable,  // telemetry the broker journal cannot take (budget, disk, I/O)
+  messages_per_second,   // publishes of one device (token bucket)
+  bytes_per_second,      // payload bytes of one device (token bucket)
+  connects_per_minute,   // admitted connections of one device (token bucket)
+  retained,              // a device publish with the retain flag
+  connect_timeout,       // a connection without TLS + CONNECT in time (no device known)
+  journal_unavailable,   // telemetry the broker journal cannot take (budget, disk, I/O)
+  certificate_validity,  // a certificate presented before its notBefore or after its notAfter
 };
 
 const char* to_string(DeviceLimit limit) noexcept;

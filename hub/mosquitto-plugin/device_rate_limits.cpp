@@ -29,6 +29,8 @@ const char* to_string(DeviceLimit limit) noexcept {
       return "connect_timeout";
     case DeviceLimit::journal_unavailable:
       return "journal_unavailable";
+    case DeviceLimit::certificate_validity:
+      return "certificate_validity";
   }
   return "unknown";
 }

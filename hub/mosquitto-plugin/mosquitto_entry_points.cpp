@@ -28,6 +28,7 @@
 #include "mosquitto-plugin/connect_deadline.h"
 #include "mosquitto-plugin/connect_decision.h"
 #include "mosquitto-plugin/device_rate_limits.h"
+#include "mosquitto-plugin/handshake_time_check.h"
 #include "mosquitto-plugin/journal_flow_notices.h"
 #include "mosquitto-plugin/journal_sync_thread.h"
 #include "mosquitto-plugin/limit_reports.h"
@@ -208,7 +209,7 @@ ConnectDecision decide(PluginState& state, mosquitto* client, const std::string&
       }
     }
   }
-  return authenticate(certificate, client_id, state.registry);
+  return authenticate(certificate, client_id, state.registry, PluginState::wall_clock_ms());
 }
 
 // The role of a restored session on its first ACL check (see admitted_clients.h).
@@ -274,6 +275,9 @@ int on_basic_auth(int, void* event_data, void* user_data) {
     log(MOSQ_LOG_WARNING,
         "refused client id '" + client_id + "' from " + address + ": " +
             (decision.admitted ? "cannot set the broker username" : decision.reason));
+    if (decision.outside_validity) {
+      report_limit(state, client_id, LimitHit{DeviceLimit::certificate_validity, decision.reason});
+    }
     return MOSQ_ERR_AUTH;
   });
 }
@@ -614,6 +618,10 @@ int initialise(mosquitto_plugin_id_t* identifier, void** user_data, mosquitto_op
   state->revocations.emplace(state->registry, parsed->revocation_poll_interval,
                              last_revocation.value());
   state->identifier = identifier;
+  if (Status deferred = leave_client_certificate_times_to_plugin(); !deferred) {
+    log(MOSQ_LOG_ERR, "not loaded: " + deferred.error().message);
+    return MOSQ_ERR_INVAL;
+  }
   open_journal(*state);
   for (const Registration& registration : kRegistrations) {
     const int registered = mosquitto_callback_register(identifier, registration.event,

@@ -56,6 +56,7 @@ SqliteRegistryReader::SqliteRegistryReader(const std::string& path) {
   }
   sqlite3_busy_timeout(database_.get(), kBusyTimeoutMs);
   lookup_device_ = prepare(path, registry_schema::kLookupDevice);
+  lookup_certificates_ = prepare(path, registry_schema::kLookupCertificates);
   revocations_after_ = prepare(path, registry_schema::kRevocationsAfter);
   last_revocation_ = prepare(path, registry_schema::kLastRevocation);
 }
@@ -91,7 +92,25 @@ Result<std::optional<RegisteredIdentity>> SqliteRegistryReader::find_identity(st
   auto identity = registered_identity_from_columns(id, column_text(query, 0), column_text(query, 1),
                                                    column_text(query, 2));
   if (!identity) return identity.error();
+  if (Status listed = read_certificates(id, *identity); !listed) return listed.error();
   return std::optional<RegisteredIdentity>(std::move(identity).value());
+}
+
+Status SqliteRegistryReader::read_certificates(std::string_view id, RegisteredIdentity& identity) {
+  sqlite3_stmt* query = lookup_certificates_.get();
+  StatementUse use(query);
+  if (sqlite3_bind_text(query, 1, id.data(), static_cast<int>(id.size()), SQLITE_TRANSIENT) !=
+      SQLITE_OK) {
+    return make_error(ErrorCode::internal, failure("certificate lookup"));
+  }
+  for (;;) {
+    const int step = sqlite3_step(query);
+    if (step == SQLITE_DONE) return ok_status();
+    if (step != SQLITE_ROW)
+      return make_error(ErrorCode::unavailable, failure("certificate lookup"));
+    identity.certificates.push_back(
+        AcceptedCertificate{column_text(query, 0), sqlite3_column_int64(query, 1)});
+  }
 }
 
 Result<std::vector<Revocation>> SqliteRegistryReader::revocations_after(std::int64_t after_id) {

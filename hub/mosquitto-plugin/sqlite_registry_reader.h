@@ -36,10 +36,12 @@ class SqliteRegistryReader final : public RegistryReader {
 
   Statement prepare(const std::string& path, const char* sql);
   std::string failure(const char* what) const;
+  Status read_certificates(std::string_view id, RegisteredIdentity& identity);
 
   // Declared first: destroyed last, after the statements.
   std::unique_ptr<sqlite3, CloseDatabase> database_;
   Statement lookup_device_;
+  Statement lookup_certificates_;
   Statement revocations_after_;
   Statement last_revocation_;
 };

@@ -8,6 +8,7 @@
 
 #include "pki/certificate_builder.h"
 #include "pki/certificate_pem.h"
+#include "pki/certificate_request.h"
 #include "pki/ec_key.h"
 #include "pki/openssl_failure.h"
 #include "pki/private_files.h"
@@ -18,6 +19,13 @@ namespace {
 constexpr std::chrono::days kAuthorityValidity{3650};
 constexpr const char* kCertificateFile = "ca.pem";
 constexpr const char* kKeyFile = "ca.key";
+
+IssuedCertificate issued_facts(const X509& issued, std::string private_key_pem) {
+  return IssuedCertificate{openssl::certificate_to_pem(issued), std::move(private_key_pem),
+                           openssl::sha256_fingerprint(issued),
+                           openssl::epoch_ms_of(X509_get0_notBefore(&issued)),
+                           openssl::epoch_ms_of(X509_get0_notAfter(&issued))};
+}
 
 }  // namespace
 
@@ -33,9 +41,14 @@ struct CertificateAuthority::Impl {
     openssl::KeyPtr subject_key = openssl::generate_p256_key();
     openssl::CertificatePtr issued =
         openssl::build_leaf_certificate(*certificate, *key, *subject_key, request);
-    return IssuedCertificate{openssl::certificate_to_pem(*issued),
-                             openssl::private_key_to_pem(*subject_key),
-                             openssl::sha256_fingerprint(*issued)};
+    return issued_facts(*issued, openssl::private_key_to_pem(*subject_key));
+  }
+
+  IssuedCertificate sign(EVP_PKEY& subject_key, const openssl::LeafRequest& request) {
+    std::lock_guard lock(issuing);
+    openssl::CertificatePtr issued =
+        openssl::build_leaf_certificate(*certificate, *key, subject_key, request);
+    return issued_facts(*issued, "");
   }
 
   openssl::CertificatePtr certificate;
@@ -113,6 +126,15 @@ const std::string& CertificateAuthority::certificate_pem() const { return impl_-
 IssuedCertificate CertificateAuthority::issue_client(std::string_view common_name,
                                                      std::chrono::days validity) const {
   return impl_->issue(openssl::LeafRequest{openssl::TlsRole::client, common_name, {}, validity});
+}
+
+IssuedCertificate CertificateAuthority::sign_client_request(
+    std::string_view certificate_request_pem, std::string_view common_name,
+    std::chrono::days validity) const {
+  const openssl::RequestPtr request =
+      openssl::checked_request_from_pem(certificate_request_pem, common_name);
+  return impl_->sign(*X509_REQ_get0_pubkey(request.get()),
+                     openssl::LeafRequest{openssl::TlsRole::client, common_name, {}, validity});
 }
 
 IssuedCertificate CertificateAuthority::issue_server(

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -18,6 +19,8 @@ struct IssuedCertificate {
   std::string certificate_pem;
   std::string private_key_pem;
   std::string certificate_sha256;  // lower-case hex SHA-256 of the DER certificate
+  std::int64_t not_before_ms = 0;  // validity, ms since the epoch
+  std::int64_t not_after_ms = 0;
 };
 
 class CertificateAuthority {
@@ -35,6 +38,16 @@ class CertificateAuthority {
 
   // TLS client certificate with CN = common_name (extendedKeyUsage clientAuth).
   IssuedCertificate issue_client(std::string_view common_name, std::chrono::days validity) const;
+  // TLS client certificate for the public key of a certificate signing
+  // request (PEM, "CERTIFICATE REQUEST"): the device keeps its private key.
+  // The request must carry a valid self-signature (proof that its sender
+  // holds the key), a subject CN equal to common_name and a strong key
+  // (key_strength.h); only its key is used: subject, extensions and validity
+  // are the CA's own. private_key_pem of the result is empty. Throws
+  // std::invalid_argument saying which check failed.
+  IssuedCertificate sign_client_request(std::string_view certificate_request_pem,
+                                        std::string_view common_name,
+                                        std::chrono::days validity) const;
   // TLS server certificate; subject_alt_names are IP addresses or DNS names.
   IssuedCertificate issue_server(std::string_view common_name,
                                  const std::vector<std::string>& subject_alt_names,

@@ -2,6 +2,8 @@
 
 #include <openssl/pem.h>
 
+#include <ctime>
+
 #include "pki/openssl_failure.h"
 
 namespace edgehub::hub::openssl {
@@ -20,6 +22,12 @@ std::string certificate_to_pem(const X509& certificate) {
   char* data = nullptr;
   const long size = BIO_get_mem_data(bio.get(), &data);
   return std::string(data, static_cast<std::size_t>(size));
+}
+
+std::int64_t epoch_ms_of(const ASN1_TIME* time) {
+  std::tm parts{};
+  if (time == nullptr || ASN1_TIME_to_tm(time, &parts) != 1) return 0;
+  return static_cast<std::int64_t>(timegm(&parts)) * 1000;
 }
 
 std::string sha256_fingerprint(const X509& certificate) {

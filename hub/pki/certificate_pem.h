@@ -1,6 +1,7 @@
 // X.509 certificates to and from PEM, and their SHA-256 fingerprint.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,9 @@ namespace edgehub::hub::openssl {
 CertificatePtr certificate_from_pem(std::string_view pem);
 
 std::string certificate_to_pem(const X509& certificate);
+
+// A certificate time as ms since the epoch (0 if it cannot be read).
+std::int64_t epoch_ms_of(const ASN1_TIME* time);
 
 // Lower-case hex SHA-256 of the DER form (what the broker plugin compares).
 std::string sha256_fingerprint(const X509& certificate);

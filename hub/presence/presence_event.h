@@ -8,7 +8,8 @@
 // per device, limit and minute, `hits` counts every hit since the last report):
 //   {"event": "limited", "at_ms", "broker_run", "seq",
 //    "limit": "messages_per_second"|"bytes_per_second"|"connects_per_minute"|
-//             "retained"|"connect_timeout", "reason": "...", "hits": N}
+//             "retained"|"connect_timeout"|"journal_unavailable"|
+//             "certificate_validity", "reason": "...", "hits": N}
 // on $hub/presence/<device-id>, or on $hub/broker when no device is known
 // (connect_timeout: a connection that never finished TLS + CONNECT). Devices cannot
 // publish to $hub/...: only the plugin (mosquitto_broker_publish) can.
@@ -47,8 +48,8 @@ struct PresenceEvent {
 
 // The limits a "limited" event may name (the plugin's DeviceLimit).
 inline constexpr std::string_view kDeviceLimitNames[] = {
-    "messages_per_second", "bytes_per_second",   "connects_per_minute", "retained",
-    "connect_timeout",     "journal_unavailable"};
+    "messages_per_second", "bytes_per_second",    "connects_per_minute", "retained",
+    "connect_timeout",     "journal_unavailable", "certificate_validity"};
 bool is_known_limit(std::string_view limit) noexcept;
 
 bool is_presence_topic(std::string_view topic) noexcept;

@@ -32,6 +32,34 @@ Status validate_certificate_sha256(std::string_view certificate_sha256) {
   return ok_status();
 }
 
+Status validate_device_certificate(const DeviceCertificate& certificate) {
+  if (Status checked = validate_certificate_sha256(certificate.certificate_sha256); !checked) {
+    return checked;
+  }
+  if (!certificate.issuer_sha256.empty()) {
+    if (Status checked = validate_certificate_sha256(certificate.issuer_sha256); !checked) {
+      return invalid("issuer: " + checked.error().message);
+    }
+  }
+  if (certificate.not_after_ms != 0 && certificate.not_after_ms < certificate.not_before_ms) {
+    return invalid("certificate validity ends before it begins");
+  }
+  return ok_status();
+}
+
+std::vector<DeviceCertificate> initial_certificates(const DeviceRecord& device,
+                                                    std::int64_t now_ms) {
+  std::vector<DeviceCertificate> certificates = device.certificates;
+  if (certificates.empty()) {
+    certificates.push_back(DeviceCertificate{device.certificate_sha256, 0, 0, "", 0, 0});
+  }
+  for (DeviceCertificate& certificate : certificates) {
+    if (certificate.added_at_ms == 0) certificate.added_at_ms = now_ms;
+    certificate.ended_at_ms = 0;
+  }
+  return certificates;
+}
+
 Status validate_new_device(const DeviceRecord& device) {
   if (!protocol::is_valid_device_id(device.id)) {
     return invalid("invalid device id '" + device.id +
@@ -41,6 +69,9 @@ Status validate_new_device(const DeviceRecord& device) {
   if (!parse_device_status(to_string(device.status))) return invalid("unknown device status");
   if (Status checked = validate_certificate_sha256(device.certificate_sha256); !checked) {
     return checked;
+  }
+  for (const DeviceCertificate& certificate : device.certificates) {
+    if (Status checked = validate_device_certificate(certificate); !checked) return checked;
   }
   if (Status shallow = protocol::check_json_depth(device.attributes_json); !shallow) {
     return invalid("attributes of device '" + device.id + "': " + shallow.error().message);

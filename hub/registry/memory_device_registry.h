@@ -23,6 +23,11 @@ class MemoryDeviceRegistry final : public DeviceRegistry {
   Status remove(std::string_view id) override;
   Status set_status(std::string_view id, DeviceStatus status) override;
   Status set_certificate(std::string_view id, std::string_view certificate_sha256) override;
+  Result<std::vector<DeviceCertificate>> certificates(std::string_view id) const override;
+  Status add_certificate(std::string_view id, const DeviceCertificate& certificate) override;
+  Status end_certificate(std::string_view id, std::string_view certificate_sha256) override;
+  Result<std::size_t> count_open_certificates_issued_by(
+      std::string_view issuer_sha256) const override;
 
   // Device ids in the order their revocations were recorded (what the broker
   // plugin would have kicked).
@@ -32,6 +37,7 @@ class MemoryDeviceRegistry final : public DeviceRegistry {
   const Clock& clock_;
   mutable std::mutex mutex_;
   std::map<std::string, DeviceRecord, std::less<>> devices_;
+  std::map<std::string, std::vector<DeviceCertificate>, std::less<>> certificates_;
   std::vector<std::string> revocations_;
 };
 

@@ -3,6 +3,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -19,6 +20,15 @@ namespace {
 
 constexpr const char* kSelectDevice =
     "SELECT id, role, status, cert_sha256, created_at_ms, attributes FROM devices";
+
+constexpr const char* kSelectCertificates =
+    "SELECT cert_sha256, not_before_ms, not_after_ms, issuer_sha256, added_at_ms, "
+    "coalesce(ended_at_ms, 0) FROM device_certificates WHERE device_id = ?1 "
+    "ORDER BY added_at_ms, rowid";
+
+constexpr const char* kInsertCertificate =
+    "INSERT INTO device_certificates (device_id, cert_sha256, not_before_ms, not_after_ms, "
+    "issuer_sha256, added_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
 constexpr const char* kInsertRevocation =
     "INSERT INTO revocations (device_id, revoked_at_ms) VALUES (?1, ?2)";
@@ -57,13 +67,16 @@ auto returning_internal_on_failure(std::string_view what, Body&& body) -> declty
 DatabaseSchema registry_database_schema() {
   return DatabaseSchema{"device registry",
                         registry_schema::kVersion,
-                        {SchemaStep{0, 1, registry_schema::kCreateStatements}}};
+                        {SchemaStep{0, 1, registry_schema::kCreateVersion1},
+                         SchemaStep{1, 2, registry_schema::kUpgrade1To2}}};
 }
 
 // Tables created by someone else with other columns fail here, at start-up.
 void check_queries(SQLite::Database& database) {
-  for (const char* query : {kSelectDevice, kInsertRevocation, registry_schema::kLookupDevice,
-                            registry_schema::kRevocationsAfter}) {
+  for (const char* query :
+       {kSelectDevice, kInsertRevocation, kSelectCertificates, kInsertCertificate,
+        registry_schema::kLookupDevice, registry_schema::kLookupCertificates,
+        registry_schema::kRevocationsAfter}) {
     SQLite::Statement compiles(database, query);
   }
 }
@@ -81,6 +94,36 @@ struct SqliteDeviceRegistry::Impl {
     insert.bind(1, std::string(id));
     insert.bind(2, static_cast<std::int64_t>(clock.now_ms()));
     insert.exec();
+  }
+
+  void insert_certificate(std::string_view id, const DeviceCertificate& certificate) {
+    SQLite::Statement insert(database, kInsertCertificate);
+    insert.bind(1, std::string(id));
+    insert.bind(2, certificate.certificate_sha256);
+    insert.bind(3, static_cast<std::int64_t>(certificate.not_before_ms));
+    insert.bind(4, static_cast<std::int64_t>(certificate.not_after_ms));
+    insert.bind(5, certificate.issuer_sha256);
+    insert.bind(6, static_cast<std::int64_t>(certificate.added_at_ms));
+    insert.exec();
+  }
+
+  std::vector<DeviceCertificate> certificates_of(std::string_view id) {
+    SQLite::Statement select(database, kSelectCertificates);
+    select.bind(1, std::string(id));
+    std::vector<DeviceCertificate> certificates;
+    while (select.executeStep()) {
+      certificates.push_back(
+          DeviceCertificate{select.getColumn(0).getString(), select.getColumn(1).getInt64(),
+                            select.getColumn(2).getInt64(), select.getColumn(3).getString(),
+                            select.getColumn(4).getInt64(), select.getColumn(5).getInt64()});
+    }
+    return certificates;
+  }
+
+  bool device_exists(std::string_view id) {
+    SQLite::Statement select(database, "SELECT 1 FROM devices WHERE id = ?1");
+    select.bind(1, std::string(id));
+    return select.executeStep();
   }
 
   SQLite::Database database;
@@ -114,6 +157,7 @@ Result<DeviceRecord> SqliteDeviceRegistry::add(const DeviceRecord& device) {
   return returning_internal_on_failure("add", [&]() -> Result<DeviceRecord> {
     DeviceRecord stored = device;
     if (stored.created_at_ms == 0) stored.created_at_ms = impl_->clock.now_ms();
+    SQLite::Transaction transaction(impl_->database, SQLite::TransactionBehavior::IMMEDIATE);
     SQLite::Statement insert(impl_->database,
                              "INSERT INTO devices (id, role, status, cert_sha256, created_at_ms, "
                              "attributes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
@@ -131,6 +175,12 @@ Result<DeviceRecord> SqliteDeviceRegistry::add(const DeviceRecord& device) {
       }
       throw;
     }
+    for (const DeviceCertificate& certificate :
+         initial_certificates(stored, impl_->clock.now_ms())) {
+      impl_->insert_certificate(stored.id, certificate);
+    }
+    transaction.commit();
+    stored.certificates.clear();
     return stored;
   });
 }
@@ -166,6 +216,10 @@ Status SqliteDeviceRegistry::remove(std::string_view id) {
     SQLite::Statement erase(impl_->database, "DELETE FROM devices WHERE id = ?1");
     erase.bind(1, std::string(id));
     if (erase.exec() == 0) return device_not_found(id);
+    SQLite::Statement erase_certificates(impl_->database,
+                                         "DELETE FROM device_certificates WHERE device_id = ?1");
+    erase_certificates.bind(1, std::string(id));
+    erase_certificates.exec();
     impl_->record_revocation(id);
     transaction.commit();
     return ok_status();
@@ -200,10 +254,104 @@ Status SqliteDeviceRegistry::set_certificate(std::string_view id,
     update.bind(1, std::string(id));
     update.bind(2, std::string(certificate_sha256));
     update.exec();
+    const std::int64_t now = impl_->clock.now_ms();
+    SQLite::Statement end_all(impl_->database,
+                              "UPDATE device_certificates SET ended_at_ms = ?2 "
+                              "WHERE device_id = ?1 AND ended_at_ms IS NULL");
+    end_all.bind(1, std::string(id));
+    end_all.bind(2, static_cast<std::int64_t>(now));
+    end_all.exec();
+    SQLite::Statement forget(impl_->database,
+                             "DELETE FROM device_certificates WHERE device_id = ?1 AND "
+                             "cert_sha256 = ?2");
+    forget.bind(1, std::string(id));
+    forget.bind(2, std::string(certificate_sha256));
+    forget.exec();
+    impl_->insert_certificate(id,
+                              DeviceCertificate{std::string(certificate_sha256), 0, 0, "", now, 0});
     impl_->record_revocation(id);
     transaction.commit();
     return ok_status();
   });
+}
+
+Result<std::vector<DeviceCertificate>> SqliteDeviceRegistry::certificates(
+    std::string_view id) const {
+  std::lock_guard lock(impl_->mutex);
+  return returning_internal_on_failure("certificates",
+                                       [&]() -> Result<std::vector<DeviceCertificate>> {
+                                         if (!impl_->device_exists(id)) return device_not_found(id);
+                                         return impl_->certificates_of(id);
+                                       });
+}
+
+Status SqliteDeviceRegistry::add_certificate(std::string_view id,
+                                             const DeviceCertificate& certificate) {
+  if (Status valid = validate_device_certificate(certificate); !valid) return valid;
+  std::lock_guard lock(impl_->mutex);
+  return returning_internal_on_failure("add_certificate", [&]() -> Status {
+    SQLite::Transaction transaction(impl_->database, SQLite::TransactionBehavior::IMMEDIATE);
+    if (!impl_->device_exists(id)) return device_not_found(id);
+    DeviceCertificate added = certificate;
+    added.added_at_ms = impl_->clock.now_ms();
+    try {
+      impl_->insert_certificate(id, added);
+    } catch (const SQLite::Exception& failure) {
+      if (failure.getExtendedErrorCode() == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        return certificate_already_accepted(id, certificate.certificate_sha256);
+      }
+      throw;
+    }
+    SQLite::Statement update(impl_->database, "UPDATE devices SET cert_sha256 = ?2 WHERE id = ?1");
+    update.bind(1, std::string(id));
+    update.bind(2, certificate.certificate_sha256);
+    update.exec();
+    transaction.commit();
+    return ok_status();
+  });
+}
+
+Status SqliteDeviceRegistry::end_certificate(std::string_view id,
+                                             std::string_view certificate_sha256) {
+  std::lock_guard lock(impl_->mutex);
+  return returning_internal_on_failure("end_certificate", [&]() -> Status {
+    SQLite::Transaction transaction(impl_->database, SQLite::TransactionBehavior::IMMEDIATE);
+    if (!impl_->device_exists(id)) return device_not_found(id);
+    const std::vector<DeviceCertificate> known = impl_->certificates_of(id);
+    const auto ending = std::find_if(known.begin(), known.end(), [&](const auto& certificate) {
+      return certificate.certificate_sha256 == certificate_sha256;
+    });
+    if (ending == known.end()) return certificate_not_found(id, certificate_sha256);
+    if (ending->ended_at_ms != 0) return certificate_already_ended(id, certificate_sha256);
+    const auto open = std::count_if(known.begin(), known.end(), [](const auto& certificate) {
+      return certificate.ended_at_ms == 0;
+    });
+    if (open == 1) return last_certificate(id);
+    SQLite::Statement update(impl_->database,
+                             "UPDATE device_certificates SET ended_at_ms = ?3 "
+                             "WHERE device_id = ?1 AND cert_sha256 = ?2");
+    update.bind(1, std::string(id));
+    update.bind(2, std::string(certificate_sha256));
+    update.bind(3, static_cast<std::int64_t>(impl_->clock.now_ms()));
+    update.exec();
+    impl_->record_revocation(id);
+    transaction.commit();
+    return ok_status();
+  });
+}
+
+Result<std::size_t> SqliteDeviceRegistry::count_open_certificates_issued_by(
+    std::string_view issuer_sha256) const {
+  std::lock_guard lock(impl_->mutex);
+  return returning_internal_on_failure(
+      "count_open_certificates_issued_by", [&]() -> Result<std::size_t> {
+        SQLite::Statement count(impl_->database,
+                                "SELECT count(*) FROM device_certificates WHERE "
+                                "issuer_sha256 = ?1 AND ended_at_ms IS NULL");
+        count.bind(1, std::string(issuer_sha256));
+        count.executeStep();
+        return static_cast<std::size_t>(count.getColumn(0).getInt64());
+      });
 }
 
 }  // namespace edgehub::hub

@@ -28,6 +28,11 @@ class SqliteDeviceRegistry final : public DeviceRegistry {
   Status remove(std::string_view id) override;
   Status set_status(std::string_view id, DeviceStatus status) override;
   Status set_certificate(std::string_view id, std::string_view certificate_sha256) override;
+  Result<std::vector<DeviceCertificate>> certificates(std::string_view id) const override;
+  Status add_certificate(std::string_view id, const DeviceCertificate& certificate) override;
+  Status end_certificate(std::string_view id, std::string_view certificate_sha256) override;
+  Result<std::size_t> count_open_certificates_issued_by(
+      std::string_view issuer_sha256) const override;
 
  private:
   struct Impl;

@@ -19,6 +19,15 @@ DeviceCredentials sign_unregistered_certificate(const std::filesystem::path& sig
                                                 const std::filesystem::path& out_dir,
                                                 const std::filesystem::path& server_ca);
 
+// As sign_unregistered_certificate, valid from not_before to not_after
+// ("YYYYMMDDHHMMSSZ", UTC; in the past or the future), signed with `openssl
+// ca` (openssl x509 -req cannot set a start date). Files go into out_dir.
+DeviceCredentials sign_certificate_valid_between(
+    const std::filesystem::path& signing_ca_certificate,
+    const std::filesystem::path& signing_ca_key, const std::string& device_id,
+    const std::filesystem::path& out_dir, const std::filesystem::path& server_ca,
+    const std::string& not_before, const std::string& not_after);
+
 // A certificate with CN=device_id from a different CA (certs/make-test-ca.sh).
 DeviceCredentials certificate_from_another_ca(const std::string& device_id,
                                               const std::filesystem::path& out_dir,

@@ -137,3 +137,15 @@ TEST_CASE("the command line refuses an unknown offline mode before anything star
   const auto error = parse(options, {"--cert-dir", "/tmp/x", "--offline-mode", "nap"});
   CHECK_FALSE(error.empty());
 }
+
+TEST_CASE("--make-csr is a flag of its own: it cannot be combined with --register") {
+  SimOptions options;
+  REQUIRE(parse(options, {"--cert-dir", "d", "--ids", "boiler-1", "--make-csr"}).empty());
+  CHECK(options.make_requests);
+  CHECK_FALSE(validate(options).has_value());
+  SimOptions both;
+  REQUIRE(parse(both, {"--cert-dir", "d", "--make-csr", "--register", "--token", "t"}).empty());
+  const auto error = validate(both);
+  REQUIRE(error.has_value());
+  CHECK(error->find("--make-csr and --register exclude each other") == 0);
+}

@@ -195,3 +195,14 @@ TEST_CASE("the broker journal's directory, budget and sync period reach the plug
   CHECK(has_line(text, "plugin_opt_journal_max_bytes 5242880"));
   CHECK(has_line(text, "plugin_opt_journal_sync_ms 25"));
 }
+
+TEST_CASE("the operator's trusted CAs are the listener's capath, only when there is one") {
+  MosquittoConfig config = sample_config();
+  CHECK(render_mosquitto_config(config).find("capath") == std::string::npos);
+  config.ca_directory = "/data/pki/trusted-cas";
+  const std::string text = render_mosquitto_config(config);
+  CHECK(has_line(text, "cafile /data/pki/ca.pem"));
+  CHECK(has_line(text, "capath /data/pki/trusted-cas"));
+  config.ca_directory = "/data/pki/trusted\ncas";
+  CHECK_THROWS_AS(render_mosquitto_config(config), std::invalid_argument);
+}

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 #include <stdexcept>
 #include <string>
 
@@ -35,7 +36,8 @@ class RegistryFile {
   }
   void create_schema() {
     execute("PRAGMA journal_mode = WAL");
-    execute(registry_schema::kCreateStatements);
+    execute(registry_schema::kCreateVersion1);
+    execute(registry_schema::kUpgrade1To2);
   }
   void execute(const std::string& sql) {
     char* error = nullptr;
@@ -120,12 +122,41 @@ TEST_CASE("revocations after a given id are listed oldest first") {
   CHECK(reader.revocations_after(3)->empty());
 }
 
+TEST_CASE("every certificate of an identity is read, with when it was ended") {
+  RegistryFile file;
+  file.create_schema();
+  file.execute(
+      "INSERT INTO devices (id, role, status, cert_sha256, created_at_ms) VALUES"
+      " ('boiler-1', 'device', 'enabled', 'new', 1)");
+  file.execute(
+      "INSERT INTO device_certificates (device_id, cert_sha256, added_at_ms, ended_at_ms) VALUES"
+      " ('boiler-1', 'old', 1, 500), ('boiler-1', 'new', 2, NULL), ('other', 'x', 1, NULL)");
+  SqliteRegistryReader reader(file.path());
+  const auto identity = reader.find_identity("boiler-1");
+  REQUIRE(identity.ok());
+  REQUIRE(identity.value().has_value());
+  // In no particular order: the decision looks each one up.
+  std::map<std::string, std::int64_t> ended_at;
+  for (const auto& certificate : identity.value()->certificates) {
+    ended_at[certificate.certificate_sha256] = certificate.ended_at_ms;
+  }
+  CHECK(ended_at == std::map<std::string, std::int64_t>{{"new", 0}, {"old", 500}});
+}
+
+TEST_CASE("a version-1 registry (no device_certificates) is refused when the plugin loads") {
+  RegistryFile file;
+  file.execute(registry_schema::kCreateVersion1);
+  CHECK_THROWS_WITH_AS(SqliteRegistryReader{file.path()},
+                       doctest::Contains("no such table: device_certificates"), std::runtime_error);
+}
+
 TEST_CASE("a row with an unknown role is an error naming the device, not an admission") {
   RegistryFile file;
   file.execute(
       "CREATE TABLE devices (id TEXT PRIMARY KEY, role TEXT, status TEXT, cert_sha256 TEXT,"
       " created_at_ms INTEGER, attributes TEXT)");
   file.execute("CREATE TABLE revocations (id INTEGER PRIMARY KEY, device_id TEXT, revoked_at_ms)");
+  file.execute(registry_schema::kUpgrade1To2);
   file.execute("INSERT INTO devices VALUES ('boiler-1', 'admin', 'enabled', 'abc', 1, '{}')");
   SqliteRegistryReader reader(file.path());
   const auto identity = reader.find_identity("boiler-1");

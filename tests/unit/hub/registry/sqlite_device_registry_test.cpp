@@ -121,3 +121,28 @@ TEST_CASE("opening a registry written by a newer schema version fails") {
   const std::string message = open_failure(file);
   CHECK(message.find("schema version 99") != std::string::npos);
 }
+
+TEST_CASE("a version-1 registry is upgraded: every device keeps its one certificate") {
+  TempDirectory directory;
+  const auto file = directory.path() / "registry.db";
+  {
+    SQLite::Database old(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    old.exec(registry_schema::kCreateVersion1);
+    old.exec(
+        "INSERT INTO devices (id, role, status, cert_sha256, created_at_ms) VALUES "
+        "('boiler-1', 'device', 'enabled', '" +
+        fingerprint('a') + "', 77)");
+    old.exec("PRAGMA user_version = 1");
+  }
+  ManualClock clock;
+  auto registry = SqliteDeviceRegistry::open(file, clock);
+  const auto certificates = registry->certificates("boiler-1");
+  REQUIRE(certificates.ok());
+  REQUIRE(certificates->size() == 1);
+  CHECK(certificates->front().certificate_sha256 == fingerprint('a'));
+  CHECK(certificates->front().added_at_ms == 77);
+  CHECK(certificates->front().ended_at_ms == 0);
+  CHECK(registry->find("boiler-1")->certificate_sha256 == fingerprint('a'));
+  SQLite::Database check(file.string(), SQLite::OPEN_READONLY);
+  CHECK(check.execAndGet("PRAGMA user_version").getInt() == 2);
+}
