@@ -4,6 +4,7 @@
 #   /usr/lib/edgehub/libedgehub_mosquitto_auth.so   the broker plugin
 #   /usr/lib/systemd/system/edgehub-hubd.service    runs hubd as user edgehub
 #   /etc/edgehub/hubd.toml                          every hubd option, commented
+#   /etc/logrotate.d/edgehub                        rotates the broker's log
 #   /usr/lib/libedgehub_device_sdk*.a, /usr/include/edgehub/...  the device SDK
 #   /usr/lib/cmake/edgehub-device-sdk/, /usr/lib/pkgconfig/edgehub-device-sdk.pc
 include(GNUInstallDirs)
@@ -24,6 +25,8 @@ add_custom_command(
   COMMENT "hubd.toml: the sample configuration")
 add_custom_target(edgehub_sample_config ALL DEPENDS ${CMAKE_BINARY_DIR}/packaging/hubd.toml)
 install(FILES ${CMAKE_BINARY_DIR}/packaging/hubd.toml DESTINATION /etc/edgehub)
+install(FILES ${EDGEHUB_PACKAGING_DIR}/edgehub.logrotate DESTINATION /etc/logrotate.d
+        RENAME edgehub)
 
 # The device SDK for firmware built elsewhere: static libraries, headers, a
 # CMake package (find_package(edgehub-device-sdk)) and a pkg-config file.

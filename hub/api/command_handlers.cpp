@@ -4,15 +4,6 @@
 
 namespace edgehub::hub::command_api {
 namespace {
-
-ApiResponse json_response(int status, const Json& body) {
-  return ApiResponse{status, body.dump(-1, ' ', false, Json::error_handler_t::replace)};
-}
-
-Error invalid(std::string message) {
-  return make_error(ErrorCode::invalid_argument, std::move(message));
-}
-
 Json parsed_or_null(const std::string& text) {
   Json value = parse_stored_json(text);
   return value.is_discarded() ? Json(nullptr) : value;
@@ -29,8 +20,8 @@ Result<std::chrono::milliseconds> milliseconds_field(const Json& request, const 
   if (given == request.end()) return fallback;
   if (!given->is_number_unsigned() || given->get<std::uint64_t>() == 0 ||
       given->get<std::uint64_t>() > static_cast<std::uint64_t>(maximum.count())) {
-    return invalid(std::string("field '") + name + "' must be an integer 1-" +
-                   std::to_string(maximum.count()));
+    return invalid_request(std::string("field '") + name + "' must be an integer 1-" +
+                           std::to_string(maximum.count()));
   }
   return std::chrono::milliseconds(given->get<std::uint64_t>());
 }
@@ -71,18 +62,19 @@ ApiResponse send(CommandDispatcher& commands, std::string_view device_id, std::s
   submission.device_id = std::string(device_id);
   const auto name = request->find("name");
   if (name == request->end() || !name->is_string()) {
-    return error_response(invalid("field 'name' (string) is required"));
+    return error_response(invalid_request("field 'name' (string) is required"));
   }
   submission.name = name->get<std::string>();
   if (const auto given = request->find("payload"); given != request->end()) {
     submission.payload_json = given->dump();
   }
   if (const auto given = request->find("id"); given != request->end()) {
-    if (!given->is_string()) return error_response(invalid("field 'id' must be a string"));
+    if (!given->is_string()) return error_response(invalid_request("field 'id' must be a string"));
     submission.id = given->get<std::string>();
   }
   if (const auto given = request->find("queue"); given != request->end()) {
-    if (!given->is_boolean()) return error_response(invalid("field 'queue' must be true or false"));
+    if (!given->is_boolean())
+      return error_response(invalid_request("field 'queue' must be true or false"));
     submission.queue = given->get<bool>();
   }
   auto timeout =
@@ -92,7 +84,7 @@ ApiResponse send(CommandDispatcher& commands, std::string_view device_id, std::s
   auto ttl = milliseconds_field(*request, "ttl_ms", kDefaultQueueTtl, kMaxQueueTtl);
   if (!ttl) return error_response(ttl.error());
   if (request->contains("ttl_ms") && !submission.queue) {
-    return error_response(invalid("field 'ttl_ms' needs \"queue\": true"));
+    return error_response(invalid_request("field 'ttl_ms' needs \"queue\": true"));
   }
   submission.ttl = *ttl;
 
@@ -122,9 +114,10 @@ ApiResponse list(const CommandDispatcher& commands, std::optional<std::string_vi
   if (state) {
     query.state = parse_command_state(*state);
     if (!query.state) {
-      return error_response(invalid("unknown command state '" + std::string(*state) +
-                                    "' (queued, sent, completed, rejected, failed, expired, "
-                                    "timed-out, cancelled)"));
+      return error_response(
+          invalid_request("unknown command state '" + std::string(*state) +
+                          "' (queued, sent, completed, rejected, failed, expired, "
+                          "timed-out, cancelled)"));
     }
   }
   if (limit) {
@@ -132,7 +125,7 @@ ApiResponse list(const CommandDispatcher& commands, std::optional<std::string_vi
     const auto [end, error] = std::from_chars(limit->data(), limit->data() + limit->size(), count);
     if (error != std::errc() || end != limit->data() + limit->size() || count < 1 ||
         count > 10000) {
-      return error_response(invalid("query parameter 'limit' must be 1-10000"));
+      return error_response(invalid_request("query parameter 'limit' must be 1-10000"));
     }
     query.limit = count;
   }
@@ -156,7 +149,6 @@ ApiResponse cancel(CommandDispatcher& commands, std::string_view command_id) {
 }
 
 namespace {
-
 Json job_json(const JobProgress& progress) {
   Json states = Json::object();
   for (const auto& [state, count] : progress.by_state) states[state] = count;
@@ -178,20 +170,20 @@ ApiResponse create_job(FleetJobs& jobs, std::string_view body) {
   const auto selector = request->find("selector");
   if (selector == request->end() || !selector->is_object()) {
     return error_response(
-        invalid("field 'selector' ({\"id_pattern\": ...} or {\"tag\": ...}) is required"));
+        invalid_request("field 'selector' ({\"id_pattern\": ...} or {\"tag\": ...}) is required"));
   }
   job.selector.id_pattern = selector->value("id_pattern", "");
   job.selector.tag = selector->value("tag", "");
   const auto name = request->find("name");
   if (name == request->end() || !name->is_string()) {
-    return error_response(invalid("field 'name' (string) is required"));
+    return error_response(invalid_request("field 'name' (string) is required"));
   }
   job.name = name->get<std::string>();
   if (const auto given = request->find("payload"); given != request->end()) {
     job.payload_json = given->dump();
   }
   if (const auto given = request->find("id"); given != request->end()) {
-    if (!given->is_string()) return error_response(invalid("field 'id' must be a string"));
+    if (!given->is_string()) return error_response(invalid_request("field 'id' must be a string"));
     job.id = given->get<std::string>();
   }
   auto timeout =

@@ -32,26 +32,23 @@ std::optional<std::string_view> view(const std::optional<std::string>& text) {
 
 void route_commands(httplib::Server& server, CommandDispatcher& commands,
                     const DeviceRegistry& registry) {
-  auto jobs = std::make_shared<FleetJobs>(registry, commands, [] {
-    return "j-" + random_command_id().substr(2);
-  });
-  server.Post("/api/v1/jobs", [jobs](const httplib::Request& request,
-                                     httplib::Response& response) {
+  auto jobs = std::make_shared<FleetJobs>(registry, commands,
+                                          [] { return "j-" + random_command_id().substr(2); });
+  server.Post("/api/v1/jobs", [jobs](const httplib::Request& request, httplib::Response& response) {
     reply(response, command_api::create_job(*jobs, request.body));
   });
   server.Get(R"(/api/v1/jobs/([^/]+))",
              [jobs](const httplib::Request& request, httplib::Response& response) {
                reply(response, command_api::job_progress(*jobs, request.matches[1].str()));
              });
-  server.Get("/api/v1/commands",
-             [&commands](const httplib::Request& request, httplib::Response& response) {
-               const auto device = parameter(request, "device");
-               const auto state = parameter(request, "state");
-               const auto job = parameter(request, "job");
-               const auto limit = parameter(request, "limit");
-               reply(response, command_api::list(commands, view(device), view(state), view(job),
-                                                 view(limit)));
-             });
+  server.Get("/api/v1/commands", [&commands](const httplib::Request& request,
+                                             httplib::Response& response) {
+    const auto device = parameter(request, "device");
+    const auto state = parameter(request, "state");
+    const auto job = parameter(request, "job");
+    const auto limit = parameter(request, "limit");
+    reply(response, command_api::list(commands, view(device), view(state), view(job), view(limit)));
+  });
   server.Get(R"(/api/v1/commands/([^/]+))",
              [&commands](const httplib::Request& request, httplib::Response& response) {
                reply(response, command_api::show(commands, request.matches[1].str()));

@@ -8,15 +8,6 @@
 
 namespace edgehub::hub {
 namespace {
-
-ApiResponse json_response(int status, const Json& body) {
-  return ApiResponse{status, body.dump(-1, ' ', false, Json::error_handler_t::replace)};
-}
-
-Error invalid(std::string message) {
-  return make_error(ErrorCode::invalid_argument, std::move(message));
-}
-
 Json nullable_ms(std::int64_t ms) { return ms == 0 ? Json(nullptr) : Json(ms); }
 
 // "accepted" | "ended" (by the operator) | "expired" | "not_yet_valid"
@@ -131,14 +122,15 @@ ApiResponse IdentityHandlers::add_authority(std::string_view body) {
   if (!request) return error_response(request.error());
   const auto pem = request->find("certificate_pem");
   if (pem == request->end() || !pem->is_string()) {
-    return error_response(invalid("field 'certificate_pem' (string, PEM) is required"));
+    return error_response(invalid_request("field 'certificate_pem' (string, PEM) is required"));
   }
   try {
     AuthorityFacts stored;
     const bool added = authorities_.add(pem->get<std::string>(), stored);
     return json_response(added ? 201 : 200, authority_json(stored));
   } catch (const std::invalid_argument& refused) {
-    return error_response(invalid(std::string("CA certificate refused: ") + refused.what()));
+    return error_response(
+        invalid_request(std::string("CA certificate refused: ") + refused.what()));
   } catch (const std::exception& failure) {
     return error_response(make_error(ErrorCode::internal, failure.what()));
   }
@@ -146,7 +138,8 @@ ApiResponse IdentityHandlers::add_authority(std::string_view body) {
 
 ApiResponse IdentityHandlers::remove_authority(std::string_view certificate_sha256) {
   if (!is_sha256_text(certificate_sha256)) {
-    return error_response(invalid("a CA is named by its sha256 (64 lower-case hex digits)"));
+    return error_response(
+        invalid_request("a CA is named by its sha256 (64 lower-case hex digits)"));
   }
   auto in_use = registry_.count_open_certificates_issued_by(certificate_sha256);
   if (!in_use) return error_response(in_use.error());

@@ -5,6 +5,14 @@
 
 namespace edgehub::hub {
 
+ApiResponse json_response(int status, const Json& body) {
+  return ApiResponse{status, body.dump(-1, ' ', false, Json::error_handler_t::replace)};
+}
+
+Error invalid_request(std::string message) {
+  return make_error(ErrorCode::invalid_argument, std::move(message));
+}
+
 Json parse_stored_json(std::string_view text) {
   if (!protocol::check_json_depth(text, protocol::kReadBackMaxJsonDepth))
     return Json::value_t::discarded;

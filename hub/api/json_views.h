@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "api/api_response.h"
 #include "edgehub/common/result.h"
 #include "registry/device_registry.h"
 #include "streams/stream_store.h"
@@ -13,6 +14,13 @@ namespace edgehub::hub {
 
 // ordered_json keeps field order as documented, and stored payloads as sent.
 using Json = nlohmann::ordered_json;
+
+// An answer with a JSON body. Invalid UTF-8 (a device id in a URL, say) is
+// replaced, never thrown.
+ApiResponse json_response(int status, const Json& body);
+
+// invalid_argument with the message (a 400 naming what is wrong).
+Error invalid_request(std::string message);
 
 // {"id", "role", "status", "certificate_sha256", "created_at_ms", "attributes"}
 Json device_json(const DeviceRecord& device);

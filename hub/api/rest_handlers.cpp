@@ -8,19 +8,6 @@
 #include "api/json_views.h"
 
 namespace edgehub::hub {
-namespace {
-
-// Invalid UTF-8 (a device id in a URL, say) is replaced, never thrown.
-ApiResponse json_response(int status, const Json& body) {
-  return ApiResponse{status, body.dump(-1, ' ', false, Json::error_handler_t::replace)};
-}
-
-Error invalid(std::string message) {
-  return make_error(ErrorCode::invalid_argument, std::move(message));
-}
-
-}  // namespace
-
 // Commit times and operator-created streams use the wall clock.
 const SystemClock kWallClock;
 
@@ -40,7 +27,6 @@ ApiResponse RestHandlers::health() const {
 }
 
 namespace {
-
 void add_limit_hits(Json& device, const LimitHitCounts* counts) {
   if (counts == nullptr) return;
   Json hits = Json::object();
@@ -73,12 +59,12 @@ ApiResponse RestHandlers::add_device(std::string_view body) {
   if (!request) return error_response(request.error());
   const auto id = request->find("id");
   if (id == request->end() || !id->is_string()) {
-    return error_response(invalid("field 'id' (string) is required"));
+    return error_response(invalid_request("field 'id' (string) is required"));
   }
   std::string attributes = "{}";
   if (const auto given = request->find("attributes"); given != request->end()) {
     if (!given->is_object())
-      return error_response(invalid("field 'attributes' must be a JSON object"));
+      return error_response(invalid_request("field 'attributes' must be a JSON object"));
     attributes = given->dump();
   }
   // "csr_pem": the hub signs the device's own key; "certificate_pem": the

@@ -5,17 +5,8 @@
 
 namespace edgehub::hub {
 namespace {
-
-ApiResponse json_response(int status, const Json& body) {
-  return ApiResponse{status, body.dump(-1, ' ', false, Json::error_handler_t::replace)};
-}
-
 ApiResponse routing_unavailable() {
   return error_response(make_error(ErrorCode::unavailable, "routing is not enabled in this hub"));
-}
-
-Error invalid(std::string message) {
-  return make_error(ErrorCode::invalid_argument, std::move(message));
 }
 
 Json json_or_text(const std::string& text) {
@@ -40,7 +31,8 @@ Json route_json(const RouteStatus& status) {
 Result<std::optional<std::string>> string_field(const Json& body, const char* name) {
   const auto found = body.find(name);
   if (found == body.end() || found->is_null()) return std::optional<std::string>();
-  if (!found->is_string()) return invalid(std::string("field '") + name + "' must be a string");
+  if (!found->is_string())
+    return invalid_request(std::string("field '") + name + "' must be a string");
   return std::optional<std::string>(found->get<std::string>());
 }
 
@@ -65,7 +57,8 @@ ApiResponse RestHandlers::add_route(std::string_view body) {
     auto value = string_field(*request, name);
     if (!value) return error_response(value.error());
     if (!*value && required) {
-      return error_response(invalid(std::string("field '") + name + "' (string) is required"));
+      return error_response(
+          invalid_request(std::string("field '") + name + "' (string) is required"));
     }
     if (*value) *target = std::move(**value);
   }
@@ -92,16 +85,17 @@ ApiResponse RestHandlers::test_route(std::string_view body) {
     if (!*field) return error_response(field->error());
   }
   if (name->has_value() == condition->has_value()) {
-    return error_response(invalid("give either 'name' (a stored route) or 'condition'"));
+    return error_response(invalid_request("give either 'name' (a stored route) or 'condition'"));
   }
-  if (!device->has_value()) return error_response(invalid("field 'device' (string) is required"));
+  if (!device->has_value())
+    return error_response(invalid_request("field 'device' (string) is required"));
   const auto data = request->find("data");
   if (data == request->end())
-    return error_response(invalid("field 'data' (the message's data) is required"));
+    return error_response(invalid_request("field 'data' (the message's data) is required"));
   std::uint64_t seq = 0;
   if (const auto given = request->find("seq"); given != request->end()) {
     if (!given->is_number_unsigned()) {
-      return error_response(invalid("field 'seq' must be an unsigned integer"));
+      return error_response(invalid_request("field 'seq' must be an unsigned integer"));
     }
     seq = given->get<std::uint64_t>();
   }

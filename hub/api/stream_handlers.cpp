@@ -7,21 +7,12 @@
 
 namespace edgehub::hub {
 namespace {
-
-ApiResponse json_response(int status, const Json& body) {
-  return ApiResponse{status, body.dump(-1, ' ', false, Json::error_handler_t::replace)};
-}
-
-Error invalid(std::string message) {
-  return make_error(ErrorCode::invalid_argument, std::move(message));
-}
-
 Result<std::uint64_t> unsigned_parameter(std::string_view name, std::string_view text) {
   std::uint64_t value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
-    return invalid("query parameter '" + std::string(name) +
-                   "' must be an unsigned integer, not '" + std::string(text) + "'");
+    return invalid_request("query parameter '" + std::string(name) +
+                           "' must be an unsigned integer, not '" + std::string(text) + "'");
   }
   return value;
 }
@@ -51,8 +42,8 @@ Json group_json(const ConsumerGroupOffset& commit, std::optional<std::uint64_t> 
                {"committed_offset", commit.committed_offset},
                {"updated_at_ms", commit.updated_at_ms}};
   if (next_offset) {
-    json["lag"] = *next_offset > commit.committed_offset ? *next_offset - commit.committed_offset
-                                                         : 0;
+    json["lag"] =
+        *next_offset > commit.committed_offset ? *next_offset - commit.committed_offset : 0;
   }
   return json;
 }
@@ -68,11 +59,12 @@ Status apply_policy_fields(const Json& request, RetentionPolicy& policy) {
       return ok_status();
     }
     if (!given->is_number_unsigned()) {
-      return invalid(std::string("field '") + field + "' must be an unsigned integer or null");
+      return invalid_request(std::string("field '") + field +
+                             "' must be an unsigned integer or null");
     }
     const auto value = given->template get<std::uint64_t>();
     if (value > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-      return invalid(std::string("field '") + field + "' is too large");
+      return invalid_request(std::string("field '") + field + "' is too large");
     }
     target = static_cast<std::remove_reference_t<decltype(*target)>>(value);
     return ok_status();
@@ -83,7 +75,8 @@ Status apply_policy_fields(const Json& request, RetentionPolicy& policy) {
   if (const auto given = request.find("when_full"); given != request.end()) {
     const auto parsed =
         given->is_string() ? when_full_from_string(given->get<std::string>()) : std::nullopt;
-    if (!parsed) return invalid("field 'when_full' must be \"reject\" or \"delete-oldest\"");
+    if (!parsed)
+      return invalid_request("field 'when_full' must be \"reject\" or \"delete-oldest\"");
     policy.when_full = *parsed;
   }
   return ok_status();
@@ -119,7 +112,7 @@ ApiResponse StreamHandlers::create(std::string_view body) {
   if (!request) return error_response(request.error());
   const auto name = request->find("name");
   if (name == request->end() || !name->is_string()) {
-    return error_response(invalid("field 'name' (string) is required"));
+    return error_response(invalid_request("field 'name' (string) is required"));
   }
   RetentionPolicy policy;
   if (Status applied = apply_policy_fields(*request, policy); !applied) {
@@ -147,13 +140,13 @@ ApiResponse StreamHandlers::configure(std::string_view stream, std::string_view 
 Result<std::uint64_t> StreamHandlers::start_offset(std::string_view stream,
                                                    const ReadStart& start) const {
   const int given = (start.from ? 1 : 0) + (start.from_time ? 1 : 0) + (start.group ? 1 : 0);
-  if (given > 1) return invalid("give at most one of 'from', 'from_time' and 'group'");
+  if (given > 1) return invalid_request("give at most one of 'from', 'from_time' and 'group'");
   if (start.from) return unsigned_parameter("from", *start.from);
   if (start.from_time) {
     auto at = unsigned_parameter("from_time", *start.from_time);
     if (!at) return at.error();
     if (*at > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-      return invalid("query parameter 'from_time' is too large");
+      return invalid_request("query parameter 'from_time' is too large");
     }
     return store_.offset_at_time(stream, static_cast<std::int64_t>(*at));
   }
@@ -190,17 +183,16 @@ bool StreamHandlers::wait_for_records(std::string_view stream, std::uint64_t fro
 Result<StreamHandlers::TailSlot> StreamHandlers::acquire_tail_slot() const {
   if (++waiting_tails_ > kMaxWaitingTails) {
     --waiting_tails_;
-    return make_error(ErrorCode::unavailable,
-                      "too many tails are waiting (" + std::to_string(kMaxWaitingTails) +
-                          "); retry later or read without wait_ms");
+    return make_error(ErrorCode::unavailable, "too many tails are waiting (" +
+                                                  std::to_string(kMaxWaitingTails) +
+                                                  "); retry later or read without wait_ms");
   }
   return TailSlot(waiting_tails_);
 }
 
 Result<StreamHandlers::FirstRecords> StreamHandlers::read_first(
     std::string_view stream, const ReadStart& start, std::optional<std::string_view> limit,
-    std::optional<std::string_view> wait_ms, std::size_t max_limit,
-    std::size_t first_count) const {
+    std::optional<std::string_view> wait_ms, std::size_t max_limit, std::size_t first_count) const {
   std::uint64_t count = kDefaultRecordsPerStreamRead;
   if (limit) {
     auto parsed = unsigned_parameter("limit", *limit);
@@ -208,14 +200,15 @@ Result<StreamHandlers::FirstRecords> StreamHandlers::read_first(
     count = *parsed;
   }
   if (count < 1 || count > max_limit) {
-    return invalid("query parameter 'limit' must be 1-" + std::to_string(max_limit));
+    return invalid_request("query parameter 'limit' must be 1-" + std::to_string(max_limit));
   }
   std::chrono::milliseconds wait{0};
   if (wait_ms) {
     auto parsed = unsigned_parameter("wait_ms", *wait_ms);
     if (!parsed) return parsed.error();
     if (*parsed > static_cast<std::uint64_t>(kMaxWait.count())) {
-      return invalid("query parameter 'wait_ms' must be 0-" + std::to_string(kMaxWait.count()));
+      return invalid_request("query parameter 'wait_ms' must be 0-" +
+                             std::to_string(kMaxWait.count()));
     }
     wait = std::chrono::milliseconds(*parsed);
   }
@@ -244,8 +237,8 @@ Result<StreamHandlers::FirstRecords> StreamHandlers::read_first(
 ApiResponse StreamHandlers::read(std::string_view stream, const ReadStart& start,
                                  std::optional<std::string_view> limit,
                                  std::optional<std::string_view> wait_ms) const {
-  auto first = read_first(stream, start, limit, wait_ms, kMaxRecordsPerStreamRead,
-                          kMaxRecordsPerStreamRead);
+  auto first =
+      read_first(stream, start, limit, wait_ms, kMaxRecordsPerStreamRead, kMaxRecordsPerStreamRead);
   if (!first) return error_response(first.error());
   std::uint64_t next_offset = first->from;
   std::string body;
@@ -266,8 +259,8 @@ ApiResponse StreamHandlers::read(std::string_view stream, const ReadStart& start
 Result<NdjsonRecords> StreamHandlers::read_ndjson(std::string_view stream, const ReadStart& start,
                                                   std::optional<std::string_view> limit,
                                                   std::optional<std::string_view> wait_ms) const {
-  auto first = read_first(stream, start, limit, wait_ms, kMaxRecordsPerNdjsonRead,
-                          kRecordsPerNdjsonPart);
+  auto first =
+      read_first(stream, start, limit, wait_ms, kMaxRecordsPerNdjsonRead, kRecordsPerNdjsonPart);
   if (!first) return first.error();
   return NdjsonRecords(store_, std::string(stream), first->from, first->limit,
                        std::move(first->records));
@@ -279,7 +272,7 @@ ApiResponse StreamHandlers::commit(std::string_view stream, std::string_view gro
   if (!request) return error_response(request.error());
   const auto offset = request->find("offset");
   if (offset == request->end() || !offset->is_number_unsigned()) {
-    return error_response(invalid("field 'offset' (unsigned integer) is required"));
+    return error_response(invalid_request("field 'offset' (unsigned integer) is required"));
   }
   auto committed =
       store_.commit_offset(group, stream, offset->get<std::uint64_t>(), clock_.now_ms());

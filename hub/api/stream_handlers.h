@@ -52,10 +52,10 @@ class StreamHandlers {
 
   void set_refusals_by_device(RefusalsByDevice refusals) { refusals_ = std::move(refusals); }
 
-  ApiResponse list() const;                                                 // GET /streams
-  ApiResponse info(std::string_view stream) const;                          // GET /streams/{n}
-  ApiResponse create(std::string_view body);                                // POST /streams
-  ApiResponse configure(std::string_view stream, std::string_view body);    // PATCH /streams/{n}
+  ApiResponse list() const;                                               // GET /streams
+  ApiResponse info(std::string_view stream) const;                        // GET /streams/{n}
+  ApiResponse create(std::string_view body);                              // POST /streams
+  ApiResponse configure(std::string_view stream, std::string_view body);  // PATCH /streams/{n}
   // GET /streams/{n}/records?from|from_time|group&limit&wait_ms
   ApiResponse read(std::string_view stream, const ReadStart& start,
                    std::optional<std::string_view> limit,
@@ -105,8 +105,8 @@ class StreamHandlers {
   };
   Result<FirstRecords> read_first(std::string_view stream, const ReadStart& start,
                                   std::optional<std::string_view> limit,
-                                  std::optional<std::string_view> wait_ms,
-                                  std::size_t max_limit, std::size_t first_count) const;
+                                  std::optional<std::string_view> wait_ms, std::size_t max_limit,
+                                  std::size_t first_count) const;
 
   StreamStore& store_;
   const Clock& clock_;

@@ -64,17 +64,15 @@ void serve_events(const httplib::Request& request, httplib::Response& response,
   auto slot = streams.acquire_tail_slot();
   if (!slot) return reply(response, error_response(slot.error()));
 
-  auto state = std::make_shared<EventStream>(EventStream{stream, *first,
-                                                         std::chrono::steady_clock::now(),
-                                                         std::move(*slot)});
+  auto state = std::make_shared<EventStream>(
+      EventStream{stream, *first, std::chrono::steady_clock::now(), std::move(*slot)});
   response.set_header("Cache-Control", "no-store");
   response.set_chunked_content_provider(
       "text/event-stream", [state, &streams, &stopping](std::size_t, httplib::DataSink& sink) {
         if (stopping || !sink.is_writable()) return false;
         auto batch = streams.read_batch(state->stream, state->next_offset, kEventBatch);
         if (!batch) {
-          const std::string text =
-              "event: error\ndata: " + batch.error().message + "\n\n";
+          const std::string text = "event: error\ndata: " + batch.error().message + "\n\n";
           sink.write(text.data(), text.size());
           sink.done();
           return true;
@@ -126,22 +124,22 @@ void serve_records(const httplib::Request& request, httplib::Response& response,
                                "query parameter 'format' must be \"json\" or \"ndjson\"")));
   }
   if (!*ndjson) {
-    return reply(response, streams.read(request.matches[1].str(), start, view(limit),
-                                        view(wait_ms)));
+    return reply(response,
+                 streams.read(request.matches[1].str(), start, view(limit), view(wait_ms)));
   }
   auto records = streams.read_ndjson(request.matches[1].str(), start, view(limit), view(wait_ms));
   if (!records) return reply(response, error_response(records.error()));
   auto body = std::make_shared<NdjsonRecords>(std::move(*records));
-  response.set_chunked_content_provider(
-      kNdjson, [body, &stopping](std::size_t, httplib::DataSink& sink) {
-        if (stopping) return false;
-        const std::string part = body->next_part();
-        if (part.empty()) {
-          sink.done();
-          return true;
-        }
-        return sink.write(part.data(), part.size());
-      });
+  response.set_chunked_content_provider(kNdjson,
+                                        [body, &stopping](std::size_t, httplib::DataSink& sink) {
+                                          if (stopping) return false;
+                                          const std::string part = body->next_part();
+                                          if (part.empty()) {
+                                            sink.done();
+                                            return true;
+                                          }
+                                          return sink.write(part.data(), part.size());
+                                        });
 }
 
 }  // namespace

@@ -43,7 +43,7 @@ dpkg -i "$deb" >"$work/dpkg.log" 2>&1 || fail "dpkg -i: $(tail -20 "$work/dpkg.l
 
 for file in /usr/bin/hubd /usr/bin/hubctl /usr/bin/firmware-sim \
   /usr/lib/edgehub/libedgehub_mosquitto_auth.so /usr/lib/systemd/system/edgehub-hubd.service \
-  /etc/edgehub/hubd.toml /usr/lib/libedgehub_device_sdk.a /usr/lib/libedgehub_device_sdk_posix.a \
+  /etc/edgehub/hubd.toml /etc/logrotate.d/edgehub /usr/lib/libedgehub_device_sdk.a /usr/lib/libedgehub_device_sdk_posix.a \
   /usr/include/edgehub/device/hub/hub_client.h /usr/include/edgehub/protocol/topics.h \
   /usr/lib/cmake/edgehub-device-sdk/edgehub-device-sdk-config.cmake \
   /usr/lib/pkgconfig/edgehub-device-sdk.pc; do
