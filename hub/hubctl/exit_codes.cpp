@@ -7,6 +7,9 @@ ExitCode exit_code_for(const ApiFailure& failure) noexcept {
   switch (failure.http_status) {
     case 400:
       return ExitCode::usage;
+    case 401:
+    case 403:
+      return ExitCode::unauthorized;
     case 404:
       return ExitCode::not_found;
     case 409:
@@ -33,12 +36,13 @@ std::string exit_codes_help() {
          "  3  unknown device, stream, command or job (404)\n"
          "  4  send: the device did not answer in time, or was not connected and\n"
          "     subscribed in time (504); jobs start: some still pending after --wait\n"
-         "  5  hub unreachable, API token refused (401), or another API error (413,\n"
-         "     500, 503, ...)\n"
+         "  5  hub unreachable, or another API error (413, 500, 503, ...)\n"
          "  6  conflict with the hub's state (409): twin set with a stale --version;\n"
          "     send to a disabled device, or with an --id used for another command, or\n"
          "     whose command was cancelled; commands cancel of a command no longer\n"
-         "     queued; devices add, streams create or routes add of a name that exists\n";
+         "     queued; devices add, streams create or routes add of a name that exists\n"
+         "  7  the hub refused the API token (401, 403): check --token, --data-dir or\n"
+         "     HUBCTL_TOKEN\n";
 }
 
 }  // namespace edgehub::hubctl

@@ -23,7 +23,9 @@ TEST_CASE("API failures map to the documented exit codes") {
   CHECK(to_int(exit_code_for(http(504))) == 4);
   CHECK(to_int(exit_code_for(http(400))) == 2);
   CHECK(to_int(exit_code_for(http(409))) == 6);
-  for (int status : {401, 413, 500, 503}) {
+  CHECK(to_int(exit_code_for(http(401))) == 7);
+  CHECK(to_int(exit_code_for(http(403))) == 7);
+  for (int status : {413, 500, 503}) {
     CAPTURE(status);
     CHECK(to_int(exit_code_for(http(status))) == 5);
   }
@@ -33,7 +35,7 @@ TEST_CASE("API failures map to the documented exit codes") {
 
 TEST_CASE("the help text lists every exit code") {
   const std::string help = exit_codes_help();
-  for (const char* line : {"  0  ", "  1  ", "  2  ", "  3  ", "  4  ", "  5  ", "  6  "}) {
+  for (const char* line : {"  0  ", "  1  ", "  2  ", "  3  ", "  4  ", "  5  ", "  6  ", "  7  "}) {
     CAPTURE(line);
     CHECK(help.find(line) != std::string::npos);
   }
