@@ -12,6 +12,8 @@
 #                                 the broker's server certificate
 #   deploy/quickstart.sh stop     stop the fleet and the hub
 #   deploy/quickstart.sh status   is it running?
+#   deploy/quickstart.sh reset    stop, and delete the quick start's state
+#                                 (hub data, certificates, fleet, logs)
 #
 # Idempotent: a second run finds the running hub and fleet and reuses them.
 # Settings (environment): EDGEHUB_QUICKSTART_DIR (default <repo>/quickstart),
@@ -69,8 +71,8 @@ while (($#)); do
   case "$1" in
     --listen) (($# >= 2)) || die "--listen needs an address"; listen=$2; shift 2 ;;
     --server-name) (($# >= 2)) || die "--server-name needs a name"; server_names+=("$2"); shift 2 ;;
-    start | stop | status) action=$1; shift ;;
-    *) die "unknown argument '$1' (start, stop, status, --listen ADDRESS, --server-name NAME)" ;;
+    start | stop | status | reset) action=$1; shift ;;
+    *) die "unknown argument '$1' (start, stop, status, reset, --listen ADDRESS, --server-name NAME)" ;;
   esac
 done
 # The local fleet and hubctl keep using 127.0.0.1: a specific address gets a
@@ -85,12 +87,19 @@ for name in "${server_names[@]}"; do listener_args+=(--server-name "$name"); don
 
 case "$action" in
   stop) stop_all; exit 0 ;;
+  reset)
+    stop_all
+    if [[ -d "$state_dir" ]]; then
+      say "deleting $state_dir (hub data, certificates, fleet, logs)"
+      rm -rf "$state_dir"
+    fi
+    exit 0 ;;
   status)
     pid_alive "$state_dir/hubd.pid" && say "hubd running (pid $(cat "$state_dir/hubd.pid"))" || say "hubd not running"
     pid_alive "$state_dir/fleet.pid" && say "fleet running (pid $(cat "$state_dir/fleet.pid"))" || say "fleet not running"
     exit 0 ;;
   start) ;;
-  *) die "unknown action '$1' (start, stop, status)" ;;
+  *) die "unknown action '$action' (start, stop, status, reset)" ;;
 esac
 
 say "installing what is missing and building (first run takes a few minutes)"
@@ -138,15 +147,20 @@ fi
 
 cat <<NEXT
 
-The hub and $devices simulated devices are running. Try:
+The hub and $devices simulated devices are running. Put hubctl on your PATH,
+with this hub and its API token, for this shell:
 
-  ${bin}/hubctl --data-dir $data_dir devices list
-  ${bin}/hubctl --data-dir $data_dir streams list
-  ${bin}/hubctl --data-dir $data_dir streams read telemetry --limit 10
-  ${bin}/hubctl --data-dir $data_dir send sim-0001 ping
-  ${bin}/hubctl --data-dir $data_dir send sim-0002 set-interval --payload '{"interval_ms": 200}'
-  ${bin}/hubctl --data-dir $data_dir devices add my-device --out $state_dir/my-device
+  export PATH="$bin:\$PATH" HUBCTL_URL=$hub_url HUBCTL_TOKEN="\$(cat $data_dir/api-token)"
+
+Then try:
+
+  hubctl devices list
+  hubctl streams list
+  hubctl streams read telemetry --limit 10
+  hubctl send sim-0001 ping
+  hubctl send sim-0002 set-interval --payload '{"interval_ms": 200}'
+  hubctl devices add my-device --out $state_dir/my-device
 
 Logs: $state_dir/hubd.log, $state_dir/fleet.log, $data_dir/broker/mosquitto.log
-Stop: deploy/quickstart.sh stop
+Stop: deploy/quickstart.sh stop     Start over: deploy/quickstart.sh reset
 NEXT
