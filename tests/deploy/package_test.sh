@@ -68,8 +68,12 @@ done
 # The installed hubd, as the service would run it (its user, its config and
 # plugin), on a data dir of the test's and free ports.
 mkdir -p "$work/data" && chown edgehub:edgehub "$work" "$work/data" && chmod 0700 "$work/data"
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-mqtt_port="$(port)" http_port="$(port)"
+# Two free ports, distinct: both bound at once before either is released.
+read -r mqtt_port http_port < <(python3 -c '
+import socket
+a, b = socket.socket(), socket.socket()
+a.bind(("127.0.0.1", 0)); b.bind(("127.0.0.1", 0))
+print(a.getsockname()[1], b.getsockname()[1])')
 setpriv --reuid edgehub --regid edgehub --init-groups /usr/bin/hubd --config /etc/edgehub/hubd.toml --data-dir "$work/data" \
   --mqtt-port "$mqtt_port" --http-port "$http_port" >"$work/hubd.log" 2>&1 &
 hubd_pid=$!
