@@ -37,7 +37,9 @@ if dpkg -s edgehub >/dev/null 2>&1; then fail "an edgehub package is installed a
 (cd "$build" && cpack -G DEB -B "$work/package" >"$work/cpack.log" 2>&1) ||
   fail "cpack: $(tail -20 "$work/cpack.log")"
 deb="$(ls "$work"/package/edgehub_*.deb)"
-dpkg-deb --info "$deb" | grep -q "Depends:.*mosquitto" || fail "the package does not depend on mosquitto"
+# (grep -q on a pipe would end the writer early: a SIGPIPE that pipefail
+# reports as a failure. Every check below greps captured output.)
+grep -q "Depends:.*mosquitto" <<<"$(dpkg-deb --info "$deb")" || fail "the package does not depend on mosquitto"
 installed=1
 dpkg -i "$deb" >"$work/dpkg.log" 2>&1 || fail "dpkg -i: $(tail -20 "$work/dpkg.log")"
 
@@ -51,9 +53,9 @@ for file in /usr/bin/hubd /usr/bin/hubctl /usr/bin/firmware-sim \
 done
 getent passwd edgehub >/dev/null || fail "no user edgehub"
 [[ "$(stat -c '%U %a' /var/lib/edgehub)" == "edgehub 700" ]] || fail "/var/lib/edgehub: $(stat -c '%U %a' /var/lib/edgehub)"
-/usr/bin/hubd --version | grep -q "^hubd " || fail "hubd --version"
-/usr/bin/hubctl --version | grep -q "^hubctl " || fail "hubctl --version"
-/usr/bin/firmware-sim --version | grep -q "^firmware-sim " || fail "firmware-sim --version"
+grep -q "^hubd " <<<"$(/usr/bin/hubd --version)" || fail "hubd --version"
+grep -q "^hubctl " <<<"$(/usr/bin/hubctl --version)" || fail "hubctl --version"
+grep -q "^firmware-sim " <<<"$(/usr/bin/firmware-sim --version)" || fail "firmware-sim --version"
 
 unit=/usr/lib/systemd/system/edgehub-hubd.service
 systemd-analyze verify "$unit" >"$work/verify.log" 2>&1 || fail "systemd-analyze verify: $(cat "$work/verify.log")"
@@ -79,7 +81,7 @@ setpriv --reuid edgehub --regid edgehub --init-groups /usr/bin/hubd --config /et
 hubd_pid=$!
 ready=0
 for _ in $(seq 1 150); do
-  if curl -fsS --max-time 2 "http://127.0.0.1:$http_port/api/v1/health" 2>/dev/null | grep -q '"broker_connected":true'; then
+  if grep -q '"broker_connected":true' <<<"$(curl -fsS --max-time 2 "http://127.0.0.1:$http_port/api/v1/health" 2>/dev/null)"; then
     ready=1; break
   fi
   kill -0 "$hubd_pid" 2>/dev/null || fail "the installed hubd exited"
