@@ -70,8 +70,8 @@ void require_file(const std::filesystem::path& file, const std::string& what,
 
 [[noreturn]] void exit_store_broken(const Error& error) {
   spdlog::critical(
-      "store: the stream store keeps failing ({}); exiting without acknowledging the message: "
-      "the broker keeps it for the next hubd",
+      "store: stopping while a message from the broker still cannot be recorded ({}); exiting "
+      "without acknowledging it: the broker keeps it for the next hubd",
       error.message);
   spdlog::default_logger()->flush();
   std::_Exit(kExitStoreBroken);

@@ -20,17 +20,11 @@ site="ehnet-site-$$" device_ns="ehnet-dev-$$" subnet="10.215.$((RANDOM % 250))"
 work="$(mktemp -d /tmp/edgehub-network-device.XXXXXX)"
 hubd_pid=""
 source "$repo/tests/support/linked_namespaces.sh"
+source "$repo/tests/support/stop_hub.sh"
 
 cleanup() {
-  if [[ -n "$hubd_pid" ]]; then
-    kill -TERM "$hubd_pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$hubd_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$hubd_pid" 2>/dev/null || true
-  fi
   # The broker lives in the site namespace: nothing of it may survive.
-  if [[ -f "$work/data/broker/mosquitto.pid" ]]; then
-    kill -KILL "$(cat "$work/data/broker/mosquitto.pid")" 2>/dev/null || true
-  fi
+  stop_hub "$hubd_pid" "$work/data"
   remove_namespaces "$site" "$device_ns"
   rm -rf "/etc/netns/$device_ns" "$work"
 }

@@ -17,15 +17,9 @@ build="$(cd "${1:?usage: package_test.sh BUILD_DIR}" && pwd)"
 work="$(mktemp -d /tmp/edgehub-package.XXXXXX)"
 hubd_pid=""
 installed=0
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/tests/support/stop_hub.sh"
 cleanup() {
-  if [[ -n "$hubd_pid" ]]; then
-    kill -TERM "$hubd_pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$hubd_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$hubd_pid" 2>/dev/null || true
-  fi
-  if [[ -f "$work/data/broker/mosquitto.pid" ]]; then
-    kill -KILL "$(cat "$work/data/broker/mosquitto.pid")" 2>/dev/null || true
-  fi
+  stop_hub "$hubd_pid" "$work/data"
   ((installed)) && dpkg --purge edgehub >/dev/null 2>&1 || true
   rm -rf "$work"
 }
