@@ -54,7 +54,13 @@ void RequestWorkers::work() {
     lock.lock();
     if (job.long_running) {
       --long_running_;
-      ready_.notify_all();
+      // A long job held back by the cap may run now: one thread takes it.
+      // (Waking every idle worker here, at every answered long poll, cost
+      // 64 context switches per answer.)
+      if (std::any_of(queue_.begin(), queue_.end(),
+                      [](const Job& queued) { return queued.long_running; })) {
+        ready_.notify_one();
+      }
     }
   }
 }

@@ -50,7 +50,11 @@ BrokerJournalFollower::BrokerJournalFollower(std::filesystem::path dir, std::uin
       settings_(settings),
       events_(std::move(events)),
       watch_(std::move(watch)),
-      position_(applied) {}
+      position_(applied),
+      remover_(std::make_unique<SegmentRemover>(
+          [this](const SegmentRemoval& removal, std::error_code error) {
+            removed(removal, error);
+          })) {}
 
 BrokerJournalFollower::~BrokerJournalFollower() { stop(); }
 
@@ -69,8 +73,10 @@ Result<std::unique_ptr<BrokerJournalFollower>> BrokerJournalFollower::open(
                    std::to_string(settings.rescan_interval.count()) + " ms");
   }
   follower->list_segments();
-  // What an earlier run stored but did not delete before it stopped.
+  // What an earlier run stored but did not delete before it stopped (gone
+  // when open returns).
   follower->release(applied);
+  follower->wait_for_removals();
   return follower;
 }
 
@@ -87,6 +93,7 @@ void BrokerJournalFollower::list_segments() {
   std::error_code error;
   std::filesystem::directory_iterator item(dir_, error);
   for (; !error && item != std::filesystem::directory_iterator(); item.increment(error)) {
+    if (removing_.contains(item->path())) continue;
     if (auto first = first_sequence_of(item->path())) on_disk.emplace(*first, item->path());
   }
   if (error) return;  // the next re-scan tries again
@@ -100,7 +107,7 @@ bool BrokerJournalFollower::newer_segment_exists(std::uint64_t first) const {
 }
 
 void BrokerJournalFollower::release(std::uint64_t up_to) {
-  std::vector<std::string> notes;
+  std::vector<SegmentRemoval> removals;
   {
     std::lock_guard lock(mutex_);
     for (auto it = segments_.begin(); it != segments_.end();) {
@@ -108,32 +115,40 @@ void BrokerJournalFollower::release(std::uint64_t up_to) {
       // The newest stays: the writer may append to it, and it keeps the
       // highest sequence on disk for the writer's next run.
       if (next == segments_.end()) break;
-      Segment& segment = it->second;
+      const Segment& segment = it->second;
       // A segment's entries end before the next one's first; one read to
       // its end also knows its last entry (writer runs leave gaps).
       const bool released = next->first - 1 <= up_to ||
                             (segment.finished && segment.last_sequence.value_or(0) <= up_to);
       if (!released) break;
-      std::error_code error;
-      if (segment.corrupt) {
-        std::filesystem::rename(segment.file, kept_aside(segment.file), error);
-        if (!error) notes.push_back("broker journal: kept " + kept_aside(segment.file).string());
-      } else {
-        std::filesystem::remove(segment.file, error);
-      }
-      if (error) {
-        // Tried again at the next release; said once.
-        if (!segment.release_failed) {
-          notes.push_back("broker journal: cannot remove " + segment.file.string() + ": " +
-                          error.message());
-        }
-        segment.release_failed = true;
-        break;
-      }
+      removals.push_back(SegmentRemoval{
+          segment.file, segment.corrupt ? std::optional(kept_aside(segment.file)) : std::nullopt});
+      removing_.insert(segment.file);
       it = segments_.erase(it);
     }
   }
-  for (const std::string& text : notes) note(text);
+  remover_->submit(std::move(removals));
+}
+
+void BrokerJournalFollower::wait_for_removals() { remover_->wait_idle(); }
+
+void BrokerJournalFollower::removed(const SegmentRemoval& removal, std::error_code error) {
+  bool say = false;
+  {
+    std::lock_guard lock(mutex_);
+    removing_.erase(removal.file);
+    // A failed one comes back at the next listing and is tried again at a
+    // later release.
+    say = error ? removal_failed_.insert(removal.file).second
+                : (removal_failed_.erase(removal.file), removal.keep_as.has_value());
+  }
+  if (!say) return;
+  if (error) {
+    note("broker journal: cannot " + std::string(removal.keep_as ? "set aside " : "remove ") +
+         removal.file.string() + ": " + error.message());
+  } else {
+    note("broker journal: kept " + removal.keep_as->string());
+  }
 }
 
 std::vector<JournalEntry> BrokerJournalFollower::take_recovered(std::uint64_t after) {

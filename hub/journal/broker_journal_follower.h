@@ -39,6 +39,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -46,6 +47,7 @@
 #include "journal/directory_watch.h"
 #include "journal/message_journal.h"
 #include "journal/segment_reader.h"
+#include "journal/segment_remover.h"
 
 namespace edgehub::hub {
 
@@ -121,8 +123,11 @@ class BrokerJournalFollower final : public MessageJournal {
   // Always an error: only the broker plugin writes this journal.
   Status append(JournalEntry& entry) override;
   // Deletes the segments (not the newest) whose entries all have sequence
-  // <= up_to. Thread-safe.
+  // <= up_to, in the background (segment_remover.h): returns at once.
+  // Thread-safe.
   void release(std::uint64_t up_to) override;
+  // Until the deletions asked for so far are carried out.
+  void wait_for_removals();
   // Before start(): the complete entries on disk with sequence > after, in
   // order, up to recovery_max_bytes (once; later calls return nothing).
   // Following continues after the last one returned.
@@ -146,8 +151,7 @@ class BrokerJournalFollower final : public MessageJournal {
     std::filesystem::path file;
     bool finished = false;  // read to its end after the writer left it
     std::optional<std::uint64_t> last_sequence;
-    bool corrupt = false;         // kept aside instead of deleted
-    bool release_failed = false;  // said once
+    bool corrupt = false;  // kept aside instead of deleted
   };
 
   BrokerJournalFollower(std::filesystem::path dir, std::uint64_t applied,
@@ -160,6 +164,8 @@ class BrokerJournalFollower final : public MessageJournal {
   bool open_next_segment();
   void finish_segment(FrameStatus ended_with);
   void note(const std::string& text) const;
+  // The remover's report on one segment (its thread).
+  void removed(const SegmentRemoval& removal, std::error_code error);
   void run();
   // Hands every complete entry to on_entry_; false if one was not taken.
   bool hand_over_available();
@@ -177,6 +183,9 @@ class BrokerJournalFollower final : public MessageJournal {
 
   mutable std::mutex mutex_;                   // segments_, start/stop
   std::map<std::uint64_t, Segment> segments_;  // first sequence -> segment
+  // Released, handed to the remover: a listing meanwhile must not bring them back.
+  std::set<std::filesystem::path> removing_;
+  std::set<std::filesystem::path> removal_failed_;  // said once; retried at a later release
   std::condition_variable stop_requested_;
   std::atomic<bool> stopping_{false};
   bool recovered_ = false;
@@ -190,6 +199,9 @@ class BrokerJournalFollower final : public MessageJournal {
   std::uint64_t last_in_segment_ = 0;               // last sequence read in it
   std::optional<std::uint64_t> waiting_at_damage_;  // offset noted in the newest segment
   std::atomic<std::uint64_t> position_;             // last sequence handed (or applied)
+
+  // Last: destroyed first, while what its reports touch is still there.
+  std::unique_ptr<SegmentRemover> remover_;
 };
 
 }  // namespace edgehub::hub

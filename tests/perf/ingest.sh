@@ -151,6 +151,28 @@ raw_round() {
 
 rest=(--http-port "$http_port" --token "$token")
 
+# The raw path's latency at a rate: the same publishers, paced, through the
+# pass-through broker to the plain subscriber (publish -> arrival, after a
+# 1 s warm-up as in the hub's step 3); prints the subscriber's JSON line.
+raw_latency() {
+  local rate=$1 seconds=$2
+  local per_device; per_device="$(awk -v r="$rate" -v s="$seconds" -v d="$devices" 'BEGIN { n = int(r * (s + 1) / d); print (n < 1 ? 1 : n) }')"
+  grep -v '^plugin_opt_journal' "$data/broker/mosquitto.conf" >"$work/raw-mosquitto.conf"
+  "${MOSQUITTO:-/usr/sbin/mosquitto}" -c "$work/raw-mosquitto.conf" >>"$work/mosquitto.out" 2>&1 &
+  mosquitto_pid=$!
+  for _ in $(seq 100); do listening "$mqtt_port" && break; sleep 0.1; done
+  "$bin/ingest_bench" subscribe --port "$mqtt_port" --ca "$data/pki/ca.pem" \
+    --service-cert "$data/pki/hubd.pem" --service-key "$data/pki/hubd.key" \
+    --expect $((devices * per_device)) --latency-warmup-ms 1000 >"$work/subscriber.out" 2>&1 &
+  local subscriber_pid=$!
+  for _ in $(seq 100); do grep -q subscribed "$work/subscriber.out" && break; sleep 0.1; done
+  "${publishers[@]}" publish "${common[@]}" --messages "$per_device" --rate "$rate" >/dev/null
+  wait "$subscriber_pid"
+  stop_pid "$mosquitto_pid"; mosquitto_pid=""
+  grep '^subscriber:' "$work/subscriber.out" >&2
+  tail -1 "$work/subscriber.out"
+}
+
 # One hub round: hubd (and its broker) started, measured, stopped; prints msg/s.
 hub_round() {
   start_hubd
@@ -171,6 +193,20 @@ hub_round() {
 }
 
 median() { tr ' ' '\n' <<<"$*" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# BENCH_LATENCY_ONLY=<msg/s>: only step 3, at that rate (for looking into the
+# latency; BENCH_LATENCY_SECONDS, default 5).
+if [[ -n "${BENCH_LATENCY_ONLY:-}" ]]; then
+  log "raw latency only, at $BENCH_LATENCY_ONLY msg/s"
+  raw_latency "$BENCH_LATENCY_ONLY" "${BENCH_LATENCY_SECONDS:-5}" >/dev/null
+  start_hubd
+  log "latency only, at $BENCH_LATENCY_ONLY msg/s"
+  /usr/bin/time -f "latency tool: %U user + %S system s, %e s elapsed" \
+    "${publishers[@]}" latency "${common[@]}" "${rest[@]}" --rate "$BENCH_LATENCY_ONLY" \
+    --seconds "${BENCH_LATENCY_SECONDS:-5}" | tail -2
+  log "CPU s: hubd $(cpu_seconds "$hubd_pid"), mosquitto $(cpu_seconds "$(broker_pid)"); hubd threads: $(thread_cpu "$hubd_pid")"
+  exit 0
+fi
 
 raw_rates=(); hub_rates=()
 for round in $(seq "$rounds"); do
@@ -216,6 +252,8 @@ stop_hubd
   "p99_ms=$(field "$latency_json" p99_ms)" \
   "latency_warmup_p99_ms=$(field "$latency_json" warmup_p99_ms)" \
   "latency_warmup_max_ms=$(field "$latency_json" warmup_max_ms)" \
+  "to_broker_p99_ms=$(field "$latency_json" to_broker_p99_ms)" \
+  "after_broker_p99_ms=$(field "$latency_json" after_broker_p99_ms)" \
   "latency_rate_msgs_per_s=$half_rate" \
   "replay_records_per_s=$(field "$replay_json" replay_records_per_s)" \
   "hub_cpu_us_per_msg=$hub_cpu_us" "raw_subscriber_cpu_us_per_msg=$raw_subscriber_cpu_us" \

@@ -28,10 +28,12 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -204,14 +206,39 @@ double process_cpu_seconds() {
 // The raw path's subscriber, in its own process like hubd: prints "subscribed"
 // once it is, then counts until --expect messages arrived (or --idle-s of
 // silence) and reports the system time of the last arrival.
+double percentile(std::vector<double>& values, double p) {
+  if (values.empty()) return -1;
+  std::sort(values.begin(), values.end());
+  const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1));
+  return values[index];
+}
+
 int subscribe(const Arguments& arguments) {
   std::atomic<long> received{0};
   std::atomic<std::int64_t> last_arrival_us{0};
   mqtt::async_client subscriber(uri(arguments), "hubd",
                                 static_cast<mqtt::iclient_persistence*>(nullptr));
-  subscriber.set_message_callback([&](mqtt::const_message_ptr) {
-    last_arrival_us = now_us();
+  // With --latency-warmup-ms W: publish -> arrival of each message sent W ms
+  // or more after the first one (its "sent_us"): the raw path's latency at
+  // the publishers' --rate, measured like the hub's (after a warm-up).
+  const std::int64_t latency_warmup_us = arguments.number("latency-warmup-ms", "-1") * 1000;
+  const bool measure_latency = latency_warmup_us >= 0;
+  std::int64_t latency_from_us = 0;  // set from the first message
+  std::vector<double> latencies_ms;
+  std::mutex latencies_mutex;
+  subscriber.set_message_callback([&](mqtt::const_message_ptr message) {
+    const std::int64_t arrived_us = now_us();
+    last_arrival_us = arrived_us;
     ++received;
+    if (!measure_latency) return;
+    const std::string& payload = message->get_payload_str();
+    const std::size_t at = payload.find("\"sent_us\":");
+    if (at == std::string::npos) return;
+    const std::int64_t sent_us = std::strtoll(payload.c_str() + at + 10, nullptr, 10);
+    std::lock_guard lock(latencies_mutex);
+    if (latency_from_us == 0) latency_from_us = sent_us + latency_warmup_us;
+    if (sent_us < latency_from_us) return;
+    latencies_ms.push_back(static_cast<double>(arrived_us - sent_us) / 1000.0);
   });
   subscriber
       .connect(tls_options(arguments.get("ca"), arguments.get("service-cert"),
@@ -238,8 +265,18 @@ int subscribe(const Arguments& arguments) {
                            arguments.get("service-key"), true))
       ->wait();
   subscriber.disconnect()->wait();
-  std::cout << "subscriber: " << received << "/" << expect << " messages\n"
+  std::lock_guard lock(latencies_mutex);
+  const double p50 = percentile(latencies_ms, 0.50);
+  const double p99 = percentile(latencies_ms, 0.99);
+  std::cout << "subscriber: " << received << "/" << expect << " messages";
+  if (measure_latency) {
+    std::cout << "; publish -> arrival p50 " << p50 << " ms, p99 " << p99 << " ms ("
+              << latencies_ms.size() << " messages)";
+  }
+  std::cout << "\n"
             << json{{"raw_received", received.load()},
+                    {"raw_p50_ms", p50},
+                    {"raw_p99_ms", p99},
                     {"last_arrival_us", last_arrival_us.load()},
                     {"cpu_s", process_cpu_seconds()}}
                    .dump()
@@ -252,7 +289,7 @@ int publish(const Arguments& arguments) {
   Fleet fleet(arguments);
   const long per_device = arguments.number("messages", "20000");
   const std::int64_t start_us = now_us();
-  fleet.publish(per_device, 0);
+  fleet.publish(per_device, static_cast<double>(arguments.number("rate", "0")));
   const double elapsed = static_cast<double>(now_us() - start_us) / 1e6;
   const long total = per_device * static_cast<long>(fleet.publishers.size());
   std::cout
@@ -298,13 +335,6 @@ int hub(const Arguments& arguments) {
   return stored == static_cast<std::uint64_t>(total) ? 0 : 1;
 }
 
-double percentile(std::vector<double>& values, double p) {
-  if (values.empty()) return -1;
-  std::sort(values.begin(), values.end());
-  const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1));
-  return values[index];
-}
-
 // Publish -> visible in the stream, paced to --rate. The first --warmup-s
 // seconds of sends are measured apart: the first messages of freshly
 // connected publishers take up to about 100 ms to reach the hub (seen with
@@ -326,11 +356,16 @@ int latency(const Arguments& arguments) {
   std::thread publisher([&] { fleet.publish(per_device, rate); });
   std::vector<double> latencies_ms;
   std::vector<double> warmup_ms;
+  std::vector<double> to_broker_ms;
+  std::vector<double> after_broker_ms;
   const auto start = Clock::now();
   while (static_cast<long>(latencies_ms.size() + warmup_ms.size()) < total &&
          seconds_since(start) < warmup + seconds + 60) {
-    auto answer =
-        rest.Get("/api/v1/streams/telemetry/records?from=" + std::to_string(next) + "&limit=10000");
+    // A long poll, as a live consumer reads: hubd answers as soon as a
+    // commit makes records readable (polling in a loop instead cost both
+    // sides CPU the pipeline under test then lacked).
+    auto answer = rest.Get("/api/v1/streams/telemetry/records?from=" + std::to_string(next) +
+                           "&limit=10000&wait_ms=1000");
     const std::int64_t seen_us = now_us();
     if (!answer || answer->status != 200) throw std::runtime_error("tail read failed");
     const json page = json::parse(answer->body);
@@ -340,10 +375,16 @@ int latency(const Arguments& arguments) {
         const auto sent_us = data["sent_us"].get<std::int64_t>();
         const double ms = static_cast<double>(seen_us - sent_us) / 1000.0;
         (sent_us < measured_from_us ? warmup_ms : latencies_ms).push_back(ms);
+        if (sent_us >= measured_from_us) {
+          // The broker's receive time (the plugin's clock, whole ms) splits
+          // the path: publisher -> broker, broker -> readable.
+          const auto received_us = record["received_at_ms"].get<std::int64_t>() * 1000;
+          to_broker_ms.push_back(static_cast<double>(received_us - sent_us) / 1000.0);
+          after_broker_ms.push_back(static_cast<double>(seen_us - received_us) / 1000.0);
+        }
       }
     }
     next = page["next_offset"].get<std::uint64_t>();
-    if (page["records"].empty()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   publisher.join();
   const std::size_t seen = latencies_ms.size() + warmup_ms.size();
@@ -354,8 +395,12 @@ int latency(const Arguments& arguments) {
   std::cout << "latency at " << rate << " msg/s: " << seen << "/" << total
             << " records seen; publish -> visible in the stream, after the first " << warmup
             << " s: p50 " << p50 << " ms, p99 " << p99 << " ms; first " << warmup << " s: p99 "
-            << warmup_p99 << " ms, max " << warmup_max << " ms\n"
+            << warmup_p99 << " ms, max " << warmup_max << " ms; publish -> broker p99 "
+            << percentile(to_broker_ms, 0.99) << " ms, broker -> visible p99 "
+            << percentile(after_broker_ms, 0.99) << " ms\n"
             << json{{"latency_rate", rate},
+                    {"to_broker_p99_ms", percentile(to_broker_ms, 0.99)},
+                    {"after_broker_p99_ms", percentile(after_broker_ms, 0.99)},
                     {"warmup_p99_ms", warmup_p99},
                     {"warmup_max_ms", warmup_max},
                     {"p50_ms", p50},

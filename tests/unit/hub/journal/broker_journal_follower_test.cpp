@@ -417,6 +417,7 @@ TEST_CASE("a damaged frame is reported once its segment is left; the next segmen
 
   // Once everything before the damage is stored, the segment is kept aside, not deleted.
   follower->release(50);
+  follower->wait_for_removals();
   CHECK(names_in(dir.path()) ==
         std::vector<std::string>{segment_file_name(1) + ".corrupt", segment_file_name(50)});
   CHECK(follower->stats().segments == 1);
@@ -457,12 +458,16 @@ TEST_CASE("release deletes the segments whose entries are all stored, never the 
   REQUIRE(follower->take_recovered(0).size() == 5);
   CHECK(follower->stats().segments == 3);
   follower->release(1);
+  follower->wait_for_removals();
   CHECK(follower->stats().segments == 3);  // entry 2 is not stored yet
   follower->release(2);  // all of the first segment, although the next begins at 1000
+  follower->wait_for_removals();
   CHECK(names_in(dir.path()) ==
         std::vector<std::string>{segment_file_name(1000), segment_file_name(2000)});
   follower->release(1001);
+  follower->wait_for_removals();
   follower->release(2000);  // everything: the newest stays for the writer
+  follower->wait_for_removals();
   CHECK(names_in(dir.path()) == std::vector<std::string>{segment_file_name(2000)});
   const BrokerJournalStats stats = follower->stats();
   CHECK(stats.segments == 1);
@@ -596,6 +601,7 @@ TEST_CASE("a GroupCommit over the follower commits the broker journal and releas
   CHECK(stored == expected);
   CHECK(*std::max_element(batches.begin(), batches.end()) <= 4);
   // Everything stored: only the newest segment is left, for the writer.
+  follower->wait_for_removals();
   CHECK(names_in(dir.path()) == std::vector<std::string>{segment_file_name(900)});
   CHECK(follower->stats().entries_handed == expected.size());
 }
@@ -634,4 +640,25 @@ TEST_CASE("with the store down and the follower blocked in enqueue, both stop: t
   follower->stop();
   CHECK(Clock::now() - started < 1s);
   CHECK(names_in(dir.path()).size() == 1);  // nothing released: all of it waits on disk
+}
+
+TEST_CASE("release returns before the files are deleted, and a listing meanwhile keeps them out") {
+  test::TempDirectory dir;
+  {
+    TestSegmentWriter a(dir.path(), 1);
+    a.frame();
+    TestSegmentWriter b(dir.path(), 2);
+    b.frame();
+  }
+  auto follower = open_follower(dir.path());
+  REQUIRE(follower->take_recovered(0).size() == 2);
+  follower->release(2);
+  // Whether or not the remover has run yet, the released segment is no
+  // longer counted, and the newest stays.
+  CHECK(follower->stats().segments == 1);
+  follower->wait_for_removals();
+  CHECK(names_in(dir.path()) == std::vector<std::string>{segment_file_name(2)});
+  follower->release(2);  // nothing more to do: no error, no note
+  follower->wait_for_removals();
+  CHECK(names_in(dir.path()) == std::vector<std::string>{segment_file_name(2)});
 }
