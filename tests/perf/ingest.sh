@@ -15,7 +15,9 @@
 #   medians of the rounds, so that a burst of load on the shared machine
 #   during one step does not decide the ratio
 #   3. latency at half the hub's rate: publish -> visible in the stream (after
-#      one second of warm-up, which is reported apart)
+#      one second of warm-up, which is reported apart; the reader long-polls),
+#      split at the broker's receive time; and the raw path's publish ->
+#      arrival at the same rate, for comparison
 #   4. replay: 1,000,000 records read through the REST API
 # The last line printed is one JSON object with every figure.
 #
@@ -244,6 +246,9 @@ replay_json="$("$bin/ingest_bench" replay "${rest[@]}" --stream replay --count "
   | tee /dev/stderr | tail -1)"
 stop_hubd
 
+log "raw path latency at the same $half_rate msg/s (publish -> plain subscriber)"
+raw_latency_json="$(raw_latency "$half_rate" 5)"
+
 "$bin/ingest_bench" summary \
   "hub_msgs_per_s=$hub_rate" \
   "raw_msgs_per_s=$raw_rate" \
@@ -255,6 +260,8 @@ stop_hubd
   "to_broker_p99_ms=$(field "$latency_json" to_broker_p99_ms)" \
   "after_broker_p99_ms=$(field "$latency_json" after_broker_p99_ms)" \
   "latency_rate_msgs_per_s=$half_rate" \
+  "raw_p50_ms=$(field "$raw_latency_json" raw_p50_ms)" \
+  "raw_p99_ms=$(field "$raw_latency_json" raw_p99_ms)" \
   "replay_records_per_s=$(field "$replay_json" replay_records_per_s)" \
   "hub_cpu_us_per_msg=$hub_cpu_us" "raw_subscriber_cpu_us_per_msg=$raw_subscriber_cpu_us" \
   "hub_broker_cpu_us_per_msg=$hub_broker_cpu_us" "raw_broker_cpu_us_per_msg=$raw_broker_cpu_us" \
