@@ -68,7 +68,8 @@ out="$(cd "$out" && pwd)"
 started="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 seconds_started=$SECONDS
 
-is_sqlite() { [[ "$(head -c 15 "$1" 2>/dev/null)" == "SQLite format 3" ]]; }
+# SQLite's 16-byte header string, its NUL made visible for bash.
+is_sqlite() { [[ "$(head -c 16 "$1" 2>/dev/null | tr '\0' '@')" == "SQLite format 3@" ]]; }
 # What the copy leaves out (see the header).
 left_out() {
   case "$1" in

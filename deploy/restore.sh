@@ -62,7 +62,7 @@ rm -f "$data/BACKUP-INFO"
 # Each database opened read-write here (not in the backup: a read-only
 # open would leave -wal/-shm files behind), so SQLite cleans up after it.
 while IFS= read -r -d '' file; do
-  if [[ "$(head -c 15 "$file")" == "SQLite format 3" ]]; then
+  if [[ "$(head -c 16 "$file" | tr '\0' '@')" == "SQLite format 3@" ]]; then
     check="$(sqlite3 -batch -init /dev/null "$file" "PRAGMA quick_check" 2>&1)" || true
     [[ "$check" == ok ]] || { undo; fail "${file#"$data"/} is damaged: $check"; }
   fi
