@@ -56,10 +56,18 @@ fi
 owner="$(stat -c %u "$data")"
 if [[ $EUID -eq 0 && "$owner" != 0 ]]; then
   group="$(stat -c %g "$data")"
+  made_out=0
+  [[ -e "$out" ]] || made_out=1
   mkdir -p "$out"
   chown "$owner:$group" "$out"
   chmod 0700 "$out"
-  exec setpriv --reuid="$owner" --regid="$group" --init-groups -- "$0" "$data" "$(cd "$out" && pwd)"
+  out="$(cd "$out" && pwd)"
+  if ! setpriv --reuid="$owner" --regid="$group" --init-groups -- test -w "$out" -a -x "$out"; then
+    ((made_out)) && rmdir "$out"
+    fail "the data directory's owner ($(id -un "$owner")) cannot reach $out: give it a place of" \
+      "its own, e.g. install -d -o $(id -un "$owner") -m 0700 /var/backups/edgehub"
+  fi
+  exec setpriv --reuid="$owner" --regid="$group" --init-groups -- "$0" "$data" "$out"
 fi
 [[ "$owner" == "$EUID" ]] || fail "run as the owner of $data (uid $owner) or as root"
 mkdir -p "$out"

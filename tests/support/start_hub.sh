@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Source it (not a program): starts a hubd from a build tree on loopback
 # for a shell test. Stop it with stop_hub (tests/support/stop_hub.sh).
 # Needs python3 (free ports) and curl.
