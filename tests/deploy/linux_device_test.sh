@@ -2,15 +2,15 @@
 # edgehub-linux-device (device-sdk/examples/linux_device) with the folder the
 # operator hands over, both ways of docs/device-onboarding.md, against a real
 # hubd on loopback. Asserts what a user would see:
-#   - copied key: `hubctl devices add --out DIR` + DIR/hub.conf; the device
+#   - copied key: `hubctl devices add --out DIR --hub-address H:P` (DIR/hub.conf); the device
 #     started with that folder stores telemetry (its load and uptime), answers
 #     `hubctl send ... ping` and `echo` (payload back), and exits 0 on SIGTERM;
 #   - CSR: the device makes its key and CSR (--make-csr, key 0600), the
 #     operator enrolls the CSR (`hubctl devices enroll --csr`, no key written,
-#     the device's key unchanged); the device connects with --host/--port,
+#     the device's key unchanged, hub.conf by name); the device connects,
 #     telemetry is stored, ping answered, exit 0 on SIGINT;
 #   - rotation: a new key + CSR in a new folder, `devices certificates add
-#     --csr`; the device runs from it; after `certificates end` of the old
+#     --csr`; the device runs from it (--host/--port); after `certificates end` of the old
 #     one, the old folder is refused (CONNACK 5);
 #   - a folder without a certificate, or no hub address: exit 2 with a reason.
 #
@@ -74,14 +74,17 @@ code=0
 ((code == 2)) || fail "an empty folder: exit $code, expected 2"
 grep -q "no device certificate" "$work/bad.log" || fail "no reason: $(cat "$work/bad.log")"
 
-# 1. The copied-key path.
-"${hubctl[@]}" devices add linux-0001 --out "$work/linux-0001" >/dev/null || fail "devices add"
+# 1. The copied-key path: the folder carries the hub's address (hub.conf).
+"${hubctl[@]}" devices add linux-0001 --out "$work/linux-0001" \
+  --hub-address "127.0.0.1:$mqtt_port" >/dev/null || fail "devices add"
+grep -q "^port = $mqtt_port$" "$work/linux-0001/hub.conf" || fail "hub.conf without the port"
+mkdir -p "$work/no-address"
+cp "$work/linux-0001/linux-0001.pem" "$work/linux-0001/linux-0001.key" "$work/linux-0001/ca.pem" \
+  "$work/no-address/"
 code=0
-"$device" --device-folder "$work/linux-0001" >"$work/bad.log" 2>&1 || code=$?
+"$device" --device-folder "$work/no-address" >"$work/bad.log" 2>&1 || code=$?
 ((code == 2)) && grep -q "no hub address" "$work/bad.log" ||
   fail "no hub address: exit $code, $(cat "$work/bad.log")"
-printf 'host = 127.0.0.1   # a name or address in the hub'"'"'s server certificate\nport = %s\n' \
-  "$mqtt_port" >"$work/linux-0001/hub.conf"
 "$device" --device-folder "$work/linux-0001" --interval 0.2 >"$work/device.log" 2>&1 &
 device_pid=$!
 wait_for_telemetry linux-0001
@@ -106,13 +109,13 @@ mkdir -p "$work/linux-0002"
 [[ "$(stat -c %a "$work/linux-0002/linux-0002.key")" == 600 ]] || fail "the key is not 0600"
 key_sum="$(sha256sum <"$work/linux-0002/linux-0002.key")"
 "${hubctl[@]}" devices enroll linux-0002 --csr "$work/linux-0002/linux-0002.csr" \
-  --out "$work/linux-0002" >/dev/null || fail "devices enroll --csr"
+  --out "$work/linux-0002" --hub-address "localhost:$mqtt_port" >/dev/null ||
+  fail "devices enroll --csr"
 [[ -f "$work/linux-0002/linux-0002.pem" && -f "$work/linux-0002/ca.pem" ]] ||
   fail "enroll wrote no certificate"
 [[ "$(sha256sum <"$work/linux-0002/linux-0002.key")" == "$key_sum" ]] ||
   fail "the device's key was replaced"
-"$device" --device-folder "$work/linux-0002" --host localhost --port "$mqtt_port" \
-  --interval 0.2 >"$work/device.log" 2>&1 &
+"$device" --device-folder "$work/linux-0002" --interval 0.2 >"$work/device.log" 2>&1 &
 device_pid=$!
 wait_for_telemetry linux-0002
 "${hubctl[@]}" send linux-0002 ping --timeout 5 >/dev/null || fail "ping (CSR device) not answered"

@@ -3,8 +3,8 @@
 //   <id>.key, <id>.csr           made on the device (--make-csr), then
 //   <id>.pem, ca.pem             written by `hubctl devices enroll <id> --csr`
 //   hub.conf                     optional: `host = NAME` and `port = N`, the
-//                                address the device connects to (hubctl cannot
-//                                know which name devices use: write it once)
+//                                address the device connects to (hubctl
+//                                devices add|enroll --hub-address HOST:PORT)
 // A rotated certificate (`hubctl devices certificates add`) is
 // <id>.<12 hex>.pem (+ .key when the hub made the key, else the device's
 // <id>.key): alone in a new folder, or chosen with --certificate.

@@ -15,7 +15,8 @@ constexpr const char* kUsage =
     "                            [--port PORT] [--interval SECONDS] [--verbose]\n"
     "       edgehub-linux-device --device-folder DIR --make-csr DEVICE_ID\n"
     "  DIR holds <id>.pem, <id>.key and ca.pem (hubctl devices add <id> --out DIR) and\n"
-    "  optionally hub.conf (host = NAME, port = N); --host/--port override it.\n"
+    "  optionally hub.conf (host = NAME, port = N; hubctl ... --hub-address HOST:PORT\n"
+    "  writes it); --host/--port override it.\n"
     "  --make-csr writes DIR/<id>.key (kept on the device) and DIR/<id>.csr for\n"
     "  `hubctl devices enroll <id> --csr <id>.csr --out DIR`.\n";
 

@@ -239,7 +239,8 @@ int main(int argc, char** argv) {
   if (host.empty()) {
     std::fprintf(stderr,
                  "edgehub-linux-device: no hub address: pass --host, or write `host = NAME` "
-                 "(a name or address in the hub's server certificate) to %s/hub.conf\n",
+                 "(a name or address in the hub's server certificate) to %s/hub.conf "
+                 "(hubctl devices add|enroll --hub-address HOST:PORT does)\n",
                  options.folder.c_str());
     return 2;
   }
