@@ -97,8 +97,10 @@ answer="$("${hubctl[@]}" send linux-0001 echo --payload '{"hello":"edge"}' --tim
   fail "echo not answered: $answer"
 grep -q '"hello": "edge"' <<<"$answer" || fail "echo did not return the payload: $answer"
 code=0
-"${hubctl[@]}" send linux-0001 reboot --timeout 5 >/dev/null 2>&1 || code=$?
+answer="$("${hubctl[@]}" send linux-0001 reboot --timeout 5 2>&1)" || code=$?
 ((code == 1)) || fail "an unknown command: hubctl exit $code, expected 1 (404)"
+grep -q "status 404" <<<"$answer" && grep -q "unknown command" <<<"$answer" ||
+  fail "an unknown command: $answer"
 stop_device TERM
 echo "copied key: telemetry stored, ping and echo answered, stopped on SIGTERM"
 

@@ -22,6 +22,7 @@
 #include <cstring>
 #include <fstream>
 #include <string>
+#include <string_view>
 
 #include "device_folder.h"
 #include "device_options.h"
@@ -60,7 +61,13 @@ std::string read_measurement() {
 // The device's own command: echo answers with the payload it got.
 void on_command(void*, const hub::Command& command, hub::CommandReply& reply) {
   if (command.name() != "echo") {
+    // As the SDK answers when there is no on_command at all.
+    constexpr std::string_view kUnknown = R"({"error":"unknown command"})";
     reply.status = hub::kStatusUnknownCommand;
+    if (kUnknown.size() <= reply.capacity) {
+      std::memcpy(reply.payload, kUnknown.data(), kUnknown.size());
+      reply.length = kUnknown.size();
+    }
     return;
   }
   if (command.payload().size() > reply.capacity) {
