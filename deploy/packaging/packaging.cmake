@@ -1,6 +1,7 @@
 # Install rules and the Debian package of edgehub (cpack -G DEB in the build
 # directory, or deploy/package.sh). What goes where:
-#   /usr/bin/hubd, hubctl, firmware-sim
+#   /usr/bin/hubd, hubctl, firmware-sim, edgehub-linux-device
+#   /usr/share/edgehub/backup.sh, restore.sh       online backup, restore
 #   /usr/lib/edgehub/libedgehub_mosquitto_auth.so   the broker plugin
 #   /usr/lib/systemd/system/edgehub-hubd.service    runs hubd as user edgehub
 #   /etc/edgehub/hubd.toml                          every hubd option, commented
@@ -10,7 +11,10 @@
 include(GNUInstallDirs)
 set(EDGEHUB_PACKAGING_DIR ${CMAKE_CURRENT_LIST_DIR})
 
-install(TARGETS hubd hubctl firmware-sim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS hubd hubctl firmware-sim edgehub-linux-device
+        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(PROGRAMS ${PROJECT_SOURCE_DIR}/deploy/backup.sh ${PROJECT_SOURCE_DIR}/deploy/restore.sh
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/edgehub)
 install(TARGETS edgehub_mosquitto_auth LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/edgehub)
 install(FILES ${EDGEHUB_PACKAGING_DIR}/edgehub-hubd.service
         DESTINATION lib/systemd/system)
@@ -60,6 +64,8 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "mosquitto (>= 2.0), adduser")
+# backup.sh: the sqlite3 shell (online backup) and openssl (key checks).
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "sqlite3, openssl")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${EDGEHUB_PACKAGING_DIR}/postinst ${EDGEHUB_PACKAGING_DIR}/prerm
     ${EDGEHUB_PACKAGING_DIR}/postrm ${EDGEHUB_PACKAGING_DIR}/conffiles)

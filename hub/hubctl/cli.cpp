@@ -101,6 +101,9 @@ CommandLine::CommandLine(ParsedCommandLine& parsed) {
                           " (default ./devices)");
   devices_add->add_option("--attr", parsed.devices_add.attributes,
                           "attribute key=value (repeatable)");
+  devices_add->add_option("--hub-address", parsed.devices_add.hub_address,
+                          "HOST[:PORT] the device connects to (a name in the broker's "
+                          "certificate; port default 8883): written to <out>/hub.conf");
   devices_list = devices->add_subcommand("list", "list registered devices");
   devices_remove = devices->add_subcommand("remove", "remove a device (disconnects it at once)");
   devices_remove->add_option("id", parsed.device_to_remove, "device id")->required();

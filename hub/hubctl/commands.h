@@ -15,10 +15,11 @@ namespace edgehub::hubctl {
 
 struct DevicesAddOptions {
   std::string id;
-  std::string directory;                // where <id>.pem, <id>.key, ca.pem go
-  std::vector<std::string> attributes;  // key=value
-  int mqtt_port = 8883;                 // for the printed example only
-  std::string mqtt_host = "127.0.0.1";  // for the printed example only
+  std::string directory;                   // where <id>.pem, <id>.key, ca.pem go
+  std::vector<std::string> attributes;     // key=value
+  std::optional<std::string> hub_address;  // --hub-address: written to <directory>/hub.conf
+  int mqtt_port = 8883;                    // for the printed example only
+  std::string mqtt_host = "127.0.0.1";     // for the printed example only
 };
 
 struct SendOptions {

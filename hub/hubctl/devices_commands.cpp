@@ -5,6 +5,7 @@
 #include "hubctl/command_failure.h"
 #include "hubctl/commands.h"
 #include "hubctl/device_files.h"
+#include "hubctl/device_hub_address.h"
 #include "hubctl/output_format.h"
 
 namespace edgehub::hubctl {
@@ -38,7 +39,13 @@ void print_added(Console& console, const DevicesAddOptions& options, const Devic
               << "  private key  " << files.private_key.string()
               << "  (mode 0600, keep it secret)\n"
               << "  hub CA       " << files.ca_certificate.string() << "\n"
-              << "try it (" << options.mqtt_port << " is hubd's default --mqtt-port):\n"
+              << (options.hub_address
+                      ? "  hub address  " + hub_conf_file(options.directory).string() + "\n"
+                      : "")
+              << "try it"
+              << (options.hub_address ? ":\n"
+                                      : " (" + std::to_string(options.mqtt_port) +
+                                            " is hubd's default --mqtt-port):\n")
               << "  mosquitto_pub -h " << options.mqtt_host << " -p " << options.mqtt_port
               << " --cafile " << files.ca_certificate.string() << " --cert "
               << files.certificate.string() << " --key " << files.private_key.string() << " -i "
@@ -54,6 +61,8 @@ ExitCode run_devices_add(HubApi& api, const DevicesAddOptions& options, Console&
   }
   auto attributes = parse_attributes(options.attributes);
   if (!attributes) return report_usage_error(console, attributes.error());
+  const auto hub_address = optional_device_hub_address(options.hub_address);
+  if (!hub_address) return report_usage_error(console, hub_address.error());
   if (auto ready = prepare_device_directory(options.directory); !ready) {
     return report_usage_error(console, ready.error());
   }
@@ -81,10 +90,20 @@ ExitCode run_devices_add(HubApi& api, const DevicesAddOptions& options, Console&
                 << options.id << ") and add it again\n";
     return ExitCode::hub_error;
   }
+  DevicesAddOptions shown = options;
+  if (*hub_address) {
+    if (auto written = write_hub_conf(options.directory, **hub_address); !written) {
+      return report_usage_error(console, written.error());
+    }
+    shown.mqtt_host = (*hub_address)->host;
+    shown.mqtt_port = (*hub_address)->port;
+  }
   if (console.json) {
-    console.out << without_private_key(answer, files).dump(2) << "\n";
+    nlohmann::json printed = without_private_key(answer, files);
+    if (*hub_address) printed["hub_conf_file"] = hub_conf_file(options.directory).string();
+    console.out << printed.dump(2) << "\n";
   } else {
-    print_added(console, options, files, answer);
+    print_added(console, shown, files, answer);
   }
   return ExitCode::ok;
 }

@@ -9,6 +9,7 @@
 #include "hubctl/command_arguments.h"
 #include "hubctl/command_failure.h"
 #include "hubctl/device_files.h"
+#include "hubctl/device_hub_address.h"
 
 namespace edgehub::hubctl {
 namespace {
@@ -67,6 +68,8 @@ ExitCode run_devices_enroll(HubApi& api, const EnrollOptions& options, Console& 
   if (!attributes) return report_usage_error(console, attributes.error());
   auto body = certificate_body(options.input);
   if (!body) return report_usage_error(console, body.error());
+  const auto hub_address = optional_device_hub_address(options.hub_address);
+  if (!hub_address) return report_usage_error(console, hub_address.error());
   if (auto ready = prepare_device_directory(options.directory); !ready) {
     return report_usage_error(console, ready.error());
   }
@@ -83,8 +86,15 @@ ExitCode run_devices_enroll(HubApi& api, const EnrollOptions& options, Console& 
       return report_usage_error(console, written.error());
     }
   }
+  if (*hub_address) {
+    if (auto written = write_hub_conf(options.directory, **hub_address); !written) {
+      return report_usage_error(console, written.error());
+    }
+  }
   if (console.json) {
-    console.out << enrolled.body().dump(2) << "\n";
+    nlohmann::json printed = enrolled.body();
+    if (*hub_address) printed["hub_conf_file"] = hub_conf_file(options.directory).string();
+    console.out << printed.dump(2) << "\n";
     return ExitCode::ok;
   }
   const nlohmann::json device = enrolled.body().value("device", nlohmann::json::object());
@@ -92,6 +102,9 @@ ExitCode run_devices_enroll(HubApi& api, const EnrollOptions& options, Console& 
               << string_of(device, "certificate_sha256") << ")\n"
               << "  certificate  " << files.certificate.string() << "\n"
               << "  hub CA       " << files.ca_certificate.string() << "\n"
+              << (*hub_address
+                      ? "  hub address  " + hub_conf_file(options.directory).string() + "\n"
+                      : "")
               << "the device keeps its own private key; it connects with client id " << options.id
               << "\n";
   return ExitCode::ok;
@@ -247,6 +260,9 @@ IdentityCommandLine::IdentityCommandLine(CLI::App& app, CLI::App& devices) {
   enroll_->add_option("--out", enroll_options_.directory,
                       "directory for <id>.pem and ca.pem (default ./devices)");
   enroll_->add_option("--attr", enroll_options_.attributes, "attribute key=value (repeatable)");
+  enroll_->add_option("--hub-address", enroll_options_.hub_address,
+                      "HOST[:PORT] the device connects to (a name in the broker's "
+                      "certificate; port default 8883): written to <out>/hub.conf");
   enroll_->callback([csr, own] {
     if (csr->count() == 0 && own->count() == 0) {
       throw CLI::ValidationError("--csr or --certificate", "one of them is required");

@@ -31,6 +31,7 @@ struct EnrollOptions {
   CertificateInput input;
   std::string directory;  // where <id>.pem and ca.pem go
   std::vector<std::string> attributes;
+  std::optional<std::string> hub_address;  // --hub-address: written to <directory>/hub.conf
 };
 
 struct CertificateAddOptions {

@@ -1,0 +1,35 @@
+# shellcheck shell=bash
+# Source it (not a program): starts a hubd from a build tree on loopback
+# for a shell test. Stop it with stop_hub (tests/support/stop_hub.sh).
+# Needs python3 (free ports) and curl.
+
+# free_ports N: prints N distinct free loopback TCP ports on one line (all
+# bound at once before any is released, so that no two are the same).
+free_ports() {
+  python3 -c '
+import socket, sys
+sockets = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in sockets: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in sockets))' "$1"
+}
+
+# start_hub BIN_DIR DATA_DIR MQTT_PORT HTTP_PORT LOG_FILE: starts
+# BIN_DIR/hubd (plugin from BIN_DIR/../lib) on 127.0.0.1 and waits up to
+# 30 s until its health says the broker is connected. Sets hubd_pid (also
+# when it fails, so that the caller's cleanup stops it); returns 1 if hubd
+# exited or did not get ready.
+start_hub() {
+  local bin="$1" data="$2" mqtt_port="$3" http_port="$4" log="$5"
+  "$bin/hubd" --data-dir "$data" --plugin "$bin/../lib/libedgehub_mosquitto_auth.so" \
+    --mqtt-port "$mqtt_port" --http-port "$http_port" >"$log" 2>&1 &
+  hubd_pid=$!
+  for _ in $(seq 1 150); do
+    if curl -fsS --max-time 2 "http://127.0.0.1:$http_port/api/v1/health" 2>/dev/null |
+      grep -q '"broker_connected":true'; then
+      return 0
+    fi
+    kill -0 "$hubd_pid" 2>/dev/null || return 1
+    sleep 0.2
+  done
+  return 1
+}
