@@ -93,6 +93,7 @@ TEST_CASE_FIXTURE(Fixture, "a command is published to the device as the protocol
   CHECK(command->name == "set-interval");
   CHECK(command->payload_json == R"({"interval_ms":500})");
   CHECK(command->timeout_ms == 2000);
+  CHECK(command->deadline_ms == std::optional<std::int64_t>(clock.now_ms() + 2000));
   CHECK(protocol::is_valid_command_id(command->id));
 }
 
