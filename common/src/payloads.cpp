@@ -151,6 +151,14 @@ Result<CommandRequest> parse_command(std::string_view payload) {
     }
     command.timeout_ms = timeout->get<std::uint32_t>();
   }
+  if (const auto deadline = object.find("deadline_ms"); deadline != object.end()) {
+    if (!deadline->is_number_unsigned() ||
+        deadline->get<std::uint64_t>() >
+            static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+      return invalid("field 'deadline_ms' is not a time in ms since the epoch");
+    }
+    command.deadline_ms = deadline->get<std::int64_t>();
+  }
   return command;
 }
 
@@ -186,6 +194,7 @@ std::string build_command(const CommandRequest& command) {
                  {"name", command.name},
                  {"payload", parse_trusted(command.payload_json, "payload_json")},
                  {"timeout_ms", command.timeout_ms}};
+  if (command.deadline_ms) object["deadline_ms"] = *command.deadline_ms;
   return object.dump();
 }
 

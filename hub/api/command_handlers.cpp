@@ -206,7 +206,7 @@ ApiResponse job_progress(const FleetJobs& jobs, std::string_view job_id) {
   return json_response(200, job_json(*progress));
 }
 
-void add_connection_fields(Json& device, const PresenceTracker* presence) {
+void add_connection_fields(Json& device, const DevicePresence* presence) {
   if (presence == nullptr) return;
   const auto connection = presence->connection_of(device.value("id", ""));
   if (!connection) {

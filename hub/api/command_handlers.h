@@ -14,7 +14,7 @@
 #include "api/json_views.h"
 #include "commands/command_dispatcher.h"
 #include "commands/fleet_jobs.h"
-#include "presence/presence_tracker.h"
+#include "presence/device_presence.h"
 
 namespace edgehub::hub::command_api {
 
@@ -33,6 +33,6 @@ ApiResponse job_progress(const FleetJobs& jobs, std::string_view job_id);
 
 // Adds "connection": "connected"|"disconnected"|"never" and "last_seen_ms"
 // (null if never connected) to a device's JSON; nothing without a tracker.
-void add_connection_fields(Json& device, const PresenceTracker* presence);
+void add_connection_fields(Json& device, const DevicePresence* presence);
 
 }  // namespace edgehub::hub::command_api

@@ -16,7 +16,7 @@
 #include "api/stream_handlers.h"
 #include "commands/command_dispatcher.h"
 #include "presence/device_limit_hits.h"
-#include "presence/presence_tracker.h"
+#include "presence/device_presence.h"
 #include "registry/device_registry.h"
 #include "routing/route_table.h"
 #include "streams/stream_store.h"
@@ -64,7 +64,7 @@ class RestHandlers {
   CommandDispatcher& commands() { return dependencies_.commands; }
   const DeviceRegistry& registry() const { return dependencies_.registry; }
   // Devices then show their connection state and last-seen time.
-  void set_presence(const PresenceTracker& presence) { presence_ = &presence; }
+  void set_presence(const DevicePresence& presence) { presence_ = &presence; }
   // Devices then show how often they hit each per-device limit since hubd
   // started ("limit_hits": {"messages_per_second": 3, ...}).
   void set_limit_hits(const DeviceLimitHits& hits) { limit_hits_ = &hits; }
@@ -89,7 +89,7 @@ class RestHandlers {
   RestDependencies dependencies_;
   StreamHandlers streams_;
   RouteTable* routes_ = nullptr;
-  const PresenceTracker* presence_ = nullptr;
+  const DevicePresence* presence_ = nullptr;
   const DeviceLimitHits* limit_hits_ = nullptr;
   TwinService* twins_ = nullptr;
   IdentityHandlers* identities_ = nullptr;

@@ -3,7 +3,9 @@
 // happens only from the states the caller expects (compare-and-set), so two
 // threads (an answer and a timeout, say) cannot both decide a command.
 //
-// Real implementation: sqlite_command_store.h (also in memory with ":memory:").
+// Implementations: sqlite_command_store.h (hubd's commands.db) and
+// memory_command_store.h (tests, fault injection); both pass
+// tests/unit/hub/commands/command_store_contract_test.cpp.
 #pragma once
 
 #include <cstddef>

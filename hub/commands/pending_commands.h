@@ -11,9 +11,13 @@
 #include <string>
 #include <string_view>
 
+#include "edgehub/common/result.h"
 #include "edgehub/protocol/payloads.h"
 
 namespace edgehub::hub {
+
+// What a sender or the command worker hears once the table is closed.
+inline Error hub_stopping() { return make_error(ErrorCode::unavailable, "the hub is stopping"); }
 
 class PendingCommands {
  public:

@@ -28,19 +28,6 @@ namespace edgehub::hub {
 
 inline constexpr std::string_view kLifecycleStream = "lifecycle";
 
-struct DeviceConnection {
-  std::string device_id;
-  bool connected = false;
-  std::int64_t last_seen_ms = 0;  // when it connected (if connected) or disconnected
-  std::uint64_t broker_run = 0;
-  std::uint64_t connection = 0;
-  // This connection subscribed to devices/<id>/commands (the plugin's
-  // "subscribed" event). Kept in memory only: a device connected when hubd
-  // starts counts as subscribed, as it did when hubd stopped (a subscription
-  // it makes meanwhile arrives as an event all the same).
-  bool commands_subscribed = false;
-};
-
 class PresenceTracker final : public DevicePresence {
  public:
   // ":memory:" keeps the state in memory only (tests). Throws
@@ -50,7 +37,7 @@ class PresenceTracker final : public DevicePresence {
 
   bool is_connected(std::string_view device_id) const override;
   bool is_subscribed_to_commands(std::string_view device_id) const override;
-  std::optional<DeviceConnection> connection_of(std::string_view device_id) const;
+  std::optional<DeviceConnection> connection_of(std::string_view device_id) const override;
   std::vector<DeviceConnection> all() const;
 
   // Applies one event; returns the devices that became connected. An error

@@ -76,6 +76,24 @@ TEST_CASE("commands round-trip and validate id, name and timeout") {
   auto minimal = parse_command(R"({"id":"c","name":"ping"})");
   REQUIRE(minimal.ok());
   CHECK(minimal->payload_json == "null");
+  CHECK_FALSE(minimal->deadline_ms.has_value());
+}
+
+TEST_CASE("a command's deadline is the last field when given and absent otherwise") {
+  CommandRequest command{"c-1", "ping", "null", 5000};
+  CHECK(build_command(command) == R"({"id":"c-1","name":"ping","payload":null,"timeout_ms":5000})");
+  command.deadline_ms = 1764201600123;
+  const std::string text = build_command(command);
+  CHECK(
+      text ==
+      R"({"id":"c-1","name":"ping","payload":null,"timeout_ms":5000,"deadline_ms":1764201600123})");
+  auto parsed = parse_command(text);
+  REQUIRE(parsed.ok());
+  CHECK(parsed->deadline_ms == std::optional<std::int64_t>(1764201600123));
+
+  CHECK_FALSE(parse_command(R"({"id":"c","name":"ping","deadline_ms":-1})").ok());
+  CHECK_FALSE(parse_command(R"({"id":"c","name":"ping","deadline_ms":"soon"})").ok());
+  CHECK_FALSE(parse_command(R"({"id":"c","name":"ping","deadline_ms":9223372036854775808})").ok());
 }
 
 TEST_CASE("command responses round-trip and validate status") {

@@ -48,12 +48,16 @@ struct TelemetryMessage {
 };
 
 // devices/<id>/commands: {"id": "<command id>", "name": "<name>", "payload": <JSON>,
-//                         "timeout_ms": <uint32>}
+//                         "timeout_ms": <uint32>, "deadline_ms": <ms since the epoch>}
 struct CommandRequest {
   std::string id;
   std::string name;
   std::string payload_json = "null";
   std::uint32_t timeout_ms = 0;
+  // The hub's clock after which nobody waits for the answer: a device with a
+  // clock drops a command that arrives later. Absent: no deadline (the field
+  // is left out of the message).
+  std::optional<std::int64_t> deadline_ms = std::nullopt;
 };
 
 // devices/<id>/responses: {"id": "<command id>", "status": <int>, "payload": <JSON>}

@@ -98,3 +98,22 @@ TEST_CASE_FIXTURE(Fixture, "a fleet job is created with 201 and its progress; no
             .status == 404);
   CHECK(command_api::create_job(jobs, R"({"name":"ping"})").status == 400);
 }
+
+TEST_CASE_FIXTURE(Fixture, "a device's connection comes from presence, with the last time seen") {
+  Json device = {{"id", "boiler-1"}};
+  command_api::add_connection_fields(device, &presence);
+  CHECK(device.at("connection") == "never");
+  CHECK(device.at("last_seen_ms").is_null());
+  presence.set("boiler-1", true, 1000);
+  command_api::add_connection_fields(device, &presence);
+  CHECK(device.at("connection") == "connected");
+  CHECK(device.at("last_seen_ms") == 1000);
+  presence.set("boiler-1", false, 2500);
+  command_api::add_connection_fields(device, &presence);
+  CHECK(device.at("connection") == "disconnected");
+  CHECK(device.at("last_seen_ms") == 2500);
+
+  Json without_presence = {{"id", "boiler-1"}};
+  command_api::add_connection_fields(without_presence, nullptr);
+  CHECK_FALSE(without_presence.contains("connection"));
+}

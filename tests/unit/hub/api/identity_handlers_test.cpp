@@ -8,8 +8,10 @@
 #include <stdexcept>
 
 #include "api/rest_handlers.h"
+#include "commands/memory_command_store.h"
 #include "edgehub/test/temp_directory.h"
 #include "mqtt/memory_broker_connection.h"
+#include "presence/memory_device_presence.h"
 #include "registry/memory_device_registry.h"
 #include "streams/memory_stream_store.h"
 
@@ -51,7 +53,10 @@ struct Fixture {
                     "CA CERT", std::string(64, 'f')}};
   MemoryStreamStore streams;
   MemoryBrokerConnection broker;
-  CommandDispatcher commands{registry, broker, streams, clock, [] { return std::string("c-1"); }};
+  MemoryCommandStore command_store;
+  MemoryDevicePresence presence{/*connected_by_default=*/true};
+  CommandDispatcher commands{
+      registry, broker, streams, clock, [] { return std::string("c-1"); }, command_store, presence};
   RestHandlers rest{RestDependencies{registry, streams, commands, enrollment, {}, "0"}};
   IdentityHandlers handlers{registry, enrollment, trusted, [this] { return clock.now_ms(); }};
 

@@ -6,7 +6,9 @@
 #include <string_view>
 
 #include "api/rest_handlers.h"
+#include "commands/memory_command_store.h"
 #include "mqtt/memory_broker_connection.h"
+#include "presence/memory_device_presence.h"
 #include "registry/memory_device_registry.h"
 #include "streams/memory_stream_store.h"
 
@@ -17,7 +19,10 @@ struct InMemoryRestHandlers {
   MemoryDeviceRegistry registry{clock};
   MemoryStreamStore streams;
   MemoryBrokerConnection broker;
-  CommandDispatcher commands{registry, broker, streams, clock, [] { return std::string("c-1"); }};
+  MemoryCommandStore command_store;
+  MemoryDevicePresence presence{/*connected_by_default=*/true};
+  CommandDispatcher commands{
+      registry, broker, streams, clock, [] { return std::string("c-1"); }, command_store, presence};
   DeviceEnrollment enrollment{registry,
                               [](std::string_view common_name) {
                                 return IssuedCertificate{"CERT " + std::string(common_name),

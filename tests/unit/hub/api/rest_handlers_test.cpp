@@ -4,9 +4,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "commands/memory_command_store.h"
 #include "edgehub/protocol/payloads.h"
 #include "mqtt/memory_broker_connection.h"
 #include "presence/device_limit_hits.h"
+#include "presence/memory_device_presence.h"
 #include "registry/memory_device_registry.h"
 #include "streams/memory_stream_store.h"
 
@@ -21,7 +23,10 @@ struct Fixture {
   MemoryDeviceRegistry registry{clock};
   MemoryStreamStore streams;
   MemoryBrokerConnection broker;
-  CommandDispatcher commands{registry, broker, streams, clock, [] { return std::string("c-1"); }};
+  MemoryCommandStore command_store;
+  MemoryDevicePresence presence{/*connected_by_default=*/true};
+  CommandDispatcher commands{
+      registry, broker, streams, clock, [] { return std::string("c-1"); }, command_store, presence};
   int certificates_issued = 0;
   DeviceEnrollment enrollment{registry,
                               [this](std::string_view common_name) {

@@ -6,7 +6,9 @@
 #include <httplib.h>
 
 #include "api/rest_server.h"
+#include "commands/memory_command_store.h"
 #include "mqtt/memory_broker_connection.h"
+#include "presence/memory_device_presence.h"
 #include "registry/memory_device_registry.h"
 #include "streams/memory_stream_store.h"
 
@@ -43,8 +45,10 @@ struct ServerFixture {
   hub::MemoryDeviceRegistry registry{clock};
   hub::MemoryStreamStore streams;
   hub::MemoryBrokerConnection broker;
-  hub::CommandDispatcher commands{registry, broker, streams, clock,
-                                  [] { return std::string("c-1"); }};
+  hub::MemoryCommandStore command_store;
+  hub::MemoryDevicePresence presence{/*connected_by_default=*/true};
+  hub::CommandDispatcher commands{
+      registry, broker, streams, clock, [] { return std::string("c-1"); }, command_store, presence};
   hub::DeviceEnrollment enrollment{
       registry,
       [](std::string_view name) {

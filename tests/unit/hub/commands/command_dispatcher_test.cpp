@@ -1,7 +1,5 @@
 #include "commands/command_dispatcher.h"
 
-#include "commands/sqlite_command_store.h"
-
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -10,15 +8,18 @@
 #include <set>
 #include <thread>
 
+#include "commands/sqlite_command_store.h"
 #include "edgehub/protocol/payloads.h"
 #include "mqtt/memory_broker_connection.h"
 #include "presence/memory_device_presence.h"
 #include "registry/memory_device_registry.h"
+#include "send_command.h"
 #include "streams/memory_stream_store.h"
 
 using namespace edgehub;
 using namespace edgehub::hub;
 using namespace std::chrono_literals;
+using edgehub::test::send_command;
 
 namespace {
 
@@ -65,18 +66,24 @@ struct Fixture {
   MemoryBrokerConnection broker;
   std::unique_ptr<SqliteCommandStore> store = SqliteCommandStore::open(":memory:");
   MemoryDevicePresence presence{/*connected_by_default=*/true};
-  CommandDispatcher dispatcher{registry, broker,  streams,  clock, [] {
+  CommandDispatcher dispatcher{registry,
+                               broker,
+                               streams,
+                               clock,
+                               [] {
                                  static std::atomic<int> next{1};
                                  return "c-" + std::to_string(next++);
                                },
-                               *store,   presence};
+                               *store,
+                               presence};
 };
 
 }  // namespace
 
 TEST_CASE_FIXTURE(Fixture, "a command is published to the device as the protocol says") {
   device_answers(200, "null");
-  REQUIRE(dispatcher.send("boiler-1", "set-interval", R"({"interval_ms": 500})", 2000ms).ok());
+  REQUIRE(
+      send_command(dispatcher, "boiler-1", "set-interval", R"({"interval_ms": 500})", 2000ms).ok());
   const auto published = broker.published();
   REQUIRE(published.size() == 1);
   CHECK(published[0].topic == "devices/boiler-1/commands");
@@ -86,13 +93,14 @@ TEST_CASE_FIXTURE(Fixture, "a command is published to the device as the protocol
   CHECK(command->name == "set-interval");
   CHECK(command->payload_json == R"({"interval_ms":500})");
   CHECK(command->timeout_ms == 2000);
+  CHECK(command->deadline_ms == std::optional<std::int64_t>(clock.now_ms() + 2000));
   CHECK(protocol::is_valid_command_id(command->id));
 }
 
 TEST_CASE_FIXTURE(Fixture, "the device's answer is the outcome, its own error status included") {
   SUBCASE("done") {
     device_answers(200, R"({"pong":true})");
-    auto outcome = dispatcher.send("boiler-1", "ping", "null", 2000ms);
+    auto outcome = send_command(dispatcher, "boiler-1", "ping", "null", 2000ms);
     REQUIRE(outcome.ok());
     CHECK(outcome->status == 200);
     CHECK(outcome->payload_json == R"({"pong":true})");
@@ -102,7 +110,7 @@ TEST_CASE_FIXTURE(Fixture, "the device's answer is the outcome, its own error st
   }
   SUBCASE("unknown to the device") {
     device_answers(404, R"({"error":"unknown command"})");
-    auto outcome = dispatcher.send("boiler-1", "reboot", "", 2000ms);
+    auto outcome = send_command(dispatcher, "boiler-1", "reboot", "", 2000ms);
     REQUIRE(outcome.ok());
     CHECK(outcome->status == 404);
   }
@@ -116,6 +124,7 @@ TEST_CASE_FIXTURE(Fixture, "an answer from another thread wakes the waiting send
     const auto id = protocol::parse_command(message.payload)->id;
     device = std::thread([this, id] {
       std::this_thread::sleep_for(50ms);
+      clock.advance_ms(50);
       protocol::CommandResponse response{id, 200, R"({"late":false})"};
       CHECK(
           dispatcher
@@ -123,11 +132,11 @@ TEST_CASE_FIXTURE(Fixture, "an answer from another thread wakes the waiting send
               .ok());
     });
   });
-  auto outcome = dispatcher.send("boiler-1", "ping", "{}", 5000ms);
+  auto outcome = send_command(dispatcher, "boiler-1", "ping", "{}", 5000ms);
   device.join();
   REQUIRE(outcome.ok());
   CHECK(outcome->payload_json == R"({"late":false})");
-  CHECK(outcome->latency_ms >= 40);
+  CHECK(outcome->latency_ms == 50);  // request to answer, on the hub's clock
 }
 
 TEST_CASE_FIXTURE(Fixture, "no answer in time is a timeout, and a late answer is a dead letter") {
@@ -136,7 +145,7 @@ TEST_CASE_FIXTURE(Fixture, "no answer in time is a timeout, and a late answer is
     command_id = protocol::parse_command(message.payload)->id;
   });
   const auto started = std::chrono::steady_clock::now();
-  auto outcome = dispatcher.send("boiler-1", "ping", "null", 100ms);
+  auto outcome = send_command(dispatcher, "boiler-1", "ping", "null", 100ms);
   CHECK(std::chrono::steady_clock::now() - started >= 100ms);
   REQUIRE_FALSE(outcome.ok());
   CHECK(outcome.error().code == ErrorCode::timeout);
@@ -155,7 +164,7 @@ TEST_CASE_FIXTURE(Fixture, "no answer in time is a timeout, and a late answer is
 
 TEST_CASE_FIXTURE(Fixture, "a device cannot answer another device's command") {
   device_answers(200, R"({"spoofed":true})", /*answer_as=*/"boiler-2");
-  auto outcome = dispatcher.send("boiler-1", "ping", "null", 150ms);
+  auto outcome = send_command(dispatcher, "boiler-1", "ping", "null", 150ms);
   REQUIRE_FALSE(outcome.ok());
   CHECK(outcome.error().code == ErrorCode::timeout);
   const auto dead = dead_letters();
@@ -173,7 +182,7 @@ TEST_CASE_FIXTURE(Fixture, "a second answer to the same command is a dead letter
     CHECK(dispatcher.on_response("devices/boiler-1/responses", text).ok());
     CHECK(dispatcher.on_response("devices/boiler-1/responses", text).ok());
   });
-  auto outcome = dispatcher.send("boiler-1", "ping", "null", 2000ms);
+  auto outcome = send_command(dispatcher, "boiler-1", "ping", "null", 2000ms);
   REQUIRE(outcome.ok());
   CHECK(outcome->payload_json == "1");
   const auto dead = dead_letters();
@@ -194,38 +203,40 @@ TEST_CASE_FIXTURE(Fixture, "an unparseable response is a dead letter with the pa
 
 TEST_CASE_FIXTURE(Fixture, "commands that cannot be sent fail before anything is published") {
   SUBCASE("unregistered device") {
-    auto outcome = dispatcher.send("nobody", "ping", "null", 1000ms);
+    auto outcome = send_command(dispatcher, "nobody", "ping", "null", 1000ms);
     REQUIRE_FALSE(outcome.ok());
     CHECK(outcome.error().code == ErrorCode::not_found);
   }
   SUBCASE("bad name") {
-    auto outcome = dispatcher.send("boiler-1", "re boot", "null", 1000ms);
+    auto outcome = send_command(dispatcher, "boiler-1", "re boot", "null", 1000ms);
     REQUIRE_FALSE(outcome.ok());
     CHECK(outcome.error().code == ErrorCode::invalid_argument);
   }
   SUBCASE("payload not JSON") {
-    auto outcome = dispatcher.send("boiler-1", "ping", "{nope", 1000ms);
+    auto outcome = send_command(dispatcher, "boiler-1", "ping", "{nope", 1000ms);
     REQUIRE_FALSE(outcome.ok());
     CHECK(outcome.error().code == ErrorCode::invalid_argument);
   }
   SUBCASE("timeout out of range") {
-    CHECK(dispatcher.send("boiler-1", "ping", "null", 0ms).error().code ==
+    CHECK(send_command(dispatcher, "boiler-1", "ping", "null", 0ms).error().code ==
           ErrorCode::invalid_argument);
-    CHECK(dispatcher.send("boiler-1", "ping", "null", kMaxCommandTimeout + 1ms).error().code ==
-          ErrorCode::invalid_argument);
+    CHECK(send_command(dispatcher, "boiler-1", "ping", "null", kMaxCommandTimeout + 1ms)
+              .error()
+              .code == ErrorCode::invalid_argument);
   }
   SUBCASE("the hub's service identity") {
     add_device("hubd", DeviceRole::service);
-    CHECK(dispatcher.send("hubd", "ping", "null", 1000ms).error().code ==
+    CHECK(send_command(dispatcher, "hubd", "ping", "null", 1000ms).error().code ==
           ErrorCode::invalid_argument);
   }
   SUBCASE("disabled device") {
     REQUIRE(registry.set_status("boiler-1", DeviceStatus::disabled).ok());
-    CHECK(dispatcher.send("boiler-1", "ping", "null", 1000ms).error().code == ErrorCode::conflict);
+    CHECK(send_command(dispatcher, "boiler-1", "ping", "null", 1000ms).error().code ==
+          ErrorCode::conflict);
   }
   SUBCASE("broker not connected") {
     broker.set_connected(false);
-    CHECK(dispatcher.send("boiler-1", "ping", "null", 1000ms).error().code ==
+    CHECK(send_command(dispatcher, "boiler-1", "ping", "null", 1000ms).error().code ==
           ErrorCode::unavailable);
   }
   CHECK(broker.published().empty());
@@ -252,7 +263,7 @@ TEST_CASE_FIXTURE(Fixture, "many commands wait at once and each gets its own ans
   std::atomic<int> matched{0};
   for (int i = 0; i < 16; ++i) {
     senders.emplace_back([&, i] {
-      auto outcome = dispatcher.send("boiler-1", "echo", std::to_string(i), 5000ms);
+      auto outcome = send_command(dispatcher, "boiler-1", "echo", std::to_string(i), 5000ms);
       if (outcome.ok() && outcome->payload_json == std::to_string(i)) ++matched;
     });
   }
@@ -271,11 +282,12 @@ TEST_CASE_FIXTURE(Fixture, "stopping the hub ends waiting commands at once") {
     });
   });
   const auto started = std::chrono::steady_clock::now();
-  auto outcome = dispatcher.send("boiler-1", "ping", "null", 60000ms);
+  auto outcome = send_command(dispatcher, "boiler-1", "ping", "null", 60000ms);
   stopper.join();
   CHECK(std::chrono::steady_clock::now() - started < 10000ms);
   REQUIRE_FALSE(outcome.ok());
   CHECK(outcome.error().code == ErrorCode::unavailable);
-  CHECK(dispatcher.send("boiler-1", "ping", "null", 1000ms).error().code == ErrorCode::unavailable);
+  CHECK(send_command(dispatcher, "boiler-1", "ping", "null", 1000ms).error().code ==
+        ErrorCode::unavailable);
   CHECK(dispatcher.waiting() == 0);
 }

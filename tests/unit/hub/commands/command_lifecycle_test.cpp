@@ -18,11 +18,13 @@
 #include "mqtt/memory_broker_connection.h"
 #include "presence/memory_device_presence.h"
 #include "registry/memory_device_registry.h"
+#include "send_command.h"
 #include "streams/memory_stream_store.h"
 
 using namespace edgehub;
 using namespace edgehub::hub;
 using namespace std::chrono_literals;
+using edgehub::test::send_command;
 
 namespace {
 
@@ -33,8 +35,9 @@ std::string answer(const std::string& id, int status, const std::string& payload
 struct Hub {
   explicit Hub(std::filesystem::path store_file = ":memory:", std::size_t queue_limit = 3)
       : store(SqliteCommandStore::open(store_file)),
-        dispatcher(registry, broker, streams, clock, [this] { return "c-" + std::to_string(++ids); },
-                   *store, presence, queue_limit) {
+        dispatcher(
+            registry, broker, streams, clock, [this] { return "c-" + std::to_string(++ids); },
+            *store, presence, queue_limit) {
     for (const char* id : {"boiler-1", "boiler-2"}) {
       DeviceRecord record;
       record.id = id;
@@ -102,7 +105,8 @@ TEST_CASE("a queued command for an offline device is not sent until the device c
   CHECK(sent.deadline_ms == *sent.sent_at_ms + 5000);
 
   hub.clock.advance_ms(20);
-  REQUIRE(hub.dispatcher.on_response("devices/boiler-1/responses", answer(queued.id, 200, "7")).ok());
+  REQUIRE(
+      hub.dispatcher.on_response("devices/boiler-1/responses", answer(queued.id, 200, "7")).ok());
   const CommandRecord done = hub.stored(queued.id);
   CHECK(done.state == CommandState::completed);
   CHECK(done.response_status == 200);
@@ -130,13 +134,14 @@ TEST_CASE("queued commands are delivered oldest first, and a connected device ge
 TEST_CASE("the device's status decides the final state: 2xx completed, 4xx rejected, else failed") {
   Hub hub;
   hub.presence.set("boiler-1", true);
-  const auto cases = {std::pair{204, CommandState::completed}, std::pair{404, CommandState::rejected},
+  const auto cases = {std::pair{204, CommandState::completed},
+                      std::pair{404, CommandState::rejected},
                       std::pair{400, CommandState::rejected}, std::pair{500, CommandState::failed},
                       std::pair{302, CommandState::failed}};
   for (const auto& [status, expected] : cases) {
     const auto command = hub.queue();
-    REQUIRE(hub.dispatcher.on_response("devices/boiler-1/responses", answer(command.id, status))
-                .ok());
+    REQUIRE(
+        hub.dispatcher.on_response("devices/boiler-1/responses", answer(command.id, status)).ok());
     CHECK_MESSAGE(hub.stored(command.id).state == expected, "status " << status);
   }
 }
@@ -204,8 +209,9 @@ TEST_CASE("each device's queue has a depth limit; a full queue refuses new comma
   CHECK(hub.dispatcher.submit(third).ok());
 }
 
-TEST_CASE("a sent command whose device drops offline without answering times out; a late answer "
-          "is recorded, not applied") {
+TEST_CASE(
+    "a sent command whose device drops offline without answering times out; a late answer "
+    "is recorded, not applied") {
   Hub hub;
   hub.presence.set("boiler-1", true);
   const auto command = hub.queue();
@@ -233,7 +239,7 @@ TEST_CASE("a sent command whose device drops offline without answering times out
 TEST_CASE("a synchronous command to an offline device expires unsent at its timeout") {
   Hub hub;
   const auto started = std::chrono::steady_clock::now();
-  auto outcome = hub.dispatcher.send("boiler-1", "ping", "null", 150ms);
+  auto outcome = send_command(hub.dispatcher, "boiler-1", "ping", "null", 150ms);
   CHECK(std::chrono::steady_clock::now() - started >= 150ms);
   REQUIRE_FALSE(outcome.ok());
   CHECK(outcome.error().code == ErrorCode::timeout);
@@ -256,7 +262,7 @@ TEST_CASE("a synchronous command reaches a device that connects while the operat
     hub.presence.set("boiler-1", true);
     CHECK(hub.dispatcher.deliver_queued("boiler-1").ok());
   });
-  auto outcome = hub.dispatcher.send("boiler-1", "ping", "null", 5000ms);
+  auto outcome = send_command(hub.dispatcher, "boiler-1", "ping", "null", 5000ms);
   device.join();
   REQUIRE(outcome.ok());
   CHECK(outcome->status == 200);
@@ -281,7 +287,7 @@ TEST_CASE(
     hub.presence.set_subscribed_to_commands("boiler-1", true);
     CHECK(hub.dispatcher.deliver_queued("boiler-1").ok());
   });
-  auto outcome = hub.dispatcher.send("boiler-1", "ping", "null", 5000ms);
+  auto outcome = send_command(hub.dispatcher, "boiler-1", "ping", "null", 5000ms);
   device.join();
   CHECK(published_before_subscription == 0);  // nothing published into no subscription
   REQUIRE(outcome.ok());
@@ -298,7 +304,7 @@ TEST_CASE("a synchronous command for a device that never subscribes expires unse
   Hub hub;
   hub.presence.set("boiler-1", true);
   hub.presence.set_subscribed_to_commands("boiler-1", false);
-  auto outcome = hub.dispatcher.send("boiler-1", "ping", "null", 150ms);
+  auto outcome = send_command(hub.dispatcher, "boiler-1", "ping", "null", 150ms);
   REQUIRE_FALSE(outcome.ok());
   CHECK(outcome.error().code == ErrorCode::timeout);
   CHECK(outcome.error().message.find("subscribed") != std::string::npos);
@@ -359,8 +365,9 @@ TEST_CASE("a second caller with an id in flight waits for the first one's outcom
   Hub hub;
   hub.presence.set("boiler-1", true);
   std::string in_flight;
-  hub.broker.on_publish(
-      [&](const PublishedMessage& message) { in_flight = protocol::parse_command(message.payload)->id; });
+  hub.broker.on_publish([&](const PublishedMessage& message) {
+    in_flight = protocol::parse_command(message.payload)->id;
+  });
   CommandSubmission submission;
   submission.device_id = "boiler-1";
   submission.name = "ping";
@@ -380,8 +387,9 @@ TEST_CASE("a second caller with an id in flight waits for the first one's outcom
   CHECK(hub.broker.published().size() == 1);
 }
 
-TEST_CASE("after a restart, sent commands past their deadline are timed-out and queued ones stay "
-          "queued or expire") {
+TEST_CASE(
+    "after a restart, sent commands past their deadline are timed-out and queued ones stay "
+    "queued or expire") {
   edgehub::test::TempDirectory directory;
   const auto file = directory.path() / "commands.db";
   std::string queued_id, short_ttl_id, sent_id;
@@ -403,10 +411,10 @@ TEST_CASE("after a restart, sent commands past their deadline are timed-out and 
 
   Hub after(file);
   after.clock.advance_ms(crash_time + 10000 - after.clock.now_ms());  // back 10 s later
-  REQUIRE(after.dispatcher.sweep().ok());                              // what hubd does at start
-  CHECK(after.stored(sent_id).state == CommandState::timed_out);       // 5 s deadline passed
-  CHECK(after.stored(short_ttl_id).state == CommandState::expired);    // 2 s TTL passed
-  CHECK(after.stored(queued_id).state == CommandState::queued);        // 1 h TTL: still queued
+  REQUIRE(after.dispatcher.sweep().ok());                             // what hubd does at start
+  CHECK(after.stored(sent_id).state == CommandState::timed_out);      // 5 s deadline passed
+  CHECK(after.stored(short_ttl_id).state == CommandState::expired);   // 2 s TTL passed
+  CHECK(after.stored(queued_id).state == CommandState::queued);       // 1 h TTL: still queued
   auto in_flight = after.dispatcher.list({.state = CommandState::sent});
   REQUIRE(in_flight.ok());
   CHECK(in_flight->empty());  // nothing stuck
@@ -460,7 +468,7 @@ TEST_CASE("a synchronous command for a connected device is recorded as sent when
     seen_at_publish = hub.stored(id);
     CHECK(hub.dispatcher.on_response("devices/boiler-1/responses", answer(id, 200)).ok());
   });
-  auto outcome = hub.dispatcher.send("boiler-1", "ping", "null", 5000ms);
+  auto outcome = send_command(hub.dispatcher, "boiler-1", "ping", "null", 5000ms);
   REQUIRE(outcome.ok());
   REQUIRE(seen_at_publish.has_value());
   CHECK(seen_at_publish->state == CommandState::sent);
@@ -496,8 +504,9 @@ TEST_CASE("retention deletes final commands older than the age limit and never a
   CHECK(hub.stored(recent.id).state == CommandState::cancelled);
 }
 
-TEST_CASE("retention keeps at most the configured number of final commands, earliest finished "
-          "deleted first") {
+TEST_CASE(
+    "retention keeps at most the configured number of final commands, earliest finished "
+    "deleted first") {
   Hub hub(":memory:", 10);
   hub.dispatcher.set_retention({std::chrono::hours(24), 2});
   std::vector<std::string> ids;

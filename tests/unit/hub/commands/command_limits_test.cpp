@@ -10,11 +10,13 @@
 #include "mqtt/memory_broker_connection.h"
 #include "presence/memory_device_presence.h"
 #include "registry/memory_device_registry.h"
+#include "send_command.h"
 #include "streams/memory_stream_store.h"
 
 using namespace edgehub;
 using namespace edgehub::hub;
 using namespace std::chrono_literals;
+using edgehub::test::send_command;
 
 namespace {
 
@@ -119,13 +121,13 @@ TEST_CASE_FIXTURE(Fixture, "a response nested 100,000 deep is a dead letter nami
 
 TEST_CASE_FIXTURE(Fixture, "a command payload over the limit or too deep is refused, not sent") {
   dispatcher.set_limits(CommandLimits{.max_payload_bytes = 20});
-  auto big = dispatcher.send("boiler-1", "ping", R"({"blob":"0123456789abcdef"})", 1000ms);
+  auto big = send_command(dispatcher, "boiler-1", "ping", R"({"blob":"0123456789abcdef"})", 1000ms);
   REQUIRE_FALSE(big.ok());
   CHECK(big.error().code == ErrorCode::too_large);
   CHECK(big.error().message == "command payload too large: 27 bytes > 20");
 
-  auto deep =
-      dispatcher.send("boiler-1", "ping", std::string(40, '[') + std::string(40, ']'), 1000ms);
+  auto deep = send_command(dispatcher, "boiler-1", "ping",
+                           std::string(40, '[') + std::string(40, ']'), 1000ms);
   REQUIRE_FALSE(deep.ok());
   CHECK(deep.error().code == ErrorCode::invalid_argument);
   CHECK(deep.error().message == "command payload: JSON nested deeper than 32 levels");

@@ -16,6 +16,7 @@
 #include "api/rest_handlers.h"
 #include "api/twin_routes.h"
 #include "commands/fleet_jobs.h"
+#include "commands/memory_command_store.h"
 #include "edgehub/protocol/payloads.h"
 #include "fuzz_input.h"
 #include "in_memory_http.h"
@@ -62,7 +63,10 @@ struct Hub {
   MemoryDeviceRegistry registry{clock};
   MemoryStreamStore streams;
   MemoryBrokerConnection broker;
-  CommandDispatcher commands{registry, broker, streams, clock, [] { return std::string("c-1"); }};
+  MemoryCommandStore command_store;
+  MemoryDevicePresence presence{/*connected_by_default=*/true};
+  CommandDispatcher commands{
+      registry, broker, streams, clock, [] { return std::string("c-1"); }, command_store, presence};
   DeviceEnrollment enrollment{
       registry,
       [](std::string_view common_name) {
@@ -71,7 +75,6 @@ struct Hub {
       "CA"};
   RestHandlers handlers{RestDependencies{registry, streams, commands, enrollment,
                                          [] { return HealthReport{}; }, "fuzz"}};
-  MemoryDevicePresence presence{/*connected_by_default=*/true};
   std::unique_ptr<TwinStore> twin_store = TwinStore::open(":memory:");
   TwinService twins{registry, *twin_store, broker, presence, streams, clock};
   std::unique_ptr<RouteStore> route_store = make_memory_route_store();

@@ -6,10 +6,12 @@
 #include <thread>
 
 #include "commands/command_dispatcher.h"
+#include "commands/memory_command_store.h"
 #include "ingest/telemetry_ingestor.h"
 #include "journal/group_commit.h"
 #include "journal/memory_journal.h"
 #include "mqtt/memory_broker_connection.h"
+#include "presence/memory_device_presence.h"
 #include "registry/memory_device_registry.h"
 #include "streams/memory_stream_store.h"
 
@@ -46,7 +48,10 @@ struct Fixture {
         return ingestor.ingest_batch(entries, SourcePosition{"journal", entries.back().sequence});
       },
       GroupCommitSettings{}, [](const Error&) {}};
-  CommandDispatcher commands{registry, broker, store, clock, [] { return std::string("c-1"); }};
+  MemoryCommandStore command_store;
+  MemoryDevicePresence presence{/*connected_by_default=*/true};
+  CommandDispatcher commands{
+      registry, broker, store, clock, [] { return std::string("c-1"); }, command_store, presence};
   std::vector<std::chrono::milliseconds> slept;
   std::vector<std::string> twin_reports;
   std::vector<std::string> presence_events;
