@@ -13,8 +13,8 @@ inline constexpr const char* kDefaultHubUrl = "https://127.0.0.1:8080";
 
 struct HubUrl {
   std::string base;  // "https://host:port" without a trailing slash
-  bool https = true;
   std::string host;  // for the mosquitto_pub example of `devices add`
+  bool https = true;
 };
 
 // invalid_argument for another scheme, a path, or no host.
