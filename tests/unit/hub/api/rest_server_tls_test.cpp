@@ -75,7 +75,8 @@ TEST_CASE("https_requests_are_served_with_the_token_check_and_keep_alive") {
   auto anonymous = client.Get("/api/v1/devices");
   REQUIRE(anonymous);
   CHECK(anonymous->status == 401);
-  for (int i = 0; i < 5; ++i) {  // one connection, kept alive through the lobby
+  client.set_keep_alive(true);
+  for (int i = 0; i < 5; ++i) {  // one connection, back to the lobby between requests
     auto listed = client.Get("/api/v1/devices", fixture.authorized());
     REQUIRE(listed);
     CHECK(listed->status == 200);
@@ -85,6 +86,12 @@ TEST_CASE("https_requests_are_served_with_the_token_check_and_keep_alive") {
   REQUIRE(created);
   CHECK(created->status == 201);
   CHECK(nlohmann::json::parse(created->body)["device"]["id"] == "tls-1");
+  // Idle past the keep-alive timeout: the server closed it; the client
+  // reconnects (a new handshake) and is served.
+  std::this_thread::sleep_for(2500ms);
+  auto after_idle = client.Get("/api/v1/devices", fixture.authorized());
+  REQUIRE(after_idle);
+  CHECK(after_idle->status == 200);
 }
 
 TEST_CASE("a_client_that_never_completes_the_tls_handshake_is_closed_at_the_head_deadline") {
