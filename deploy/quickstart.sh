@@ -116,7 +116,7 @@ else
   fi
   say "starting hubd (data in $data_dir, MQTT/TLS on ${listen:-127.0.0.1}:$mqtt_port, REST on 127.0.0.1:$http_port)"
   nohup "$bin/hubd" --data-dir "$data_dir" --mqtt-port "$mqtt_port" --http-port "$http_port" \
-    "${listener_args[@]}" \
+    --http-plain "${listener_args[@]}" \
     >>"$state_dir/hubd.log" 2>&1 &
   echo $! >"$state_dir/hubd.pid"
 fi

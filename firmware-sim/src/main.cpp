@@ -105,8 +105,9 @@ int main(int argc, char** argv) {
   std::vector<std::unique_ptr<SimulatedDevice>> devices;
   try {
     if (options.register_missing) {
-      const RegistrationSettings registration{
-          options.hub_url, resolve_api_token(options.token, options.data_dir), cert_dir};
+      const RegistrationSettings registration{options.hub_url,
+                                              resolve_api_token(options.token, options.data_dir),
+                                              cert_dir, hub_ca_in(options.data_dir)};
       const std::size_t registered = register_missing_devices(registration, ids);
       if (registered > 0) spdlog::info("registered {} devices", registered);
     }

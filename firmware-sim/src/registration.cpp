@@ -98,10 +98,19 @@ std::filesystem::path private_key_path(const std::filesystem::path& dir, const s
   return dir / (id + ".key");
 }
 
+std::filesystem::path hub_ca_in(const std::string& data_dir) {
+  if (data_dir.empty()) return {};
+  const std::filesystem::path ca = std::filesystem::path(data_dir) / "pki" / "ca.pem";
+  std::error_code error;
+  return std::filesystem::is_regular_file(ca, error) ? ca : std::filesystem::path();
+}
+
 std::size_t register_missing_devices(const RegistrationSettings& settings,
                                      const std::vector<std::string>& ids) {
   std::filesystem::create_directories(settings.cert_dir);
   httplib::Client client(settings.hub_url);
+  client.enable_server_certificate_verification(true);
+  if (!settings.ca_file.empty()) client.set_ca_cert_path(settings.ca_file.c_str());
   client.set_connection_timeout(5);
   client.set_read_timeout(30);
   client.set_bearer_token_auth(settings.token.c_str());

@@ -10,10 +10,17 @@
 namespace edgehub::sim {
 
 struct RegistrationSettings {
-  std::string hub_url;  // http://host:port
+  std::string hub_url;  // https://host:port, or http:// for a hub with --http-plain
   std::string token;
   std::filesystem::path cert_dir;
+  // For https: the CA the hub's certificate must come from (its host name is
+  // checked too); empty: the system's CAs.
+  std::filesystem::path ca_file;
 };
+
+// The hub's CA in its data directory (<data_dir>/pki/ca.pem) when the file
+// is there, else empty.
+std::filesystem::path hub_ca_in(const std::string& data_dir);
 
 // The token given with --token, or the content of <data-dir>/api-token.
 // Throws std::runtime_error if neither can be had.

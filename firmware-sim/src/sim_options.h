@@ -32,7 +32,7 @@ struct SimOptions {
   // --make-csr: write <cert-dir>/<id>.key and <id>.csr for every device and
   // exit (the key stays here; hubctl devices enroll <id> --csr signs it).
   bool make_requests = false;
-  std::string hub_url = "http://127.0.0.1:8080";
+  std::string hub_url = "https://127.0.0.1:8080";  // hubd serves HTTPS by default
   std::string token;
   std::string data_dir;
 

@@ -41,8 +41,9 @@ void address_of(const sockaddr_storage& address, std::string& ip, int& port) {
 
 BudgetedSocketStream::BudgetedSocketStream(int socket, std::string head, std::uint64_t body_bytes,
                                            Clock::time_point body_deadline,
-                                           std::chrono::milliseconds write_timeout)
+                                           std::chrono::milliseconds write_timeout, TlsSession* tls)
     : socket_(socket),
+      tls_(tls),
       head_(std::move(head)),
       body_left_(body_bytes),
       body_deadline_(body_deadline),
@@ -73,6 +74,7 @@ ssize_t BudgetedSocketStream::read(char* ptr, size_t size) {
   }
   if (body_left_ == 0 || size == 0) return 0;  // the admitted request ends here
   const std::size_t wanted = static_cast<std::size_t>(std::min<std::uint64_t>(size, body_left_));
+  if (tls_ != nullptr) return read_tls(ptr, wanted);
   for (;;) {
     const ssize_t n = ::recv(socket_, ptr, wanted, MSG_DONTWAIT);
     if (n > 0) {
@@ -91,7 +93,43 @@ ssize_t BudgetedSocketStream::read(char* ptr, size_t size) {
   }
 }
 
+ssize_t BudgetedSocketStream::read_tls(char* ptr, std::size_t size) {
+  for (;;) {
+    const TlsTransfer received = tls_->read(ptr, size);
+    if (received.bytes > 0) {
+      body_left_ -= received.bytes;
+      return static_cast<ssize_t>(received.bytes);
+    }
+    if (received.state != TlsIo::want_read && received.state != TlsIo::want_write) return -1;
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(body_deadline_ - Clock::now());
+    const short event = received.state == TlsIo::want_read ? POLLIN : POLLOUT;
+    if (left.count() <= 0 || !wait_for(socket_, event, left)) {
+      body_timed_out_ = true;
+      return -1;
+    }
+  }
+}
+
+ssize_t BudgetedSocketStream::write_tls(const char* ptr, std::size_t size) {
+  std::size_t written = 0;
+  while (written < size) {
+    const TlsTransfer sent = tls_->write(ptr + written, size - written);
+    if (sent.bytes > 0) {
+      written += sent.bytes;
+      continue;
+    }
+    const bool wait = sent.state == TlsIo::want_read || sent.state == TlsIo::want_write;
+    const short event = sent.state == TlsIo::want_read ? POLLIN : POLLOUT;
+    if (!wait || !wait_for(socket_, event, write_timeout_)) {
+      return written > 0 ? static_cast<ssize_t>(written) : -1;
+    }
+  }
+  return static_cast<ssize_t>(written);
+}
+
 ssize_t BudgetedSocketStream::write(const char* ptr, size_t size) {
+  if (tls_ != nullptr) return write_tls(ptr, size);
   std::size_t written = 0;
   while (written < size) {
     const ssize_t n = ::send(socket_, ptr + written, size - written, MSG_DONTWAIT | MSG_NOSIGNAL);

@@ -13,14 +13,18 @@
 #include <cstdint>
 #include <string>
 
+#include "api/tls_session.h"
+
 namespace edgehub::hub {
 
 class BudgetedSocketStream final : public httplib::Stream {
  public:
   using Clock = std::chrono::steady_clock;
 
+  // tls: the connection's session for HTTPS, null for plain HTTP.
   BudgetedSocketStream(int socket, std::string head, std::uint64_t body_bytes,
-                       Clock::time_point body_deadline, std::chrono::milliseconds write_timeout);
+                       Clock::time_point body_deadline, std::chrono::milliseconds write_timeout,
+                       TlsSession* tls = nullptr);
 
   bool is_readable() const override;
   bool is_writable() const override;
@@ -36,7 +40,11 @@ class BudgetedSocketStream final : public httplib::Stream {
   bool body_timed_out() const { return body_timed_out_; }
 
  private:
+  ssize_t read_tls(char* ptr, std::size_t size);
+  ssize_t write_tls(const char* ptr, std::size_t size);
+
   int socket_;
+  TlsSession* tls_;
   std::string head_;
   std::size_t head_offset_ = 0;
   std::uint64_t body_left_;

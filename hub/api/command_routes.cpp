@@ -11,13 +11,6 @@
 namespace edgehub::hub {
 namespace {
 
-constexpr const char* kJson = "application/json";
-
-void reply(httplib::Response& response, const ApiResponse& api) {
-  response.status = api.status;
-  if (!api.body.empty()) response.set_content(api.body, kJson);
-}
-
 std::optional<std::string> parameter(const httplib::Request& request, const char* name) {
   if (!request.has_param(name)) return std::nullopt;
   return request.get_param_value(name);
@@ -30,18 +23,18 @@ std::optional<std::string_view> view(const std::optional<std::string>& text) {
 
 }  // namespace
 
-void route_commands(httplib::Server& server, CommandDispatcher& commands,
+void route_commands(ApiRouter& router, CommandDispatcher& commands,
                     const DeviceRegistry& registry) {
   auto jobs = std::make_shared<FleetJobs>(registry, commands,
                                           [] { return "j-" + random_command_id().substr(2); });
-  server.Post("/api/v1/jobs", [jobs](const httplib::Request& request, httplib::Response& response) {
+  router.post("/api/v1/jobs", [jobs](const httplib::Request& request, httplib::Response& response) {
     reply(response, command_api::create_job(*jobs, request.body));
   });
-  server.Get(R"(/api/v1/jobs/([^/]+))",
+  router.get(R"(/api/v1/jobs/([^/]+))",
              [jobs](const httplib::Request& request, httplib::Response& response) {
                reply(response, command_api::job_progress(*jobs, request.matches[1].str()));
              });
-  server.Get("/api/v1/commands", [&commands](const httplib::Request& request,
+  router.get("/api/v1/commands", [&commands](const httplib::Request& request,
                                              httplib::Response& response) {
     const auto device = parameter(request, "device");
     const auto state = parameter(request, "state");
@@ -49,11 +42,11 @@ void route_commands(httplib::Server& server, CommandDispatcher& commands,
     const auto limit = parameter(request, "limit");
     reply(response, command_api::list(commands, view(device), view(state), view(job), view(limit)));
   });
-  server.Get(R"(/api/v1/commands/([^/]+))",
+  router.get(R"(/api/v1/commands/([^/]+))",
              [&commands](const httplib::Request& request, httplib::Response& response) {
                reply(response, command_api::show(commands, request.matches[1].str()));
              });
-  server.Post(R"(/api/v1/commands/([^/]+)/cancel)",
+  router.post(R"(/api/v1/commands/([^/]+)/cancel)",
               [&commands](const httplib::Request& request, httplib::Response& response) {
                 reply(response, command_api::cancel(commands, request.matches[1].str()));
               });

@@ -4,13 +4,13 @@
 
 #include <httplib.h>
 
+#include "api/api_router.h"
 #include "commands/command_dispatcher.h"
 #include "registry/device_registry.h"
 
 namespace edgehub::hub {
 
 // Also POST /api/v1/jobs and GET /api/v1/jobs/{id} (fleet commands).
-void route_commands(httplib::Server& server, CommandDispatcher& commands,
-                    const DeviceRegistry& registry);
+void route_commands(ApiRouter& router, CommandDispatcher& commands, const DeviceRegistry& registry);
 
 }  // namespace edgehub::hub

@@ -56,6 +56,16 @@ std::string error_reply(int status, const std::string& code, const std::string& 
          "\r\nConnection: close\r\n\r\n" + text;
 }
 
+// HTTPS: as much of the answer as the session takes now (see send_all_now).
+void send_all_now(TlsSession& tls, const std::string& text) {
+  std::size_t sent = 0;
+  while (sent < text.size()) {
+    const TlsTransfer written = tls.write(text.data() + sent, text.size() - sent);
+    if (written.bytes == 0) return;
+    sent += written.bytes;
+  }
+}
+
 void send_all_now(int socket, const std::string& text) {
   // A fresh connection's send buffer takes a small answer whole; what does
   // not fit now is dropped rather than waited for.
@@ -76,11 +86,13 @@ void send_all_now(int socket, const std::string& text) {
 }  // namespace
 
 ConnectionLobby::ConnectionLobby(LobbySettings settings, AdmissionPolicy policy,
-                                 HttpRefusalLog& log, Dispatch dispatch)
+                                 HttpRefusalLog& log, Dispatch dispatch,
+                                 std::shared_ptr<TlsServerContext> tls)
     : settings_(settings),
       policy_(std::move(policy)),
       log_(log),
       dispatch_(std::move(dispatch)),
+      tls_(std::move(tls)),
       scratch_(std::max<std::size_t>(settings.max_head_bytes + 1, 4096)) {}
 
 ConnectionLobby::~ConnectionLobby() {
@@ -159,9 +171,19 @@ void ConnectionLobby::adopt(int socket) {
     return;
   }
   Connection connection;
+  // The head deadline includes a TLS handshake.
   connection.deadline = Clock::now() + settings_.head_timeout;
   connection.waiting_since = ++next_order_;
-  connections_.emplace(socket, connection);
+  if (tls_) {
+    ::fcntl(socket, F_SETFL, ::fcntl(socket, F_GETFL) | O_NONBLOCK);
+    connection.tls = tls_->open_session(socket);
+    if (!connection.tls) {
+      log_.note("tls_session", "no TLS session for a new connection (OpenSSL)");
+      ::close(socket);
+      return;
+    }
+  }
+  connections_.emplace(socket, std::move(connection));
   watch(socket);
 }
 
@@ -196,6 +218,13 @@ void ConnectionLobby::give_back(int socket, bool keep_open) {
     return;
   }
   Connection& connection = found->second;
+  if (connection.tls && (connection.tls->has_buffered_input() || !connection.tls_input.empty())) {
+    // A client that sent its next request before taking this answer
+    // (pipelining; no common client does): the lobby only waits on the
+    // socket, which may not show those bytes again, so the connection ends.
+    close_connection(socket);
+    return;
+  }
   connection.state = State::waiting;
   connection.received = false;
   connection.deadline = Clock::now() + settings_.idle_timeout;
@@ -249,20 +278,54 @@ void ConnectionLobby::on_readable(int socket, Connection& connection,
   }
 }
 
+bool ConnectionLobby::read_tls_input(int socket, Connection& connection) {
+  TlsSession& tls = *connection.tls;
+  if (!tls.handshake_done()) {
+    const TlsIo progress = tls.handshake();
+    if (progress == TlsIo::closed || progress == TlsIo::failed) {
+      log_.note("tls_handshake",
+                "a TLS handshake failed (not HTTPS, or the client refused the "
+                "certificate)");
+      close_connection(socket);
+      return false;
+    }
+    if (progress != TlsIo::done) return true;  // more of the handshake later
+  }
+  // Edge-triggered: read until OpenSSL wants more from the socket.
+  while (connection.tls_input.size() <= settings_.max_head_bytes) {
+    const TlsTransfer received = tls.read(scratch_.data(), scratch_.size());
+    if (received.bytes > 0) {
+      connection.tls_input.append(scratch_.data(), received.bytes);
+      continue;
+    }
+    if (received.state == TlsIo::want_read || received.state == TlsIo::want_write) break;
+    close_connection(socket);  // the client left
+    return false;
+  }
+  return true;
+}
+
 void ConnectionLobby::look_at_head(int socket, Connection& connection,
                                    std::vector<AdmittedRequest>& admitted) {
-  const ssize_t peeked =
-      ::recv(socket, scratch_.data(), settings_.max_head_bytes + 1, MSG_PEEK | MSG_DONTWAIT);
-  if (peeked == 0 || (peeked < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
-    return close_connection(socket);  // the client left
+  std::string_view received;
+  if (connection.tls) {
+    if (!read_tls_input(socket, connection)) return;
+    if (connection.tls_input.empty()) return;
+    received = connection.tls_input;
+  } else {
+    const ssize_t peeked =
+        ::recv(socket, scratch_.data(), settings_.max_head_bytes + 1, MSG_PEEK | MSG_DONTWAIT);
+    if (peeked == 0 || (peeked < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+      return close_connection(socket);  // the client left
+    }
+    if (peeked < 0) return;
+    received = std::string_view(scratch_.data(), static_cast<std::size_t>(peeked));
   }
-  if (peeked < 0) return;
   if (!connection.received) {
     connection.received = true;
     // A keep-alive connection's head deadline runs from its first byte.
     if (connection.requests > 0) connection.deadline = Clock::now() + settings_.head_timeout;
   }
-  const std::string_view received(scratch_.data(), static_cast<std::size_t>(peeked));
   const HeadScan scan = scan_request_head(received, settings_.max_head_bytes);
   if (scan.progress == HeadProgress::incomplete) return;
   if (scan.progress == HeadProgress::too_large) {
@@ -272,15 +335,21 @@ void ConnectionLobby::look_at_head(int socket, Connection& connection,
                   "request line and headers are longer than " +
                       std::to_string(settings_.max_head_bytes) + " bytes");
   }
-  // Take the head off the socket (it is there: it was just peeked).
-  std::string head(received.substr(0, scan.length));
-  std::size_t taken = 0;
-  while (taken < head.size()) {
-    const ssize_t n = ::recv(socket, head.data() + taken, head.size() - taken, MSG_DONTWAIT);
-    if (n <= 0 && !(n < 0 && errno == EINTR)) return close_connection(socket);
-    if (n > 0) taken += static_cast<std::size_t>(n);
+  std::string head;
+  if (connection.tls) {
+    head = std::move(connection.tls_input);  // the head and what came after it
+    connection.tls_input.clear();
+  } else {
+    // Take the head off the socket (it is there: it was just peeked).
+    head.assign(received.substr(0, scan.length));
+    std::size_t taken = 0;
+    while (taken < head.size()) {
+      const ssize_t n = ::recv(socket, head.data() + taken, head.size() - taken, MSG_DONTWAIT);
+      if (n <= 0 && !(n < 0 && errno == EINTR)) return close_connection(socket);
+      if (n > 0) taken += static_cast<std::size_t>(n);
+    }
   }
-  const RequestHead parsed = parse_request_head(head);
+  const RequestHead parsed = parse_request_head(std::string_view(head).substr(0, scan.length));
   const Admission admission = decide_admission(parsed, policy_);
   if (!admission.admitted) {
     if (admission.status == 401) {
@@ -296,17 +365,31 @@ void ConnectionLobby::look_at_head(int socket, Connection& connection,
   ::epoll_ctl(epoll_, EPOLL_CTL_DEL, socket, nullptr);
   AdmittedRequest request;
   request.socket = socket;
-  request.head = std::move(head);
-  request.body_bytes = parsed.content_length;
-  request.long_running = admission.long_running;
+  request.tls = connection.tls.get();
   request.last_on_connection = connection.requests >= settings_.keep_alive_requests;
+  // HTTPS: body bytes that came with the head are served from `head`.
+  std::uint64_t body_read = head.size() - scan.length;
+  if (body_read > parsed.content_length) {
+    // The next request came too (pipelining): not served; see give_back.
+    head.resize(scan.length + parsed.content_length);
+    body_read = parsed.content_length;
+    request.last_on_connection = true;
+  }
+  request.head = std::move(head);
+  request.body_bytes = parsed.content_length - body_read;
+  request.long_running = admission.long_running;
   request.authenticated_connection = connection.authenticated;
   admitted.push_back(std::move(request));
 }
 
 void ConnectionLobby::refuse(int socket, Connection& connection, int status,
                              const std::string& code, const std::string& message) {
-  send_all_now(socket, error_reply(status, code, message));
+  if (connection.tls) {
+    send_all_now(*connection.tls, error_reply(status, code, message));
+    connection.tls->close_notify();
+  } else {
+    send_all_now(socket, error_reply(status, code, message));
+  }
   ::shutdown(socket, SHUT_WR);
   connection.state = State::closing;
   connection.deadline = Clock::now() + kLinger;

@@ -5,7 +5,11 @@
 // workers. Idle keep-alive connections wait here too, so that a slow or
 // silent client never holds a worker thread. Caps the connections in total
 // and the unauthenticated ones waiting (the oldest of those gives way to a
-// newcomer, so a flood of slow clients cannot keep an operator out).
+// newcomer, so a flood of slow clients cannot keep an operator out). For
+// HTTPS the lobby also runs each connection's TLS handshake (non-blocking,
+// within the same head deadline: a client that never finishes it is closed
+// like one that never sends its head) and reads the decrypted head; a
+// connection counts as unauthenticated until a request with a token came.
 #pragma once
 
 #include <atomic>
@@ -13,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -21,6 +26,7 @@
 
 #include "api/http_admission.h"
 #include "api/http_refusal_log.h"
+#include "api/tls_server_context.h"
 
 namespace edgehub::hub {
 
@@ -38,7 +44,11 @@ struct LobbySettings {
 
 struct AdmittedRequest {
   int socket = -1;
-  std::string head;  // taken from the socket already
+  // HTTPS: the connection's session (the lobby owns it); null for plain HTTP.
+  TlsSession* tls = nullptr;
+  // Taken from the connection already: the head, and for HTTPS the part of
+  // the body that came with it (body_bytes is what is left to read).
+  std::string head;
   std::uint64_t body_bytes = 0;
   bool long_running = false;
   bool last_on_connection = false;        // keep-alive request count reached
@@ -49,8 +59,9 @@ class ConnectionLobby {
  public:
   using Dispatch = std::function<void(AdmittedRequest)>;
 
+  // tls: null for plain HTTP.
   ConnectionLobby(LobbySettings settings, AdmissionPolicy policy, HttpRefusalLog& log,
-                  Dispatch dispatch);
+                  Dispatch dispatch, std::shared_ptr<TlsServerContext> tls = nullptr);
   ConnectionLobby(const ConnectionLobby&) = delete;
   ConnectionLobby& operator=(const ConnectionLobby&) = delete;
   ~ConnectionLobby();  // stop(), closes what is left
@@ -81,11 +92,17 @@ class ConnectionLobby {
     bool received = false;  // bytes of the next head have arrived
     std::size_t requests = 0;
     std::size_t drained = 0;
+    std::unique_ptr<TlsSession> tls;  // HTTPS
+    std::string tls_input;            // decrypted bytes of the next head, read already
   };
 
   void run();
   void on_readable(int socket, Connection& connection, std::vector<AdmittedRequest>& admitted);
   void look_at_head(int socket, Connection& connection, std::vector<AdmittedRequest>& admitted);
+  // HTTPS: advances the handshake, then reads what is decrypted into
+  // tls_input (up to one byte over the head limit). false if the connection
+  // was closed (it is gone then).
+  bool read_tls_input(int socket, Connection& connection);
   void refuse(int socket, Connection& connection, int status, const std::string& code,
               const std::string& message);
   void drain(int socket, Connection& connection);
@@ -98,6 +115,7 @@ class ConnectionLobby {
   AdmissionPolicy policy_;
   HttpRefusalLog& log_;
   Dispatch dispatch_;
+  std::shared_ptr<TlsServerContext> tls_;
   int epoll_ = -1;
   int wake_ = -1;
   std::thread thread_;

@@ -53,11 +53,13 @@ bool GuardedHttpServer::start_front() {
   workers_ =
       std::make_unique<RequestWorkers>(threads, threads - std::max<std::size_t>(threads / 4, 1));
   lobby_ = std::make_unique<ConnectionLobby>(
-      settings_.lobby, settings_.admission, refusals_, [this](AdmittedRequest request) {
+      settings_.lobby, settings_.admission, refusals_,
+      [this](AdmittedRequest request) {
         const bool long_running = request.long_running;
         auto shared = std::make_shared<AdmittedRequest>(std::move(request));
         workers_->submit(long_running, [this, shared] { serve(std::move(*shared)); });
-      });
+      },
+      settings_.tls);
   return lobby_->start();
 }
 
@@ -88,7 +90,8 @@ void GuardedHttpServer::serve(AdmittedRequest request) {
     // or unauthenticated client, a refusal, an event stream) goes through
     // the lobby as usual.
     std::optional<AdmittedRequest> next;
-    if (keep_open && request.authenticated_connection && !stopping_) {
+    // Not for HTTPS: its bytes cannot be peeked at on the socket.
+    if (keep_open && request.authenticated_connection && request.tls == nullptr && !stopping_) {
       next = next_request_soon(socket);
     }
     if (!next) return lobby_->give_back(socket, keep_open);
@@ -99,7 +102,7 @@ void GuardedHttpServer::serve(AdmittedRequest request) {
 bool GuardedHttpServer::serve_one(AdmittedRequest& request) {
   BudgetedSocketStream stream(request.socket, std::move(request.head), request.body_bytes,
                               std::chrono::steady_clock::now() + settings_.body_timeout,
-                              settings_.write_timeout);
+                              settings_.write_timeout, request.tls);
   const bool close_after = request.last_on_connection || stopping_;
   bool connection_closed = false;
   bool answered = false;

@@ -20,6 +20,8 @@
 namespace edgehub::hub {
 
 struct GuardSettings {
+  // HTTPS when set (the lobby runs the handshakes); plain HTTP when null.
+  std::shared_ptr<TlsServerContext> tls;
   LobbySettings lobby;
   AdmissionPolicy admission;
   std::size_t worker_threads = 64;

@@ -28,6 +28,15 @@ bool is_identity(const std::string& encoding) {
 
 }  // namespace
 
+std::optional<std::string_view> bearer_token(std::string_view authorization_header) {
+  static constexpr std::string_view kScheme = "Bearer ";
+  if (authorization_header.size() <= kScheme.size() ||
+      authorization_header.substr(0, kScheme.size()) != kScheme) {
+    return std::nullopt;
+  }
+  return authorization_header.substr(kScheme.size());
+}
+
 bool bearer_token_matches(const std::string& authorization_header, const std::string& token) {
   static constexpr std::string_view kScheme = "Bearer ";
   if (token.empty() || authorization_header.size() != kScheme.size() + token.size() ||
@@ -53,16 +62,17 @@ Admission decide_admission(const RequestHead& head, const AdmissionPolicy& polic
   if (!head.request_line_valid) {
     return refuse(400, "invalid_argument", "malformed request line");
   }
-  const bool authenticated =
-      head.authorization && bearer_token_matches(*head.authorization, policy.api_token);
+  const auto token = head.authorization ? bearer_token(*head.authorization) : std::nullopt;
+  const bool authenticated = token && policy.accepts_token && policy.accepts_token(*token);
   // Only the body-less health check is open: an anonymous client can never
   // make the server read a body.
   const bool open = head.path == kHealthPath && (head.method == "GET" || head.method == "HEAD") &&
                     !head.has_transfer_encoding &&
                     (!head.has_content_length || head.content_length == 0);
   if (!authenticated && !open) {
-    return refuse(401, "unauthorized",
-                  "missing or wrong bearer token (Authorization: Bearer <data-dir>/api-token)");
+    return refuse(
+        401, "unauthorized",
+        "missing, unknown or revoked bearer token (Authorization: Bearer <operator token>)");
   }
   if (head.has_transfer_encoding) {
     return refuse(411, "invalid_argument",

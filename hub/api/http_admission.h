@@ -1,11 +1,15 @@
 // Decides, from a request's head alone and before any of its body is read,
 // whether the request may run: the health check is open, everything else
-// needs the bearer token; bodies must declare their length and fit the
+// needs an operator's bearer token (which role a route needs is decided
+// later, by the route: route_roles.h); bodies must declare their length and fit the
 // limit. Pure; the lobby (connection_lobby.cpp) acts on the decision.
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "api/http_request_head.h"
 
@@ -14,7 +18,8 @@ namespace edgehub::hub {
 inline constexpr const char* kHealthPath = "/api/v1/health";
 
 struct AdmissionPolicy {
-  std::string api_token;
+  // Whether a bearer token belongs to an active operator.
+  std::function<bool(std::string_view token)> accepts_token;
   std::size_t max_body_bytes = 1024 * 1024;
 };
 
@@ -33,6 +38,9 @@ struct Admission {
 };
 
 Admission decide_admission(const RequestHead& head, const AdmissionPolicy& policy);
+
+// The token of an Authorization header "Bearer <token>"; nullopt otherwise.
+std::optional<std::string_view> bearer_token(std::string_view authorization_header);
 
 // The Authorization header value carries exactly this token (constant time).
 bool bearer_token_matches(const std::string& authorization_header, const std::string& token);

@@ -6,11 +6,12 @@
 
 #include <functional>
 
+#include "api/api_router.h"
 #include "api/identity_handlers.h"
 
 namespace edgehub::hub {
 
 // identities() is asked at request time: nullptr answers 503.
-void route_identities(httplib::Server& server, std::function<IdentityHandlers*()> identities);
+void route_identities(ApiRouter& router, std::function<IdentityHandlers*()> identities);
 
 }  // namespace edgehub::hub

@@ -13,6 +13,7 @@
 #include "api/api_response.h"
 #include "api/device_enrollment.h"
 #include "api/identity_handlers.h"
+#include "api/operator_handlers.h"
 #include "api/stream_handlers.h"
 #include "commands/command_dispatcher.h"
 #include "presence/device_limit_hits.h"
@@ -74,6 +75,9 @@ class RestHandlers {
   // Device identities (identity_routes.h); 503 until set.
   void set_identities(IdentityHandlers& identities) { identities_ = &identities; }
   IdentityHandlers* identities() { return identities_; }
+  // Operators (operator_handlers.h); 503 until set.
+  void set_operators(OperatorHandlers& operators) { operators_ = &operators; }
+  OperatorHandlers* operators() { return operators_; }
 
   // Streams and consumers beyond the two calls above (stream_handlers.h).
   StreamHandlers& streams() { return streams_; }
@@ -93,6 +97,7 @@ class RestHandlers {
   const DeviceLimitHits* limit_hits_ = nullptr;
   TwinService* twins_ = nullptr;
   IdentityHandlers* identities_ = nullptr;
+  OperatorHandlers* operators_ = nullptr;
 };
 
 }  // namespace edgehub::hub

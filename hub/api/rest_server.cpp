@@ -10,21 +10,44 @@
 #include <exception>
 #include <thread>
 
+#include "api/api_router.h"
 #include "api/command_routes.h"
 #include "api/guarded_http_server.h"
 #include "api/identity_routes.h"
 #include "api/json_views.h"
+#include "api/operator_routes.h"
 #include "api/stream_routes.h"
 #include "api/twin_routes.h"
 
 namespace edgehub::hub {
 namespace {
 
-constexpr const char* kJson = "application/json";
+ApiResponse forbidden_response(const OperatorIdentity& caller, Role required) {
+  const nlohmann::ordered_json body = {
+      {"error",
+       {{"code", "forbidden"},
+        {"message", "operator '" + caller.name + "' has role " +
+                        std::string(role_name(caller.role)) + "; this needs role " +
+                        std::string(role_name(required))}}},
+      {"required_role", std::string(role_name(required))}};
+  return ApiResponse{403,
+                     body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)};
+}
 
-void reply(httplib::Response& response, const ApiResponse& api) {
-  response.status = api.status;
-  if (!api.body.empty()) response.set_content(api.body, kJson);
+// What a route's path names: its captured segments, joined by '/'.
+std::string route_target(const httplib::Request& request) {
+  std::string target;
+  for (std::size_t i = 1; i < request.matches.size(); ++i) {
+    if (!target.empty()) target += "/";
+    target += request.matches[i].str();
+  }
+  return target;
+}
+
+std::int64_t wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 }  // namespace
@@ -33,19 +56,63 @@ struct RestServer::Impl {
   std::atomic<bool> stopping{false};  // ends event streams (see stream_routes.cpp)
   RestHandlers& handlers;
   RestServerSettings settings;
+  std::shared_ptr<TlsServerContext> tls;
   GuardedHttpServer server;
+  std::vector<RouteRole> routes;
   std::thread serving;
   int bound_port = 0;
 
-  static GuardSettings guard_settings(const RestServerSettings& settings) {
+  std::optional<OperatorIdentity> caller(const httplib::Request& request) const {
+    const std::string header = request.get_header_value("Authorization");
+    const auto token = bearer_token(header);
+    if (!token) return std::nullopt;
+    return settings.authenticate(*token);
+  }
+
+  // Every route's request: the role check, the handler, the audit record.
+  void around(const RouteRole& route, const httplib::Request& request, httplib::Response& response,
+              const ApiRouter::Handler& handler) {
+    if (route.required == Role::none) return handler(request, response);
+    const auto who = caller(request);
+    if (!who) return reply(response, unauthorized_response());  // revoked since admission
+    const bool audited = settings.audit && is_audited_method(request.method);
+    auto record = [&](int status) {
+      if (!audited) return;
+      settings.audit(AuditEntry{who->name, who->role, request.method, request.path,
+                                route_template(route.pattern), route_target(request), status,
+                                wall_clock_ms()});
+    };
+    if (!role_allows(who->role, route.required)) {
+      reply(response, forbidden_response(*who, route.required));
+      return record(response.status);
+    }
+    try {
+      handler(request, response);
+    } catch (...) {
+      record(500);  // the exception handler answers 500
+      throw;
+    }
+    record(response.status);
+  }
+
+  static std::shared_ptr<TlsServerContext> tls_context(const RestServerSettings& settings) {
+    if (settings.tls_certificate_file.empty() && settings.tls_key_file.empty()) return nullptr;
+    return std::make_shared<TlsServerContext>(settings.tls_certificate_file, settings.tls_key_file);
+  }
+
+  static GuardSettings guard_settings(const RestServerSettings& settings,
+                                      std::shared_ptr<TlsServerContext> tls) {
     GuardSettings guard;
+    guard.tls = std::move(tls);
     guard.lobby.max_head_bytes = settings.max_head_bytes;
     guard.lobby.head_timeout = settings.head_timeout;
     guard.lobby.idle_timeout = settings.keep_alive_idle_timeout;
     guard.lobby.max_connections = settings.max_connections;
     guard.lobby.max_unauthenticated = settings.max_unauthenticated_connections;
     guard.lobby.keep_alive_requests = settings.keep_alive_requests;
-    guard.admission.api_token = settings.api_token;
+    guard.admission.accepts_token = [authenticate = settings.authenticate](std::string_view token) {
+      return authenticate(token).has_value();
+    };
     guard.admission.max_body_bytes = settings.max_body_bytes;
     guard.worker_threads = settings.worker_threads;
     guard.body_timeout = settings.body_timeout;
@@ -53,10 +120,22 @@ struct RestServer::Impl {
     return guard;
   }
 
+  static RestServerSettings with_authentication(RestServerSettings settings) {
+    if (!settings.authenticate) {
+      settings.authenticate = [token = settings.api_token](std::string_view presented) {
+        return bearer_token_matches("Bearer " + std::string(presented), token)
+                   ? std::optional<OperatorIdentity>(OperatorIdentity{"admin", Role::admin})
+                   : std::nullopt;
+      };
+    }
+    return settings;
+  }
+
   Impl(RestHandlers& rest_handlers, RestServerSettings rest_settings)
       : handlers(rest_handlers),
-        settings(std::move(rest_settings)),
-        server(guard_settings(settings)) {
+        settings(with_authentication(std::move(rest_settings))),
+        tls(tls_context(settings)),
+        server(guard_settings(settings, tls)) {
     // TCP_NODELAY is set on every accepted socket by the lobby.
     server.set_tcp_nodelay(true);
     // httplib's default is SO_REUSEPORT, with which a second hubd would share
@@ -78,55 +157,60 @@ struct RestServer::Impl {
     server.set_pre_routing_handler(httplib::Server::HandlerWithResponse(
         [this](const httplib::Request& request, httplib::Response& response) {
           if (request.path == kHealthPath) return httplib::Server::HandlerResponse::Unhandled;
-          if (bearer_token_matches(request.get_header_value("Authorization"), settings.api_token)) {
-            return httplib::Server::HandlerResponse::Unhandled;
-          }
+          if (caller(request)) return httplib::Server::HandlerResponse::Unhandled;
           reply(response, unauthorized_response());
           return httplib::Server::HandlerResponse::Handled;
         }));
 
-    server.Get(kHealthPath, [this](const httplib::Request&, httplib::Response& response) {
+    ApiRouter router(
+        server,
+        [this](const RouteRole& route, const httplib::Request& request, httplib::Response& response,
+               const ApiRouter::Handler& handler) { around(route, request, response, handler); });
+    router.get(kHealthPath, [this](const httplib::Request&, httplib::Response& response) {
       reply(response, handlers.health());
     });
-    server.Get("/api/v1/devices", [this](const httplib::Request&, httplib::Response& response) {
+    router.get("/api/v1/devices", [this](const httplib::Request&, httplib::Response& response) {
       reply(response, handlers.list_devices());
     });
-    server.Post("/api/v1/devices",
+    router.post("/api/v1/devices",
                 [this](const httplib::Request& request, httplib::Response& response) {
                   reply(response, handlers.add_device(request.body));
                 });
-    server.Get(R"(/api/v1/devices/([^/]+))",
+    router.get(R"(/api/v1/devices/([^/]+))",
                [this](const httplib::Request& request, httplib::Response& response) {
                  reply(response, handlers.get_device(request.matches[1].str()));
                });
-    server.Delete(R"(/api/v1/devices/([^/]+))",
-                  [this](const httplib::Request& request, httplib::Response& response) {
-                    reply(response, handlers.delete_device(request.matches[1].str()));
-                  });
-    server.Post(R"(/api/v1/devices/([^/]+)/commands)",
+    router.del(R"(/api/v1/devices/([^/]+))",
+               [this](const httplib::Request& request, httplib::Response& response) {
+                 reply(response, handlers.delete_device(request.matches[1].str()));
+               });
+    router.post(R"(/api/v1/devices/([^/]+)/commands)",
                 [this](const httplib::Request& request, httplib::Response& response) {
                   reply(response, handlers.send_command(request.matches[1].str(), request.body));
                 });
-    route_streams(server, handlers.streams(), stopping);
-    route_commands(server, handlers.commands(), handlers.registry());
-    route_twins(server, [this] { return handlers.twins(); });
-    route_identities(server, [this] { return handlers.identities(); });
+    route_streams(router, handlers.streams(), stopping);
+    route_commands(router, handlers.commands(), handlers.registry());
+    route_twins(router, [this] { return handlers.twins(); });
+    route_identities(router, [this] { return handlers.identities(); });
+    route_operators(router, [this] { return handlers.operators(); });
 
-    server.Get("/api/v1/routes", [this](const httplib::Request&, httplib::Response& response) {
+    router.get("/api/v1/routes", [this](const httplib::Request&, httplib::Response& response) {
       reply(response, handlers.list_routes());
     });
-    server.Post("/api/v1/routes",
+    router.post("/api/v1/routes",
                 [this](const httplib::Request& request, httplib::Response& response) {
                   reply(response, handlers.add_route(request.body));
                 });
-    server.Post("/api/v1/routes/test",
+    router.post("/api/v1/routes/test",
                 [this](const httplib::Request& request, httplib::Response& response) {
                   reply(response, handlers.test_route(request.body));
                 });
-    server.Delete(R"(/api/v1/routes/([^/]+))",
-                  [this](const httplib::Request& request, httplib::Response& response) {
-                    reply(response, handlers.delete_route(request.matches[1].str()));
-                  });
+    router.del(R"(/api/v1/routes/([^/]+))",
+               [this](const httplib::Request& request, httplib::Response& response) {
+                 reply(response, handlers.delete_route(request.matches[1].str()));
+               });
+    check_every_route_role_registered(router.registered());
+    for (const RouteRole* route : router.registered()) routes.push_back(*route);
 
     // Responses >= 400 without a body (no such route, body too large, ...)
     // get the error shape too.
@@ -183,7 +267,7 @@ Status RestServer::start() {
     impl_->bound_port = -1;
   }
   if (impl_->bound_port <= 0) {
-    return make_error(ErrorCode::conflict, "cannot listen for HTTP on " + where +
+    return make_error(ErrorCode::conflict, "cannot listen for HTTP(S) on " + where +
                                                " (port in use, or not an address of this machine)");
   }
   if (!impl_->server.start_front()) {
@@ -211,6 +295,15 @@ void RestServer::stop() {
 std::size_t RestServer::limit_hits(const std::string& limit) const {
   return impl_->server.refusals().count(limit);
 }
+
+Status RestServer::reload_certificate() {
+  if (!impl_->tls) return ok_status();
+  return impl_->tls->reload();
+}
+
+bool RestServer::serves_https() const { return impl_->tls != nullptr; }
+
+std::vector<RouteRole> RestServer::routes() const { return impl_->routes; }
 
 std::uint16_t RestServer::port() const {
   return impl_->bound_port > 0 ? static_cast<std::uint16_t>(impl_->bound_port) : 0;

@@ -1,24 +1,44 @@
-// Serves RestHandlers over HTTP (cpp-httplib) on a loopback address, with the
-// bearer-token check before anything else is read, and limits that no client
-// can exhaust (guarded_http_server.h). No httplib type in this header.
+// Serves RestHandlers over HTTP (cpp-httplib), with the operator's bearer
+// token checked before anything else is read, the role each route needs
+// (route_roles.h) checked before its handler runs, every write handed to the
+// audit, and limits that no client can exhaust (guarded_http_server.h). No
+// httplib type in this header.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "api/http_admission.h"  // bearer_token_matches
 #include "api/rest_handlers.h"
+#include "api/route_roles.h"
 #include "edgehub/common/result.h"
+#include "operators/audit_record.h"
+#include "operators/operator_store.h"
 
 namespace edgehub::hub {
 
 struct RestServerSettings {
   std::string bind_address = "127.0.0.1";
+  // HTTPS with this certificate (chain) and key, PEM files; both empty:
+  // plain HTTP (hubd allows that on loopback only).
+  std::filesystem::path tls_certificate_file;
+  std::filesystem::path tls_key_file;
   std::uint16_t port = 8080;  // 0: any free port (see RestServer::port())
-  std::string api_token;      // every request but GET /api/v1/health must carry it
+  // Who holds a bearer token (hubd: OperatorStore::authenticate). Unset:
+  // api_token is the one token, held by an "admin" operator.
+  std::function<std::optional<OperatorIdentity>(std::string_view token)> authenticate;
+  std::string api_token;
+  // Called for every POST/PUT/PATCH/DELETE a route answered (also 403s and
+  // failures), after the handler; may be unset.
+  std::function<void(const AuditEntry&)> audit;
   // Each waiting command holds a worker for up to its timeout.
   std::size_t worker_threads = 64;
   std::size_t max_body_bytes = 1024 * 1024;  // Content-Length over it: 413, body unread
@@ -57,8 +77,15 @@ class RestServer {
   Status start();
   // Stops accepting and waits for the serving thread. Idempotent.
   void stop();
+  // HTTPS: reads the certificate and key files again (after a renewal);
+  // new connections get them. internal (the old ones kept) if they cannot
+  // be loaded. Plain HTTP: nothing to do.
+  Status reload_certificate();
+  bool serves_https() const;
   // The bound port (the chosen one when settings.port was 0).
   std::uint16_t port() const;
+  // Every route the server has, with the role it needs (route_roles.h).
+  std::vector<RouteRole> routes() const;
   // Times the named limit was hit (the names of docs/security.md), for tests.
   std::size_t limit_hits(const std::string& limit) const;
 

@@ -8,7 +8,6 @@
 namespace edgehub::hub {
 namespace {
 
-constexpr const char* kJson = "application/json";
 constexpr const char* kNdjson = "application/x-ndjson";
 // How long an event stream waits in one go: bounds how late it notices that
 // the client left or the server stops.
@@ -16,11 +15,6 @@ constexpr std::chrono::milliseconds kEventWaitSlice{1000};
 // A comment line this often keeps proxies and clients from timing out.
 constexpr std::chrono::seconds kKeepAliveInterval{15};
 constexpr std::size_t kEventBatch = 500;
-
-void reply(httplib::Response& response, const ApiResponse& api) {
-  response.status = api.status;
-  if (!api.body.empty()) response.set_content(api.body, kJson);
-}
 
 std::optional<std::string> parameter(const httplib::Request& request, const char* name) {
   if (!request.has_param(name)) return std::nullopt;
@@ -157,36 +151,35 @@ std::string server_sent_event(std::uint64_t offset, std::string_view record_json
   return event;
 }
 
-void route_streams(httplib::Server& server, StreamHandlers& streams,
-                   const std::atomic<bool>& stopping) {
-  server.Get("/api/v1/streams", [&streams](const httplib::Request&, httplib::Response& response) {
+void route_streams(ApiRouter& router, StreamHandlers& streams, const std::atomic<bool>& stopping) {
+  router.get("/api/v1/streams", [&streams](const httplib::Request&, httplib::Response& response) {
     reply(response, streams.list());
   });
-  server.Post("/api/v1/streams",
+  router.post("/api/v1/streams",
               [&streams](const httplib::Request& request, httplib::Response& response) {
                 reply(response, streams.create(request.body));
               });
-  server.Get(R"(/api/v1/streams/([^/]+))",
+  router.get(R"(/api/v1/streams/([^/]+))",
              [&streams](const httplib::Request& request, httplib::Response& response) {
                reply(response, streams.info(request.matches[1].str()));
              });
-  server.Patch(R"(/api/v1/streams/([^/]+))",
+  router.patch(R"(/api/v1/streams/([^/]+))",
                [&streams](const httplib::Request& request, httplib::Response& response) {
                  reply(response, streams.configure(request.matches[1].str(), request.body));
                });
-  server.Get(R"(/api/v1/streams/([^/]+)/records)",
+  router.get(R"(/api/v1/streams/([^/]+)/records)",
              [&streams, &stopping](const httplib::Request& request, httplib::Response& response) {
                serve_records(request, response, streams, stopping);
              });
-  server.Get(R"(/api/v1/streams/([^/]+)/events)",
+  router.get(R"(/api/v1/streams/([^/]+)/events)",
              [&streams, &stopping](const httplib::Request& request, httplib::Response& response) {
                serve_events(request, response, streams, stopping);
              });
-  server.Get(R"(/api/v1/streams/([^/]+)/groups)",
+  router.get(R"(/api/v1/streams/([^/]+)/groups)",
              [&streams](const httplib::Request& request, httplib::Response& response) {
                reply(response, streams.groups(request.matches[1].str()));
              });
-  server.Post(R"(/api/v1/streams/([^/]+)/groups/([^/]+)/commit)",
+  router.post(R"(/api/v1/streams/([^/]+)/groups/([^/]+)/commit)",
               [&streams](const httplib::Request& request, httplib::Response& response) {
                 reply(response, streams.commit(request.matches[1].str(), request.matches[2].str(),
                                                request.body));

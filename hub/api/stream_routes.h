@@ -7,13 +7,13 @@
 
 #include <atomic>
 
+#include "api/api_router.h"
 #include "api/stream_handlers.h"
 
 namespace edgehub::hub {
 
 // stopping: set when the server stops, so that event streams end.
-void route_streams(httplib::Server& server, StreamHandlers& streams,
-                   const std::atomic<bool>& stopping);
+void route_streams(ApiRouter& router, StreamHandlers& streams, const std::atomic<bool>& stopping);
 
 // One SSE event: "id: <offset>\nevent: record\ndata: <json>\n\n" (a JSON
 // text never holds a raw newline inside a string; any between tokens starts

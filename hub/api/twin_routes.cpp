@@ -10,11 +10,6 @@
 namespace edgehub::hub {
 namespace {
 
-void reply(httplib::Response& response, const ApiResponse& api) {
-  response.status = api.status;
-  if (!api.body.empty()) response.set_content(api.body, "application/json");
-}
-
 Json properties(const std::string& text) {
   Json value = parse_stored_json(text);
   return value.is_discarded() ? Json::object() : value;
@@ -62,15 +57,15 @@ Result<std::optional<std::uint64_t>> expected_version(const httplib::Request& re
 
 }  // namespace
 
-void route_twins(httplib::Server& server, std::function<TwinService*()> twins) {
-  server.Get(R"(/api/v1/devices/([^/]+)/twin)",
+void route_twins(ApiRouter& router, std::function<TwinService*()> twins) {
+  router.get(R"(/api/v1/devices/([^/]+)/twin)",
              [twins](const httplib::Request& request, httplib::Response& response) {
                TwinService* service = twins();
                if (service == nullptr) return reply(response, unavailable());
                auto twin = service->get(request.matches[1].str());
                reply(response, twin ? twin_response(*twin) : error_response(twin.error()));
              });
-  server.Patch(R"(/api/v1/devices/([^/]+)/twin)", [twins](const httplib::Request& request,
+  router.patch(R"(/api/v1/devices/([^/]+)/twin)", [twins](const httplib::Request& request,
                                                           httplib::Response& response) {
     TwinService* service = twins();
     if (service == nullptr) return reply(response, unavailable());

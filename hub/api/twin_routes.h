@@ -9,11 +9,12 @@
 
 #include <functional>
 
+#include "api/api_router.h"
 #include "twins/twin_service.h"
 
 namespace edgehub::hub {
 
 // twins() is asked at request time: nullptr answers 503.
-void route_twins(httplib::Server& server, std::function<TwinService*()> twins);
+void route_twins(ApiRouter& router, std::function<TwinService*()> twins);
 
 }  // namespace edgehub::hub

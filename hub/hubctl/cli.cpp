@@ -10,8 +10,10 @@
 #include "hubctl/commands.h"
 #include "hubctl/commands_cli.h"
 #include "hubctl/device_files.h"
+#include "hubctl/hub_ca.h"
 #include "hubctl/hub_url.h"
 #include "hubctl/identity_cli.h"
+#include "hubctl/operators_cli.h"
 #include "hubctl/streams_cli.h"
 #include "hubctl/twin_cli.h"
 
@@ -22,6 +24,7 @@ struct GlobalOptions {
   std::string hub_url;
   std::string token;
   std::string data_directory;
+  std::string ca_file;
   bool json = false;
   double http_timeout_seconds = 10;
 };
@@ -49,6 +52,7 @@ struct CommandLine {
   CLI::App app{"hubctl: operate an edgehub hub through its REST API", "hubctl"};
   CLI::Option* token = nullptr;
   CLI::Option* data_directory = nullptr;
+  CLI::Option* ca_file = nullptr;
   CLI::Option* payload = nullptr;
   CLI::App* devices_add = nullptr;
   CLI::App* devices_list = nullptr;
@@ -58,6 +62,7 @@ struct CommandLine {
   std::unique_ptr<CommandsCommandLine> commands_commands;
   std::unique_ptr<TwinCommandLine> twin_commands;
   std::unique_ptr<IdentityCommandLine> identity_commands;
+  std::unique_ptr<OperatorsCommandLine> operators_commands;
   CLI::App* routes_add = nullptr;
   CLI::App* routes_list = nullptr;
   CLI::App* routes_remove = nullptr;
@@ -76,7 +81,10 @@ CommandLine::CommandLine(ParsedCommandLine& parsed) {
                        "Print the version and exit");
   app.footer(exit_codes_help() +
              "\nEnvironment: HUBCTL_URL (default for --hub), HUBCTL_TOKEN (API token when"
-             " neither --token\nnor --data-dir is given)\n");
+             " neither --token\nnor --data-dir is given), HUBCTL_CA (default for --ca-file)\n"
+             "\nThe hub serves HTTPS: hubctl checks that its certificate comes from the CA\n"
+             "(--ca-file; else the hub's own DIR/pki/ca.pem of --data-dir or ./hub-data) and\n"
+             "names the --hub host. http:// only for a hub started with --http-plain.\n");
   app.add_option("--hub", global.hub_url,
                  std::string("hub REST API URL (default ") + kDefaultHubUrl + ", env HUBCTL_URL)");
   token = app.add_option("--token", global.token, "API token (env HUBCTL_TOKEN)");
@@ -84,6 +92,10 @@ CommandLine::CommandLine(ParsedCommandLine& parsed) {
                                   "hubd's data directory: the token is read from DIR/api-token"
                                   " (default ./hub-data)");
   token->excludes(data_directory);
+  ca_file = app.add_option("--ca-file", global.ca_file,
+                           "CA certificate (PEM) the hub's HTTPS certificate must come from "
+                           "(env HUBCTL_CA; default: DIR/pki/ca.pem of --data-dir or ./hub-data "
+                           "if present, else the system's CAs)");
   app.add_flag("--json", global.json, "print the API's JSON instead of text");
   app.add_option("--timeout", global.http_timeout_seconds,
                  "seconds to wait for the hub's HTTP answer (default 10; send waits longer)")
@@ -123,6 +135,7 @@ CommandLine::CommandLine(ParsedCommandLine& parsed) {
   streams->require_subcommand(1);
   streams_commands = std::make_unique<StreamsCommandLine>(*streams);
   add_routes_commands(parsed);
+  operators_commands = std::make_unique<OperatorsCommandLine>(app);
 }
 
 void CommandLine::add_routes_commands(ParsedCommandLine& parsed) {
@@ -196,7 +209,12 @@ ExitCode run_parsed(const CommandLine& line, ParsedCommandLine& parsed,
 
   const auto http_timeout = std::chrono::milliseconds(
       std::max<long long>(1, std::llround(global.http_timeout_seconds * 1000.0)));
-  const std::unique_ptr<HttpTransport> transport = environment.make_transport(hub_url->base);
+  HubCaSources ca_sources;
+  if (line.ca_file->count() > 0) ca_sources.ca_option = global.ca_file;
+  ca_sources.ca_variable = environment.variable("HUBCTL_CA");
+  if (line.data_directory->count() > 0) ca_sources.data_directory = global.data_directory;
+  const std::unique_ptr<HttpTransport> transport =
+      environment.make_transport(hub_url->base, hub_url->https ? resolve_hub_ca(ca_sources) : "");
   HubApi api(*transport, token.value(), http_timeout);
 
   if (line.devices_add->parsed()) {
@@ -215,6 +233,7 @@ ExitCode run_parsed(const CommandLine& line, ParsedCommandLine& parsed,
   if (auto done = line.commands_commands->run_if_parsed(api, console)) return *done;
   if (auto done = line.twin_commands->run_if_parsed(api, console)) return *done;
   if (auto done = line.identity_commands->run_if_parsed(api, console)) return *done;
+  if (auto done = line.operators_commands->run_if_parsed(api, console)) return *done;
   if (line.routes_add->parsed() || line.routes_list->parsed() || line.routes_remove->parsed() ||
       line.routes_test->parsed()) {
     return run_routes(line, parsed, api, console);

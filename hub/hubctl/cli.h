@@ -15,10 +15,13 @@
 namespace edgehub::hubctl {
 
 struct CliEnvironment {
-  // Reads an environment variable (HUBCTL_URL, HUBCTL_TOKEN).
+  // Reads an environment variable (HUBCTL_URL, HUBCTL_TOKEN, HUBCTL_CA).
   std::function<std::optional<std::string>(const std::string& name)> variable;
-  // Makes the transport for a validated base URL ("http://host:port").
-  std::function<std::unique_ptr<HttpTransport>(const std::string& base_url)> make_transport;
+  // Makes the transport for a validated base URL ("https://host:port") that
+  // trusts ca_file ("" : the system's CAs).
+  std::function<std::unique_ptr<HttpTransport>(const std::string& base_url,
+                                               const std::string& ca_file)>
+      make_transport;
 };
 
 // arguments: without the program name. Returns the process exit code.

@@ -41,8 +41,9 @@ std::string exit_codes_help() {
          "     send to a disabled device, or with an --id used for another command, or\n"
          "     whose command was cancelled; commands cancel of a command no longer\n"
          "     queued; devices add, streams create or routes add of a name that exists\n"
-         "  7  the hub refused the API token (401, 403): check --token, --data-dir or\n"
-         "     HUBCTL_TOKEN\n";
+         "  7  the hub refused the API token (401), or the token's role is too low for\n"
+         "     the request (403; the message names the role needed): check --token,\n"
+         "     --data-dir or HUBCTL_TOKEN\n";
 }
 
 }  // namespace edgehub::hubctl

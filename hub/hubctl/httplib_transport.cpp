@@ -15,6 +15,11 @@ std::string describe(httplib::Error error) {
       return "no complete answer in time (read failed or timed out)";
     case httplib::Error::Write:
       return "sending the request failed";
+    case httplib::Error::SSLConnection:
+      return "TLS handshake failed (is the hub serving https? a plain-HTTP hub needs http://)";
+    case httplib::Error::SSLServerVerification:
+      return "the hub's certificate is not trusted, or not issued for this host name "
+             "(--ca-file, HUBCTL_CA, or --data-dir with the hub's pki/ca.pem)";
     default:
       return httplib::to_string(error);
   }
@@ -22,11 +27,16 @@ std::string describe(httplib::Error error) {
 
 }  // namespace
 
-HttplibTransport::HttplibTransport(std::string base_url) : base_url_(std::move(base_url)) {}
+HttplibTransport::HttplibTransport(std::string base_url, std::string ca_file)
+    : base_url_(std::move(base_url)), ca_file_(std::move(ca_file)) {}
 
 TransportResult HttplibTransport::send(const HttpRequest& request) {
   httplib::Client client(base_url_);
   if (!client.is_valid()) return TransportFailure{"not a usable URL"};
+  // https: the chain must lead to the CA and the certificate must name the
+  // URL's host (httplib checks both when verification is on).
+  client.enable_server_certificate_verification(true);
+  if (!ca_file_.empty()) client.set_ca_cert_path(ca_file_.c_str());
   client.set_connection_timeout(request.timeout);
   client.set_read_timeout(request.timeout);
   client.set_write_timeout(request.timeout);

@@ -100,6 +100,17 @@ ApiResult HubApi::send_command(std::string_view id, std::string_view name,
               std::max(timeout_, command_timeout + kCommandTimeoutMargin));
 }
 
+ApiResult HubApi::list_operators() { return call("GET", "/api/v1/operators", nullptr, timeout_); }
+
+ApiResult HubApi::add_operator(std::string_view name, std::string_view role) {
+  const nlohmann::json body = {{"name", name}, {"role", role}};
+  return call("POST", "/api/v1/operators", &body, timeout_);
+}
+
+ApiResult HubApi::revoke_operator(std::string_view name) {
+  return call("DELETE", "/api/v1/operators/" + encode_path_segment(name), nullptr, timeout_);
+}
+
 ApiResult HubApi::list_routes() { return call("GET", "/api/v1/routes", nullptr, timeout_); }
 
 ApiResult HubApi::add_route(const nlohmann::json& route) {

@@ -52,6 +52,10 @@ class HubApi {
   ApiResult list_authorities();
   ApiResult add_authority(std::string_view certificate_pem);
   ApiResult remove_authority(std::string_view certificate_sha256);
+  // Operators: GET / POST /api/v1/operators, DELETE /api/v1/operators/{name}.
+  ApiResult list_operators();
+  ApiResult add_operator(std::string_view name, std::string_view role);
+  ApiResult revoke_operator(std::string_view name);
   ApiResult list_streams();
   ApiResult list_routes();
   ApiResult add_route(const nlohmann::json& route);

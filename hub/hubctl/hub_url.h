@@ -1,4 +1,5 @@
-// The --hub URL: http://host[:port] only (hubd serves plain HTTP on loopback).
+// The --hub URL: https://host[:port] (hubd's default), or http://host[:port]
+// for a hub started with --http-plain (loopback only).
 #pragma once
 
 #include <string>
@@ -8,11 +9,12 @@
 
 namespace edgehub::hubctl {
 
-inline constexpr const char* kDefaultHubUrl = "http://127.0.0.1:8080";
+inline constexpr const char* kDefaultHubUrl = "https://127.0.0.1:8080";
 
 struct HubUrl {
-  std::string base;  // "http://host:port" without a trailing slash
+  std::string base;  // "https://host:port" without a trailing slash
   std::string host;  // for the mosquitto_pub example of `devices add`
+  bool https = true;
 };
 
 // invalid_argument for another scheme, a path, or no host.

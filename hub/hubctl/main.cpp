@@ -13,8 +13,9 @@ int main(int argc, char** argv) {
     if (value == nullptr) return std::nullopt;
     return std::string(value);
   };
-  environment.make_transport = [](const std::string& base_url) -> std::unique_ptr<HttpTransport> {
-    return std::make_unique<HttplibTransport>(base_url);
+  environment.make_transport = [](const std::string& base_url,
+                                  const std::string& ca_file) -> std::unique_ptr<HttpTransport> {
+    return std::make_unique<HttplibTransport>(base_url, ca_file);
   };
   const std::vector<std::string> arguments(argv + 1, argv + argc);
   return run_cli(arguments, environment, std::cout, std::cerr);

@@ -11,6 +11,7 @@
 
 #include "api/device_enrollment.h"
 #include "api/identity_handlers.h"
+#include "api/operator_handlers.h"
 #include "api/rest_handlers.h"
 #include "api/rest_server.h"
 #include "broker/broker_supervisor.h"
@@ -33,6 +34,8 @@
 #include "journal/file_commit_attempts.h"
 #include "journal/group_commit.h"
 #include "mqtt/paho_broker_connection.h"
+#include "operators/audit_record.h"
+#include "operators/operator_store.h"
 #include "pki/certificate_authority.h"
 #include "pki/trusted_authorities.h"
 #include "presence/device_limit_hits.h"
@@ -84,6 +87,9 @@ HubService::HubService(HubdOptions options)
   if (options_.mqtt_binds.empty()) {
     throw std::runtime_error("--mqtt-bind: at least one address is needed");
   }
+  if (Status http = check_http_options(options_); !http) {
+    throw std::runtime_error(http.error().message);
+  }
 }
 
 HubService::~HubService() { stop(); }
@@ -91,8 +97,10 @@ HubService::~HubService() { stop(); }
 void HubService::start() {
   open_state();
   if (options_.http_port != 0) {
-    if (Status free = check_port_free(options_.http_bind, options_.http_port); !free) {
-      throw std::runtime_error("HTTP port: " + free.error().message);
+    for (const std::string& address : options_.http_binds) {
+      if (Status free = check_port_free(address, options_.http_port); !free) {
+        throw std::runtime_error("HTTP port: " + free.error().message);
+      }
     }
   }
   start_broker();
@@ -108,8 +116,13 @@ void HubService::start() {
   for (const std::string& address : options_.mqtt_binds) {
     listeners += (listeners.empty() ? "" : ",") + format_host_port(address, options_.mqtt_port);
   }
-  spdlog::info("hubd ready: mqtt={} http={} data={}", listeners,
-               format_host_port(options_.http_bind, rest_->port()), layout_.root().string());
+  std::string api;
+  for (std::size_t i = 0; i < rests_.size(); ++i) {
+    api += std::string(api.empty() ? "" : ",") +
+           (rests_[i]->serves_https() ? "https://" : "http://") +
+           format_host_port(options_.http_binds[i], rests_[i]->port());
+  }
+  spdlog::info("hubd ready: mqtt={} http={} data={}", listeners, api, layout_.root().string());
 }
 
 void HubService::open_state() {
@@ -125,13 +138,18 @@ void HubService::open_state() {
   }
   authority_ = std::make_unique<CertificateAuthority>(
       CertificateAuthority::load_or_create(layout_.pki_dir(), "edgehub hub CA"));
-  ensure_server_certificate(*authority_, layout_,
-                            server_subject_alt_names(options_.mqtt_binds, options_.server_names),
-                            certificate_policy());
+  ensure_server_certificate(*authority_, layout_, server_certificate_names(), certificate_policy());
   ensure_service_identity(*authority_, *registry_, layout_, certificate_policy());
   trusted_authorities_ = std::make_unique<TrustedAuthorities>(layout_.trusted_cas_dir(),
                                                               authority_->certificate_pem());
   api_token_ = load_or_create_api_token(layout_.api_token_file());
+  // The api-token file is the "admin" operator's token (setups from before
+  // operators keep working); other operators: hubctl operators add.
+  operators_ = OperatorStore::open(layout_.root() / "operators.db");
+  if (Status adopted = operators_->adopt_token("admin", Role::admin, api_token_, clock_.now_ms());
+      !adopted) {
+    throw std::runtime_error(adopted.error().message);
+  }
   route_store_ = open_sqlite_route_store(layout_.root() / "routes.db");
   RouteTableSettings route_settings;
   route_settings.on_disabled = [](const std::string& route, const std::string& reason) {
@@ -149,8 +167,10 @@ void HubService::open_state() {
   presence_ = std::make_unique<PresenceTracker>(layout_.root() / "presence.db", *streams_);
   limit_hits_ = std::make_unique<DeviceLimitHits>(*streams_);
   twin_store_ = TwinStore::open(layout_.root() / "twins.db", twin_limits());
-  if (Status ensured = streams_->ensure_stream(kLifecycleStream, clock_.now_ms()); !ensured) {
-    throw std::runtime_error("streams: " + ensured.error().message);
+  for (std::string_view stream : {kLifecycleStream, kAuditStream}) {
+    if (Status ensured = streams_->ensure_stream(stream, clock_.now_ms()); !ensured) {
+      throw std::runtime_error("streams: " + ensured.error().message);
+    }
   }
   ingestor_ = std::make_unique<TelemetryIngestor>(
       *streams_, IngestLimits{options_.max_payload_bytes, options_.max_batch_readings},
@@ -447,16 +467,50 @@ void HubService::start_rest() {
   handlers_->set_identities(*identities_);
   handlers_->streams().set_refusals_by_device(
       [this](std::string_view stream) { return flow_->refused_by_device(stream); });
+  operator_handlers_ =
+      std::make_unique<OperatorHandlers>(*operators_, [this] { return clock_.now_ms(); });
+  handlers_->set_operators(*operator_handlers_);
   RestServerSettings settings;
-  settings.bind_address = options_.http_bind;
   settings.port = options_.http_port;
-  settings.api_token = api_token_;
+  if (!options_.http_plain) {
+    // The broker's server certificate (its names include the API's
+    // addresses), or the operator's own.
+    const bool own = !options_.http_certificate.empty();
+    settings.tls_certificate_file = own ? options_.http_certificate : layout_.server_certificate();
+    settings.tls_key_file = own ? options_.http_key : layout_.server_key();
+  }
+  settings.authenticate = [this](std::string_view token) {
+    return operators_->authenticate(token);
+  };
+  settings.audit = [this](const AuditEntry& entry) {
+    if (auto appended = streams_->append(make_audit_record(entry)); !appended) {
+      spdlog::error("audit: {} {} by {} ({}) not recorded: {}", entry.method, entry.path,
+                    entry.operator_name, entry.status, appended.error().message);
+    }
+  };
   settings.max_connections = options_.http_max_connections;
   settings.max_unauthenticated_connections = options_.http_max_unauthenticated;
   settings.max_body_bytes = options_.http_max_body_bytes;
-  rest_ = std::make_unique<RestServer>(*handlers_, settings);
-  if (Status started = rest_->start(); !started) {
-    throw std::runtime_error("HTTP: " + started.error().message);
+  for (const std::string& address : options_.http_binds) {
+    settings.bind_address = address;
+    rests_.push_back(std::make_unique<RestServer>(*handlers_, settings));
+    if (Status started = rests_.back()->start(); !started) {
+      throw std::runtime_error("HTTP: " + started.error().message);
+    }
+  }
+}
+
+std::vector<std::string> HubService::server_certificate_names() const {
+  std::vector<std::string> addresses = options_.mqtt_binds;
+  addresses.insert(addresses.end(), options_.http_binds.begin(), options_.http_binds.end());
+  return server_subject_alt_names(addresses, options_.server_names);
+}
+
+void HubService::reload_api_certificate() {
+  for (const auto& rest : rests_) {
+    if (Status reloaded = rest->reload_certificate(); !reloaded) {
+      spdlog::error("pki: the REST API keeps its old certificate: {}", reloaded.error().message);
+    }
   }
 }
 
@@ -471,7 +525,8 @@ void HubService::reload(const HubdOptions& updated) {
   std::vector<std::string> restart_needed;
   if (updated.mqtt_binds != options_.mqtt_binds) restart_needed.emplace_back("--mqtt-bind");
   if (updated.mqtt_port != options_.mqtt_port) restart_needed.emplace_back("--mqtt-port");
-  if (updated.http_bind != options_.http_bind) restart_needed.emplace_back("--http-bind");
+  if (updated.http_binds != options_.http_binds) restart_needed.emplace_back("--http-bind");
+  if (updated.http_plain != options_.http_plain) restart_needed.emplace_back("--http-plain");
   if (updated.http_port != options_.http_port) restart_needed.emplace_back("--http-port");
   if (updated.data_dir != options_.data_dir) restart_needed.emplace_back("--data-dir");
   for (const std::string& option : restart_needed) {
@@ -485,6 +540,8 @@ void HubService::reload(const HubdOptions& updated) {
     }
   }
   const bool reloaded_by_renewal = renew_certificates();
+  // The operator's own certificate (--http-cert) may have been replaced.
+  reload_api_certificate();
   if (!reloaded_by_renewal && supervisor_) {
     if (Status reloaded = supervisor_->reload(); !reloaded) {
       spdlog::error("reload: broker: {}", reloaded.error().message);
@@ -497,9 +554,9 @@ bool HubService::renew_certificates() {
   std::lock_guard lock(certificates_mutex_);
   bool broker_reloaded = false;
   try {
-    const bool server = ensure_server_certificate(
-        *authority_, layout_, server_subject_alt_names(options_.mqtt_binds, options_.server_names),
-        certificate_policy());
+    const bool server = ensure_server_certificate(*authority_, layout_, server_certificate_names(),
+                                                  certificate_policy());
+    if (server) reload_api_certificate();
     if (server && supervisor_) {
       if (Status reloaded = supervisor_->reload(); !reloaded) {
         spdlog::error("pki: the broker did not load the new server certificate: {}",
@@ -549,7 +606,7 @@ void HubService::stop() {
   if (retention_) retention_->stop();
   // Requests waiting for a device's answer end now (503), not at their timeout.
   if (commands_) commands_->shut_down();
-  if (rest_) rest_->stop();
+  for (const auto& rest : rests_) rest->stop();
   if (command_worker_) command_worker_->stop();
   if (flow_) flow_->stop();
   // A message the store cannot take ends hubd now (unacknowledged: the broker

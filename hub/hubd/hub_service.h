@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "clock/clock.h"
 #include "hubd/data_directory.h"
@@ -32,6 +33,8 @@ class FileCommitAttempts;
 class IngestPipeline;
 class JournaledDeadLetters;
 class MessageRouter;
+class OperatorHandlers;
+class OperatorStore;
 class PeriodicTask;
 class PresenceTracker;
 class ReceiveGuard;
@@ -79,6 +82,12 @@ class HubService {
   Status handle_presence(std::string_view topic, std::string_view payload);
   void start_retention();
   CertificatePolicy certificate_policy() const;
+  // The server certificate's names: the broker's and the REST API's
+  // addresses, the --server-name entries, loopback.
+  std::vector<std::string> server_certificate_names() const;
+  // The REST API's HTTPS certificate files were replaced: new connections
+  // get the new certificate.
+  void reload_api_certificate();
   // Renews the hub's certificates that are due (hourly): the broker loads a
   // new server certificate at once (SIGHUP). true if the broker was reloaded.
   bool renew_certificates();
@@ -112,8 +121,10 @@ class HubService {
   std::unique_ptr<TrustedAuthorities> trusted_authorities_;
   std::unique_ptr<DeviceEnrollment> enrollment_;
   std::unique_ptr<IdentityHandlers> identities_;
+  std::unique_ptr<OperatorStore> operators_;
+  std::unique_ptr<OperatorHandlers> operator_handlers_;
   std::unique_ptr<RestHandlers> handlers_;
-  std::unique_ptr<RestServer> rest_;
+  std::vector<std::unique_ptr<RestServer>> rests_;  // one per --http-bind
   std::unique_ptr<DeviceFlowControl> flow_;
   std::unique_ptr<RetentionTask> retention_;
   std::unique_ptr<PeriodicTask> certificate_renewal_;

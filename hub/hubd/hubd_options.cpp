@@ -1,5 +1,7 @@
 #include "hubd/hubd_options.h"
 
+#include <arpa/inet.h>
+
 #include <CLI/CLI.hpp>
 #include <system_error>
 
@@ -190,10 +192,18 @@ void add_hubd_options(CLI::App& app, HubdOptions& options) {
   app.add_option("--mqtt-port", options.mqtt_port, "Port of the broker's MQTT TLS listener")
       ->capture_default_str()
       ->check(CLI::Range(1, 65535));
-  app.add_option("--http-bind", options.http_bind,
-                 "Address the operator REST API binds to (keep it on loopback: the API token is "
-                 "the only protection)")
+  app.add_option("--http-bind", options.http_binds,
+                 "Address the operator REST API (HTTPS) listens on; repeat for several (config "
+                 "file: http-bind = [\"127.0.0.1\", \"192.168.1.10\"]); 0.0.0.0 or :: for "
+                 "every address")
       ->capture_default_str();
+  app.add_flag("--http-plain", options.http_plain,
+               "Serve the REST API as plain HTTP instead of HTTPS: only when every --http-bind "
+               "is loopback (127.0.0.1, ::1), e.g. for local scripts and tests");
+  app.add_option("--http-cert", options.http_certificate,
+                 "The REST API's HTTPS certificate (PEM, chain allowed) instead of one from the "
+                 "hub CA; with --http-key. Read again on SIGHUP");
+  app.add_option("--http-key", options.http_key, "The private key of --http-cert (PEM)");
   app.add_option("--http-port", options.http_port,
                  "Port of the operator REST API (0: any free port, shown in the ready line)")
       ->capture_default_str()
@@ -299,6 +309,37 @@ void add_hubd_options(CLI::App& app, HubdOptions& options) {
                  "Log level: trace, debug, info, warn, error, critical, off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+}
+
+bool is_loopback_address(const std::string& address) {
+  if (address == "::1" || address == "localhost" || address == "[::1]") return true;
+  in_addr v4{};
+  return ::inet_pton(AF_INET, address.c_str(), &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127;
+}
+
+Status check_http_options(const HubdOptions& options) {
+  if (options.http_binds.empty()) {
+    return make_error(ErrorCode::invalid_argument, "--http-bind: at least one address is needed");
+  }
+  if (options.http_certificate.empty() != options.http_key.empty()) {
+    return make_error(ErrorCode::invalid_argument,
+                      "--http-cert and --http-key go together (the certificate and its key)");
+  }
+  if (options.http_plain) {
+    for (const std::string& address : options.http_binds) {
+      if (!is_loopback_address(address)) {
+        return make_error(ErrorCode::invalid_argument,
+                          "--http-plain serves tokens unencrypted: only on loopback "
+                          "(127.0.0.1, ::1), not on --http-bind " +
+                              address + " (leave --http-plain out for HTTPS)");
+      }
+    }
+    if (!options.http_certificate.empty()) {
+      return make_error(ErrorCode::invalid_argument,
+                        "--http-plain and --http-cert exclude each other");
+    }
+  }
+  return ok_status();
 }
 
 }  // namespace edgehub::hub

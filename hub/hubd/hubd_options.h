@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "broker/device_limit_options.h"
+#include "edgehub/common/result.h"
 
 namespace CLI {
 class App;
@@ -28,8 +29,15 @@ struct HubdOptions {
   // server certificate beside 127.0.0.1, ::1, localhost and the bind addresses.
   std::vector<std::string> server_names;
   std::uint16_t mqtt_port = 8883;
-  std::string http_bind = "127.0.0.1";
+  // The REST API's listeners (one per address, all on http_port): HTTPS
+  // with the hub CA's server certificate (SANs as for the broker, plus these
+  // addresses), or with http_certificate/http_key; plain HTTP only with
+  // http_plain, and only when every address is loopback.
+  std::vector<std::string> http_binds = {"127.0.0.1"};
   std::uint16_t http_port = 8080;
+  bool http_plain = false;
+  std::filesystem::path http_certificate;
+  std::filesystem::path http_key;
   // REST front limits (api/rest_server.h RestServerSettings has the rest).
   std::size_t http_max_connections = 512;
   std::size_t http_max_unauthenticated = 64;
@@ -88,5 +96,12 @@ std::filesystem::path default_plugin_path();
 
 // Registers every option on app (with --config and --version).
 void add_hubd_options(CLI::App& app, HubdOptions& options);
+
+// Whether an address is loopback (127.0.0.0/8, ::1, localhost): where plain
+// HTTP may be served.
+bool is_loopback_address(const std::string& address);
+// invalid_argument naming what to fix: --http-plain on a non-loopback
+// address, only one of --http-cert / --http-key, no --http-bind.
+Status check_http_options(const HubdOptions& options);
 
 }  // namespace edgehub::hub

@@ -117,6 +117,11 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   const sigset_t handled_signals = block_handled_signals();
 
+  // Checked here too (HubService's constructor throws): a clear message, no abort.
+  if (auto http = edgehub::hub::check_http_options(options); !http) {
+    spdlog::critical("hubd: cannot start: {}", http.error().message);
+    return kExitStartupFailed;
+  }
   edgehub::hub::HubService service(options);
   try {
     service.start();

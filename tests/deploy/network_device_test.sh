@@ -47,7 +47,8 @@ ip netns exec "$site" "$bin/hubd" --data-dir "$work/data" --plugin "$bin/../lib/
   --mqtt-bind 127.0.0.1 --mqtt-bind "$hub_address" --server-name hub.edgehub.test \
   --mqtt-port "$mqtt_port" --http-port "$http_port" --log-level info >"$work/hubd.log" 2>&1 &
 hubd_pid=$!
-hubctl=(ip netns exec "$site" "$bin/hubctl" --hub "http://127.0.0.1:$http_port" --data-dir "$work/data")
+# HTTPS (hubd's default); hubctl trusts the CA in --data-dir.
+hubctl=(ip netns exec "$site" "$bin/hubctl" --hub "https://127.0.0.1:$http_port" --data-dir "$work/data")
 ready=0
 for _ in $(seq 1 150); do
   if "${hubctl[@]}" --json streams list >/dev/null 2>&1; then ready=1; break; fi

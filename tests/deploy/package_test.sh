@@ -76,7 +76,8 @@ setpriv --reuid edgehub --regid edgehub --init-groups /usr/bin/hubd --config /et
 hubd_pid=$!
 ready=0
 for _ in $(seq 1 150); do
-  if grep -q '"broker_connected":true' <<<"$(curl -fsS --max-time 2 "http://127.0.0.1:$http_port/api/v1/health" 2>/dev/null)"; then
+  # HTTPS (hubd's default) with the certificate from the hub's own CA.
+  if grep -q '"broker_connected":true' <<<"$(curl -fsS --max-time 2 --cacert "$work/data/pki/ca.pem" "https://127.0.0.1:$http_port/api/v1/health" 2>/dev/null)"; then
     ready=1; break
   fi
   kill -0 "$hubd_pid" 2>/dev/null || fail "the installed hubd exited"

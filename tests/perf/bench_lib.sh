@@ -36,7 +36,9 @@ start_hubd() {
   local mqtt_port="$1" http_port="$2"
   shift 2
   log "starting hubd (mqtt $mqtt_port, http $http_port) in $work"
-  "$bin/hubd" --data-dir "$data" --mqtt-port "$mqtt_port" --http-port "$http_port" \
+  # Plain HTTP on loopback (--http-plain): the benchmarks measure the hub,
+  # not TLS, and their curl/hubctl/firmware-sim calls use http://.
+  "$bin/hubd" --data-dir "$data" --mqtt-port "$mqtt_port" --http-port "$http_port" --http-plain \
     --log-level warn "$@" >"$work/hubd.log" 2>&1 &
   hubd_pid=$!
   for _ in $(seq 300); do

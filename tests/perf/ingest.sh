@@ -80,7 +80,7 @@ while [[ "$http_port" == "$mqtt_port" ]]; do http_port="$(free_port)"; done
 url="http://127.0.0.1:$http_port"
 
 start_hubd() {
-  "$bin/hubd" --data-dir "$data" --mqtt-port "$mqtt_port" --http-port "$http_port" \
+  "$bin/hubd" --data-dir "$data" --mqtt-port "$mqtt_port" --http-port "$http_port" --http-plain \
     --broker-max-queued 10000000 "${device_limits[@]}" \
     --telemetry-path "${BENCH_TELEMETRY_PATH:-broker-journal}" ${BENCH_HUBD_ARGS:-} \
     --log-level warn >>"$work/hubd.log" 2>&1 &

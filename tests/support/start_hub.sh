@@ -21,7 +21,7 @@ print(" ".join(str(s.getsockname()[1]) for s in sockets))' "$1"
 start_hub() {
   local bin="$1" data="$2" mqtt_port="$3" http_port="$4" log="$5"
   "$bin/hubd" --data-dir "$data" --plugin "$bin/../lib/libedgehub_mosquitto_auth.so" \
-    --mqtt-port "$mqtt_port" --http-port "$http_port" >"$log" 2>&1 &
+    --mqtt-port "$mqtt_port" --http-port "$http_port" --http-plain >"$log" 2>&1 &
   hubd_pid=$!
   for _ in $(seq 1 150); do
     if curl -fsS --max-time 2 "http://127.0.0.1:$http_port/api/v1/health" 2>/dev/null |

@@ -17,8 +17,11 @@ namespace {
 
 using namespace std::chrono_literals;
 
-httplib::Client make_client(int port, std::chrono::seconds read_timeout) {
-  httplib::Client client("127.0.0.1", port);
+httplib::Client make_client(const std::string& url, const std::filesystem::path& ca,
+                            std::chrono::seconds read_timeout) {
+  httplib::Client client(url);
+  client.enable_server_certificate_verification(true);
+  client.set_ca_cert_path(ca.c_str());
   client.set_connection_timeout(2, 0);
   client.set_read_timeout(read_timeout.count(), 0);
   client.set_write_timeout(5, 0);
@@ -120,6 +123,7 @@ void HubUnderTest::start() {
                                    "supervise",
                                    "--log-level",
                                    options_.log_level};
+  if (!options_.https) argv.push_back("--http-plain");
   if (options_.max_payload_bytes) {
     argv.push_back("--max-payload-bytes");
     argv.push_back(std::to_string(*options_.max_payload_bytes));
@@ -135,7 +139,7 @@ void HubUnderTest::wait_until_ready() {
   const bool ready = wait_until(
       [&] {
         if (!hubd_->running()) return true;  // reported below
-        auto client = make_client(http_port_, 2s);
+        auto client = make_client(url(), ca_certificate(), 2s);
         last = to_reply(client.Get("/api/v1/health"));
         return last.status == 200 && last.json.is_object() &&
                last.json.value("broker_connected", false);
@@ -171,20 +175,35 @@ std::optional<pid_t> HubUnderTest::broker_pid() const {
 }
 
 HttpReply HubUnderTest::get(const std::string& path, std::chrono::seconds timeout) const {
-  auto client = make_client(http_port_, timeout);
+  auto client = make_client(url(), ca_certificate(), timeout);
   return to_reply(client.Get(path, {{"Authorization", "Bearer " + api_token()}}));
 }
 
 HttpReply HubUnderTest::post(const std::string& path, const nlohmann::json& body,
                              std::chrono::seconds timeout) const {
-  auto client = make_client(http_port_, timeout);
+  auto client = make_client(url(), ca_certificate(), timeout);
   return to_reply(client.Post(path, {{"Authorization", "Bearer " + api_token()}}, body.dump(),
                               "application/json"));
 }
 
 HttpReply HubUnderTest::del(const std::string& path) const {
-  auto client = make_client(http_port_, 10s);
+  auto client = make_client(url(), ca_certificate(), 10s);
   return to_reply(client.Delete(path, {{"Authorization", "Bearer " + api_token()}}));
+}
+
+HttpReply HubUnderTest::call(const std::string& method, const std::string& path,
+                             const std::string& token,
+                             const std::optional<nlohmann::json>& body) const {
+  auto client = make_client(url(), ca_certificate(), 10s);
+  httplib::Headers headers;
+  if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+  const std::string text = body ? body->dump() : std::string();
+  if (method == "GET") return to_reply(client.Get(path, headers));
+  if (method == "DELETE") return to_reply(client.Delete(path, headers));
+  if (method == "POST") return to_reply(client.Post(path, headers, text, "application/json"));
+  if (method == "PATCH") return to_reply(client.Patch(path, headers, text, "application/json"));
+  if (method == "PUT") return to_reply(client.Put(path, headers, text, "application/json"));
+  throw std::invalid_argument("HubUnderTest::call: method " + method);
 }
 
 DeviceCredentials HubUnderTest::register_device(const std::string& id) {

@@ -33,6 +33,10 @@ struct HubOptions {
   // Called with the data dir (not created yet) before hubd first starts,
   // e.g. to put part of it on a small file system.
   std::function<void(const std::filesystem::path& data_dir)> before_first_start;
+  // false: hubd --http-plain (loopback, what most tests need); true: the
+  // REST API over HTTPS with the hub CA's certificate, as hubd serves it by
+  // default (the fixture's client trusts <data-dir>/pki/ca.pem).
+  bool https = false;
 };
 
 struct HttpReply {
@@ -61,7 +65,10 @@ class HubUnderTest {
 
   int mqtt_port() const { return mqtt_port_; }
   int http_port() const { return http_port_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(http_port_); }
+  std::string url() const {
+    return (options_.https ? "https://127.0.0.1:" : "http://127.0.0.1:") +
+           std::to_string(http_port_);
+  }
   std::string api_token() const;
 
   // Lifecycle. start() waits for readiness and throws (with hubd's log tail)
@@ -80,6 +87,9 @@ class HubUnderTest {
   HttpReply post(const std::string& path, const nlohmann::json& body,
                  std::chrono::seconds timeout = std::chrono::seconds(10)) const;
   HttpReply del(const std::string& path) const;
+  // Any request with any bearer token ("" : none), e.g. an operator's.
+  HttpReply call(const std::string& method, const std::string& path, const std::string& token,
+                 const std::optional<nlohmann::json>& body = std::nullopt) const;
 
   // Registers a device and writes <devices_dir>/<id>.pem, <id>.key and ca.pem.
   DeviceCredentials register_device(const std::string& id);

@@ -6,7 +6,8 @@ using namespace edgehub::hub;
 
 namespace {
 
-const AdmissionPolicy kPolicy{"0123456789abcdef", 1024};
+const AdmissionPolicy kPolicy{[](std::string_view token) { return token == "0123456789abcdef"; },
+                              1024};
 
 Admission decide(const std::string& head_text) {
   return decide_admission(parse_request_head(head_text), kPolicy);

@@ -33,7 +33,7 @@ fi
 # SQLite-file stores, worker threads). Objects go into an archive: each target
 # links only those it needs.
 modules=(common/src hub/streams hub/routing hub/ingest hub/journal hub/registry hub/sqlite
-  hub/commands hub/mqtt hub/presence hub/twins hub/api)
+  hub/commands hub/mqtt hub/presence hub/twins hub/operators hub/api)
 declare -A not_needed
 for file in hub/api/rest_server.cpp hub/api/stream_routes.cpp hub/api/command_routes.cpp \
   hub/mqtt/paho_broker_connection.cpp hub/mqtt/tcp_nodelay.cpp hub/mqtt/nodelay_window.cpp \

@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -124,12 +125,34 @@ TEST_CASE("the hub URL comes from --hub, else HUBCTL_URL, else the default") {
   hub.transport.answer(200, R"({"devices": []})");
   hub.transport.answer(200, R"({"devices": []})");
   (void)hub.run({"--token", "t", "devices", "list"});
-  CHECK(hub.used_base_url == "http://127.0.0.1:8080");
+  CHECK(hub.used_base_url == "https://127.0.0.1:8080");
   hub.variables["HUBCTL_URL"] = "http://10.0.0.1:81";
   (void)hub.run({"--token", "t", "devices", "list"});
   CHECK(hub.used_base_url == "http://10.0.0.1:81");
   (void)hub.run({"--hub", "http://localhost:82", "--token", "t", "devices", "list"});
   CHECK(hub.used_base_url == "http://localhost:82");
+}
+
+TEST_CASE("the CA for https comes from --ca-file, else HUBCTL_CA, else the data dir's pki/ca.pem") {
+  FakeHub hub;
+  for (int i = 0; i < 4; ++i) hub.transport.answer(200, R"({"devices": []})");
+  (void)hub.run({"--ca-file", "/x/ca.pem", "--token", "t", "devices", "list"});
+  CHECK(hub.used_ca_file == "/x/ca.pem");
+  hub.variables["HUBCTL_CA"] = "/y/ca.pem";
+  (void)hub.run({"--token", "t", "devices", "list"});
+  CHECK(hub.used_ca_file == "/y/ca.pem");
+  hub.variables.erase("HUBCTL_CA");
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("hubctl-ca-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "pki");
+  { std::ofstream(dir / "pki" / "ca.pem") << "PEM"; }
+  { std::ofstream(dir / "api-token") << "t"; }
+  (void)hub.run({"--data-dir", dir.string(), "devices", "list"});
+  CHECK(hub.used_ca_file == (dir / "pki" / "ca.pem").string());
+  // Plain http (a hub with --http-plain) needs no CA.
+  (void)hub.run({"--hub", "http://127.0.0.1:1", "--data-dir", dir.string(), "devices", "list"});
+  CHECK(hub.used_ca_file.empty());
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("the token is read from --data-dir and sent as a bearer token") {

@@ -24,6 +24,7 @@ class FakeHub {
   FakeTransport transport;
   std::map<std::string, std::string> variables;
   std::string used_base_url;
+  std::string used_ca_file;
 
   Run run(const std::vector<std::string>& arguments) {
     CliEnvironment environment;
@@ -32,8 +33,9 @@ class FakeHub {
       if (found == variables.end()) return std::nullopt;
       return found->second;
     };
-    environment.make_transport = [this](const std::string& base_url) {
+    environment.make_transport = [this](const std::string& base_url, const std::string& ca_file) {
       used_base_url = base_url;
+      used_ca_file = ca_file;
       return std::unique_ptr<HttpTransport>(new ForwardingTransport(transport));
     };
     std::ostringstream out;

@@ -27,7 +27,7 @@ struct RoutesHub {
     environment.variable = [](const std::string&) -> std::optional<std::string> {
       return std::nullopt;
     };
-    environment.make_transport = [this](const std::string&) {
+    environment.make_transport = [this](const std::string&, const std::string&) {
       return std::unique_ptr<HttpTransport>(new Forwarding(transport));
     };
     std::vector<std::string> full{"--token", "t"};

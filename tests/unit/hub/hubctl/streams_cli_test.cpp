@@ -1,5 +1,7 @@
 // hubctl streams create | config | read --group/--from-time | tail | commit | groups,
 // against a fake hub (no network).
+#include "hubctl/streams_cli.h"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -9,11 +11,10 @@
 
 #include "fake_transport.h"
 #include "hubctl/cli.h"
-#include "hubctl/streams_cli.h"
 
 using namespace edgehub::hubctl;
-using testing::FakeTransport;
 using nlohmann::json;
+using testing::FakeTransport;
 
 namespace {
 
@@ -31,7 +32,7 @@ struct FakeHub {
     environment.variable = [](const std::string&) -> std::optional<std::string> {
       return std::nullopt;
     };
-    environment.make_transport = [this](const std::string&) {
+    environment.make_transport = [this](const std::string&, const std::string&) {
       return std::unique_ptr<HttpTransport>(new Forwarding(transport));
     };
     std::vector<std::string> full{"--token", "t"};
@@ -62,14 +63,15 @@ const char* kStream = R"({"name": "alerts", "first_offset": 0, "next_offset": 0,
 TEST_CASE("streams create sends the limits as the API's fields") {
   FakeHub hub;
   hub.transport.answer(201, kStream);
-  const Run run = hub.run({"streams", "create", "alerts", "--max-age", "7d", "--max-records",
-                           "10", "--when-full", "reject"});
+  const Run run = hub.run({"streams", "create", "alerts", "--max-age", "7d", "--max-records", "10",
+                           "--when-full", "reject"});
   CHECK(run.exit_code == 0);
   REQUIRE(hub.transport.requests.size() == 1);
   CHECK(hub.transport.requests[0].method == "POST");
-  CHECK(json::parse(*hub.transport.requests[0].json_body) ==
-        json{{"name", "alerts"}, {"max_age_ms", 604800000}, {"max_records", 10},
-             {"when_full", "reject"}});
+  CHECK(json::parse(*hub.transport.requests[0].json_body) == json{{"name", "alerts"},
+                                                                  {"max_age_ms", 604800000},
+                                                                  {"max_records", 10},
+                                                                  {"when_full", "reject"}});
   CHECK(run.out.find("max_records=10 when_full=reject") != std::string::npos);
 }
 
@@ -135,7 +137,8 @@ TEST_CASE("streams commit and groups") {
   CHECK(hub.run({"streams", "commit", "s", "g", "3"}).exit_code == 0);
   const Run groups = hub.run({"streams", "groups", "s"});
   CHECK(groups.exit_code == 0);
-  CHECK(groups.out == "GROUP  COMMITTED  LAG  UPDATED\ng      3          4    1970-01-01T00:00:00.000Z\n");
+  CHECK(groups.out ==
+        "GROUP  COMMITTED  LAG  UPDATED\ng      3          4    1970-01-01T00:00:00.000Z\n");
 }
 
 TEST_CASE("durations and times parse as documented") {
@@ -183,7 +186,8 @@ TEST_CASE("an NDJSON read that ends in an error or is cut short fails after its 
       "{\"offset\":0,\"received_at_ms\":1,\"device\":\"d1\",\"seq\":1,\"topic\":\"t\","
       "\"payload\":{}}\n";
   FakeHub hub;
-  hub.transport.answer(200, record + R"({"error":{"code":"internal","message":"disk gone"}})" "\n");
+  hub.transport.answer(200, record + R"({"error":{"code":"internal","message":"disk gone"}})"
+                                     "\n");
   const Run failed = hub.run({"streams", "read", "telemetry", "--limit", "20000"});
   CHECK(failed.exit_code != 0);
   CHECK(std::count(failed.out.begin(), failed.out.end(), '\n') == 1);

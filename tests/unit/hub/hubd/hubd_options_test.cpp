@@ -30,7 +30,8 @@ TEST_CASE("defaults: loopback, standard ports, supervised broker") {
   CHECK(options.mqtt_binds == std::vector<std::string>{"127.0.0.1"});
   CHECK(options.server_names.empty());
   CHECK(options.mqtt_port == 8883);
-  CHECK(options.http_bind == "127.0.0.1");
+  CHECK(options.http_binds == std::vector<std::string>{"127.0.0.1"});
+  CHECK_FALSE(options.http_plain);
   CHECK(options.http_port == 8080);
   CHECK(options.broker == BrokerMode::supervise);
   CHECK(options.max_payload_bytes == 262144);
@@ -153,4 +154,42 @@ TEST_CASE("telemetry goes through the broker journal unless --telemetry-path mqt
   CHECK_THROWS_AS(parse({"--telemetry-path", "kafka"}), CLI::ParseError);
   CHECK_THROWS_AS(parse({"--journal-max-bytes", "1000"}), CLI::ParseError);
   CHECK_THROWS_AS(parse({"--journal-sync-ms", "20000"}), CLI::ParseError);
+}
+
+TEST_CASE("the REST API listens over HTTPS where configured; plain HTTP only on loopback") {
+  const HubdOptions defaults = parse({});
+  CHECK(check_http_options(defaults).ok());
+  CHECK_FALSE(defaults.http_plain);
+
+  const HubdOptions two = parse({"--http-bind", "127.0.0.1", "--http-bind", "10.20.0.1"});
+  CHECK(two.http_binds == std::vector<std::string>{"127.0.0.1", "10.20.0.1"});
+  CHECK(check_http_options(two).ok());
+
+  edgehub::test::TempDirectory temp;
+  const auto file = temp.path() / "hubd.toml";
+  std::ofstream(file) << "http-bind = [\"::1\", \"192.168.1.10\"]\nhttp-cert = \"/c.pem\"\n"
+                         "http-key = \"/k.pem\"\n";
+  const HubdOptions configured = parse({"--config", file.string()});
+  CHECK(configured.http_binds == std::vector<std::string>{"::1", "192.168.1.10"});
+  CHECK(configured.http_certificate == "/c.pem");
+  CHECK(check_http_options(configured).ok());
+
+  CHECK(check_http_options(parse({"--http-plain"})).ok());
+  CHECK(check_http_options(parse({"--http-plain", "--http-bind", "::1"})).ok());
+  const auto everywhere = check_http_options(parse({"--http-plain", "--http-bind", "0.0.0.0"}));
+  REQUIRE_FALSE(everywhere.ok());
+  CHECK(everywhere.error().message.find("only on loopback") != std::string::npos);
+  CHECK_FALSE(check_http_options(
+                  parse({"--http-plain", "--http-bind", "127.0.0.1", "--http-bind", "10.0.0.1"}))
+                  .ok());
+  CHECK_FALSE(check_http_options(parse({"--http-cert", "/c.pem"})).ok());
+}
+
+TEST_CASE("is_loopback_address_is_127_slash_8_and_ipv6_loopback_only") {
+  for (const char* loopback : {"127.0.0.1", "127.0.0.2", "127.255.0.1", "::1", "localhost"}) {
+    CHECK(is_loopback_address(loopback));
+  }
+  for (const char* other : {"0.0.0.0", "::", "10.0.0.1", "128.0.0.1", "hub.lan", ""}) {
+    CHECK_FALSE(is_loopback_address(other));
+  }
 }
