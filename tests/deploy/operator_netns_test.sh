@@ -24,7 +24,7 @@ source "$repo/tests/support/linked_namespaces.sh"
 source "$repo/tests/support/stop_hub.sh"
 
 cleanup() {
-  [[ -n "$sim_pid" ]] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
+  if [[ -n "$sim_pid" ]]; then kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; fi
   stop_hub "$hubd_pid" "$work/data"
   remove_namespaces "$site" "$operator_ns"
   rm -rf "/etc/netns/$operator_ns" "$work"
