@@ -35,8 +35,11 @@ if(EDGEHUB_UNITY_BUILD)
   # under the same name as another source of its library (journal: io_error,
   # checksum; hubctl: text_of, time_of, field, of slightly different
   # behaviour), which one unity batch cannot hold twice.
-  set_source_files_properties(broker_journal_writer.cpp file_commit_attempts.cpp
+  set_source_files_properties(
+    ${PROJECT_SOURCE_DIR}/hub/journal/broker_journal_writer.cpp
+    ${PROJECT_SOURCE_DIR}/hub/journal/file_commit_attempts.cpp
     DIRECTORY ${PROJECT_SOURCE_DIR}/hub/journal PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
-  set_source_files_properties(commands_cli.cpp routes_commands.cpp
+  set_source_files_properties(
+    ${PROJECT_SOURCE_DIR}/hub/hubctl/commands_cli.cpp ${PROJECT_SOURCE_DIR}/hub/hubctl/routes_commands.cpp
     DIRECTORY ${PROJECT_SOURCE_DIR}/hub/hubctl PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
 endif()
