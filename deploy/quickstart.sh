@@ -127,8 +127,8 @@ if ((build)); then
   estimate=""
   if [[ -f "$build_dir/build.ninja" ]]; then
     steps="$(ninja -C "$build_dir" -n "${targets[@]}" 2>/dev/null | grep -c '^\[')" || steps=0
-    # Measured from a fresh clone: about 2 s of one core per step (docs/performance.md, quick start).
-    estimate=$((steps * 2 / jobs))
+    # Measured from a fresh clone: about 4 s of one core per step (docs/performance.md, quick start).
+    estimate=$((steps * 4 / jobs))
     if ((steps == 0)); then
       stage "building hubd, hubctl, firmware-sim and the broker plugin: already up to date"
     else
