@@ -127,8 +127,9 @@ if ((build)); then
   estimate=""
   if [[ -f "$build_dir/build.ninja" ]]; then
     steps="$(ninja -C "$build_dir" -n "${targets[@]}" 2>/dev/null | grep -c '^\[')" || steps=0
-    # Measured from a fresh clone: about 4 s of one core per step (docs/performance.md, quick start).
-    estimate=$((steps * 4 / jobs))
+    # Measured from a fresh clone: about 5 s of one core per step (469 s of
+    # CPU for 89 steps; docs/performance.md, "Quick start").
+    estimate=$((steps * 5 / jobs))
     if ((steps == 0)); then
       stage "building hubd, hubctl, firmware-sim and the broker plugin: already up to date"
     else
