@@ -33,13 +33,18 @@ if(EDGEHUB_UNITY_BUILD)
   endforeach()
   # Sources compiled alone: each defines a helper in an anonymous namespace
   # under the same name as another source of its library (journal: io_error,
-  # checksum; hubctl: text_of, time_of, field, of slightly different
-  # behaviour), which one unity batch cannot hold twice.
-  set_source_files_properties(
-    ${PROJECT_SOURCE_DIR}/hub/journal/broker_journal_writer.cpp
-    ${PROJECT_SOURCE_DIR}/hub/journal/file_commit_attempts.cpp
-    DIRECTORY ${PROJECT_SOURCE_DIR}/hub/journal PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
-  set_source_files_properties(
-    ${PROJECT_SOURCE_DIR}/hub/hubctl/commands_cli.cpp ${PROJECT_SOURCE_DIR}/hub/hubctl/routes_commands.cpp
-    DIRECTORY ${PROJECT_SOURCE_DIR}/hub/hubctl PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
+  # checksum; api: parameter, view; commands: kMaxFromStates; hubctl:
+  # text_of, time_of, field, invalid, of slightly different behaviour),
+  # which one unity batch cannot hold twice.
+  set(edgehub_unity_alone
+    hub/journal/broker_journal_writer.cpp hub/journal/file_commit_attempts.cpp
+    hub/api/stream_routes.cpp
+    hub/commands/memory_command_store.cpp
+    hub/hubctl/commands_cli.cpp hub/hubctl/routes_commands.cpp hub/hubctl/operators_cli.cpp
+    hub/hubctl/device_hub_address.cpp)
+  foreach(source IN LISTS edgehub_unity_alone)
+    get_filename_component(folder ${PROJECT_SOURCE_DIR}/${source} DIRECTORY)
+    set_source_files_properties(${PROJECT_SOURCE_DIR}/${source}
+      DIRECTORY ${folder} PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
+  endforeach()
 endif()
