@@ -176,8 +176,9 @@ else
   echo $! >"$state_dir/fleet.pid"
 fi
 
+# A record in the stream, not the stream alone: hubd creates it at start.
 telemetry_flowing() {
-  "${hubctl[@]}" --json streams list 2>/dev/null | grep -q '"name": *"telemetry"'
+  [[ -n "$("${hubctl[@]}" streams read telemetry --limit 1 2>/dev/null)" ]]
 }
 stage "checking that data flows: telemetry stored, a command answered"
 wait_for 30 "telemetry" telemetry_flowing || { tail -20 "$state_dir/fleet.log" >&2; die "no telemetry arrived (logs: $state_dir/*.log)"; }
