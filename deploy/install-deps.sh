@@ -2,24 +2,42 @@
 # Installs the Debian 12 packages the project builds and runs with, if any
 # is missing. Idempotent: does nothing (and no apt-get update) when all are
 # present. Must run as root when something is missing.
+#
+#   install-deps.sh               everything: build, run and the whole test suite
+#   install-deps.sh --quickstart  only what building and running the hub,
+#                                 hubctl and firmware-sim need (deploy/quickstart.sh):
+#                                 no cross compiler, qemu or clang, which take
+#                                 minutes to install and only tests use
 set -euo pipefail
 
-PACKAGES=(
-  build-essential cmake pkg-config git ca-certificates openssl
+# Build and run: hubd, hubctl, firmware-sim, the broker plugin.
+QUICKSTART_PACKAGES=(
+  build-essential cmake ninja-build pkg-config git ca-certificates openssl
   mosquitto mosquitto-clients mosquitto-dev libmosquitto-dev
   libpaho-mqttpp-dev libpaho-mqtt-dev
   libssl-dev libsqlite3-dev sqlite3 libsqlitecpp-dev zlib1g-dev
   nlohmann-json3-dev doctest-dev libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev
-  curl python3
-  # deploy/connect-rate-limit.sh and its test (network namespaces)
-  nftables iproute2
+  # the quick start's checks, and the README examples (hubctl ... | jq)
+  curl python3 jq
+)
+# The test suite on top of that (deploy/test.sh).
+TEST_PACKAGES=(
+  # deploy/connect-rate-limit.sh and its test, the README examples test
+  # (network namespaces)
+  nftables iproute2 util-linux
   # the Debian package and its test (cpack's dependency scan, the system
   # user, systemd-analyze verify of the unit)
-  dpkg-dev adduser systemd util-linux
+  dpkg-dev adduser systemd
   # device-sdk: footprint on Cortex-M (footprint.sh), libFuzzer target,
   # SDK unit tests on an emulated Cortex-M (qemu)
   gcc-arm-none-eabi libstdc++-arm-none-eabi-newlib clang libclang-rt-14-dev qemu-system-arm
 )
+
+case "${1:-}" in
+  --quickstart) PACKAGES=("${QUICKSTART_PACKAGES[@]}") ;;
+  "") PACKAGES=("${QUICKSTART_PACKAGES[@]}" "${TEST_PACKAGES[@]}") ;;
+  *) echo "usage: install-deps.sh [--quickstart]" >&2; exit 2 ;;
+esac
 
 missing=()
 for package in "${PACKAGES[@]}"; do

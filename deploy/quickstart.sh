@@ -5,6 +5,9 @@
 # answered, and prints what to type next.
 #
 #   deploy/quickstart.sh          start (or show, if already running)
+#   deploy/quickstart.sh --no-build
+#                                 start with the programs already built in
+#                                 the build directory (no packages, no build)
 #   deploy/quickstart.sh --listen 192.168.1.10 --server-name hub.lan
 #                                 start, and let devices on the network in:
 #                                 an MQTT/TLS listener on that address (or
@@ -16,7 +19,10 @@
 #                                 (hub data, certificates, fleet, logs)
 #
 # Idempotent: a second run finds the running hub and fleet and reuses them.
+# Each stage says what it does; the build shows one progress line with the
+# time left and keeps the compiler's output in <state dir>/build.log.
 # Settings (environment): EDGEHUB_QUICKSTART_DIR (default <repo>/quickstart),
+# EDGEHUB_BUILD_DIR (<repo>/build), EDGEHUB_JOBS (the number of cores),
 # EDGEHUB_MQTT_PORT (8883), EDGEHUB_HTTP_PORT (8080), EDGEHUB_DEVICES (5),
 # EDGEHUB_LISTEN (as --listen), EDGEHUB_SERVER_NAMES (space-separated, as
 # --server-name). Listeners and names take effect when hubd (re)starts.
@@ -34,6 +40,8 @@ devices="${EDGEHUB_DEVICES:-5}"
 hub_url="http://127.0.0.1:$http_port"
 
 say() { printf 'quickstart: %s\n' "$*"; }
+stage_number=0
+stage() { stage_number=$((stage_number + 1)); say "[$stage_number/$stage_count] $*"; }
 die() { printf 'quickstart: error: %s\n' "$*" >&2; exit 1; }
 
 pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
@@ -66,13 +74,14 @@ stop_all() {
 
 listen="${EDGEHUB_LISTEN:-}"
 read -r -a server_names <<<"${EDGEHUB_SERVER_NAMES:-}"
-action=start
+action=start build=1
 while (($#)); do
   case "$1" in
     --listen) (($# >= 2)) || die "--listen needs an address"; listen=$2; shift 2 ;;
     --server-name) (($# >= 2)) || die "--server-name needs a name"; server_names+=("$2"); shift 2 ;;
+    --no-build) build=0; shift ;;
     start | stop | status | reset) action=$1; shift ;;
-    *) die "unknown argument '$1' (start, stop, status, reset, --listen ADDRESS, --server-name NAME)" ;;
+    *) die "unknown argument '$1' (start, stop, status, reset, --listen ADDRESS, --server-name NAME, --no-build)" ;;
   esac
 done
 # The local fleet and hubctl keep using 127.0.0.1: a specific address gets a
@@ -102,19 +111,52 @@ case "$action" in
   *) die "unknown action '$action' (start, stop, status, reset)" ;;
 esac
 
-say "installing what is missing and building (first run takes a few minutes)"
-"$repo/deploy/build.sh" --target hubd hubctl firmware-sim edgehub_mosquitto_auth >/dev/null
-
+started=$SECONDS
+stage_count=3
+((build)) && stage_count=6
 mkdir -p "$state_dir" "$fleet_dir"
+if ((build)); then
+  stage "checking the packages the quick start needs (deploy/install-deps.sh --quickstart)"
+  "$repo/deploy/install-deps.sh" --quickstart | sed 's/^/  /'
+  build_log="$state_dir/build.log"
+  : >"$build_log"
+  stage "configuring the build in $build_dir (log: $build_log)"
+  "$repo/deploy/configure.sh" >>"$build_log" 2>&1 || { tail -20 "$build_log" >&2; die "configuring failed (log: $build_log)"; }
+  targets=(hubd hubctl firmware-sim edgehub_mosquitto_auth)
+  jobs="${EDGEHUB_JOBS:-$(nproc)}"
+  estimate=""
+  if [[ -f "$build_dir/build.ninja" ]]; then
+    steps="$(ninja -C "$build_dir" -n "${targets[@]}" 2>/dev/null | grep -c '^\[')" || steps=0
+    # Measured from a fresh clone: about 5 s of one core per step (469 s of
+    # CPU for 89 steps; docs/performance.md, "Quick start").
+    estimate=$((steps * 5 / jobs))
+    if ((steps == 0)); then
+      stage "building hubd, hubctl, firmware-sim and the broker plugin: already up to date"
+    else
+      stage "building hubd, hubctl, firmware-sim and the broker plugin: $steps steps, about $(((estimate + 30) / 60)) min with $jobs jobs (log: $build_log)"
+    fi
+  else
+    stage "building hubd, hubctl, firmware-sim and the broker plugin with $jobs jobs (log: $build_log)"
+  fi
+  set +e
+  cmake --build "$build_dir" -j "$jobs" --target "${targets[@]}" 2>&1 | "$repo/deploy/build-progress.sh" "$build_log" $estimate
+  built=${PIPESTATUS[0]}
+  set -e
+  if ((built != 0)); then
+    grep -v '^\[' "$build_log" | tail -30 >&2
+    die "the build failed (full log: $build_log)"
+  fi
+fi
+
 hubctl=("$bin/hubctl" --hub "$hub_url" --data-dir "$data_dir")
 
 if pid_alive "$state_dir/hubd.pid"; then
-  say "hubd already running (pid $(cat "$state_dir/hubd.pid"))"
+  stage "hubd already running (pid $(cat "$state_dir/hubd.pid"))"
 else
   if hub_healthy; then
     die "something else answers on $hub_url; set EDGEHUB_HTTP_PORT to a free port"
   fi
-  say "starting hubd (data in $data_dir, MQTT/TLS on ${listen:-127.0.0.1}:$mqtt_port, REST on 127.0.0.1:$http_port)"
+  stage "starting hubd (data in $data_dir, MQTT/TLS on ${listen:-127.0.0.1}:$mqtt_port, REST on 127.0.0.1:$http_port)"
   nohup "$bin/hubd" --data-dir "$data_dir" --mqtt-port "$mqtt_port" --http-port "$http_port" \
     --http-plain "${listener_args[@]}" \
     >>"$state_dir/hubd.log" 2>&1 &
@@ -124,9 +166,9 @@ wait_for 30 "hubd" hub_healthy || { tail -20 "$state_dir/hubd.log" >&2; die "hub
 say "hubd is ready"
 
 if pid_alive "$state_dir/fleet.pid"; then
-  say "simulated fleet already running (pid $(cat "$state_dir/fleet.pid"))"
+  stage "simulated fleet already running (pid $(cat "$state_dir/fleet.pid"))"
 else
-  say "starting a simulated fleet of $devices devices (registers them on first run)"
+  stage "starting a simulated fleet of $devices devices (registers them on first run)"
   nohup "$bin/firmware-sim" --host 127.0.0.1 --port "$mqtt_port" --cert-dir "$fleet_dir" \
     --register --hub "$hub_url" --data-dir "$data_dir" \
     --devices "$devices" --id-prefix sim- --interval-ms 1000 \
@@ -134,9 +176,11 @@ else
   echo $! >"$state_dir/fleet.pid"
 fi
 
+# A record in the stream, not the stream alone: hubd creates it at start.
 telemetry_flowing() {
-  "${hubctl[@]}" --json streams list 2>/dev/null | grep -q '"name": *"telemetry"'
+  [[ -n "$("${hubctl[@]}" streams read telemetry --limit 1 2>/dev/null)" ]]
 }
+stage "checking that data flows: telemetry stored, a command answered"
 wait_for 30 "telemetry" telemetry_flowing || { tail -20 "$state_dir/fleet.log" >&2; die "no telemetry arrived (logs: $state_dir/*.log)"; }
 say "telemetry is flowing into the 'telemetry' stream"
 if "${hubctl[@]}" send sim-0001 ping --timeout 5 >/dev/null; then
@@ -144,6 +188,8 @@ if "${hubctl[@]}" send sim-0001 ping --timeout 5 >/dev/null; then
 else
   die "sim-0001 did not answer ping (logs: $state_dir/*.log)"
 fi
+elapsed=$((SECONDS - started))
+say "ready: data flowing $((elapsed / 60))m$(printf '%02d' $((elapsed % 60)))s after the start"
 
 cat <<NEXT
 

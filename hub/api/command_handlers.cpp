@@ -4,11 +4,6 @@
 
 namespace edgehub::hub::command_api {
 namespace {
-Json parsed_or_null(const std::string& text) {
-  Json value = parse_stored_json(text);
-  return value.is_discarded() ? Json(nullptr) : value;
-}
-
 Json optional_ms(const std::optional<std::int64_t>& value) {
   return value ? Json(*value) : Json(nullptr);
 }

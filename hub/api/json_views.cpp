@@ -19,14 +19,10 @@ Json parse_stored_json(std::string_view text) {
   return Json::parse(text, nullptr, /*allow_exceptions=*/false);
 }
 
-namespace {
-
 Json parsed_or_null(const std::string& text) {
   Json value = parse_stored_json(text);
   return value.is_discarded() ? Json(nullptr) : value;
 }
-
-}  // namespace
 
 Json device_json(const DeviceRecord& device) {
   Json attributes = parsed_or_null(device.attributes_json);

@@ -39,6 +39,9 @@ Json stream_info_json(const StreamInfo& info);
 // protocol::kReadBackMaxJsonDepth (nlohmann's dump recurses per level).
 Json parse_stored_json(std::string_view text);
 
+// parse_stored_json, with null for what is not JSON.
+Json parsed_or_null(const std::string& text);
+
 // A request body that must be a JSON object: invalid_argument otherwise
 // (nested deeper than protocol::max_json_depth(): "request body: JSON nested
 // deeper than 32 levels", checked before parsing), with a message saying
