@@ -37,7 +37,10 @@ fleet_dir="$state_dir/fleet"
 mqtt_port="${EDGEHUB_MQTT_PORT:-8883}"
 http_port="${EDGEHUB_HTTP_PORT:-8080}"
 devices="${EDGEHUB_DEVICES:-5}"
-hub_url="http://127.0.0.1:$http_port"
+hub_url="https://127.0.0.1:$http_port"
+# The REST API is HTTPS with the certificate of the hub's own CA (made at the
+# first start): curl and hubctl trust that CA.
+ca_file="$data_dir/pki/ca.pem"
 
 say() { printf 'quickstart: %s\n' "$*"; }
 stage_number=0
@@ -47,7 +50,9 @@ die() { printf 'quickstart: error: %s\n' "$*" >&2; exit 1; }
 pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 hub_healthy() {
-  curl -fsS --max-time 2 "$hub_url/api/v1/health" 2>/dev/null | grep -q '"broker_connected": *true'
+  [[ -f "$ca_file" ]] &&
+    curl -fsS --max-time 2 --cacert "$ca_file" "$hub_url/api/v1/health" 2>/dev/null |
+    grep -q '"broker_connected": *true'
 }
 
 wait_for() {  # wait_for <seconds> <description> <command...>
@@ -153,12 +158,12 @@ hubctl=("$bin/hubctl" --hub "$hub_url" --data-dir "$data_dir")
 if pid_alive "$state_dir/hubd.pid"; then
   stage "hubd already running (pid $(cat "$state_dir/hubd.pid"))"
 else
-  if hub_healthy; then
-    die "something else answers on $hub_url; set EDGEHUB_HTTP_PORT to a free port"
+  if (exec 3<>"/dev/tcp/127.0.0.1/$http_port") 2>/dev/null; then
+    die "something else listens on 127.0.0.1:$http_port; set EDGEHUB_HTTP_PORT to a free port"
   fi
   stage "starting hubd (data in $data_dir, MQTT/TLS on ${listen:-127.0.0.1}:$mqtt_port, REST on 127.0.0.1:$http_port)"
   nohup "$bin/hubd" --data-dir "$data_dir" --mqtt-port "$mqtt_port" --http-port "$http_port" \
-    --http-plain "${listener_args[@]}" \
+    "${listener_args[@]}" \
     >>"$state_dir/hubd.log" 2>&1 &
   echo $! >"$state_dir/hubd.pid"
 fi
@@ -196,7 +201,7 @@ cat <<NEXT
 The hub and $devices simulated devices are running. Put hubctl on your PATH,
 with this hub and its API token, for this shell:
 
-  export PATH="$bin:\$PATH" HUBCTL_URL=$hub_url HUBCTL_TOKEN="\$(cat $data_dir/api-token)"
+  export PATH="$bin:\$PATH" HUBCTL_URL=$hub_url HUBCTL_CA=$ca_file HUBCTL_TOKEN="\$(cat $data_dir/api-token)"
 
 Then try:
 
