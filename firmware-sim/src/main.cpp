@@ -107,7 +107,8 @@ int main(int argc, char** argv) {
     if (options.register_missing) {
       const RegistrationSettings registration{options.hub_url,
                                               resolve_api_token(options.token, options.data_dir),
-                                              cert_dir, hub_ca_in(options.data_dir)};
+                                              cert_dir,
+                                              registration_ca(options.ca_file, options.data_dir)};
       const std::size_t registered = register_missing_devices(registration, ids);
       if (registered > 0) spdlog::info("registered {} devices", registered);
     }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -103,6 +104,16 @@ std::filesystem::path hub_ca_in(const std::string& data_dir) {
   const std::filesystem::path ca = std::filesystem::path(data_dir) / "pki" / "ca.pem";
   std::error_code error;
   return std::filesystem::is_regular_file(ca, error) ? ca : std::filesystem::path();
+}
+
+std::filesystem::path registration_ca(const std::string& ca_option, const std::string& data_dir) {
+  if (!ca_option.empty()) return ca_option;
+  if (std::filesystem::path in_data_dir = hub_ca_in(data_dir); !in_data_dir.empty()) {
+    return in_data_dir;
+  }
+  const char* from_environment = std::getenv("HUBCTL_CA");
+  return from_environment != nullptr ? std::filesystem::path(from_environment)
+                                     : std::filesystem::path();
 }
 
 std::size_t register_missing_devices(const RegistrationSettings& settings,

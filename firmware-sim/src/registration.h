@@ -22,6 +22,12 @@ struct RegistrationSettings {
 // is there, else empty.
 std::filesystem::path hub_ca_in(const std::string& data_dir);
 
+// The CA the hub's HTTPS API is checked against when registering, first
+// found: --ca (the hub's CA signs the broker's and the API's certificate
+// alike), <data-dir>/pki/ca.pem, $HUBCTL_CA (as hubctl); empty: the
+// system's CAs.
+std::filesystem::path registration_ca(const std::string& ca_option, const std::string& data_dir);
+
 // The token given with --token, or the content of <data-dir>/api-token.
 // Throws std::runtime_error if neither can be had.
 std::string resolve_api_token(const std::string& token, const std::string& data_dir);

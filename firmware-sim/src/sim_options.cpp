@@ -36,7 +36,8 @@ void add_sim_options(CLI::App& app, SimOptions& options) {
                "(<id>.csr) and exit; enrol them with hubctl devices enroll <id> --csr <id>.csr "
                "--out <cert-dir>");
   app.add_option("--hub", options.hub_url,
-                 "Hub REST API base URL (for --register; https:// trusts <--data-dir>/pki/ca.pem)")
+                 "Hub REST API base URL (for --register; https:// trusts --ca, else "
+                 "<--data-dir>/pki/ca.pem, else $HUBCTL_CA)")
       ->capture_default_str();
   app.add_option("--token", options.token, "Hub API token (for --register)");
   app.add_option("--data-dir", options.data_dir,

@@ -52,6 +52,7 @@ work="$(mktemp -d /tmp/edgehub-bench.XXXXXX)"
 data="$work/data"
 hubd_pid=""
 mosquitto_pid=""
+subscriber_pid=""
 
 source "$repo/tests/perf/bench_lib.sh"  # log, stop_pid
 
@@ -129,18 +130,25 @@ publishers=("$bin/ingest_bench")
 common=(--port "$mqtt_port" --ca "$data/pki/ca.pem" --devices-dir "$work/devices"
         --devices "$devices" --window "$window")
 
-# One raw round: mosquitto alone with hubd's configuration; prints msg/s.
-raw_round() {
-  # The pass-through broker: hubd's configuration without the journal lines.
+# The pass-through broker (hubd's configuration without the journal lines)
+# and the plain subscriber expecting $1 messages (more subscriber options
+# after it); sets mosquitto_pid and subscriber_pid.
+start_raw_path() {
+  local expect=$1; shift
   grep -v '^plugin_opt_journal' "$data/broker/mosquitto.conf" >"$work/raw-mosquitto.conf"
   "${MOSQUITTO:-/usr/sbin/mosquitto}" -c "$work/raw-mosquitto.conf" >>"$work/mosquitto.out" 2>&1 &
   mosquitto_pid=$!
   for _ in $(seq 100); do listening "$mqtt_port" && break; sleep 0.1; done
   "$bin/ingest_bench" subscribe --port "$mqtt_port" --ca "$data/pki/ca.pem" \
     --service-cert "$data/pki/hubd.pem" --service-key "$data/pki/hubd.key" \
-    --expect $((devices * messages)) >"$work/subscriber.out" 2>&1 &
-  local subscriber_pid=$!
+    --expect "$expect" "$@" >"$work/subscriber.out" 2>&1 &
+  subscriber_pid=$!
   for _ in $(seq 100); do grep -q subscribed "$work/subscriber.out" && break; sleep 0.1; done
+}
+
+# One raw round: mosquitto alone with hubd's configuration; prints msg/s.
+raw_round() {
+  start_raw_path $((devices * messages))
   local publish_json subscriber_json
   publish_json="$("${publishers[@]}" publish "${common[@]}" --messages "$messages" | tail -1)"
   wait "$subscriber_pid"
@@ -159,15 +167,7 @@ rest=(--http-port "$http_port" --token "$token")
 raw_latency() {
   local rate=$1 seconds=$2
   local per_device; per_device="$(awk -v r="$rate" -v s="$seconds" -v d="$devices" 'BEGIN { n = int(r * (s + 1) / d); print (n < 1 ? 1 : n) }')"
-  grep -v '^plugin_opt_journal' "$data/broker/mosquitto.conf" >"$work/raw-mosquitto.conf"
-  "${MOSQUITTO:-/usr/sbin/mosquitto}" -c "$work/raw-mosquitto.conf" >>"$work/mosquitto.out" 2>&1 &
-  mosquitto_pid=$!
-  for _ in $(seq 100); do listening "$mqtt_port" && break; sleep 0.1; done
-  "$bin/ingest_bench" subscribe --port "$mqtt_port" --ca "$data/pki/ca.pem" \
-    --service-cert "$data/pki/hubd.pem" --service-key "$data/pki/hubd.key" \
-    --expect $((devices * per_device)) --latency-warmup-ms 1000 >"$work/subscriber.out" 2>&1 &
-  local subscriber_pid=$!
-  for _ in $(seq 100); do grep -q subscribed "$work/subscriber.out" && break; sleep 0.1; done
+  start_raw_path $((devices * per_device)) --latency-warmup-ms 1000
   "${publishers[@]}" publish "${common[@]}" --messages "$per_device" --rate "$rate" >/dev/null
   wait "$subscriber_pid"
   stop_pid "$mosquitto_pid"; mosquitto_pid=""
