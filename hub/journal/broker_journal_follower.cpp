@@ -138,9 +138,13 @@ void BrokerJournalFollower::removed(const SegmentRemoval& removal, std::error_co
     std::lock_guard lock(mutex_);
     removing_.erase(removal.file);
     // A failed one comes back at the next listing and is tried again at a
-    // later release.
-    say = error ? removal_failed_.insert(removal.file).second
-                : (removal_failed_.erase(removal.file), removal.keep_as.has_value());
+    // later release; said once.
+    if (error) {
+      say = removal_failed_.insert(removal.file).second;
+    } else {
+      removal_failed_.erase(removal.file);
+      say = removal.keep_as.has_value();
+    }
   }
   if (!say) return;
   if (error) {
