@@ -40,8 +40,8 @@ class ExportDestination {
   // from the first, the engine acknowledged durably (JetStream PubAck, Kafka
   // delivery report with acks=all, MQTT PUBACK). A short count with an error
   // message is a partial success: the runner commits that many and retries
-  // the rest with backoff. Returns an error (nothing acknowledged) when the
-  // destination is unreachable. Never throws.
+  // the rest with backoff; {0, error} when the destination is unreachable.
+  // Never throws.
   struct Sent {
     std::size_t acknowledged = 0;
     std::string error;  // empty when every record was acknowledged
