@@ -9,7 +9,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <stdexcept>
+#include <vector>
 
 namespace edgehub::bench {
 namespace {
@@ -89,49 +91,77 @@ DevicePublisher::~DevicePublisher() {
 }
 
 void DevicePublisher::run(long count, double rate, std::uint64_t first_seq) {
-  const std::string topic = "devices/" + id_ + "/telemetry";
-  char payload[128];  // as a device would: no allocation per message
-  const auto start = Clock::now();
-  // When message i is due, in ns after start (paced runs only).
+  DevicePublisher* self = this;
+  run_group(std::span(&self, 1), count, rate, first_seq);
+}
+
+void DevicePublisher::begin(long count, double rate, std::uint64_t first_seq) {
+  topic_ = "devices/" + id_ + "/telemetry";
+  count_ = count;
+  sent_ = 0;
+  rate_ = rate;
+  first_seq_ = first_seq;
+  phase_ = static_cast<double>(std::hash<std::string>{}(id_) % 1000) / 1000.0;
+}
+
+long long DevicePublisher::publish_due(long long now_ns) {
+  // When message i is due, in ns after the start (paced runs only). Each
+  // device has its own phase within the interval, as real devices that were
+  // not started together: a fleet does not publish in lockstep.
   const auto due_ns = [&](long i) {
-    return static_cast<long long>(static_cast<double>(i) * 1e9 / rate);
+    return static_cast<long long>((static_cast<double>(i) + phase_) * 1e9 / rate_);
   };
-  long sent = 0;
-  while (sent < count || unacknowledged_ > 0) {
+  char payload[128];  // as a device would: no allocation per message
+  while (sent_ < count_ && unacknowledged_ < window_ && (rate_ <= 0 || due_ns(sent_) <= now_ns)) {
+    const int length = std::snprintf(
+        payload, sizeof payload, "{\"seq\":%llu,\"data\":{\"temperature\":21.5,\"sent_us\":%lld}}",
+        static_cast<unsigned long long>(first_seq_ + static_cast<std::uint64_t>(sent_)),
+        static_cast<long long>(system_now_us()));
+    // Without a thread of its own, libmosquitto writes the packet now.
+    check(mosquitto_publish(client_, nullptr, topic_.c_str(), length, payload, 1, false), "publish",
+          id_);
+    ++sent_;
+    ++unacknowledged_;
+  }
+  const bool waiting_for_pace = rate_ > 0 && sent_ < count_ && unacknowledged_ < window_;
+  return waiting_for_pace ? std::max(0LL, due_ns(sent_) - now_ns) : -1;
+}
+
+pollfd DevicePublisher::poll_request() const {
+  pollfd socket{mosquitto_socket(client_), POLLIN, 0};
+  if (mosquitto_want_write(client_)) socket.events |= POLLOUT;
+  return socket;
+}
+
+void DevicePublisher::run_group(std::span<DevicePublisher* const> group, long count, double rate,
+                                std::uint64_t first_seq) {
+  for (DevicePublisher* publisher : group) publisher->begin(count, rate, first_seq);
+  std::vector<pollfd> sockets(group.size());
+  const auto start = Clock::now();
+  while (!std::all_of(group.begin(), group.end(),
+                      [](const DevicePublisher* p) { return p->finished(); })) {
     const long long now_ns =
-        rate > 0
-            ? std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count()
-            : 0;
-    while (sent < count && unacknowledged_ < window_ && (rate <= 0 || due_ns(sent) <= now_ns)) {
-      const int length = std::snprintf(
-          payload, sizeof payload,
-          "{\"seq\":%llu,\"data\":{\"temperature\":21.5,\"sent_us\":%lld}}",
-          static_cast<unsigned long long>(first_seq + static_cast<std::uint64_t>(sent)),
-          static_cast<long long>(system_now_us()));
-      // Without a thread of its own, libmosquitto writes the packet now.
-      check(mosquitto_publish(client_, nullptr, topic.c_str(), length, payload, 1, false),
-            "publish", id_);
-      ++sent;
-      ++unacknowledged_;
+        std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
+    // Without a deadline, wake once a second anyway for the keep-alive.
+    long long wake_in_ns = 1'000'000'000LL;
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      const long long next = group[i]->publish_due(now_ns);
+      if (next >= 0) wake_in_ns = std::min(wake_in_ns, next);
+      sockets[i] = group[i]->poll_request();
     }
-    const bool waiting_for_pace = rate > 0 && sent < count && unacknowledged_ < window_;
-    serve_network(waiting_for_pace ? std::max(0LL, due_ns(sent) - now_ns) : -1);
+    const timespec timeout{static_cast<time_t>(wake_in_ns / 1'000'000'000LL),
+                           static_cast<long>(wake_in_ns % 1'000'000'000LL)};
+    if (ppoll(sockets.data(), sockets.size(), &timeout, nullptr) < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
+    }
+    for (std::size_t i = 0; i < group.size(); ++i) group[i]->serve(sockets[i].revents);
   }
 }
 
-void DevicePublisher::serve_network(long long wake_in_ns) {
-  pollfd socket{mosquitto_socket(client_), POLLIN, 0};
-  if (mosquitto_want_write(client_)) socket.events |= POLLOUT;
-  // Without a deadline, wake once a second anyway for the keep-alive.
-  const long long timeout_ns = wake_in_ns >= 0 ? wake_in_ns : 1'000'000'000LL;
-  const timespec timeout{static_cast<time_t>(timeout_ns / 1'000'000'000LL),
-                         static_cast<long>(timeout_ns % 1'000'000'000LL)};
-  if (ppoll(&socket, 1, &timeout, nullptr) < 0) {
-    if (errno == EINTR) return;
-    throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
-  }
+void DevicePublisher::serve(short revents) {
   auto* tls = static_cast<SSL*>(mosquitto_ssl_get(client_));
-  if ((socket.revents & (POLLIN | POLLERR | POLLHUP)) != 0 ||
+  if ((revents & (POLLIN | POLLERR | POLLHUP)) != 0 ||
       (tls != nullptr && SSL_has_pending(tls) == 1)) {
     long before = 0;
     do {
@@ -144,7 +174,7 @@ void DevicePublisher::serve_network(long long wake_in_ns) {
       check(mosquitto_loop_read(client_, 1), "read", id_);
     } while (tls != nullptr && SSL_has_pending(tls) == 1 && unacknowledged_ != before);
   }
-  if ((socket.revents & POLLOUT) != 0) check(mosquitto_loop_write(client_, 1), "write", id_);
+  if ((revents & POLLOUT) != 0) check(mosquitto_loop_write(client_, 1), "write", id_);
   check(mosquitto_loop_misc(client_), "keep-alive", id_);
 }
 

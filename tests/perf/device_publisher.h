@@ -7,7 +7,10 @@
 // together; docs/performance.md).
 #pragma once
 
+#include <poll.h>
+
 #include <cstdint>
+#include <span>
 #include <string>
 
 struct mosquitto;
@@ -40,16 +43,34 @@ class DevicePublisher {
   // returns when the broker has acknowledged every one.
   void run(long count, double rate, std::uint64_t first_seq);
 
+  // The same for a group of publishers served by the calling thread with
+  // one poll() over their sockets, each paced to `rate`: a fleet of many
+  // slow devices without a thread per device.
+  static void run_group(std::span<DevicePublisher* const> group, long count, double rate,
+                        std::uint64_t first_seq);
+
  private:
-  // Waits for the socket (PUBACKs in, or room to write) or until
-  // `wake_in_ns` (< 0: no deadline), then lets libmosquitto handle it.
-  void serve_network(long long wake_in_ns);
+  // One run's progress (run_group's steps, per publisher).
+  void begin(long count, double rate, std::uint64_t first_seq);
+  // Publishes what is due and the window allows; returns ns until the next
+  // publish is due (< 0: none is waiting for its time).
+  long long publish_due(long long now_ns);
+  bool finished() const { return sent_ >= count_ && unacknowledged_ == 0; }
+  pollfd poll_request() const;
+  // Lets libmosquitto handle what poll() reported for the socket.
+  void serve(short revents);
 
   std::string id_;
   long window_;
   mosquitto* client_ = nullptr;
   int connack_ = -1;  // CONNACK's return code once it arrived
   long unacknowledged_ = 0;
+  std::string topic_;
+  long count_ = 0;
+  long sent_ = 0;
+  double rate_ = 0;
+  std::uint64_t first_seq_ = 0;
+  double phase_ = 0;  // of the pacing interval, in [0, 1)
 };
 
 }  // namespace edgehub::bench

@@ -22,6 +22,8 @@
 # The last line printed is one JSON object with every figure.
 #
 # Environment: EDGEHUB_BUILD_DIR (default build/), BENCH_DEVICES (4),
+# BENCH_PUBLISHER_THREADS (4: the devices are spread over that many threads,
+# each serving its devices with one poll()),
 # BENCH_MESSAGES per device (25000), BENCH_WINDOW (100), BENCH_REPLAY
 # (1000000), BENCH_ROUNDS (3), BENCH_SKIP_BUILD=1 to use the binaries as they are, BENCH_ROUTE=1
 # to run the hub steps with one route in force, BENCH_KEEP=1 to keep the
@@ -128,7 +130,7 @@ log "filling stream 'replay' with $replay_count records"
 publishers=("$bin/ingest_bench")
 [[ "${BENCH_PUBLISHERS_OWN_SESSION:-0}" == 1 ]] && publishers=(setsid -w "$bin/ingest_bench")
 common=(--port "$mqtt_port" --ca "$data/pki/ca.pem" --devices-dir "$work/devices"
-        --devices "$devices" --window "$window")
+        --devices "$devices" --window "$window" --publisher-threads "${BENCH_PUBLISHER_THREADS:-4}")
 
 # The pass-through broker (hubd's configuration without the journal lines)
 # and the plain subscriber expecting $1 messages (more subscriber options

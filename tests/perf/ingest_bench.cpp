@@ -122,21 +122,30 @@ struct Fleet {
       settings.window = arguments.number("window", "100");
       publishers.push_back(std::make_unique<edgehub::bench::DevicePublisher>(settings));
     }
+    threads_wanted =
+        static_cast<std::size_t>(std::max(1L, arguments.number("publisher-threads", "4")));
   }
-  // All publishers at once, one thread each; returns when every publish is
-  // acknowledged. Sequence numbers start at the current time in us, so that
-  // each round's messages are new to the hub.
+  // All publishers at once, spread over --publisher-threads threads (default:
+  // one per device up to 4), each serving its devices with one poll();
+  // returns when every publish is acknowledged. Sequence numbers start at the
+  // current time in us, so that each round's messages are new to the hub.
+  std::size_t threads_wanted = 4;
   void publish(long per_device, double total_rate) {
     const std::uint64_t first_seq = static_cast<std::uint64_t>(now_us());
-    std::vector<std::thread> threads;
-    std::vector<std::exception_ptr> failures(publishers.size());
-    const double rate = total_rate > 0 ? total_rate / static_cast<double>(publishers.size()) : 0;
+    const std::size_t thread_count = std::min(threads_wanted, publishers.size());
+    std::vector<std::vector<edgehub::bench::DevicePublisher*>> groups(thread_count);
     for (std::size_t i = 0; i < publishers.size(); ++i) {
-      threads.emplace_back([&, i] {
+      groups[i % thread_count].push_back(publishers[i].get());
+    }
+    std::vector<std::thread> threads;
+    std::vector<std::exception_ptr> failures(thread_count);
+    const double rate = total_rate > 0 ? total_rate / static_cast<double>(publishers.size()) : 0;
+    for (std::size_t t = 0; t < thread_count; ++t) {
+      threads.emplace_back([&, t] {
         try {
-          publishers[i]->run(per_device, rate, first_seq);
+          edgehub::bench::DevicePublisher::run_group(groups[t], per_device, rate, first_seq);
         } catch (...) {
-          failures[i] = std::current_exception();
+          failures[t] = std::current_exception();
         }
       });
     }
