@@ -1,0 +1,217 @@
+"""The web console in headless Chromium against a real hub (started by
+console_browser_test.sh): asserts on the DOM what an operator and a viewer
+see, and saves screenshots. Exits non-zero with the reason on the first
+failed check.
+
+usage: console_check.py --devtools-port P --url https://127.0.0.1:N --device ID
+         --operator-token T --viewer-token T --artifacts DIR
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+
+from cdp import Browser
+
+
+def js_string(text):
+    return json.dumps(text)
+
+
+class Console:
+    def __init__(self, page, url, artifacts):
+        self.page = page
+        self.url = url
+        self.artifacts = artifacts
+
+    def shot(self, name):
+        path = os.path.join(self.artifacts, name + ".png")
+        self.page.screenshot(path)
+        print(f"screenshot: {path}")
+
+    def text(self, selector):
+        return self.page.evaluate(
+            f"(document.querySelector({js_string(selector)}) || {{}}).textContent || ''")
+
+    def exists(self, selector):
+        return self.page.evaluate(f"document.querySelector({js_string(selector)}) !== null")
+
+    def fill(self, selector, value):
+        self.page.evaluate(f"""(() => {{
+            const field = document.querySelector({js_string(selector)});
+            if (!field) throw new Error('no ' + {js_string(selector)});
+            field.value = {js_string(value)};
+            field.dispatchEvent(new Event('input', {{bubbles: true}}));
+        }})()""")
+
+    def submit(self, form):
+        self.page.evaluate(f"document.querySelector({js_string(form)}).requestSubmit()")
+
+    def click(self, selector):
+        self.page.evaluate(f"document.querySelector({js_string(selector)}).click()")
+
+    def go(self, hash_route):
+        self.page.evaluate(f"location.hash = {js_string(hash_route)}")
+
+    def sign_in(self, token, expected):
+        self.page.wait_for("document.querySelector('#sign-in') !== null", "the sign-in form")
+        self.fill("#token", token)
+        self.submit("#sign-in")
+        self.page.wait_for(f"document.querySelector('#whoami').textContent === {js_string(expected)}",
+                           f"the header to show {expected}")
+
+    def chart_points(self):
+        return int(self.page.evaluate(
+            "Number(document.querySelector('#telemetry-chart')?.dataset.points || 0)"))
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+def operator_session(console, args):
+    page = console.page
+    page.navigate(args.url + "/")
+    check(page.evaluate("location.pathname") == "/console/", "/ does not lead to /console/")
+    page.wait_for("document.querySelector('#sign-in') !== null", "the sign-in form")
+
+    # A wrong token: a clear message, still signed out.
+    console.fill("#token", "0" * 64)
+    console.submit("#sign-in")
+    message = page.wait_for("document.querySelector('#sign-in-error')?.textContent",
+                            "the wrong token's message")
+    check("not valid" in message, f"wrong token message: {message!r}")
+    check(page.evaluate("sessionStorage.getItem('edgehub.token')") is None,
+          "a refused token is kept in sessionStorage")
+    console.shot("01-sign-in-wrong-token")
+
+    console.sign_in(args.operator_token, "opal (operator)")
+    check(page.evaluate("sessionStorage.getItem('edgehub.token')") == args.operator_token,
+          "the token is not in sessionStorage")
+    row = f"#devices tr[data-device={js_string(args.device)}]"
+    page.wait_for(f"document.querySelector({js_string(row)})?.dataset.connection === 'connected'",
+                  f"{args.device} listed as connected")
+    console.shot("02-devices")
+
+    # The device page: the chart grows while the device sends telemetry.
+    console.go("#/devices/" + args.device)
+    page.wait_for("Number(document.querySelector('#telemetry-chart')?.dataset.points) > 0",
+                  "the first telemetry points on the chart")
+    series = page.evaluate("document.querySelector('#telemetry-chart').dataset.series")
+    check("temperature" in series.split(","), f"no temperature series: {series!r}")
+    before = console.chart_points()
+    time.sleep(3)
+    after = console.chart_points()
+    print(f"chart points: {before} -> {after} in 3 s (series {series})")
+    check(after > before, f"the chart did not grow: {before} -> {after}")
+    check(page.evaluate("document.querySelector('#device-connection').textContent") == "connected",
+          "the device page does not show the device connected")
+
+    # A command and its answer.
+    console.fill("#command-name", "ping")
+    console.fill("#command-payload", "{}")
+    console.click("#command-submit")
+    status = page.wait_for("document.querySelector('#command-status')?.textContent",
+                           "the command's answer", timeout=20)
+    check(status == "200", f"ping answered {status!r}")
+    result = console.text("#command-result")
+    check('"pong": true' in result, f"the answer's payload: {result!r}")
+    page.wait_for("document.querySelector('#command-history tr[data-state=\"completed\"]') !== null",
+                  "the command in the history as completed", timeout=10)
+
+    # An unknown command: the device's own status, shown as it is.
+    console.fill("#command-name", "self-destruct")
+    console.click("#command-submit")
+    page.wait_for("document.querySelector('#command-status')?.textContent === '404'",
+                  "the device's 404 for an unknown command", timeout=20)
+
+    # The twin: change desired, the device applies it and reports.
+    old_version = page.wait_for("document.querySelector('#twin-desired-version')?.textContent",
+                                "the twin")
+    console.fill("#twin-patch", '{"interval_ms": 250, "mode": "browser-test"}')
+    console.submit("#twin-edit")
+    page.wait_for("document.querySelector('#twin-desired')?.textContent.includes('browser-test')",
+                  "the new desired properties")
+    new_version = console.text("#twin-desired-version")
+    check(new_version != old_version, f"desired version unchanged: {old_version} -> {new_version}")
+    page.wait_for("document.querySelector('#twin-reported')?.textContent.includes('250')",
+                  "the device to report interval_ms 250", timeout=20)
+    console.shot("03-device-operator")
+
+    # The audit page records the command.
+    console.go("#/audit")
+    page.wait_for("[...document.querySelectorAll('#audit tbody tr')].some(r => "
+                  "r.textContent.includes('opal') && r.textContent.includes('/commands'))",
+                  "the command in the audit stream")
+    console.shot("04-audit")
+    console.go("#/streams/telemetry")
+    page.wait_for("document.querySelectorAll('#stream-tail tr').length > 0", "the telemetry tail")
+    console.shot("05-stream-telemetry")
+    console.go("#/deadletters")
+    page.wait_for("document.querySelector('#deadletters tbody tr') !== null", "the dead letters table")
+
+    console.click("#sign-out")
+    page.wait_for("document.querySelector('#sign-in') !== null", "the sign-in form after sign-out")
+    check(page.evaluate("sessionStorage.getItem('edgehub.token')") is None,
+          "sign-out left the token in sessionStorage")
+
+
+def viewer_session(console, args):
+    page = console.page
+    console.sign_in(args.viewer_token, "vic (viewer)")
+    console.go("#/devices/" + args.device)
+    page.wait_for("Number(document.querySelector('#telemetry-chart')?.dataset.points) > 0",
+                  "the chart for a viewer")
+    page.wait_for("document.querySelector('#twin-desired') !== null", "the twin for a viewer")
+    page.wait_for("document.querySelector('#command-history tbody tr[data-command]') !== null",
+                  "the command history for a viewer")
+    for selector in ("#command-send", "#command-submit", "#twin-edit", "#twin-save"):
+        check(not console.exists(selector), f"a viewer sees {selector}")
+    buttons = page.evaluate(
+        "document.querySelectorAll('#commands-panel button, #twin-panel button').length")
+    check(buttons == 0, f"a viewer sees {buttons} buttons on the device page")
+    console.shot("06-device-viewer")
+    console.go("#/routes")
+    page.wait_for("document.querySelector('#routes tbody tr') !== null", "the routes table")
+    check(not console.exists("#route-add"), "a viewer sees the add-route form")
+    console.go("#/devices")
+    page.wait_for("document.querySelector('#devices tbody tr[data-device]') !== null",
+                  "the device list for a viewer")
+    check(page.evaluate("document.querySelectorAll('#devices button').length") == 0,
+          "a viewer sees device buttons")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    for name in ("--devtools-port", "--url", "--device", "--operator-token", "--viewer-token",
+                 "--artifacts"):
+        parser.add_argument(name, required=True)
+    args = parser.parse_args()
+    os.makedirs(args.artifacts, exist_ok=True)
+    browser = Browser(int(args.devtools_port))
+    page = browser.new_page()
+    console = Console(page, args.url, args.artifacts)
+    try:
+        operator_session(console, args)
+        viewer_session(console, args)
+        page.drain_events()
+        # The one expected error: the wrong token's 401 at sign-in.
+        problems = [p for p in page.problems() if "401" not in p]
+        check(not problems, "the page reported errors:\n  " + "\n  ".join(problems))
+    except Exception:
+        try:
+            console.shot("failure")
+        except Exception as error:  # noqa: BLE001 - the original failure matters more
+            print(f"(no failure screenshot: {error})", file=sys.stderr)
+        print("page problems:", *page.problems(), sep="\n  ", file=sys.stderr)
+        raise
+    finally:
+        browser.close()
+    print("PASS: console in headless Chromium")
+
+
+if __name__ == "__main__":
+    main()
