@@ -164,3 +164,32 @@ TEST_CASE("no more than the allowed number of tails wait at once") {
   slots.pop_back();
   CHECK(f.handlers.acquire_tail_slot().ok());
 }
+
+TEST_CASE(
+    "an event batch for one device holds its records with their offsets, and moves past "
+    "the others") {
+  Fixture f;
+  for (const char* device : {"d1", "d2", "d2", "d1", "d2"}) {
+    NewRecord record;
+    record.stream = "telemetry";
+    record.received_at_ms = 1000;
+    record.device_id = device;
+    record.topic = std::string("devices/") + device + "/telemetry";
+    record.payload = R"({"n": 1})";
+    REQUIRE(f.store.append(record).ok());
+  }
+  const auto d1 = f.handlers.read_batch("telemetry", 0, 100, "d1");
+  REQUIRE(d1.ok());
+  CHECK(d1->offsets == std::vector<std::uint64_t>{0, 3});
+  REQUIRE(d1->records.size() == 2);
+  CHECK(json::parse(d1->records[1]).at("device") == "d1");
+  CHECK(d1->next_offset == 5);
+  // Only others' records in the batch: none returned, the position moves on.
+  const auto none = f.handlers.read_batch("telemetry", 4, 100, "d1");
+  REQUIRE(none.ok());
+  CHECK(none->records.empty());
+  CHECK(none->next_offset == 5);
+  const auto all = f.handlers.read_batch("telemetry", 0, 100);
+  REQUIRE(all.ok());
+  CHECK(all->offsets == std::vector<std::uint64_t>{0, 1, 2, 3, 4});
+}
