@@ -105,6 +105,6 @@ done
 [[ -n "$devtools_port" ]] || fail "chromium wrote no DevToolsActivePort"
 
 python3 "$here/console_check.py" --devtools-port "$devtools_port" \
-  --url "https://127.0.0.1:$http_port" --device "$device" \
+  --url "https://127.0.0.1:$http_port" --device "$device" --admin-token "$(cat "$work/data/api-token")" \
   --operator-token "$operator_token" --viewer-token "$viewer_token" \
   --artifacts "$artifacts" || fail "console check failed (screenshots in $artifacts)"

@@ -4,7 +4,7 @@ see, and saves screenshots. Exits non-zero with the reason on the first
 failed check.
 
 usage: console_check.py --devtools-port P --url https://127.0.0.1:N --device ID
-         --operator-token T --viewer-token T --artifacts DIR
+         --admin-token T --operator-token T --viewer-token T --artifacts DIR
 """
 
 import argparse
@@ -61,6 +61,13 @@ class Console:
         self.submit("#sign-in")
         self.page.wait_for(f"document.querySelector('#whoami').textContent === {js_string(expected)}",
                            f"the header to show {expected}")
+
+    def sign_out(self):
+        self.click("#sign-out")
+        self.page.wait_for("document.querySelector('#sign-in') !== null",
+                           "the sign-in form after sign-out")
+        check(self.page.evaluate("sessionStorage.getItem('edgehub.token')") is None,
+              "sign-out left the token in sessionStorage")
 
     def chart_points(self):
         return int(self.page.evaluate(
@@ -153,10 +160,49 @@ def operator_session(console, args):
     console.go("#/deadletters")
     page.wait_for("document.querySelector('#deadletters tbody tr') !== null", "the dead letters table")
 
-    console.click("#sign-out")
-    page.wait_for("document.querySelector('#sign-in') !== null", "the sign-in form after sign-out")
-    check(page.evaluate("sessionStorage.getItem('edgehub.token')") is None,
-          "sign-out left the token in sessionStorage")
+    # An operator changes no routes.
+    console.go("#/routes")
+    page.wait_for("document.querySelector('#routes tbody tr') !== null", "the routes table")
+    check(not console.exists("#route-add"), "an operator sees the add-route form")
+    console.sign_out()
+
+
+def admin_session(console, args):
+    """Admin actions: a route added through the console (one that fails on
+    every message, so that dead letters with their reason appear), a
+    condition that does not compile (the hub's message shown), the route
+    deleted again."""
+    page = console.page
+    console.sign_in(args.admin_token, "admin (admin)")
+    console.go("#/routes")
+    page.wait_for("document.querySelector('#route-add') !== null", "the admin's add-route form")
+    console.fill("#route-name", "broken")
+    console.fill("#route-condition", "$.temperature >")
+    console.fill("#route-stream", "never")
+    console.submit("#route-add")
+    error = page.wait_for("document.querySelector('#route-error')?.textContent",
+                          "the hub's refusal of a condition that does not compile")
+    print(f"refused route: {error}")
+    console.fill("#route-name", "not-json")
+    console.fill("#route-condition", "json($.temperature || 'x') IS NOT NULL")
+    console.submit("#route-add")
+    page.wait_for("document.querySelector('#routes tr[data-route=\"not-json\"]') !== null",
+                  "the new route in the list")
+    console.go("#/deadletters")
+    reason = page.wait_for(
+        "[...document.querySelectorAll('#deadletters td.reason')].map(c => c.textContent)"
+        ".find(t => t.includes(\"route 'not-json' failed\"))",
+        "a dead letter with the failing route's reason", timeout=20)
+    print(f"dead letter reason: {reason}")
+    console.shot("07-deadletters-admin")
+    console.go("#/routes")
+    page.evaluate("window.confirm = () => true")  # the delete button asks first
+    page.wait_for("document.querySelector('#routes tr[data-route=\"not-json\"] button') !== null",
+                  "the delete button")
+    console.click('#routes tr[data-route="not-json"] button')
+    page.wait_for("document.querySelector('#routes tr[data-route=\"not-json\"]') === null",
+                  "the deleted route gone from the list")
+    console.sign_out()
 
 
 def viewer_session(console, args):
@@ -186,8 +232,8 @@ def viewer_session(console, args):
 
 def main():
     parser = argparse.ArgumentParser()
-    for name in ("--devtools-port", "--url", "--device", "--operator-token", "--viewer-token",
-                 "--artifacts"):
+    for name in ("--devtools-port", "--url", "--device", "--admin-token", "--operator-token",
+                 "--viewer-token", "--artifacts"):
         parser.add_argument(name, required=True)
     args = parser.parse_args()
     os.makedirs(args.artifacts, exist_ok=True)
@@ -196,10 +242,13 @@ def main():
     console = Console(page, args.url, args.artifacts)
     try:
         operator_session(console, args)
+        admin_session(console, args)
         viewer_session(console, args)
         page.drain_events()
-        # The one expected error: the wrong token's 401 at sign-in.
-        problems = [p for p in page.problems() if "401" not in p]
+        # The expected refusals: the wrong token's 401 at sign-in, the bad route's 400.
+        expected = ("status of 401", "status of 400")
+        problems = [p for p in page.problems()
+                    if not (p.startswith("log (network)") and any(e in p for e in expected))]
         check(not problems, "the page reported errors:\n  " + "\n  ".join(problems))
     except Exception:
         try:

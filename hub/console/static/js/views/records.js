@@ -6,6 +6,7 @@ import { badge, h, replace, time } from "../dom.js";
 import { showError } from "../notice.js";
 import { followEvents } from "../sse.js";
 import { liveIndicator } from "./live.js";
+import { deviceCell, payloadCell } from "./record_cells.js";
 
 const ROWS = 200;
 
@@ -45,17 +46,13 @@ export function deadLettersView(main) {
     stream: "deadletter", title: "Dead letters", id: "deadletters",
     columns: ["Offset", "Received", "Device", "Topic", "Reason", "Payload"],
     empty: "No dead letters: everything the hub received was accepted.",
-    row: (r) => {
-      const payload = r.payload !== undefined ? JSON.stringify(r.payload)
-        : r.payload_text !== undefined ? r.payload_text : `base64 ${r.payload_base64}`;
-      return h("tr", { dataset: { offset: r.offset } },
-        h("td", { class: "number" }, String(r.offset)),
-        h("td", {}, time(r.received_at_ms)),
-        h("td", {}, r.device ? h("a", { href: "#/devices/" + enc(r.device) }, r.device) : "—"),
-        h("td", { class: "mono" }, r.topic || "—"),
-        h("td", { class: "reason" }, r.reason || "—"),
-        h("td", { class: "truncate mono", title: payload }, payload));
-    },
+    row: (r) => h("tr", { dataset: { offset: r.offset } },
+      h("td", { class: "number" }, String(r.offset)),
+      h("td", {}, time(r.received_at_ms)),
+      deviceCell(r),
+      h("td", { class: "mono" }, r.topic || "—"),
+      h("td", { class: "reason" }, r.reason || "—"),
+      payloadCell(r)),
   });
 }
 

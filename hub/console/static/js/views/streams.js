@@ -6,6 +6,7 @@ import { bytes, duration, h, panel, replace, time } from "../dom.js";
 import { showError } from "../notice.js";
 import { followEvents } from "../sse.js";
 import { liveIndicator } from "./live.js";
+import { deviceCell, payloadCell } from "./record_cells.js";
 
 const TAIL_ROWS = 100;
 
@@ -43,15 +44,12 @@ export function streamListView(main) {
   return () => clearInterval(timer);
 }
 
-export function recordRow(record) {
-  const payload = record.payload !== undefined ? JSON.stringify(record.payload)
-    : record.payload_text !== undefined ? record.payload_text : `base64 ${record.payload_base64}`;
+function recordRow(record) {
   return h("tr", { dataset: { offset: record.offset } },
     h("td", { class: "number" }, String(record.offset)),
     h("td", {}, time(record.received_at_ms)),
-    h("td", {}, record.device ? h("a", { href: "#/devices/" + enc(record.device) }, record.device) : "—"),
-    h("td", { class: "truncate mono", title: payload }, payload),
-    record.reason ? h("td", { class: "reason" }, record.reason) : null);
+    deviceCell(record),
+    payloadCell(record));
 }
 
 export function streamView(main, name) {
