@@ -73,6 +73,8 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 ((connected)) || fail "the simulated device did not connect"
+# A consumer group that processed one record: the streams page shows its lag.
+"${admin[@]}" streams commit telemetry console-readers 1 >/dev/null || fail "streams commit"
 operator_token="$("${admin[@]}" operators add opal --role operator 2>/dev/null)"
 viewer_token="$("${admin[@]}" operators add vic --role viewer 2>/dev/null)"
 [[ ${#operator_token} -eq 64 && ${#viewer_token} -eq 64 ]] || fail "operators add printed no token"

@@ -156,6 +156,13 @@ def operator_session(console, args):
     console.shot("04-audit")
     console.go("#/streams/telemetry")
     page.wait_for("document.querySelectorAll('#stream-tail tr').length > 0", "the telemetry tail")
+    lag = page.wait_for(
+        "Number(document.querySelector('#stream-groups tr[data-group=\"console-readers\"] td:nth-child(3)')"
+        "?.textContent)", "the consumer group's lag")
+    check(lag > 0, f"the group's lag: {lag}")
+    tail_before = page.evaluate("Number(document.querySelector('#stream-tail tr').dataset.offset)")
+    page.wait_for(f"Number(document.querySelector('#stream-tail tr').dataset.offset) > {tail_before}",
+                  "a new record at the top of the live tail")
     console.shot("05-stream-telemetry")
     console.go("#/deadletters")
     page.wait_for("document.querySelector('#deadletters tbody tr') !== null", "the dead letters table")
