@@ -35,6 +35,13 @@ class Console:
         return self.page.evaluate(
             f"(document.querySelector({js_string(selector)}) || {{}}).textContent || ''")
 
+    def visible(self, selector):
+        """Present and laid out (not display: none, not inside a hidden parent)."""
+        return self.page.evaluate(f"""(() => {{
+            const element = document.querySelector({js_string(selector)});
+            return element !== null && element.getClientRects().length > 0;
+        }})()""")
+
     def exists(self, selector):
         return self.page.evaluate(f"document.querySelector({js_string(selector)}) !== null")
 
@@ -93,9 +100,13 @@ def operator_session(console, args):
     check("not valid" in message, f"wrong token message: {message!r}")
     check(page.evaluate("sessionStorage.getItem('edgehub.token')") is None,
           "a refused token is kept in sessionStorage")
+    check(not console.visible("#nav") and not console.visible("#sign-out"),
+          "the navigation or the sign-out button shows while signed out")
     console.shot("01-sign-in-wrong-token")
 
     console.sign_in(args.operator_token, "opal (operator)")
+    check(console.visible("#nav") and console.visible("#sign-out"),
+          "no navigation or sign-out button once signed in")
     check(page.evaluate("sessionStorage.getItem('edgehub.token')") == args.operator_token,
           "the token is not in sessionStorage")
     row = f"#devices tr[data-device={js_string(args.device)}]"

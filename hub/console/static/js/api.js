@@ -78,17 +78,19 @@ export const del = (path) => api("DELETE", path);
 
 export const enc = encodeURIComponent;
 
-// THE one place that reads the device list: its shape may grow paging
-// ({"devices": [...], "next_after": ...}); every page is read here.
+// THE one place that reads the device list. A paged answer
+// ({"devices": [...], "next_after": "<id>"}, next page with ?after=) is
+// followed to its end, up to MAX_DEVICE_PAGES; an answer without
+// next_after is the whole list.
+const MAX_DEVICE_PAGES = 100;
 export async function listDevices() {
   const devices = [];
   let after = null;
-  for (let pages = 0; pages < 100; pages++) {
-    const query = after === null ? "" : "?after=" + enc(after);
-    const body = await get("/api/v1/devices" + query);
-    devices.push(...(body.devices || []));
-    after = body.next_after ?? body.next ?? null;
-    if (after === null || after === undefined || (body.devices || []).length === 0) break;
+  for (let page = 0; page < MAX_DEVICE_PAGES; page++) {
+    const body = await get("/api/v1/devices" + (after === null ? "" : "?after=" + enc(after)));
+    devices.push(...body.devices);
+    after = body.next_after ?? null;
+    if (after === null || body.devices.length === 0) break;
   }
   return devices;
 }
