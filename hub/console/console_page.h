@@ -36,7 +36,7 @@ ConsoleAnswer answer_console_path(std::string_view path);
 // connections from the hub itself only: no inline script or style, no
 // eval, no framing, no plugins.
 inline constexpr std::string_view kConsoleContentSecurityPolicy =
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 inline constexpr std::array<std::pair<std::string_view, std::string_view>, 5> kConsoleHeaders{{
     {"Content-Security-Policy", kConsoleContentSecurityPolicy},

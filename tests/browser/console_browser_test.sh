@@ -61,6 +61,13 @@ for _ in $(seq 1 150); do
   sleep 0.2
 done
 ((ready)) || fail "hubd not ready"
+# hubd says where its console is (once ready, just after the API answers).
+for _ in $(seq 1 50); do
+  grep -q "web console: https://127.0.0.1:$http_port/console/" "$work/hubd.log" && break
+  sleep 0.1
+done
+grep -q "web console: https://127.0.0.1:$http_port/console/" "$work/hubd.log" ||
+  fail "hubd does not say where its console is"
 
 device=console-dev-1
 "${admin[@]}" devices add "$device" --out "$work/devices" >/dev/null || fail "devices add"
