@@ -202,7 +202,8 @@ class Page:
                 found.append("console.error: " + " ".join(
                     str(arg.get("value", arg.get("description", ""))) for arg in params.get("args", [])))
             elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
-                found.append(f"log ({params['entry'].get('source')}): {params['entry'].get('text')}")
+                entry = params["entry"]
+                found.append(f"log ({entry.get('source')}): {entry.get('text')} {entry.get('url', '')}")
         return found
 
     def drain_events(self):

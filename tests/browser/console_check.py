@@ -178,6 +178,14 @@ def operator_session(console, args):
     console.go("#/deadletters")
     page.wait_for("document.querySelector('#deadletters tbody tr') !== null", "the dead letters table")
 
+    # An API error is shown with the hub's message.
+    console.go("#/streams/no-such-stream")
+    banner = page.wait_for("!document.querySelector('#error').hidden && "
+                           "document.querySelector('#error-text').textContent", "the error banner")
+    check("no-such-stream" in banner, f"the error banner says: {banner!r}")
+    console.click("#error-close")
+    check(not console.visible("#error"), "the error banner stays after it was dismissed")
+
     # An operator changes no routes.
     console.go("#/routes")
     page.wait_for("document.querySelector('#routes tbody tr') !== null", "the routes table")
@@ -263,10 +271,13 @@ def main():
         admin_session(console, args)
         viewer_session(console, args)
         page.drain_events()
-        # The expected refusals: the wrong token's 401 at sign-in, the bad route's 400.
-        expected = ("status of 401", "status of 400")
-        problems = [p for p in page.problems()
-                    if not (p.startswith("log (network)") and any(e in p for e in expected))]
+        # The expected refusals: the wrong token's 401 at sign-in, the bad
+        # route's 400, the unknown stream's 404 (each asked for above).
+        def expected(problem):
+            return problem.startswith("log (network)") and (
+                "status of 401" in problem or "status of 400" in problem
+                or ("status of 404" in problem and "no-such-stream" in problem))
+        problems = [p for p in page.problems() if not expected(p)]
         check(not problems, "the page reported errors:\n  " + "\n  ".join(problems))
     except Exception:
         try:

@@ -157,7 +157,11 @@ export function deviceView(main, id) {
       : h("tr", {}, h("td", { colspan: 5, class: "empty" }, "No commands yet.")));
   }
 
-  const reportErrors = (context) => (error) => showError(error, context);
+  // A device that does not exist (or was removed) stops the re-reading.
+  const reportErrors = (context) => (error) => {
+    if (error.status === 404) timers.forEach(clearInterval);
+    showError(error, context);
+  };
   loadDevice().catch(reportErrors("Device"));
   loadTwin().catch(reportErrors("Twin"));
   loadCommands().catch(reportErrors("Commands"));

@@ -103,10 +103,16 @@ export function streamView(main, name) {
         },
       });
     } catch (error) {
+      if (error.status === 404) clearInterval(timer);
       showError(error, "Stream " + name);
     }
   })();
-  const timer = setInterval(() => load().catch((error) => showError(error, "Stream " + name)), 5000);
+  // Offsets and lag are read again; a stream that does not exist stops it
+  // (its message stays shown once).
+  const timer = setInterval(() => load().catch((error) => {
+    if (error.status === 404) clearInterval(timer);
+    showError(error, "Stream " + name);
+  }), 5000);
   return () => {
     controller.abort();
     clearInterval(timer);
