@@ -21,7 +21,7 @@ bin="$(cd "${1:?usage: console_browser_test.sh BIN_DIR ARTIFACT_DIR}" && pwd)"
 artifacts="${2:?usage: console_browser_test.sh BIN_DIR ARTIFACT_DIR}"
 work="$(mktemp -d /tmp/edgehub-console-browser.XXXXXX)"
 hubd_pid="" sim_pid="" chromium_pid=""
-source "$repo/tests/support/start_hub.sh"  # free_ports
+source "$repo/tests/support/start_hub.sh"  # free_ports, wait_for_api
 source "$repo/tests/support/stop_hub.sh"
 
 cleanup() {
@@ -54,13 +54,7 @@ read -r mqtt_port http_port <<<"$(free_ports 2)"
   >"$work/hubd.log" 2>&1 &
 hubd_pid=$!
 admin=("$bin/hubctl" --hub "https://127.0.0.1:$http_port" --data-dir "$work/data")
-ready=0
-for _ in $(seq 1 150); do
-  if "${admin[@]}" --json streams list >/dev/null 2>&1; then ready=1; break; fi
-  kill -0 "$hubd_pid" 2>/dev/null || fail "hubd exited"
-  sleep 0.2
-done
-((ready)) || fail "hubd not ready"
+wait_for_api "$hubd_pid" "${admin[@]}" || fail "hubd exited or its API did not answer"
 # hubd says where its console is (once ready, just after the API answers).
 for _ in $(seq 1 50); do
   grep -q "web console: https://127.0.0.1:$http_port/console/" "$work/hubd.log" && break

@@ -33,3 +33,18 @@ start_hub() {
   done
   return 1
 }
+
+# wait_for_api HUBD_PID HUBCTL_COMMAND...: waits up to 30 s until
+# `HUBCTL_COMMAND --json streams list` succeeds (hubd's API answers; over
+# HTTPS too, which start_hub's health check with plain curl does not
+# cover); returns 1 if hubd exited or did not answer in time.
+wait_for_api() {
+  local pid="$1"
+  shift
+  for _ in $(seq 1 150); do
+    "$@" --json streams list >/dev/null 2>&1 && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.2
+  done
+  return 1
+}

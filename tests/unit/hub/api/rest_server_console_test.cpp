@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "device_records.h"
 #include "rest_server_fixture.h"
 
 using namespace edgehub;
@@ -101,15 +102,7 @@ TEST_CASE("whoami_names_the_operator_and_role_of_each_token") {
 }
 
 TEST_CASE_FIXTURE(ServerFixture, "the_event_stream_of_one_device_skips_the_others_records") {
-  for (const char* device : {"d1", "d2", "d2", "d1", "d2", "d1"}) {
-    NewRecord record;
-    record.stream = "telemetry";
-    record.received_at_ms = 1000;
-    record.device_id = device;
-    record.topic = std::string("devices/") + device + "/telemetry";
-    record.payload = R"({"t": 1})";
-    REQUIRE(streams.append(record).ok());
-  }
+  append_device_records(streams, {"d1", "d2", "d2", "d1", "d2", "d1"});
   auto http = client();
   std::string events;
   // Ends the stream once the third event of d1 arrived (or on the timeout).

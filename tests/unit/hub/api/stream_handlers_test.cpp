@@ -11,6 +11,7 @@
 #include "api/record_text.h"
 #include "api/stream_routes.h"
 #include "clock/clock.h"
+#include "device_records.h"
 #include "streams/memory_stream_store.h"
 
 using namespace edgehub;
@@ -169,15 +170,7 @@ TEST_CASE(
     "an event batch for one device holds its records with their offsets, and moves past "
     "the others") {
   Fixture f;
-  for (const char* device : {"d1", "d2", "d2", "d1", "d2"}) {
-    NewRecord record;
-    record.stream = "telemetry";
-    record.received_at_ms = 1000;
-    record.device_id = device;
-    record.topic = std::string("devices/") + device + "/telemetry";
-    record.payload = R"({"n": 1})";
-    REQUIRE(f.store.append(record).ok());
-  }
+  edgehub::test::append_device_records(f.store, {"d1", "d2", "d2", "d1", "d2"});
   const auto d1 = f.handlers.read_batch("telemetry", 0, 100, "d1");
   REQUIRE(d1.ok());
   CHECK(d1->offsets == std::vector<std::uint64_t>{0, 3});
