@@ -21,7 +21,7 @@ bin="$(cd "${1:?usage: console_browser_test.sh BIN_DIR ARTIFACT_DIR}" && pwd)"
 artifacts="${2:?usage: console_browser_test.sh BIN_DIR ARTIFACT_DIR}"
 work="$(mktemp -d /tmp/edgehub-console-browser.XXXXXX)"
 hubd_pid="" sim_pid="" chromium_pid=""
-source "$repo/tests/support/start_hub.sh"  # free_ports, wait_for_api
+source "$repo/tests/support/start_hub.sh"  # free_ports, wait_for_api, wait_for_connected
 source "$repo/tests/support/stop_hub.sh"
 
 cleanup() {
@@ -68,12 +68,7 @@ device=console-dev-1
 "$bin/firmware-sim" --host 127.0.0.1 --port "$mqtt_port" --cert-dir "$work/devices" \
   --ids "$device" --interval-ms 200 --count 1000000 >"$work/sim.log" 2>&1 &
 sim_pid=$!
-connected=0
-for _ in $(seq 1 100); do
-  if "${admin[@]}" --json devices list | grep -q '"connection": *"connected"'; then connected=1; break; fi
-  sleep 0.2
-done
-((connected)) || fail "the simulated device did not connect"
+wait_for_connected "$device" "${admin[@]}" || fail "the simulated device did not connect"
 # A consumer group that processed one record: the streams page shows its lag.
 "${admin[@]}" streams commit telemetry console-readers 1 >/dev/null || fail "streams commit"
 operator_token="$("${admin[@]}" operators add opal --role operator 2>/dev/null)"
