@@ -112,6 +112,8 @@ def operator_session(console, args):
     row = f"#devices tr[data-device={js_string(args.device)}]"
     page.wait_for(f"document.querySelector({js_string(row)})?.dataset.connection === 'connected'",
                   f"{args.device} listed as connected")
+    check(page.evaluate("document.querySelectorAll('#devices button').length") == 0,
+          "an operator sees device buttons (disable / enable are an admin's)")
     console.shot("02-devices")
 
     # The device page: the chart grows while the device sends telemetry.
@@ -200,6 +202,11 @@ def admin_session(console, args):
     deleted again."""
     page = console.page
     console.sign_in(args.admin_token, "admin (admin)")
+    console.go("#/devices")
+    row = f"#devices tr[data-device={js_string(args.device)}]"
+    button = page.wait_for(f"document.querySelector({js_string(row + ' button')})?.textContent",
+                           "the admin's disable button")
+    check(button == "Disable", f"the admin's device button says {button!r}")
     console.go("#/routes")
     page.wait_for("document.querySelector('#route-add') !== null", "the admin's add-route form")
     console.fill("#route-name", "broken")
