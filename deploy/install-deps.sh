@@ -28,6 +28,8 @@ TEST_PACKAGES=(
   # the Debian package and its test (cpack's dependency scan, the system
   # user, systemd-analyze verify of the unit)
   dpkg-dev adduser systemd
+  # the web console's browser test (tests/browser: headless, driven over DevTools)
+  chromium
   # device-sdk: footprint on Cortex-M (footprint.sh), libFuzzer target,
   # SDK unit tests on an emulated Cortex-M (qemu)
   gcc-arm-none-eabi libstdc++-arm-none-eabi-newlib clang libclang-rt-14-dev qemu-system-arm

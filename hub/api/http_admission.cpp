@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "console/console_page.h"
+
 namespace edgehub::hub {
 namespace {
 
@@ -27,6 +29,10 @@ bool is_identity(const std::string& encoding) {
 }
 
 }  // namespace
+
+bool is_open_request(std::string_view method, std::string_view path) {
+  return (method == "GET" || method == "HEAD") && (path == kHealthPath || is_console_path(path));
+}
 
 std::optional<std::string_view> bearer_token(std::string_view authorization_header) {
   static constexpr std::string_view kScheme = "Bearer ";
@@ -64,10 +70,7 @@ Admission decide_admission(const RequestHead& head, const AdmissionPolicy& polic
   }
   const auto token = head.authorization ? bearer_token(*head.authorization) : std::nullopt;
   const bool authenticated = token && policy.accepts_token && policy.accepts_token(*token);
-  // Only the body-less health check is open: an anonymous client can never
-  // make the server read a body.
-  const bool open = head.path == kHealthPath && (head.method == "GET" || head.method == "HEAD") &&
-                    !head.has_transfer_encoding &&
+  const bool open = is_open_request(head.method, head.path) && !head.has_transfer_encoding &&
                     (!head.has_content_length || head.content_length == 0);
   if (!authenticated && !open) {
     return refuse(

@@ -1,8 +1,8 @@
 // Decides, from a request's head alone and before any of its body is read,
-// whether the request may run: the health check is open, everything else
-// needs an operator's bearer token (which role a route needs is decided
-// later, by the route: route_roles.h); bodies must declare their length and fit the
-// limit. Pure; the lobby (connection_lobby.cpp) acts on the decision.
+// whether the request may run: the health check and the web console's static
+// files are open, everything else needs an operator's bearer token (which role a route needs is
+// decided later, by the route: route_roles.h); bodies must declare their length and fit the limit.
+// Pure; the lobby (connection_lobby.cpp) acts on the decision.
 #pragma once
 
 #include <cstddef>
@@ -38,6 +38,12 @@ struct Admission {
 };
 
 Admission decide_admission(const RequestHead& head, const AdmissionPolicy& policy);
+
+// The requests anyone may make without a token: GET (or HEAD) of the health
+// check and of the web console's files (console/console_page.h). Only
+// methods without a body: an anonymous client can never make the server
+// read one.
+bool is_open_request(std::string_view method, std::string_view path);
 
 // The token of an Authorization header "Bearer <token>"; nullopt otherwise.
 std::optional<std::string_view> bearer_token(std::string_view authorization_header);

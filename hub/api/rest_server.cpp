@@ -12,12 +12,14 @@
 
 #include "api/api_router.h"
 #include "api/command_routes.h"
+#include "api/console_routes.h"
 #include "api/guarded_http_server.h"
 #include "api/identity_routes.h"
 #include "api/json_views.h"
 #include "api/operator_routes.h"
 #include "api/stream_routes.h"
 #include "api/twin_routes.h"
+#include "api/whoami_view.h"
 
 namespace edgehub::hub {
 namespace {
@@ -156,7 +158,9 @@ struct RestServer::Impl {
     // here so that no route is reachable without it, whatever the front.
     server.set_pre_routing_handler(httplib::Server::HandlerWithResponse(
         [this](const httplib::Request& request, httplib::Response& response) {
-          if (request.path == kHealthPath) return httplib::Server::HandlerResponse::Unhandled;
+          if (is_open_request(request.method, request.path)) {
+            return httplib::Server::HandlerResponse::Unhandled;
+          }
           if (caller(request)) return httplib::Server::HandlerResponse::Unhandled;
           reply(response, unauthorized_response());
           return httplib::Server::HandlerResponse::Handled;
@@ -169,6 +173,12 @@ struct RestServer::Impl {
     router.get(kHealthPath, [this](const httplib::Request&, httplib::Response& response) {
       reply(response, handlers.health());
     });
+    router.get("/api/v1/whoami",
+               [this](const httplib::Request& request, httplib::Response& response) {
+                 const auto who = caller(request);
+                 if (!who) return reply(response, unauthorized_response());
+                 reply(response, whoami_response(*who));
+               });
     router.get("/api/v1/devices", [this](const httplib::Request&, httplib::Response& response) {
       reply(response, handlers.list_devices());
     });
@@ -209,6 +219,7 @@ struct RestServer::Impl {
                [this](const httplib::Request& request, httplib::Response& response) {
                  reply(response, handlers.delete_route(request.matches[1].str()));
                });
+    route_console(server);
     check_every_route_role_registered(router.registered());
     for (const RouteRole* route : router.registered()) routes.push_back(*route);
 

@@ -16,6 +16,7 @@ constexpr Role kAdmin = Role::admin;
 // (devices, certificates, CAs, routes, streams' configuration, operators).
 constexpr std::array kRouteRoles{
     RouteRole{"GET", "/api/v1/health", kOpen},
+    RouteRole{"GET", "/api/v1/whoami", kViewer},
     RouteRole{"GET", "/api/v1/devices", kViewer},
     RouteRole{"POST", "/api/v1/devices", kAdmin},
     RouteRole{"GET", R"(/api/v1/devices/([^/]+))", kViewer},

@@ -162,15 +162,18 @@ Result<std::uint64_t> StreamHandlers::start_offset(std::string_view stream,
 }
 
 Result<RecordsBatch> StreamHandlers::read_batch(std::string_view stream, std::uint64_t from,
-                                                std::size_t limit) const {
+                                                std::size_t limit,
+                                                std::optional<std::string_view> device) const {
   auto records = store_.read(stream, from, limit);
   if (!records) return records.error();
   RecordsBatch batch;
   batch.next_offset = from;
   batch.records.reserve(records->size());
   for (const StreamRecord& record : *records) {
-    batch.records.push_back(record_text(record));
     batch.next_offset = record.offset + 1;
+    if (device && record.device_id != *device) continue;
+    batch.records.push_back(record_text(record));
+    batch.offsets.push_back(record.offset);
   }
   return batch;
 }

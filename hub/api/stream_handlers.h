@@ -38,8 +38,9 @@ struct ReadStart {
 };
 
 struct RecordsBatch {
-  std::vector<std::string> records;  // record JSON texts, oldest first
-  std::uint64_t next_offset = 0;     // where the next read continues
+  std::vector<std::string> records;    // record JSON texts, oldest first
+  std::vector<std::uint64_t> offsets;  // each record's offset
+  std::uint64_t next_offset = 0;       // where the next read continues
 };
 
 // Refused messages per device for a stream (hubd: DeviceFlowControl).
@@ -74,8 +75,11 @@ class StreamHandlers {
   // For the event stream: the first offset to send, records from an offset,
   // and a bounded wait for more.
   Result<std::uint64_t> start_offset(std::string_view stream, const ReadStart& start) const;
-  Result<RecordsBatch> read_batch(std::string_view stream, std::uint64_t from,
-                                  std::size_t limit) const;
+  // With `device`, only that device's records are returned (next_offset
+  // still passes the others): the console's device page follows one device
+  // without the browser receiving the whole fleet's telemetry.
+  Result<RecordsBatch> read_batch(std::string_view stream, std::uint64_t from, std::size_t limit,
+                                  std::optional<std::string_view> device = std::nullopt) const;
   bool wait_for_records(std::string_view stream, std::uint64_t from,
                         std::chrono::milliseconds timeout) const;
 

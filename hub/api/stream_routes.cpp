@@ -29,6 +29,7 @@ std::optional<std::string_view> view(const std::optional<std::string>& text) {
 // The state of one event stream between calls of httplib's content provider.
 struct EventStream {
   std::string stream;
+  std::optional<std::string> device;  // ?device=: that device's records only
   std::uint64_t next_offset = 0;
   std::chrono::steady_clock::time_point last_write = std::chrono::steady_clock::now();
   StreamHandlers::TailSlot slot;
@@ -40,6 +41,11 @@ void serve_events(const httplib::Request& request, httplib::Response& response,
   const auto from = parameter(request, "from");
   const auto from_time = parameter(request, "from_time");
   const auto group = parameter(request, "group");
+  auto device = parameter(request, "device");
+  if (device && device->empty()) {
+    return reply(response, error_response(make_error(ErrorCode::invalid_argument,
+                                                     "query parameter 'device' is empty")));
+  }
   ReadStart start{view(from), view(from_time), view(group)};
   // A reconnecting EventSource continues after the last event it saw.
   std::optional<std::string> resume_from;
@@ -58,26 +64,28 @@ void serve_events(const httplib::Request& request, httplib::Response& response,
   auto slot = streams.acquire_tail_slot();
   if (!slot) return reply(response, error_response(slot.error()));
 
-  auto state = std::make_shared<EventStream>(
-      EventStream{stream, *first, std::chrono::steady_clock::now(), std::move(*slot)});
+  auto state = std::make_shared<EventStream>(EventStream{
+      stream, std::move(device), *first, std::chrono::steady_clock::now(), std::move(*slot)});
   response.set_header("Cache-Control", "no-store");
   response.set_chunked_content_provider(
       "text/event-stream", [state, &streams, &stopping](std::size_t, httplib::DataSink& sink) {
         if (stopping || !sink.is_writable()) return false;
-        auto batch = streams.read_batch(state->stream, state->next_offset, kEventBatch);
+        auto batch =
+            streams.read_batch(state->stream, state->next_offset, kEventBatch, view(state->device));
         if (!batch) {
           const std::string text = "event: error\ndata: " + batch.error().message + "\n\n";
           sink.write(text.data(), text.size());
           sink.done();
           return true;
         }
+        // Records of other devices skipped (?device=) move the position too.
+        const bool skipped = batch->next_offset != state->next_offset;
+        state->next_offset = batch->next_offset;
         if (!batch->records.empty()) {
           std::string text;
-          std::uint64_t offset = batch->next_offset - batch->records.size();
-          for (const std::string& record : batch->records) {
-            text += server_sent_event(offset++, record);
+          for (std::size_t i = 0; i < batch->records.size(); ++i) {
+            text += server_sent_event(batch->offsets[i], batch->records[i]);
           }
-          state->next_offset = batch->next_offset;
           state->last_write = std::chrono::steady_clock::now();
           return sink.write(text.data(), text.size());
         }
@@ -86,6 +94,7 @@ void serve_events(const httplib::Request& request, httplib::Response& response,
           state->last_write = std::chrono::steady_clock::now();
           return sink.write(kKeepAlive.data(), kKeepAlive.size());
         }
+        if (skipped) return true;  // read on at once: the batch may have been full
         streams.wait_for_records(state->stream, state->next_offset, kEventWaitSlice);
         return !stopping;
       });

@@ -123,6 +123,8 @@ void HubService::start() {
            format_host_port(options_.http_binds[i], rests_[i]->port());
   }
   spdlog::info("hubd ready: mqtt={} http={} data={}", listeners, api, layout_.root().string());
+  // Where a person starts (hub/console): on the first API listener.
+  if (!api.empty()) spdlog::info("web console: {}/console/", api.substr(0, api.find(',')));
 }
 
 void HubService::open_state() {

@@ -33,3 +33,35 @@ start_hub() {
   done
   return 1
 }
+
+# wait_for_api HUBD_PID HUBCTL_COMMAND...: waits up to 30 s until
+# `HUBCTL_COMMAND --json streams list` succeeds (hubd's API answers; over
+# HTTPS too, which start_hub's health check with plain curl does not
+# cover); returns 1 if hubd exited or did not answer in time.
+wait_for_api() {
+  local pid="$1"
+  shift
+  for _ in $(seq 1 150); do
+    "$@" --json streams list >/dev/null 2>&1 && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.2
+  done
+  return 1
+}
+
+# wait_for_connected DEVICE HUBCTL_COMMAND...: waits up to 20 s until the
+# hub lists DEVICE as connected; returns 1 otherwise.
+wait_for_connected() {
+  local device="$1"
+  shift
+  for _ in $(seq 1 100); do
+    "$@" --json devices list 2>/dev/null | python3 -c '
+import json, sys
+body = json.load(sys.stdin)
+devices = body["devices"] if isinstance(body, dict) else body
+sys.exit(0 if any(d["id"] == sys.argv[1] and d["connection"] == "connected" for d in devices) else 1)
+' "$device" && return 0
+    sleep 0.2
+  done
+  return 1
+}

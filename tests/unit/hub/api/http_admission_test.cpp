@@ -45,6 +45,20 @@ TEST_CASE("decide_admission_health_with_a_body_or_another_method_needs_the_token
   CHECK(decide("GET /api/v1/healthz HTTP/1.1\r\n\r\n").status == 401);
 }
 
+TEST_CASE("decide_admission_console_files_are_open_without_a_token_and_without_a_body") {
+  for (const char* line : {"GET / HTTP/1.1", "GET /console HTTP/1.1", "GET /console/ HTTP/1.1",
+                           "GET /console/js/app.js HTTP/1.1", "HEAD /console/ HTTP/1.1"}) {
+    CAPTURE(line);
+    const auto admission = decide(std::string(line) + "\r\n\r\n");
+    CHECK(admission.admitted);
+    CHECK_FALSE(admission.authenticated);
+  }
+  CHECK(decide("POST /console/ HTTP/1.1\r\nContent-Length: 1\r\n\r\n").status == 401);
+  CHECK(decide("GET /console/ HTTP/1.1\r\nContent-Length: 5\r\n\r\n").status == 401);
+  CHECK(decide("GET /consoles HTTP/1.1\r\n\r\n").status == 401);
+  CHECK(decide("GET /api/v1/whoami HTTP/1.1\r\n\r\n").status == 401);
+}
+
 TEST_CASE("decide_admission_without_token_is_401_before_any_body_limit") {
   const auto anonymous =
       decide("POST /api/v1/devices HTTP/1.1\r\nContent-Length: 999999999\r\n\r\n");

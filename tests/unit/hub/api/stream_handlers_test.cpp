@@ -11,6 +11,7 @@
 #include "api/record_text.h"
 #include "api/stream_routes.h"
 #include "clock/clock.h"
+#include "device_records.h"
 #include "streams/memory_stream_store.h"
 
 using namespace edgehub;
@@ -163,4 +164,25 @@ TEST_CASE("no more than the allowed number of tails wait at once") {
   CHECK(refused.error().code == ErrorCode::unavailable);
   slots.pop_back();
   CHECK(f.handlers.acquire_tail_slot().ok());
+}
+
+TEST_CASE(
+    "an event batch for one device holds its records with their offsets, and moves past "
+    "the others") {
+  Fixture f;
+  edgehub::test::append_device_records(f.store, {"d1", "d2", "d2", "d1", "d2"});
+  const auto d1 = f.handlers.read_batch("telemetry", 0, 100, "d1");
+  REQUIRE(d1.ok());
+  CHECK(d1->offsets == std::vector<std::uint64_t>{0, 3});
+  REQUIRE(d1->records.size() == 2);
+  CHECK(json::parse(d1->records[1]).at("device") == "d1");
+  CHECK(d1->next_offset == 5);
+  // Only others' records in the batch: none returned, the position moves on.
+  const auto none = f.handlers.read_batch("telemetry", 4, 100, "d1");
+  REQUIRE(none.ok());
+  CHECK(none->records.empty());
+  CHECK(none->next_offset == 5);
+  const auto all = f.handlers.read_batch("telemetry", 0, 100);
+  REQUIRE(all.ok());
+  CHECK(all->offsets == std::vector<std::uint64_t>{0, 1, 2, 3, 4});
 }
