@@ -67,7 +67,8 @@ struct ConsumedMessage {
 };
 
 // Every message of the topic, read from the beginning of each partition
-// until `expected` have arrived or `timeout` passed.
+// until `expected` have arrived, or none for 3 s after the first, or
+// `timeout` passed.
 std::vector<ConsumedMessage> consume_all(const std::string& bootstraps, const std::string& topic,
                                          std::size_t expected, std::chrono::milliseconds timeout) {
   std::array<char, 256> error{};
@@ -91,9 +92,14 @@ std::vector<ConsumedMessage> consume_all(const std::string& bootstraps, const st
 
   std::vector<ConsumedMessage> messages;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto last_arrival = std::chrono::steady_clock::now();
   while (messages.size() < expected && std::chrono::steady_clock::now() < deadline) {
     rd_kafka_message_t* message = rd_kafka_consumer_poll(consumer, 200);
-    if (message == nullptr) continue;
+    if (message == nullptr) {
+      if (!messages.empty() && std::chrono::steady_clock::now() - last_arrival > 3s) break;
+      continue;
+    }
+    last_arrival = std::chrono::steady_clock::now();
     if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       ConsumedMessage consumed;
       consumed.key.assign(static_cast<const char*>(message->key), message->key_len);
@@ -195,7 +201,7 @@ TEST_CASE(
   const auto result = send_like_the_runner(*destination, records, options);
   for (const std::string& error : result.errors) MESSAGE("short send: " << error);
   REQUIRE(result.acknowledged == records.size());
-  const auto consumed = consume_all(kafka.bootstraps(), "telemetry", records.size() + 1, 10s);
+  const auto consumed = consume_all(kafka.bootstraps(), "telemetry", records.size() + 1, 30s);
   check_every_record_present(records, consumed);
   CHECK(consumed.size() == records.size());  // idempotence: no duplicate from the retries
 }
@@ -221,7 +227,7 @@ TEST_CASE(
   REQUIRE(result.acknowledged == records.size());
   CHECK(result.short_sends >= 1);
   CHECK(result.errors.at(0).find("Topic authorization failed") != std::string::npos);
-  const auto consumed = consume_all(kafka.bootstraps(), "telemetry", records.size() * 2, 10s);
+  const auto consumed = consume_all(kafka.bootstraps(), "telemetry", records.size() * 2, 30s);
   MESSAGE("consumed " << consumed.size() << " messages for " << records.size() << " records");
   check_every_record_present(records, consumed);
 }
@@ -248,6 +254,6 @@ TEST_CASE("with every broker down a send acknowledges nothing within its timeout
   options.give_up_after = 60s;
   const auto rest = send_like_the_runner(*destination, std::span(records).subspan(1000), options);
   CHECK(rest.acknowledged == 1000);
-  const auto consumed = consume_all(kafka.bootstraps(), "telemetry", records.size() * 2, 10s);
+  const auto consumed = consume_all(kafka.bootstraps(), "telemetry", records.size() * 2, 30s);
   check_every_record_present(records, consumed);
 }
