@@ -37,8 +37,9 @@ engine_json="$("$build/bin/export_bench" \
   --rounds "${BENCH_ROUNDS:-3}" | tail -n 1)"
 
 # ---- End-to-end round (to be added with the export runner, issue 15) ----
-# Start the cluster (tests/support/nats_cluster.h, or nats-server -c per node
-# as it writes them), start hubd (bench_lib.sh: start_hubd), add an export of
+# Start the cluster for the script with build/bin/nats_cluster (prints the
+# URLs, then takes "kill N", "restart N", "messages", "quit" on stdin:
+# tests/support/nats_cluster_main.cpp; e.g. coproc), start hubd (bench_lib.sh: start_hubd), add an export of
 # `telemetry` to the cluster's URLs with hubctl, publish with ingest_bench at
 # the hub's rate and at half of it, and measure the export's records/s and
 # its lag (hubctl exports show). Merge its figures into the JSON below as
