@@ -2,9 +2,15 @@
 // loopback (tests/support/nats_cluster.cpp), driven by a loop that retries
 // like the export runner: every record exactly once in the R3 stream across
 // a node crash, and a send during a whole-cluster outage answers at once.
+#include <arpa/inet.h>
 #include <doctest/doctest.h>
+#include <nats/nats.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <utility>
@@ -12,6 +18,10 @@
 #include "edgehub/test/export_send_loop.h"
 #include "edgehub/test/nats_cluster.h"
 #include "exports/nats_destination.h"
+#include "support/free_port.h"
+#include "support/process.h"
+#include "support/programs.h"
+#include "support/temp_dir.h"
 
 using edgehub::hub::ExportDestination;
 using edgehub::hub::ExportRecord;
@@ -152,4 +162,124 @@ TEST_CASE(
   const auto rest = send_like_the_runner(*destination, std::span(records).subspan(1000), options);
   CHECK(rest.acknowledged == 1000);
   CHECK(cluster.stream_messages() == records.size());
+}
+
+namespace {
+
+void run_openssl(const std::string& arguments) {
+  const std::string command =
+      edgehub::itest::Programs::openssl().string() + " " + arguments + " 2>/dev/null";
+  REQUIRE_MESSAGE(std::system(command.c_str()) == 0, command);
+}
+
+// A CA, a server certificate for 127.0.0.1 and a client certificate, ECDSA P-256.
+void make_certificates(const std::filesystem::path& dir) {
+  const std::string d = dir.string();
+  run_openssl(
+      "req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj "
+      "/CN=nats-test-ca -keyout " +
+      d + "/ca.key -out " + d + "/ca.pem");
+  for (const std::string name : {"server", "client"}) {
+    const std::string usage = name == "server" ? "serverAuth" : "clientAuth";
+    edgehub::itest::write_text_file(
+        dir / (name + ".ext"), "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=" + usage + "\n");
+    run_openssl("req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=" + name +
+                " -keyout " + d + "/" + name + ".key -out " + d + "/" + name + ".csr");
+    run_openssl("x509 -req -in " + d + "/" + name + ".csr -CA " + d + "/ca.pem -CAkey " + d +
+                "/ca.key -CAcreateserial -days 1 -extfile " + d + "/" + name + ".ext -out " + d +
+                "/" + name + ".pem");
+  }
+}
+
+bool accepts_connections(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  const bool connected = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
+  ::close(fd);
+  return connected;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "over TLS with a client certificate and a password file; a wrong password or no client "
+    "certificate connects nowhere") {
+  edgehub::itest::TempDir dir("nats-tls");
+  make_certificates(dir.path());
+  edgehub::itest::write_text_file(dir / "password", "s3cret-pw\n");
+  edgehub::itest::write_text_file(dir / "wrong-password", "guess\n");
+  const int port = edgehub::itest::free_port();
+  const std::string d = dir.path().string();
+  edgehub::itest::write_text_file(
+      dir / "nats.conf",
+      "listen: 127.0.0.1:" + std::to_string(port) + "\njetstream { store_dir: \"" + d +
+          "/store\" }\ntls {\n  cert_file: \"" + d + "/server.pem\"\n  key_file: \"" + d +
+          "/server.key\"\n  ca_file: \"" + d + "/ca.pem\"\n  verify: true\n}\n" +
+          "authorization { user: edge, password: \"s3cret-pw\" }\n");
+  edgehub::itest::Process server("nats-server", {EDGEHUB_NATS_SERVER, "-c", d + "/nats.conf"},
+                                 dir / "nats.log");
+  for (int i = 0; i < 200 && !accepts_connections(port); ++i) std::this_thread::sleep_for(25ms);
+
+  const nlohmann::json good{{"url", "tls://127.0.0.1:" + std::to_string(port)},
+                            {"ca_file", d + "/ca.pem"},
+                            {"cert_file", d + "/client.pem"},
+                            {"key_file", d + "/client.key"},
+                            {"user", "edge"},
+                            {"password_file", d + "/password"},
+                            {"subject", "tls.{device}"},
+                            {"ack_timeout_ms", 2000}};
+  auto destination = make_nats_destination(good);
+  REQUIRE_MESSAGE(destination, (destination ? "" : destination.error().message));
+  CHECK((*destination)->describe().find("tls") != std::string::npos);
+  CHECK((*destination)->describe().find("s3cret") == std::string::npos);
+
+  // The stream, created over the same TLS connection settings by a second
+  // libnats client (the destination never creates streams).
+  {
+    natsOptions* options = nullptr;
+    natsOptions_Create(&options);
+    const std::string url = "tls://127.0.0.1:" + std::to_string(port);
+    natsOptions_SetURL(options, url.c_str());
+    natsOptions_SetSecure(options, true);
+    natsOptions_LoadCATrustedCertificates(options, (d + "/ca.pem").c_str());
+    natsOptions_LoadCertificatesChain(options, (d + "/client.pem").c_str(),
+                                      (d + "/client.key").c_str());
+    natsOptions_SetUserInfo(options, "edge", "s3cret-pw");
+    natsConnection* connection = nullptr;
+    REQUIRE(natsConnection_Connect(&connection, options) == NATS_OK);
+    jsCtx* js = nullptr;
+    natsConnection_JetStream(&js, connection, nullptr);
+    jsStreamConfig config;
+    jsStreamConfig_Init(&config);
+    config.Name = "TLS";
+    const char* subjects[] = {"tls.>"};
+    config.Subjects = subjects;
+    config.SubjectsLen = 1;
+    jsStreamInfo* info = nullptr;
+    CHECK(js_AddStream(&info, js, &config, nullptr, nullptr) == NATS_OK);
+    if (info != nullptr) jsStreamInfo_Destroy(info);
+    jsCtx_Destroy(js);
+    natsConnection_Destroy(connection);
+    natsOptions_Destroy(options);
+  }
+  const auto records = sample_export_records(100, 2, 64);
+  wait_until_connected(**destination, records[0]);
+  CHECK((*destination)->send(records).acknowledged == records.size());
+
+  nlohmann::json wrong_password = good;
+  wrong_password["password_file"] = d + "/wrong-password";
+  nlohmann::json no_client_certificate = good;
+  no_client_certificate.erase("cert_file");
+  no_client_certificate.erase("key_file");
+  for (const nlohmann::json& options : {wrong_password, no_client_certificate}) {
+    auto refused = make_nats_destination(options);
+    REQUIRE(refused);  // a server that refuses now is not an option error
+    std::this_thread::sleep_for(1s);
+    const auto sent = (*refused)->send(records);
+    CHECK(sent.acknowledged == 0);
+    CHECK(sent.error.find("not connected") != std::string::npos);
+  }
 }

@@ -28,7 +28,7 @@ struct NatsClusterOptions {
   int replicas = 3;
   std::chrono::seconds duplicate_window{120};
   std::chrono::seconds start_timeout{30};
-  std::string nats_server = "nats-server";  // looked up in PATH unless a path
+  std::string nats_server = EDGEHUB_NATS_SERVER;  // found by CMake (tests/support/CMakeLists.txt)
 };
 
 // A message read back from the stream.
