@@ -15,6 +15,7 @@ namespace edgehub::hub {
 // Checks the options (parse_kafka_options) and creates the producer; brokers
 // that are down now are not an error (a send then acknowledges nothing
 // within ack_timeout_ms), a bad option or an unreadable file is.
+// send is called by one thread at a time (the export's runner).
 Result<std::unique_ptr<ExportDestination>> make_kafka_destination(const nlohmann::json& options);
 
 }  // namespace edgehub::hub

@@ -9,10 +9,9 @@
 
 #include <nats/nats.h>
 
-#include <chrono>
+#include <algorithm>
 #include <fstream>
 #include <mutex>
-#include <sstream>
 #include <string>
 #include <unordered_map>
 #include <vector>

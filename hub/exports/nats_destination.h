@@ -16,6 +16,7 @@ namespace edgehub::hub {
 // credentials, and starts connecting in the background: a server that is
 // down now is not an error (send says {0, "not connected ..."} until libnats
 // has reconnected), a missing certificate file or a bad option is.
+// send is called by one thread at a time (the export's runner).
 Result<std::unique_ptr<ExportDestination>> make_nats_destination(const nlohmann::json& options);
 
 }  // namespace edgehub::hub
