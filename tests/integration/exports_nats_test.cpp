@@ -9,10 +9,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <map>
 #include <set>
+#include <thread>
 #include <utility>
 
 #include "edgehub/test/export_send_loop.h"
@@ -64,23 +66,36 @@ TEST_CASE(
   const auto records = sample_export_records(100'000, 10, 200);
   auto destination = destination_for(cluster);
 
-  int killed = -1;
+  // The leader is killed from another thread, in the middle of a send (with
+  // publishes and PubAcks in flight, so that some records are stored but
+  // their PubAcks lost, and sent again); it is restarted from the sending
+  // thread (a node started from a thread that ends would die with it:
+  // PR_SET_PDEATHSIG).
+  std::atomic<std::size_t> progress{0};
+  std::atomic<int> killed{-1};
+  std::thread killer([&] {
+    while (progress < 30'000) std::this_thread::sleep_for(1ms);
+    std::this_thread::sleep_for(15ms);
+    int leader = cluster.stream_leader_node();
+    if (leader < 0) leader = 0;
+    cluster.kill_node(leader);
+    killed = leader;
+  });
   bool restarted = false;
   ExportSendLoopOptions options;
   options.batch = 1000;
   options.backoff = 200ms;
   options.give_up_after = 4min;
   options.on_progress = [&](std::size_t acknowledged) {
-    if (killed < 0 && acknowledged >= 30'000) {
-      killed = cluster.stream_leader_node();
-      if (killed < 0) killed = 0;
-      cluster.kill_node(killed);
-    } else if (killed >= 0 && !restarted && acknowledged >= 60'000) {
+    progress = acknowledged;
+    if (!restarted && killed >= 0 && acknowledged >= 60'000) {
+      killer.join();
       cluster.restart_node(killed);
       restarted = true;
     }
   };
   const auto result = send_like_the_runner(*destination, records, options);
+  if (killer.joinable()) killer.join();
   MESSAGE("sends: " << result.sends << ", short: " << result.short_sends << ", "
                     << result.elapsed.count() << " ms, killed node n" << killed + 1);
   for (const std::string& error : result.errors) MESSAGE("short send: " << error);
