@@ -7,6 +7,7 @@
 #include "exports/kafka_destination.h"
 
 #include <librdkafka/rdkafka.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <array>
@@ -24,6 +25,20 @@ namespace edgehub::hub {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// librdkafka's own log (broker connections going down and up, retries) into
+// the hub's log instead of stderr; syslog levels (3 error, 4 warning, ...).
+void log_from_librdkafka(const rd_kafka_t*, int level, const char* facility, const char* text) {
+  if (level <= 3) {
+    spdlog::error("export kafka: {}: {}", facility, text);
+  } else if (level == 4) {
+    spdlog::warn("export kafka: {}: {}", facility, text);
+  } else if (level <= 6) {
+    spdlog::info("export kafka: {}: {}", facility, text);
+  } else {
+    spdlog::debug("export kafka: {}: {}", facility, text);
+  }
+}
 
 class KafkaDestination final : public ExportDestination {
  public:
@@ -77,6 +92,7 @@ class KafkaDestination final : public ExportDestination {
                           "kafka options: " + name + ": " + std::string(error.data()));
       }
     }
+    rd_kafka_conf_set_log_cb(conf, log_from_librdkafka);
     rd_kafka_conf_set_dr_msg_cb(conf, &KafkaDestination::on_delivery);
     rd_kafka_conf_set_opaque(conf, this);
     // rd_kafka_new takes the configuration only when it succeeds.

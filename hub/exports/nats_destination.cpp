@@ -8,8 +8,10 @@
 #include "exports/nats_destination.h"
 
 #include <nats/nats.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <fstream>
 #include <mutex>
 #include <string>
@@ -64,7 +66,20 @@ Result<std::string> read_password_file(const std::string& path) {
   return password;
 }
 
-void connected_in_background(natsConnection*, void*) {}
+// Connection changes into the hub's log; sends report the state themselves.
+void connected_in_background(natsConnection* connection, void*) {
+  std::array<char, 256> url{};
+  natsConnection_GetConnectedUrl(connection, url.data(), url.size());
+  spdlog::info("export nats: connected to {}", url.data());
+}
+void disconnected(natsConnection*, void*) {
+  spdlog::warn("export nats: disconnected, libnats reconnects");
+}
+void reconnected(natsConnection* connection, void*) {
+  std::array<char, 256> url{};
+  natsConnection_GetConnectedUrl(connection, url.data(), url.size());
+  spdlog::info("export nats: reconnected to {}", url.data());
+}
 
 class NatsDestination final : public ExportDestination {
  public:
@@ -99,6 +114,10 @@ class NatsDestination final : public ExportDestination {
       status = natsOptions_SetRetryOnFailedConnect(nats_options_, true, connected_in_background,
                                                    nullptr);
     }
+    if (status == NATS_OK)
+      status = natsOptions_SetDisconnectedCB(nats_options_, disconnected, nullptr);
+    if (status == NATS_OK)
+      status = natsOptions_SetReconnectedCB(nats_options_, reconnected, nullptr);
     if (status == NATS_OK && options_.tls()) status = natsOptions_SetSecure(nats_options_, true);
     if (status == NATS_OK && options_.ca_file) {
       status = natsOptions_LoadCATrustedCertificates(nats_options_, options_.ca_file->c_str());
