@@ -27,11 +27,13 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // librdkafka's own log (broker connections going down and up, retries) into
-// the hub's log instead of stderr; syslog levels (3 error, 4 warning, ...).
+// the hub's log instead of stderr. Syslog levels; librdkafka's "errors" (3)
+// are mostly a broker that is down, which the export's own state already
+// says (last error, lag): warnings here.
 void log_from_librdkafka(const rd_kafka_t*, int level, const char* facility, const char* text) {
-  if (level <= 3) {
+  if (level <= 2) {
     spdlog::error("export kafka: {}: {}", facility, text);
-  } else if (level == 4) {
+  } else if (level <= 4) {
     spdlog::warn("export kafka: {}: {}", facility, text);
   } else if (level <= 6) {
     spdlog::info("export kafka: {}: {}", facility, text);
