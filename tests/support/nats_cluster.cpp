@@ -112,7 +112,10 @@ NatsCluster::NatsCluster(NatsClusterOptions options) : options_(std::move(option
     for (int i = 0; i < options_.nodes; ++i) start_node(i);
     wait_for_meta_leader_and_create_stream();
   } catch (...) {
+    admin_.reset();
     for (int i = 0; i < options_.nodes; ++i) kill_node(i);
+    std::error_code ignored;
+    std::filesystem::remove_all(directory_, ignored);
     throw;
   }
 }

@@ -3,7 +3,10 @@
 // routes), each with its own store directory in a temp directory, and one
 // replicated stream with a duplicate window. A node can be SIGKILLed and
 // restarted on its store; every node is killed when the object goes away,
-// and also when the test process dies (PR_SET_PDEATHSIG).
+// and also when the test process dies (PR_SET_PDEATHSIG). That signal
+// follows the thread that started the node: start and restart nodes from a
+// thread that lives as long as the cluster (the test's main thread); killing
+// from any thread is fine.
 //
 // Used by tests/integration/exports_nats_test.cpp and tests/perf/export_bench.cpp;
 // an end-to-end test (runner + hubd) points its export's "url" at urls().
