@@ -72,7 +72,8 @@ void connected_in_background(natsConnection* connection, void*) {
   natsConnection_GetConnectedUrl(connection, url.data(), url.size());
   spdlog::info("export nats: connected to {}", url.data());
 }
-void disconnected(natsConnection*, void*) {
+void disconnected(natsConnection* connection, void*) {
+  if (natsConnection_IsClosed(connection)) return;  // the destination is going away
   spdlog::warn("export nats: disconnected, libnats reconnects");
 }
 void reconnected(natsConnection* connection, void*) {

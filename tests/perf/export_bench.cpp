@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -59,8 +60,7 @@ double raw_round(const edgehub::test::NatsCluster& cluster, const Settings& sett
   natsOptions_SetURL(options, url.c_str());
   natsConnection* connection = nullptr;
   if (const natsStatus status = natsConnection_Connect(&connection, options); status != NATS_OK) {
-    std::cerr << "raw: cannot connect: " << natsStatus_GetText(status) << "\n";
-    std::exit(1);
+    throw std::runtime_error(std::string() + "raw: cannot connect: " + natsStatus_GetText(status));
   }
   jsOptions js_options;
   jsOptions_Init(&js_options);
@@ -100,16 +100,14 @@ double raw_round(const edgehub::test::NatsCluster& cluster, const Settings& sett
                                static_cast<int>(payload.size()), nullptr);
     }
     if (status != NATS_OK) {
-      std::cerr << "raw: publish failed at " << i << "\n";
-      std::exit(1);
+      throw std::runtime_error(std::string() + "raw: publish failed at " + std::to_string(i));
     }
   }
   jsPubOptions wait;
   jsPubOptions_Init(&wait);
   wait.MaxWait = 60'000;
   if (js_PublishAsyncComplete(js, &wait) != NATS_OK) {
-    std::cerr << "raw: PubAcks missing\n";
-    std::exit(1);
+    throw std::runtime_error("raw: PubAcks missing");
   }
   const double rate = static_cast<double>(settings.records) / seconds_since(start);
   jsCtx_Destroy(js);
@@ -128,8 +126,7 @@ double export_round(const edgehub::test::NatsCluster& cluster, const Settings& s
   auto destination = edgehub::hub::make_nats_destination(
       {{"url", cluster.urls()}, {"max_pending", settings.max_pending}});
   if (!destination) {
-    std::cerr << "export: " << destination.error().message << "\n";
-    std::exit(1);
+    throw std::runtime_error(std::string() + "export: " + destination.error().message);
   }
   // Connected first (it connects in the background), outside the timing.
   for (int i = 0;
@@ -143,8 +140,8 @@ double export_round(const edgehub::test::NatsCluster& cluster, const Settings& s
       edgehub::test::send_like_the_runner(**destination, std::span(records).subspan(1), options);
   const double rate = static_cast<double>(result.acknowledged) / seconds_since(start);
   if (result.acknowledged != records.size() - 1) {
-    std::cerr << "export: only " << result.acknowledged << " acknowledged\n";
-    std::exit(1);
+    throw std::runtime_error("export: only " + std::to_string(result.acknowledged) +
+                             " acknowledged");
   }
   return rate;
 }
@@ -172,30 +169,37 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  edgehub::test::NatsClusterOptions cluster_options;
-  cluster_options.duplicate_window = std::chrono::seconds(120);
-  edgehub::test::NatsCluster cluster(cluster_options);
-  std::cerr << "cluster " << cluster.urls() << "\n";
+  // Failures throw, so that the cluster's destructor stops the nodes and
+  // removes their stores.
+  try {
+    edgehub::test::NatsClusterOptions cluster_options;
+    cluster_options.duplicate_window = std::chrono::seconds(120);
+    edgehub::test::NatsCluster cluster(cluster_options);
+    std::cerr << "cluster " << cluster.urls() << "\n";
 
-  std::vector<double> raw_rates;
-  std::vector<double> raw_identity_rates;
-  std::vector<double> export_rates;
-  for (int round = 0; round < settings.rounds; ++round) {
-    raw_rates.push_back(raw_round(cluster, settings, round, false));
-    raw_identity_rates.push_back(raw_round(cluster, settings, round, true));
-    export_rates.push_back(export_round(cluster, settings, round));
-    std::fprintf(stderr,
-                 "round %d: raw %.0f msg/s, raw with identity %.0f msg/s, export %.0f records/s\n",
-                 round + 1, raw_rates.back(), raw_identity_rates.back(), export_rates.back());
+    std::vector<double> raw_rates;
+    std::vector<double> raw_identity_rates;
+    std::vector<double> export_rates;
+    for (int round = 0; round < settings.rounds; ++round) {
+      raw_rates.push_back(raw_round(cluster, settings, round, false));
+      raw_identity_rates.push_back(raw_round(cluster, settings, round, true));
+      export_rates.push_back(export_round(cluster, settings, round));
+      std::fprintf(
+          stderr, "round %d: raw %.0f msg/s, raw with identity %.0f msg/s, export %.0f records/s\n",
+          round + 1, raw_rates.back(), raw_identity_rates.back(), export_rates.back());
+    }
+    const double raw = median(raw_rates);
+    const double raw_identity = median(raw_identity_rates);
+    const double exported = median(export_rates);
+    std::printf(
+        "{\"records\":%zu,\"payload_bytes\":%zu,\"batch\":%zu,\"max_pending\":%d,\"rounds\":%d,"
+        "\"raw_jetstream_msgs_per_s\":%.0f,\"raw_with_identity_msgs_per_s\":%.0f,"
+        "\"export_nats_records_per_s\":%.0f,\"ratio\":%.3f,\"ratio_to_raw_with_identity\":%.3f}\n",
+        settings.records, settings.payload_bytes, settings.batch, settings.max_pending,
+        settings.rounds, raw, raw_identity, exported, exported / raw, exported / raw_identity);
+  } catch (const std::exception& error) {
+    std::cerr << "export_bench: " << error.what() << "\n";
+    return 1;
   }
-  const double raw = median(raw_rates);
-  const double raw_identity = median(raw_identity_rates);
-  const double exported = median(export_rates);
-  std::printf(
-      "{\"records\":%zu,\"payload_bytes\":%zu,\"batch\":%zu,\"max_pending\":%d,\"rounds\":%d,"
-      "\"raw_jetstream_msgs_per_s\":%.0f,\"raw_with_identity_msgs_per_s\":%.0f,"
-      "\"export_nats_records_per_s\":%.0f,\"ratio\":%.3f,\"ratio_to_raw_with_identity\":%.3f}\n",
-      settings.records, settings.payload_bytes, settings.batch, settings.max_pending,
-      settings.rounds, raw, raw_identity, exported, exported / raw, exported / raw_identity);
   return 0;
 }
