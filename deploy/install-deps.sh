@@ -17,6 +17,9 @@ QUICKSTART_PACKAGES=(
   libpaho-mqttpp-dev libpaho-mqtt-dev
   libssl-dev libsqlite3-dev sqlite3 libsqlitecpp-dev zlib1g-dev
   nlohmann-json3-dev doctest-dev libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev
+  # exports (issue 15): the NATS JetStream and Kafka destinations are built
+  # into hubd
+  libnats-dev librdkafka-dev
   # the quick start's checks, and the README examples (hubctl ... | jq)
   curl python3 jq
 )
@@ -33,6 +36,9 @@ TEST_PACKAGES=(
   # device-sdk: footprint on Cortex-M (footprint.sh), libFuzzer target,
   # SDK unit tests on an emulated Cortex-M (qemu)
   gcc-arm-none-eabi libstdc++-arm-none-eabi-newlib clang libclang-rt-14-dev qemu-system-arm
+  # the exports' engine tests and benchmark: a 3-node JetStream cluster on
+  # loopback (Kafka's tests use librdkafka's mock cluster: no broker needed)
+  nats-server
 )
 
 case "${1:-}" in
