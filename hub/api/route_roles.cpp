@@ -16,6 +16,8 @@ constexpr Role kAdmin = Role::admin;
 // (devices, certificates, CAs, routes, streams' configuration, operators).
 constexpr std::array kRouteRoles{
     RouteRole{"GET", "/api/v1/health", kOpen},
+    // Prometheus' path, outside /api/v1: a read like the others.
+    RouteRole{"GET", "/metrics", kViewer},
     RouteRole{"GET", "/api/v1/devices", kViewer},
     RouteRole{"POST", "/api/v1/devices", kAdmin},
     RouteRole{"GET", R"(/api/v1/devices/([^/]+))", kViewer},
