@@ -58,8 +58,13 @@ std::string format_metric_value(double value) {
   if (value == std::trunc(value) && std::fabs(value) <= 9007199254740992.0) {
     return std::to_string(static_cast<long long>(value));
   }
+  // Plain decimals where they stay short (le="0.0005" rather than "5e-04",
+  // as the official clients write bucket bounds), else the exponent form.
   char buffer[64];
-  const auto written = std::to_chars(buffer, buffer + sizeof buffer, value);
+  const double magnitude = std::fabs(value);
+  const auto format = magnitude >= 1e-6 && magnitude < 1e15 ? std::chars_format::fixed
+                                                            : std::chars_format::general;
+  const auto written = std::to_chars(buffer, buffer + sizeof buffer, value, format);
   return std::string(buffer, written.ptr);
 }
 

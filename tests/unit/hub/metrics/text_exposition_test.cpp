@@ -29,6 +29,8 @@ TEST_CASE("values_are_integers_where_exact_and_the_special_values_are_spelled_ou
   CHECK(format_metric_value(std::numeric_limits<double>::infinity()) == "+Inf");
   CHECK(format_metric_value(-std::numeric_limits<double>::infinity()) == "-Inf");
   CHECK(format_metric_value(std::nan("")) == "NaN");
+  CHECK(format_metric_value(0.1) == "0.1");
+  CHECK(format_metric_value(2.5e-7) == "2.5e-07");
   CHECK(format_metric_value(1e20) == "1e+20");
 }
 
