@@ -48,6 +48,25 @@ void append_histogram(std::string& out, const std::string& name, const Histogram
   append_line(out, name + "_count", sample.labels, static_cast<double>(sample.count));
 }
 
+// The format's escapes: backslash and line feed, and in label values the
+// double quote that would end them.
+std::string escaped(std::string_view text, bool quotes) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '"' && quotes) {
+      out += "\\\"";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string format_metric_value(double value) {
@@ -62,43 +81,15 @@ std::string format_metric_value(double value) {
   // as the official clients write bucket bounds), else the exponent form.
   char buffer[64];
   const double magnitude = std::fabs(value);
-  const auto format = magnitude >= 1e-6 && magnitude < 1e15 ? std::chars_format::fixed
-                                                            : std::chars_format::general;
+  const auto format =
+      magnitude >= 1e-6 && magnitude < 1e15 ? std::chars_format::fixed : std::chars_format::general;
   const auto written = std::to_chars(buffer, buffer + sizeof buffer, value, format);
   return std::string(buffer, written.ptr);
 }
 
-std::string escape_label_value(std::string_view value) {
-  std::string escaped;
-  escaped.reserve(value.size());
-  for (char c : value) {
-    if (c == '\\') {
-      escaped += "\\\\";
-    } else if (c == '"') {
-      escaped += "\\\"";
-    } else if (c == '\n') {
-      escaped += "\\n";
-    } else {
-      escaped += c;
-    }
-  }
-  return escaped;
-}
+std::string escape_label_value(std::string_view value) { return escaped(value, true); }
 
-std::string escape_help_text(std::string_view text) {
-  std::string escaped;
-  escaped.reserve(text.size());
-  for (char c : text) {
-    if (c == '\\') {
-      escaped += "\\\\";
-    } else if (c == '\n') {
-      escaped += "\\n";
-    } else {
-      escaped += c;
-    }
-  }
-  return escaped;
-}
+std::string escape_help_text(std::string_view text) { return escaped(text, false); }
 
 std::string render_text_exposition(std::span<const MetricFamily> families) {
   std::string out;
