@@ -198,7 +198,10 @@ void HubService::open_metrics() {
     return limit_hits_ ? limit_hits_->counts().by_limit
                        : std::map<std::string, std::uint64_t, std::less<>>{};
   };
-  sources.commands_by_state = [this] { return command_store_->count_by_state(); };
+  sources.commands_by_state = [this]() -> Result<std::map<CommandState, std::size_t>> {
+    if (!command_store_) return std::map<CommandState, std::size_t>{};
+    return command_store_->count_by_state();
+  };
   sources.twin_updates = [this] { return twins_ ? twins_->update_counts() : TwinUpdateCounts{}; };
   sources.data_dir = layout_.root();
   sources.journal_dir = layout_.journal_dir();

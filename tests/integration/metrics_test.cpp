@@ -25,7 +25,8 @@ namespace {
 // The samples of a scrape, keyed as the text writes them: name{labels}.
 struct Scrape {
   std::map<std::string, double> samples;
-  std::set<std::string> names;  // sample names and the families of # TYPE lines
+  std::set<std::string> names;     // sample names and the families of # TYPE lines
+  std::set<std::string> families;  // the families of # TYPE lines
 
   double at(const std::string& key) const {
     const auto found = samples.find(key);
@@ -43,6 +44,7 @@ Scrape parse_scrape(const std::string& text) {
       std::string name;
       words >> name;
       scrape.names.insert(name);
+      scrape.families.insert(name);
       continue;
     }
     if (line.empty() || line[0] == '#') continue;
@@ -189,9 +191,16 @@ TEST_CASE("a scrape shows what the devices and operators did; the dashboard's me
                             hub.get("/api/v1/health").json.value("version", "?") + "\"}") == 1);
 
   // A renamed or removed metric breaks the dashboard: it must fail here.
-  for (const std::string& name : dashboard_metric_names()) {
+  const std::set<std::string> queried = dashboard_metric_names();
+  for (const std::string& name : queried) {
     CHECK_MESSAGE(after.names.count(name) == 1,
                   "the dashboard queries " << name << ", which /metrics does not have");
+  }
+  // And a new metric gets a panel (a histogram through its _bucket, _sum or _count).
+  for (const std::string& family : after.families) {
+    const bool shown = queried.count(family) == 1 || queried.count(family + "_bucket") == 1 ||
+                       queried.count(family + "_count") == 1;
+    CHECK_MESSAGE(shown, "the dashboard has no panel for " << family);
   }
 
   // --log-format json: every line hubd wrote (start-up included) is one JSON object.
