@@ -14,8 +14,12 @@ const SystemClock kWallClock;
 RestHandlers::RestHandlers(RestDependencies dependencies)
     : dependencies_(std::move(dependencies)), streams_(dependencies_.streams, kWallClock) {}
 
+HealthReport RestHandlers::health_report() const {
+  return dependencies_.health ? dependencies_.health() : HealthReport{};
+}
+
 ApiResponse RestHandlers::health() const {
-  const HealthReport report = dependencies_.health ? dependencies_.health() : HealthReport{};
+  const HealthReport report = health_report();
   Json counters = Json::object();
   for (const auto& [name, value] : report.counters) counters[name] = value;
   Json answer{{"status", report.problems.empty() ? "ok" : "degraded"},

@@ -16,6 +16,7 @@
 #include "api/operator_handlers.h"
 #include "api/stream_handlers.h"
 #include "commands/command_dispatcher.h"
+#include "metrics/metrics_registry.h"
 #include "presence/device_limit_hits.h"
 #include "presence/device_presence.h"
 #include "registry/device_registry.h"
@@ -50,7 +51,9 @@ class RestHandlers {
  public:
   explicit RestHandlers(RestDependencies dependencies);
 
-  ApiResponse health() const;                                            // GET /health
+  ApiResponse health() const;  // GET /health
+  // What health() answers, as values (hubd's metrics read the counters).
+  HealthReport health_report() const;
   ApiResponse list_devices() const;                                      // GET /devices
   ApiResponse add_device(std::string_view body);                         // POST /devices
   ApiResponse get_device(std::string_view id) const;                     // GET /devices/{id}
@@ -79,6 +82,10 @@ class RestHandlers {
   void set_operators(OperatorHandlers& operators) { operators_ = &operators; }
   OperatorHandlers* operators() { return operators_; }
 
+  // GET /metrics (metrics_route.h); 503 until set.
+  void set_metrics(const MetricsRegistry& metrics) { metrics_ = &metrics; }
+  const MetricsRegistry* metrics() const { return metrics_; }
+
   // Streams and consumers beyond the two calls above (stream_handlers.h).
   StreamHandlers& streams() { return streams_; }
 
@@ -98,6 +105,7 @@ class RestHandlers {
   TwinService* twins_ = nullptr;
   IdentityHandlers* identities_ = nullptr;
   OperatorHandlers* operators_ = nullptr;
+  const MetricsRegistry* metrics_ = nullptr;
 };
 
 }  // namespace edgehub::hub

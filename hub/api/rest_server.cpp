@@ -16,6 +16,7 @@
 #include "api/guarded_http_server.h"
 #include "api/identity_routes.h"
 #include "api/json_views.h"
+#include "api/metrics_route.h"
 #include "api/operator_routes.h"
 #include "api/stream_routes.h"
 #include "api/twin_routes.h"
@@ -203,6 +204,7 @@ struct RestServer::Impl {
     route_twins(router, [this] { return handlers.twins(); });
     route_identities(router, [this] { return handlers.identities(); });
     route_operators(router, [this] { return handlers.operators(); });
+    route_metrics(router, [this] { return handlers.metrics(); });
 
     router.get("/api/v1/routes", [this](const httplib::Request&, httplib::Response& response) {
       reply(response, handlers.list_routes());

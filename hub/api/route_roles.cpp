@@ -17,6 +17,8 @@ constexpr Role kAdmin = Role::admin;
 constexpr std::array kRouteRoles{
     RouteRole{"GET", "/api/v1/health", kOpen},
     RouteRole{"GET", "/api/v1/whoami", kViewer},
+    // Prometheus' path, outside /api/v1: a read like the others.
+    RouteRole{"GET", "/metrics", kViewer},
     RouteRole{"GET", "/api/v1/devices", kViewer},
     RouteRole{"POST", "/api/v1/devices", kAdmin},
     RouteRole{"GET", R"(/api/v1/devices/([^/]+))", kViewer},

@@ -52,6 +52,7 @@ Status CommandAnswers::on_response(std::string_view topic, std::string_view payl
   auto decided = store_.transition(command->id, {CommandState::sent, CommandState::queued}, update);
   if (!decided) return decided.error();
   if (*decided) {
+    if (round_trip_ && command->sent_at_ms) round_trip_(now - *command->sent_at_ms);
     const std::string device(parsed.device_id);
     waiting_.deliver(device, std::move(*response));
     return ok_status();

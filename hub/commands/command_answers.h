@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,10 @@
 #include "streams/stream_store.h"
 
 namespace edgehub::hub {
+
+// Told of each answer that decided a command: the time from its sending to
+// the answer (wall clock, milliseconds). Runs on the receive thread: cheap.
+using RoundTripObserver = std::function<void(std::int64_t round_trip_ms)>;
 
 class CommandAnswers {
  public:
@@ -39,6 +44,8 @@ class CommandAnswers {
 
   // Set before the broker connection starts.
   void set_max_response_bytes(std::size_t bytes) { max_response_bytes_ = bytes; }
+  // Set before the broker connection starts (hubd: the round-trip histogram).
+  void set_round_trip_observer(RoundTripObserver observer) { round_trip_ = std::move(observer); }
   std::uint64_t dead_lettered() const { return dead_lettered_.load(); }
 
  private:
@@ -51,6 +58,7 @@ class CommandAnswers {
   const Clock& clock_;
   std::size_t max_response_bytes_ = CommandLimits{}.max_response_bytes;
   std::atomic<std::uint64_t> dead_lettered_{0};
+  RoundTripObserver round_trip_;
 };
 
 }  // namespace edgehub::hub

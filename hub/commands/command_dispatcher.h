@@ -109,6 +109,10 @@ class CommandDispatcher {
 
   std::size_t waiting() const { return pending_.size(); }
   std::uint64_t dead_lettered_responses() const { return answers_.dead_lettered(); }
+  // Set before the broker connection starts (command_answers.h).
+  void set_round_trip_observer(RoundTripObserver observer) {
+    answers_.set_round_trip_observer(std::move(observer));
+  }
 
  private:
   Result<CommandRecord> submit_new(const CommandSubmission& submission,

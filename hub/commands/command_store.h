@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,6 +62,9 @@ class CommandStore {
   // Queued commands of one device, oldest first.
   virtual Result<std::vector<CommandRecord>> queued_for(std::string_view device_id) const = 0;
   virtual Result<std::size_t> count_queued(std::string_view device_id) const = 0;
+  // How many commands the store holds in each state (states without any are
+  // absent): the metrics' commands by state.
+  virtual Result<std::map<CommandState, std::size_t>> count_by_state() const = 0;
   // Queued commands whose expiry is <= now, and sent ones whose deadline is.
   virtual Result<std::vector<CommandRecord>> overdue(std::int64_t now_ms) const = 0;
   // Retention: deletes the commands that reached their final state before

@@ -128,6 +128,13 @@ Result<std::size_t> MemoryCommandStore::count_queued(std::string_view device_id)
       }));
 }
 
+Result<std::map<CommandState, std::size_t>> MemoryCommandStore::count_by_state() const {
+  std::lock_guard lock(mutex_);
+  std::map<CommandState, std::size_t> counts;
+  for (const auto& entry : commands_) ++counts[entry.second.command.state];
+  return counts;
+}
+
 Result<std::vector<CommandRecord>> MemoryCommandStore::overdue(std::int64_t now_ms) const {
   std::lock_guard lock(mutex_);
   auto selected = select([&](const CommandRecord& command) {

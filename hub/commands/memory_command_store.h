@@ -24,6 +24,7 @@ class MemoryCommandStore final : public CommandStore {
                                   std::int64_t at_ms) override;
   Result<std::vector<CommandRecord>> queued_for(std::string_view device_id) const override;
   Result<std::size_t> count_queued(std::string_view device_id) const override;
+  Result<std::map<CommandState, std::size_t>> count_by_state() const override;
   Result<std::vector<CommandRecord>> overdue(std::int64_t now_ms) const override;
   Result<std::size_t> forget_finished(std::int64_t finished_before_ms,
                                       std::size_t keep_at_most) override;

@@ -300,6 +300,22 @@ Result<std::size_t> SqliteCommandStore::count_queued(std::string_view device_id)
   });
 }
 
+Result<std::map<CommandState, std::size_t>> SqliteCommandStore::count_by_state() const {
+  return internal_on_failure(
+      "count by state", [&]() -> Result<std::map<CommandState, std::size_t>> {
+        std::lock_guard lock(impl_->mutex);
+        // Read from the index on state alone.
+        SQLite::Statement select(impl_->database,
+                                 "SELECT state, count(*) FROM commands GROUP BY state");
+        std::map<CommandState, std::size_t> counts;
+        while (select.executeStep()) {
+          const auto state = parse_command_state(select.getColumn(0).getString());
+          if (state) counts[*state] = static_cast<std::size_t>(select.getColumn(1).getInt64());
+        }
+        return counts;
+      });
+}
+
 Result<std::vector<CommandRecord>> SqliteCommandStore::overdue(std::int64_t now_ms) const {
   return internal_on_failure("list overdue", [&]() -> Result<std::vector<CommandRecord>> {
     std::lock_guard lock(impl_->mutex);

@@ -24,7 +24,9 @@
 #include "edgehub/protocol/json_limits.h"
 #include "edgehub/protocol/topics.h"
 #include "flow/device_flow_control.h"
+#include "hubd/hub_metrics.h"
 #include "hubd/journaled_dead_letters.h"
+#include "hubd/log_format.h"
 #include "hubd/message_router.h"
 #include "hubd/periodic_task.h"
 #include "hubd/receive_guard.h"
@@ -131,6 +133,7 @@ void HubService::open_state() {
   // Before anything parses JSON (the journal's recovery does).
   protocol::set_max_json_depth(options_.max_json_depth);
   layout_.prepare();
+  open_metrics();
   registry_ = SqliteDeviceRegistry::open(layout_.registry_db(), clock_);
   streams_ = SqliteStreamStore::open(layout_.streams_db());
   for (std::string_view stream : {kTelemetryStream, kDeadLetterStream}) {
@@ -180,6 +183,35 @@ void HubService::open_state() {
   open_journal();
 }
 
+// GET /metrics (hub_metrics.h): what the other parts count already is read
+// from them at scrape time; hubd's parts may not exist yet (or any more)
+// when a scrape comes.
+void HubService::open_metrics() {
+  HubMetricSources sources;
+  sources.health = [this] { return handlers_ ? handlers_->health_report() : HealthReport{}; };
+  sources.connected_devices = [this] {
+    std::size_t connected = 0;
+    if (presence_) {
+      for (const DeviceConnection& device : presence_->all()) connected += device.connected ? 1 : 0;
+    }
+    return connected;
+  };
+  sources.limit_hits_by_limit = [this] {
+    return limit_hits_ ? limit_hits_->counts().by_limit
+                       : std::map<std::string, std::uint64_t, std::less<>>{};
+  };
+  sources.commands_by_state = [this]() -> Result<std::map<CommandState, std::size_t>> {
+    if (!command_store_) return std::map<CommandState, std::size_t>{};
+    return command_store_->count_by_state();
+  };
+  sources.twin_updates = [this] { return twins_ ? twins_->update_counts() : TwinUpdateCounts{}; };
+  sources.data_dir = layout_.root();
+  sources.journal_dir = layout_.journal_dir();
+  sources.version = EDGEHUB_VERSION;
+  sources.started_at = std::chrono::system_clock::now();
+  metrics_ = std::make_unique<HubMetrics>(std::move(sources));
+}
+
 // Messages acknowledged before the last stop but not yet in the streams are
 // in the journals: stored before anything new arrives (ingest/ingest_pipeline.h).
 void HubService::open_journal() {
@@ -187,6 +219,9 @@ void HubService::open_journal() {
   settings.journal_dir = layout_.journal_dir();
   if (!options_.telemetry_via_mqtt) settings.broker_journal_dir = layout_.broker_journal_dir();
   settings.commit.linger = std::chrono::milliseconds(options_.ingest_linger_ms);
+  settings.commit.on_stored = [this](std::chrono::steady_clock::duration elapsed) {
+    metrics_->store_commit_seconds().observe(elapsed);
+  };
   ingest_ = std::make_unique<IngestPipeline>(*ingestor_, *streams_, settings);
 }
 
@@ -291,6 +326,9 @@ void HubService::connect_broker() {
   commands_->set_retention(CommandRetention{std::chrono::hours(options_.command_retention_hours),
                                             options_.command_retention_count});
   commands_->set_limits(CommandLimits{options_.max_command_bytes, options_.max_response_bytes});
+  commands_->set_round_trip_observer([this](std::int64_t round_trip_ms) {
+    metrics_->command_round_trip_seconds().observe(std::chrono::milliseconds(round_trip_ms));
+  });
   command_worker_ = std::make_unique<CommandWorker>(*commands_);
   twins_ = std::make_unique<TwinService>(*registry_, *twin_store_, *broker_, *presence_,
                                          *journaled_dead_letters_, clock_, twin_limits());
@@ -439,6 +477,7 @@ void HubService::start_rest() {
               " s; the broker holds it and those after it");
         }
         report.counters = {
+            {"telemetry_received", counters.handled()},
             {"telemetry_stored", counters.stored},
             {"telemetry_duplicates", counters.duplicates},
             {"telemetry_deadlettered", counters.deadlettered},
@@ -467,6 +506,7 @@ void HubService::start_rest() {
   handlers_->set_limit_hits(*limit_hits_);
   handlers_->set_twins(*twins_);
   handlers_->set_identities(*identities_);
+  handlers_->set_metrics(metrics_->registry());
   handlers_->streams().set_refusals_by_device(
       [this](std::string_view stream) { return flow_->refused_by_device(stream); });
   operator_handlers_ =
@@ -524,6 +564,7 @@ CertificatePolicy HubService::certificate_policy() const {
 
 void HubService::reload(const HubdOptions& updated) {
   spdlog::set_level(spdlog::level::from_str(updated.log_level));
+  apply_log_format(updated.log_format);
   std::vector<std::string> restart_needed;
   if (updated.mqtt_binds != options_.mqtt_binds) restart_needed.emplace_back("--mqtt-bind");
   if (updated.mqtt_port != options_.mqtt_port) restart_needed.emplace_back("--mqtt-port");
@@ -549,7 +590,7 @@ void HubService::reload(const HubdOptions& updated) {
       spdlog::error("reload: broker: {}", reloaded.error().message);
     }
   }
-  spdlog::info("reload: done (log level {})", updated.log_level);
+  spdlog::info("reload: done (log level {}, log format {})", updated.log_level, updated.log_format);
 }
 
 bool HubService::renew_certificates() {

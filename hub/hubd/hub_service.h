@@ -30,6 +30,7 @@ class DeviceFlowControl;
 class DeviceLimitHits;
 class DeviceRegistry;
 class FileCommitAttempts;
+class HubMetrics;
 class IngestPipeline;
 class JournaledDeadLetters;
 class MessageRouter;
@@ -74,6 +75,7 @@ class HubService {
 
  private:
   void open_state();
+  void open_metrics();
   void open_journal();
   void start_broker();
   void connect_broker();
@@ -97,6 +99,7 @@ class HubService {
   HubdOptions options_;
   DataDirectory layout_;
   SystemClock clock_;
+  std::unique_ptr<HubMetrics> metrics_;  // first: the others report to it until they stop
   std::string api_token_;
   std::unique_ptr<DeviceRegistry> registry_;
   std::unique_ptr<StreamStore> streams_;

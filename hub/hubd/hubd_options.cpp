@@ -309,6 +309,11 @@ void add_hubd_options(CLI::App& app, HubdOptions& options) {
                  "Log level: trace, debug, info, warn, error, critical, off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  app.add_option("--log-format", options.log_format,
+                 "Log format: text (one line per record) or json (one JSON object per line: "
+                 "time, level, logger, component, message)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
 }
 
 bool is_loopback_address(const std::string& address) {

@@ -66,6 +66,9 @@ struct HubdOptions {
   // message waits for others before its transaction.
   unsigned ingest_linger_ms = 2;
   std::string log_level = "info";
+  // "text" (one readable line per record) or "json" (one JSON object per
+  // line: hubd/json_log_line.h).
+  std::string log_format = "text";
   // Per-device limits (broker plugin), connect deadline, broker connection
   // budget: hub/mosquitto-plugin/README.md "Device limits".
   DeviceLimitOptions device_limits;

@@ -11,6 +11,7 @@
 
 #include "hubd/hub_service.h"
 #include "hubd/hubd_options.h"
+#include "hubd/log_format.h"
 
 namespace {
 
@@ -114,7 +115,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   spdlog::set_level(spdlog::level::from_str(options.log_level));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  edgehub::hub::apply_log_format(options.log_format);
   const sigset_t handled_signals = block_handled_signals();
 
   // Checked here too (HubService's constructor throws): a clear message, no abort.

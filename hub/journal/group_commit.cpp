@@ -162,7 +162,10 @@ void GroupCommit::run() {
 
 GroupCommit::Delivery GroupCommit::call_sink(std::span<const JournalEntry> entries) {
   try {
+    const auto started = std::chrono::steady_clock::now();
     Status stored = sink_(entries);
+    if (stored && settings_.on_stored)
+      settings_.on_stored(std::chrono::steady_clock::now() - started);
     if (stored) return {};
     return {store_outage(stored.error().code) ? Outcome::store_failed : Outcome::refused,
             stored.error()};

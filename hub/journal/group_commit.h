@@ -86,6 +86,9 @@ struct GroupCommitSettings {
   // its own when it is full (the broker journal's budget; submit() failing
   // on a full disk), so that hubd stays up through a full disk.
   bool retry_forever = false;
+  // Told how long each sink call that stored its batch took (hubd: the
+  // store commit latency histogram); may be unset.
+  std::function<void(std::chrono::steady_clock::duration)> on_stored;
 };
 
 class GroupCommit {

@@ -46,6 +46,7 @@ Result<Twin> TwinService::patch_desired(std::string_view device_id,
   }
   auto twin = store_.patch_desired(device->id, merge_patch_json, expected_version, clock_.now_ms());
   if (!twin) return twin.error();
+  ++desired_updates_;
   if (presence_.is_connected(device->id)) {
     // Not sent now (broker down): the device gets it at its next connect.
     (void)send_desired(*twin, nlohmann::json::parse(merge_patch_json).dump());
@@ -100,7 +101,10 @@ Status TwinService::on_reported(std::string_view topic, std::string_view payload
   auto applied =
       store_.apply_reported(parsed.device_id, report["reported"].dump(),
                             report["version"].get<std::uint64_t>(), acknowledged, clock_.now_ms());
-  if (applied) return ok_status();
+  if (applied) {
+    ++reported_updates_;
+    return ok_status();
+  }
   // Refused for good (stale, over the twin limits): retrying cannot help.
   const ErrorCode code = applied.error().code;
   if (code == ErrorCode::conflict || code == ErrorCode::too_large ||

@@ -9,6 +9,8 @@
 // never publishes.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +23,13 @@
 #include "twins/twin_store.h"
 
 namespace edgehub::hub {
+
+// Twin changes stored since hubd started (metrics): operator patches to the
+// desired side, device reports to the reported side.
+struct TwinUpdateCounts {
+  std::uint64_t desired = 0;
+  std::uint64_t reported = 0;
+};
 
 class TwinService {
  public:
@@ -45,6 +54,10 @@ class TwinService {
   // the store failed, not stored, do not acknowledge.
   Status on_reported(std::string_view topic, std::string_view payload);
 
+  TwinUpdateCounts update_counts() const {
+    return {desired_updates_.load(), reported_updates_.load()};
+  }
+
  private:
   Status send_desired(const Twin& twin, std::string_view patch_json);
   Status dead_letter(std::string_view topic, std::string_view device_id, std::string_view payload,
@@ -57,6 +70,8 @@ class TwinService {
   StreamStore& dead_letters_;
   const Clock& clock_;
   TwinLimits limits_;
+  std::atomic<std::uint64_t> desired_updates_{0};
+  std::atomic<std::uint64_t> reported_updates_{0};
 };
 
 }  // namespace edgehub::hub

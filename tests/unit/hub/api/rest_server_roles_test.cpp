@@ -119,3 +119,25 @@ TEST_CASE_FIXTURE(RolesFixture,
   CHECK(operators.audit[2].path == "/api/v1/devices/d3");
   CHECK(operators.audit[2].status == 204);
 }
+
+TEST_CASE_FIXTURE(RolesFixture, "metrics_are_a_read_for_viewers_and_need_a_token") {
+  auto http = fixture.client();
+  auto early = http.Get("/metrics", as("viewer-token"));
+  REQUIRE(early);
+  CHECK(early->status == 503);  // hubd has not handed its metrics over yet
+
+  MetricsRegistry metrics;
+  metrics.counter("edgehub_test_total", "A test counter").increment(3);
+  fixture.handlers.set_metrics(metrics);
+  auto scrape = http.Get("/metrics", as("viewer-token"));
+  REQUIRE(scrape);
+  CHECK(scrape->status == 200);
+  CHECK(scrape->get_header_value("Content-Type") == "text/plain; version=0.0.4; charset=utf-8");
+  CHECK(scrape->body.find("\nedgehub_test_total 3\n") != std::string::npos);
+  auto anonymous = http.Get("/metrics");
+  REQUIRE(anonymous);
+  CHECK(anonymous->status == 401);
+  auto unknown = http.Get("/metrics", as("stolen-token"));
+  REQUIRE(unknown);
+  CHECK(unknown->status == 401);
+}

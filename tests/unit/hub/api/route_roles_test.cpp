@@ -20,6 +20,7 @@ TEST_CASE("route_roles_give_reads_to_viewers_and_writes_to_operators_or_admins")
   CHECK(role("GET", "/api/v1/health") == Role::none);
   CHECK(role("GET", "/api/v1/whoami") == Role::viewer);
   CHECK(role("GET", "/api/v1/devices") == Role::viewer);
+  CHECK(role("GET", "/metrics") == Role::viewer);
   CHECK(role("GET", R"(/api/v1/streams/([^/]+)/events)") == Role::viewer);
   CHECK(role("POST", R"(/api/v1/devices/([^/]+)/commands)") == Role::operator_);
   CHECK(role("PATCH", R"(/api/v1/devices/([^/]+)/twin)") == Role::operator_);

@@ -291,3 +291,20 @@ TEST_CASE_FIXTURE(Fixture, "stopping the hub ends waiting commands at once") {
         ErrorCode::unavailable);
   CHECK(dispatcher.waiting() == 0);
 }
+
+TEST_CASE_FIXTURE(Fixture, "the round trip of an answered command is observed once, from sending") {
+  std::vector<std::int64_t> round_trips;
+  dispatcher.set_round_trip_observer([&](std::int64_t ms) { round_trips.push_back(ms); });
+  std::string command_id;
+  broker.on_publish([&](const PublishedMessage& message) {
+    command_id = protocol::parse_command(message.payload)->id;
+    clock.advance_ms(7);
+    protocol::CommandResponse response{command_id, 200, "null"};
+    const auto text = protocol::build_command_response(response);
+    CHECK(dispatcher.on_response("devices/boiler-1/responses", text).ok());
+    CHECK(dispatcher.on_response("devices/boiler-1/responses", text).ok());  // a second answer
+  });
+  REQUIRE(send_command(dispatcher, "boiler-1", "ping", "null", 2000ms).ok());
+  CHECK(round_trips == std::vector<std::int64_t>{7});
+  CHECK(dead_letters().size() == 1);  // the second answer: not a round trip
+}

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <map>
 #include <thread>
 #include <vector>
 
@@ -213,6 +214,25 @@ TEST_CASE_TEMPLATE("a device's queue: its queued commands only, oldest first, an
   CHECK(*f.store->count_queued("boiler-2") == 1);
   CHECK(*f.store->count_queued("nobody") == 0);
   CHECK(ids_of(f.store->queued_for("nobody")).empty());
+}
+
+TEST_CASE_TEMPLATE("counts by state: every command once, in the state it is in now", Fixture,
+                   COMMAND_STORE_FIXTURES) {
+  Fixture f;
+  CHECK(f.store->count_by_state()->empty());
+  REQUIRE(f.store->insert(queued_command("c-1", "boiler-1", 1000)).ok());
+  REQUIRE(f.store->insert(queued_command("c-2", "boiler-1", 2000)).ok());
+  REQUIRE(f.store->insert(queued_command("c-3", "boiler-2", 3000)).ok());
+  REQUIRE(*f.store->transition("c-2", {CommandState::queued}, to_state(CommandState::sent)));
+  REQUIRE(*f.store->transition("c-3", {CommandState::queued}, to_state(CommandState::sent)));
+  REQUIRE(
+      *f.store->transition("c-3", {CommandState::sent}, to_state(CommandState::completed, 4000)));
+
+  const auto counts = f.store->count_by_state();
+  REQUIRE(counts.ok());
+  CHECK(*counts == std::map<CommandState, std::size_t>{{CommandState::queued, 1},
+                                                       {CommandState::sent, 1},
+                                                       {CommandState::completed, 1}});
 }
 
 TEST_CASE_TEMPLATE("overdue: queued past expiry and sent past deadline, nothing else", Fixture,

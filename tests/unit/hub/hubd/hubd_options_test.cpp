@@ -38,6 +38,7 @@ TEST_CASE("defaults: loopback, standard ports, supervised broker") {
   CHECK(options.broker_max_queued == 100000);
   CHECK(options.broker_max_inflight == 1000);
   CHECK(options.log_level == "info");
+  CHECK(options.log_format == "text");
   CHECK(options.mosquitto == default_mosquitto_executable());
   CHECK(options.plugin.filename() == "libedgehub_mosquitto_auth.so");
   CHECK(options.plugin.parent_path().filename() == "lib");
@@ -47,7 +48,7 @@ TEST_CASE("options on the command line") {
   const HubdOptions options =
       parse({"--data-dir", "/srv/hub", "--mqtt-port", "18883", "--http-port", "0", "--broker",
              "external", "--broker-host", "10.0.0.5", "--broker-port", "1884",
-             "--max-payload-bytes", "1000", "--log-level", "debug"});
+             "--max-payload-bytes", "1000", "--log-level", "debug", "--log-format", "json"});
   CHECK(options.data_dir == "/srv/hub");
   CHECK(options.mqtt_port == 18883);
   CHECK(options.http_port == 0);
@@ -56,6 +57,7 @@ TEST_CASE("options on the command line") {
   CHECK(options.broker_port == 1884);
   CHECK(options.max_payload_bytes == 1000);
   CHECK(options.log_level == "debug");
+  CHECK(options.log_format == "json");
 }
 
 TEST_CASE("bad option values are refused") {
@@ -63,6 +65,7 @@ TEST_CASE("bad option values are refused") {
   CHECK_THROWS_AS(parse({"--mqtt-port", "70000"}), CLI::ParseError);
   CHECK_THROWS_AS(parse({"--broker", "sometimes"}), CLI::ParseError);
   CHECK_THROWS_AS(parse({"--log-level", "loud"}), CLI::ParseError);
+  CHECK_THROWS_AS(parse({"--log-format", "xml"}), CLI::ParseError);
   CHECK_THROWS_AS(parse({"--max-payload-bytes", "0"}), CLI::ParseError);
   CHECK_THROWS_AS(parse({"--no-such-option"}), CLI::ParseError);
 }

@@ -126,6 +126,27 @@ TEST_CASE("a failing store is retried; the entries stay in the journal until it 
   CHECK(journal.unreleased().empty());
 }
 
+TEST_CASE("on_stored is told the time of each sink call that stored, not of failed ones") {
+  MemoryJournal journal;
+  RecordingSink sink;
+  sink.failures = 2;
+  std::mutex mutex;
+  std::vector<std::chrono::steady_clock::duration> stored;
+  GroupCommitSettings settings = quick(10);
+  settings.on_stored = [&](std::chrono::steady_clock::duration elapsed) {
+    std::lock_guard lock(mutex);
+    stored.push_back(elapsed);
+  };
+  GroupCommit group(journal, std::ref(sink), settings, [](const Error&) {});
+  for (int i = 0; i < 25; ++i) REQUIRE(group.submit(1, "t", "m").ok());
+  group.start();
+  REQUIRE(group.wait_until_committed(5s));
+  std::lock_guard lock(mutex);
+  CHECK(sink.calls == 5);     // two failures, then three batches
+  CHECK(stored.size() == 3);  // one per stored batch
+  for (const auto elapsed : stored) CHECK(elapsed >= std::chrono::steady_clock::duration::zero());
+}
+
 TEST_CASE("retry_forever waits a store outage out, says so meanwhile, and carries on") {
   MemoryJournal journal;
   RecordingSink sink;

@@ -107,6 +107,17 @@ TEST_CASE_FIXTURE(Fixture, "reported properties are stored with the device's ver
   CHECK(json::parse(twins.get("boiler-1")->reported.properties_json) == json{{"t", 1}});
 }
 
+TEST_CASE_FIXTURE(Fixture, "update counts: stored changes only, stale and invalid ones not") {
+  REQUIRE(twins.patch_desired("boiler-1", R"({"a":1})", std::nullopt).ok());
+  REQUIRE_FALSE(twins.patch_desired("boiler-1", R"({"a":2})", 7).ok());  // stale
+  const std::string report = R"({"version":1,"reported":{"a":1}})";
+  REQUIRE(twins.on_reported("devices/boiler-1/reported", report).ok());
+  REQUIRE(twins.on_reported("devices/boiler-1/reported", report).ok());  // stale: a dead letter
+  REQUIRE(twins.on_reported("devices/boiler-1/reported", "not json").ok());
+  CHECK(twins.update_counts().desired == 1);
+  CHECK(twins.update_counts().reported == 1);
+}
+
 TEST_CASE("twins survive a restart of the hub") {
   edgehub::test::TempDirectory directory;
   {
