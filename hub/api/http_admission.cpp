@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "api/route_roles.h"
+
 namespace edgehub::hub {
 namespace {
 
@@ -64,11 +66,11 @@ Admission decide_admission(const RequestHead& head, const AdmissionPolicy& polic
   }
   const auto token = head.authorization ? bearer_token(*head.authorization) : std::nullopt;
   const bool authenticated = token && policy.accepts_token && policy.accepts_token(*token);
-  // Only the body-less health check is open: an anonymous client can never
-  // make the server read a body.
-  const bool open = head.path == kHealthPath && (head.method == "GET" || head.method == "HEAD") &&
-                    !head.has_transfer_encoding &&
-                    (!head.has_content_length || head.content_length == 0);
+  // Only the body-less open routes (the health check, the API description)
+  // are open: an anonymous client can never make the server read a body.
+  const bool open =
+      is_open_route(head.method, head.path) && (head.method == "GET" || head.method == "HEAD") &&
+      !head.has_transfer_encoding && (!head.has_content_length || head.content_length == 0);
   if (!authenticated && !open) {
     return refuse(
         401, "unauthorized",

@@ -5,6 +5,7 @@
 
 #include "api/certificate_choice.h"
 #include "api/command_handlers.h"
+#include "api/device_page.h"
 #include "api/json_views.h"
 
 namespace edgehub::hub {
@@ -39,19 +40,25 @@ void add_limit_hits(Json& device, const LimitHitCounts* counts) {
 
 }  // namespace
 
-ApiResponse RestHandlers::list_devices() const {
-  auto devices = dependencies_.registry.list();
-  if (!devices) return error_response(devices.error());
+ApiResponse RestHandlers::list_devices(std::optional<std::string_view> limit,
+                                       std::optional<std::string_view> after,
+                                       std::optional<std::string_view> state) const {
+  auto query = parse_device_list_query(limit, after, state);
+  if (!query) return error_response(query.error());
+  auto page = read_device_page(dependencies_.registry, presence_, *query);
+  if (!page) return error_response(page.error());
   const std::optional<LimitHitCounts> hits =
       limit_hits_ ? std::optional(limit_hits_->counts()) : std::nullopt;
   Json list = Json::array();
-  for (const auto& device : *devices) {
+  for (const auto& device : page->devices) {
     Json shown = device_json(device);
     command_api::add_connection_fields(shown, presence_);
     add_limit_hits(shown, hits ? &*hits : nullptr);
     list.push_back(std::move(shown));
   }
-  return json_response(200, Json{{"devices", std::move(list)}});
+  Json answer{{"devices", std::move(list)}};
+  if (page->next_after) answer["next_after"] = *page->next_after;
+  return json_response(200, answer);
 }
 
 ApiResponse RestHandlers::add_device(std::string_view body) {

@@ -15,6 +15,7 @@
 #include "api/guarded_http_server.h"
 #include "api/identity_routes.h"
 #include "api/json_views.h"
+#include "api/openapi_document.h"
 #include "api/operator_routes.h"
 #include "api/stream_routes.h"
 #include "api/twin_routes.h"
@@ -156,7 +157,9 @@ struct RestServer::Impl {
     // here so that no route is reachable without it, whatever the front.
     server.set_pre_routing_handler(httplib::Server::HandlerWithResponse(
         [this](const httplib::Request& request, httplib::Response& response) {
-          if (request.path == kHealthPath) return httplib::Server::HandlerResponse::Unhandled;
+          if (is_open_route(request.method, request.path)) {
+            return httplib::Server::HandlerResponse::Unhandled;
+          }
           if (caller(request)) return httplib::Server::HandlerResponse::Unhandled;
           reply(response, unauthorized_response());
           return httplib::Server::HandlerResponse::Handled;
@@ -169,9 +172,16 @@ struct RestServer::Impl {
     router.get(kHealthPath, [this](const httplib::Request&, httplib::Response& response) {
       reply(response, handlers.health());
     });
-    router.get("/api/v1/devices", [this](const httplib::Request&, httplib::Response& response) {
-      reply(response, handlers.list_devices());
+    router.get(kOpenApiPath, [](const httplib::Request&, httplib::Response& response) {
+      response.set_content(std::string(openapi_document()), "application/json");
     });
+    router.get(
+        "/api/v1/devices", [this](const httplib::Request& request, httplib::Response& response) {
+          const auto limit = query_parameter(request, "limit");
+          const auto after = query_parameter(request, "after");
+          const auto state = query_parameter(request, "state");
+          reply(response, handlers.list_devices(as_view(limit), as_view(after), as_view(state)));
+        });
     router.post("/api/v1/devices",
                 [this](const httplib::Request& request, httplib::Response& response) {
                   reply(response, handlers.add_device(request.body));

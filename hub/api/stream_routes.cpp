@@ -16,16 +16,6 @@ constexpr std::chrono::milliseconds kEventWaitSlice{1000};
 constexpr std::chrono::seconds kKeepAliveInterval{15};
 constexpr std::size_t kEventBatch = 500;
 
-std::optional<std::string> parameter(const httplib::Request& request, const char* name) {
-  if (!request.has_param(name)) return std::nullopt;
-  return request.get_param_value(name);
-}
-
-std::optional<std::string_view> view(const std::optional<std::string>& text) {
-  if (!text) return std::nullopt;
-  return std::string_view(*text);
-}
-
 // The state of one event stream between calls of httplib's content provider.
 struct EventStream {
   std::string stream;
@@ -37,10 +27,10 @@ struct EventStream {
 void serve_events(const httplib::Request& request, httplib::Response& response,
                   StreamHandlers& streams, const std::atomic<bool>& stopping) {
   const std::string stream = request.matches[1].str();
-  const auto from = parameter(request, "from");
-  const auto from_time = parameter(request, "from_time");
-  const auto group = parameter(request, "group");
-  ReadStart start{view(from), view(from_time), view(group)};
+  const auto from = query_parameter(request, "from");
+  const auto from_time = query_parameter(request, "from_time");
+  const auto group = query_parameter(request, "group");
+  ReadStart start{as_view(from), as_view(from_time), as_view(group)};
   // A reconnecting EventSource continues after the last event it saw.
   std::optional<std::string> resume_from;
   if (request.has_header("Last-Event-ID") && !from && !from_time && !group) {
@@ -105,12 +95,12 @@ std::optional<bool> wants_ndjson(const httplib::Request& request) {
 
 void serve_records(const httplib::Request& request, httplib::Response& response,
                    StreamHandlers& streams, const std::atomic<bool>& stopping) {
-  const auto from = parameter(request, "from");
-  const auto from_time = parameter(request, "from_time");
-  const auto group = parameter(request, "group");
-  const auto limit = parameter(request, "limit");
-  const auto wait_ms = parameter(request, "wait_ms");
-  const ReadStart start{view(from), view(from_time), view(group)};
+  const auto from = query_parameter(request, "from");
+  const auto from_time = query_parameter(request, "from_time");
+  const auto group = query_parameter(request, "group");
+  const auto limit = query_parameter(request, "limit");
+  const auto wait_ms = query_parameter(request, "wait_ms");
+  const ReadStart start{as_view(from), as_view(from_time), as_view(group)};
   const auto ndjson = wants_ndjson(request);
   if (!ndjson) {
     return reply(response, error_response(make_error(
@@ -119,9 +109,10 @@ void serve_records(const httplib::Request& request, httplib::Response& response,
   }
   if (!*ndjson) {
     return reply(response,
-                 streams.read(request.matches[1].str(), start, view(limit), view(wait_ms)));
+                 streams.read(request.matches[1].str(), start, as_view(limit), as_view(wait_ms)));
   }
-  auto records = streams.read_ndjson(request.matches[1].str(), start, view(limit), view(wait_ms));
+  auto records =
+      streams.read_ndjson(request.matches[1].str(), start, as_view(limit), as_view(wait_ms));
   if (!records) return reply(response, error_response(records.error()));
   auto body = std::make_shared<NdjsonRecords>(std::move(*records));
   response.set_chunked_content_provider(kNdjson,
