@@ -6,7 +6,7 @@ file(READ "${INPUT}" hex HEX)
 string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
 # One line per 32 bytes keeps the generated file readable in a debugger.
 string(REGEX REPLACE "((0x[0-9a-f][0-9a-f],){32})" "\\1\n    " bytes "${bytes}")
-file(WRITE "${OUTPUT}.tmp"
+file(WRITE "${OUTPUT}"
 "// Generated from docs/openapi.json by hub/api/embed_openapi.cmake; do not edit.
 #include \"api/openapi_document.h\"
 
@@ -22,5 +22,3 @@ std::string_view openapi_document() {
 
 }  // namespace edgehub::hub
 ")
-file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)
-file(REMOVE "${OUTPUT}.tmp")
