@@ -7,7 +7,7 @@
 namespace edgehub::hub {
 namespace {
 
-Error invalid(std::string message) {
+Error invalid_parameter(std::string message) {
   return make_error(ErrorCode::invalid_argument, std::move(message));
 }
 
@@ -22,9 +22,9 @@ Result<DeviceListQuery> parse_device_list_query(std::optional<std::string_view> 
     const auto [end, error] = std::from_chars(limit->data(), limit->data() + limit->size(), count);
     if (limit->empty() || error != std::errc() || end != limit->data() + limit->size() ||
         count < 1 || count > kMaxDevicesPerPage) {
-      return invalid("query parameter 'limit' must be 1-" + std::to_string(kMaxDevicesPerPage) +
-                     " (default " + std::to_string(kDefaultDevicesPerPage) + "), not '" +
-                     std::string(*limit) + "'");
+      return invalid_parameter(
+          "query parameter 'limit' must be 1-" + std::to_string(kMaxDevicesPerPage) + " (default " +
+          std::to_string(kDefaultDevicesPerPage) + "), not '" + std::string(*limit) + "'");
     }
     query.limit = count;
   }
@@ -32,7 +32,7 @@ Result<DeviceListQuery> parse_device_list_query(std::optional<std::string_view> 
     // A device id, as next_after gave it: anything else cannot be a
     // position a client was given.
     if (!protocol::is_valid_device_id(*after)) {
-      return invalid(
+      return invalid_parameter(
           "query parameter 'after' must be a device id (the 'next_after' of the "
           "previous page), not '" +
           std::string(*after) + "'");
@@ -47,8 +47,9 @@ Result<DeviceListQuery> parse_device_list_query(std::optional<std::string_view> 
     } else if (*state == "disabled") {
       query.state = DeviceStateFilter::disabled;
     } else {
-      return invalid("query parameter 'state' must be connected, offline or disabled, not '" +
-                     std::string(*state) + "'");
+      return invalid_parameter(
+          "query parameter 'state' must be connected, offline or disabled, not '" +
+          std::string(*state) + "'");
     }
   }
   return query;
