@@ -5,6 +5,16 @@
 
 namespace edgehub::hub {
 
+std::optional<std::string> query_parameter(const httplib::Request& request, const char* name) {
+  if (!request.has_param(name)) return std::nullopt;
+  return request.get_param_value(name);
+}
+
+std::optional<std::string_view> as_view(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  return std::string_view(*text);
+}
+
 void reply(httplib::Response& response, const ApiResponse& api) {
   response.status = api.status;
   if (!api.body.empty()) response.set_content(api.body, "application/json");

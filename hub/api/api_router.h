@@ -8,6 +8,7 @@
 #include <httplib.h>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,11 @@ class ApiRouter {
   Around around_;
   std::vector<const RouteRole*> registered_;
 };
+
+// A query parameter's value; nullopt when the request does not have it.
+std::optional<std::string> query_parameter(const httplib::Request& request, const char* name);
+// The value viewed (valid while the optional lives).
+std::optional<std::string_view> as_view(const std::optional<std::string>& text);
 
 // Sets the response from an ApiResponse (JSON body, if any).
 void reply(httplib::Response& response, const ApiResponse& api);

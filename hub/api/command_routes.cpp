@@ -9,19 +9,6 @@
 #include "commands/fleet_jobs.h"
 
 namespace edgehub::hub {
-namespace {
-
-std::optional<std::string> parameter(const httplib::Request& request, const char* name) {
-  if (!request.has_param(name)) return std::nullopt;
-  return request.get_param_value(name);
-}
-
-std::optional<std::string_view> view(const std::optional<std::string>& text) {
-  if (!text) return std::nullopt;
-  return std::string_view(*text);
-}
-
-}  // namespace
 
 void route_commands(ApiRouter& router, CommandDispatcher& commands,
                     const DeviceRegistry& registry) {
@@ -34,14 +21,15 @@ void route_commands(ApiRouter& router, CommandDispatcher& commands,
              [jobs](const httplib::Request& request, httplib::Response& response) {
                reply(response, command_api::job_progress(*jobs, request.matches[1].str()));
              });
-  router.get("/api/v1/commands", [&commands](const httplib::Request& request,
-                                             httplib::Response& response) {
-    const auto device = parameter(request, "device");
-    const auto state = parameter(request, "state");
-    const auto job = parameter(request, "job");
-    const auto limit = parameter(request, "limit");
-    reply(response, command_api::list(commands, view(device), view(state), view(job), view(limit)));
-  });
+  router.get("/api/v1/commands",
+             [&commands](const httplib::Request& request, httplib::Response& response) {
+               const auto device = query_parameter(request, "device");
+               const auto state = query_parameter(request, "state");
+               const auto job = query_parameter(request, "job");
+               const auto limit = query_parameter(request, "limit");
+               reply(response, command_api::list(commands, as_view(device), as_view(state),
+                                                 as_view(job), as_view(limit)));
+             });
   router.get(R"(/api/v1/commands/([^/]+))",
              [&commands](const httplib::Request& request, httplib::Response& response) {
                reply(response, command_api::show(commands, request.matches[1].str()));

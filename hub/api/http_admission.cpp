@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "console/console_page.h"
+#include "api/route_roles.h"
 
 namespace edgehub::hub {
 namespace {
@@ -31,7 +32,8 @@ bool is_identity(const std::string& encoding) {
 }  // namespace
 
 bool is_open_request(std::string_view method, std::string_view path) {
-  return (method == "GET" || method == "HEAD") && (path == kHealthPath || is_console_path(path));
+  return (method == "GET" || method == "HEAD") &&
+         (is_open_route(method, path) || is_console_path(path));
 }
 
 std::optional<std::string_view> bearer_token(std::string_view authorization_header) {
@@ -70,6 +72,9 @@ Admission decide_admission(const RequestHead& head, const AdmissionPolicy& polic
   }
   const auto token = head.authorization ? bearer_token(*head.authorization) : std::nullopt;
   const bool authenticated = token && policy.accepts_token && policy.accepts_token(*token);
+  // Only body-less GET/HEAD of the open routes (the health check, the API
+  // description) and the console's files are open: an anonymous client can
+  // never make the server read a body.
   const bool open = is_open_request(head.method, head.path) && !head.has_transfer_encoding &&
                     (!head.has_content_length || head.content_length == 0);
   if (!authenticated && !open) {

@@ -1,8 +1,10 @@
 // Decides, from a request's head alone and before any of its body is read,
-// whether the request may run: the health check and the web console's static
-// files are open, everything else needs an operator's bearer token (which role a route needs is
-// decided later, by the route: route_roles.h); bodies must declare their length and fit the limit.
-// Pure; the lobby (connection_lobby.cpp) acts on the decision.
+// whether the request may run: the open routes of route_roles.h (the health
+// check, the API description) and the web console's static files need no
+// token, everything else needs an operator's bearer token (which role a route
+// needs is decided later, by the route: route_roles.h); bodies must declare
+// their length and fit the limit. Pure; the lobby (connection_lobby.cpp) acts
+// on the decision.
 #pragma once
 
 #include <cstddef>
@@ -16,6 +18,7 @@
 namespace edgehub::hub {
 
 inline constexpr const char* kHealthPath = "/api/v1/health";
+inline constexpr const char* kOpenApiPath = "/api/v1/openapi.json";
 
 struct AdmissionPolicy {
   // Whether a bearer token belongs to an active operator.

@@ -54,7 +54,11 @@ class RestHandlers {
   ApiResponse health() const;  // GET /health
   // What health() answers, as values (hubd's metrics read the counters).
   HealthReport health_report() const;
-  ApiResponse list_devices() const;                                      // GET /devices
+  // GET /devices?limit=&after=&state= (device_list_query.h; absent: defaults):
+  // {"devices": [...], "next_after": "<id>" (only when there is more)}.
+  ApiResponse list_devices(std::optional<std::string_view> limit = std::nullopt,
+                           std::optional<std::string_view> after = std::nullopt,
+                           std::optional<std::string_view> state = std::nullopt) const;
   ApiResponse add_device(std::string_view body);                         // POST /devices
   ApiResponse get_device(std::string_view id) const;                     // GET /devices/{id}
   ApiResponse delete_device(std::string_view id);                        // DELETE /devices/{id}

@@ -17,6 +17,7 @@
 #include "api/identity_routes.h"
 #include "api/json_views.h"
 #include "api/metrics_route.h"
+#include "api/openapi_document.h"
 #include "api/operator_routes.h"
 #include "api/stream_routes.h"
 #include "api/twin_routes.h"
@@ -180,9 +181,16 @@ struct RestServer::Impl {
                  if (!who) return reply(response, unauthorized_response());
                  reply(response, whoami_response(*who));
                });
-    router.get("/api/v1/devices", [this](const httplib::Request&, httplib::Response& response) {
-      reply(response, handlers.list_devices());
+    router.get(kOpenApiPath, [](const httplib::Request&, httplib::Response& response) {
+      response.set_content(std::string(openapi_document()), "application/json");
     });
+    router.get(
+        "/api/v1/devices", [this](const httplib::Request& request, httplib::Response& response) {
+          const auto limit = query_parameter(request, "limit");
+          const auto after = query_parameter(request, "after");
+          const auto state = query_parameter(request, "state");
+          reply(response, handlers.list_devices(as_view(limit), as_view(after), as_view(state)));
+        });
     router.post("/api/v1/devices",
                 [this](const httplib::Request& request, httplib::Response& response) {
                   reply(response, handlers.add_device(request.body));

@@ -19,6 +19,7 @@ constexpr std::array kRouteRoles{
     RouteRole{"GET", "/api/v1/whoami", kViewer},
     // Prometheus' path, outside /api/v1: a read like the others.
     RouteRole{"GET", "/metrics", kViewer},
+    RouteRole{"GET", "/api/v1/openapi.json", kOpen},
     RouteRole{"GET", "/api/v1/devices", kViewer},
     RouteRole{"POST", "/api/v1/devices", kAdmin},
     RouteRole{"GET", R"(/api/v1/devices/([^/]+))", kViewer},
@@ -65,6 +66,14 @@ const RouteRole* find_route_role(std::string_view method, std::string_view patte
     if (row.method == method && row.pattern == pattern) return &row;
   }
   return nullptr;
+}
+
+bool is_open_route(std::string_view method, std::string_view path) {
+  if (method == "HEAD") method = "GET";
+  for (const RouteRole& row : kRouteRoles) {
+    if (row.required == Role::none && row.method == method && row.pattern == path) return true;
+  }
+  return false;
 }
 
 std::string route_template(std::string_view pattern) {

@@ -24,6 +24,10 @@ struct RouteRole {
 std::span<const RouteRole> route_roles();
 const RouteRole* find_route_role(std::string_view method, std::string_view pattern);
 
+// Whether a request for exactly this path is open (a row with Role::none,
+// whose pattern has no parameter): no token needed. HEAD counts as GET.
+bool is_open_route(std::string_view method, std::string_view path);
+
 // The pattern as people read it: each "([^/]+)" becomes {name}, the name
 // taken from the segment before it ("/devices/([^/]+)" -> "/devices/{device}").
 std::string route_template(std::string_view pattern);

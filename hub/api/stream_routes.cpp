@@ -16,16 +16,6 @@ constexpr std::chrono::milliseconds kEventWaitSlice{1000};
 constexpr std::chrono::seconds kKeepAliveInterval{15};
 constexpr std::size_t kEventBatch = 500;
 
-std::optional<std::string> parameter(const httplib::Request& request, const char* name) {
-  if (!request.has_param(name)) return std::nullopt;
-  return request.get_param_value(name);
-}
-
-std::optional<std::string_view> view(const std::optional<std::string>& text) {
-  if (!text) return std::nullopt;
-  return std::string_view(*text);
-}
-
 // The state of one event stream between calls of httplib's content provider.
 struct EventStream {
   std::string stream;
@@ -38,15 +28,15 @@ struct EventStream {
 void serve_events(const httplib::Request& request, httplib::Response& response,
                   StreamHandlers& streams, const std::atomic<bool>& stopping) {
   const std::string stream = request.matches[1].str();
-  const auto from = parameter(request, "from");
-  const auto from_time = parameter(request, "from_time");
-  const auto group = parameter(request, "group");
-  auto device = parameter(request, "device");
+  const auto from = query_parameter(request, "from");
+  const auto from_time = query_parameter(request, "from_time");
+  const auto group = query_parameter(request, "group");
+  auto device = query_parameter(request, "device");
   if (device && device->empty()) {
     return reply(response, error_response(make_error(ErrorCode::invalid_argument,
                                                      "query parameter 'device' is empty")));
   }
-  ReadStart start{view(from), view(from_time), view(group)};
+  ReadStart start{as_view(from), as_view(from_time), as_view(group)};
   // A reconnecting EventSource continues after the last event it saw.
   std::optional<std::string> resume_from;
   if (request.has_header("Last-Event-ID") && !from && !from_time && !group) {
@@ -71,7 +61,7 @@ void serve_events(const httplib::Request& request, httplib::Response& response,
       "text/event-stream", [state, &streams, &stopping](std::size_t, httplib::DataSink& sink) {
         if (stopping || !sink.is_writable()) return false;
         auto batch =
-            streams.read_batch(state->stream, state->next_offset, kEventBatch, view(state->device));
+            streams.read_batch(state->stream, state->next_offset, kEventBatch, as_view(state->device));
         if (!batch) {
           const std::string text = "event: error\ndata: " + batch.error().message + "\n\n";
           sink.write(text.data(), text.size());
@@ -114,12 +104,12 @@ std::optional<bool> wants_ndjson(const httplib::Request& request) {
 
 void serve_records(const httplib::Request& request, httplib::Response& response,
                    StreamHandlers& streams, const std::atomic<bool>& stopping) {
-  const auto from = parameter(request, "from");
-  const auto from_time = parameter(request, "from_time");
-  const auto group = parameter(request, "group");
-  const auto limit = parameter(request, "limit");
-  const auto wait_ms = parameter(request, "wait_ms");
-  const ReadStart start{view(from), view(from_time), view(group)};
+  const auto from = query_parameter(request, "from");
+  const auto from_time = query_parameter(request, "from_time");
+  const auto group = query_parameter(request, "group");
+  const auto limit = query_parameter(request, "limit");
+  const auto wait_ms = query_parameter(request, "wait_ms");
+  const ReadStart start{as_view(from), as_view(from_time), as_view(group)};
   const auto ndjson = wants_ndjson(request);
   if (!ndjson) {
     return reply(response, error_response(make_error(
@@ -128,9 +118,10 @@ void serve_records(const httplib::Request& request, httplib::Response& response,
   }
   if (!*ndjson) {
     return reply(response,
-                 streams.read(request.matches[1].str(), start, view(limit), view(wait_ms)));
+                 streams.read(request.matches[1].str(), start, as_view(limit), as_view(wait_ms)));
   }
-  auto records = streams.read_ndjson(request.matches[1].str(), start, view(limit), view(wait_ms));
+  auto records =
+      streams.read_ndjson(request.matches[1].str(), start, as_view(limit), as_view(wait_ms));
   if (!records) return reply(response, error_response(records.error()));
   auto body = std::make_shared<NdjsonRecords>(std::move(*records));
   response.set_chunked_content_provider(kNdjson,

@@ -32,6 +32,7 @@ struct GlobalOptions {
 struct ParsedCommandLine {
   GlobalOptions global;
   DevicesAddOptions devices_add;
+  DevicesListOptions devices_list;
   std::string device_to_remove;
   SendOptions send;
   std::string send_payload;
@@ -116,7 +117,20 @@ CommandLine::CommandLine(ParsedCommandLine& parsed) {
   devices_add->add_option("--hub-address", parsed.devices_add.hub_address,
                           "HOST[:PORT] the device connects to (a name in the broker's "
                           "certificate; port default 8883): written to <out>/hub.conf");
-  devices_list = devices->add_subcommand("list", "list registered devices");
+  devices_list = devices->add_subcommand(
+      "list", "list registered devices in id order (every page, or one with --limit)");
+  devices_list
+      ->add_option("--limit", parsed.devices_list.limit,
+                   "one page of at most N devices (1-5000); without it every device is listed, "
+                   "page after page")
+      ->check(CLI::Range(1, 5000));
+  devices_list->add_option("--after", parsed.devices_list.after,
+                           "start after this device id (a page's last one)");
+  devices_list
+      ->add_option("--state", parsed.devices_list.state,
+                   "only connected (enabled, connected now), offline (enabled, not connected) "
+                   "or disabled devices")
+      ->check(CLI::IsMember({"connected", "offline", "disabled"}));
   devices_remove = devices->add_subcommand("remove", "remove a device (disconnects it at once)");
   devices_remove->add_option("id", parsed.device_to_remove, "device id")->required();
   identity_commands = std::make_unique<IdentityCommandLine>(app, *devices);
@@ -221,7 +235,7 @@ ExitCode run_parsed(const CommandLine& line, ParsedCommandLine& parsed,
     parsed.devices_add.mqtt_host = hub_url->host;
     return run_devices_add(api, parsed.devices_add, console);
   }
-  if (line.devices_list->parsed()) return run_devices_list(api, console);
+  if (line.devices_list->parsed()) return run_devices_list(api, parsed.devices_list, console);
   if (line.devices_remove->parsed())
     return run_devices_remove(api, parsed.device_to_remove, console);
   if (line.send->parsed()) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "hubctl/console.h"
+#include "hubctl/device_listing.h"
 #include "hubctl/exit_codes.h"
 #include "hubctl/hub_api.h"
 
@@ -60,7 +61,7 @@ ExitCode run_routes_remove(HubApi& api, const std::string& name, Console& consol
 ExitCode run_routes_test(HubApi& api, const RoutesTestOptions& options, Console& console);
 
 ExitCode run_devices_add(HubApi& api, const DevicesAddOptions& options, Console& console);
-ExitCode run_devices_list(HubApi& api, Console& console);
+ExitCode run_devices_list(HubApi& api, const DevicesListOptions& options, Console& console);
 ExitCode run_devices_remove(HubApi& api, const std::string& id, Console& console);
 ExitCode run_send(HubApi& api, const SendOptions& options, Console& console);
 ExitCode run_streams_list(HubApi& api, Console& console);

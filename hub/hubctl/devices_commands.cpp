@@ -108,10 +108,26 @@ ExitCode run_devices_add(HubApi& api, const DevicesAddOptions& options, Console&
   return ExitCode::ok;
 }
 
-ExitCode run_devices_list(HubApi& api, Console& console) {
-  const ApiResult listed = api.list_devices();
+ExitCode run_devices_list(HubApi& api, const DevicesListOptions& options, Console& console) {
+  const ApiResult listed =
+      options.limit
+          ? api.list_devices(device_page_query(*options.limit, options.after, options.state))
+          : list_every_device(api, options);
   if (!listed.ok()) return report_api_failure(console, listed.failure());
-  console.out << (console.json ? listed.body().dump(2) + "\n" : format_devices(listed.body()));
+  const nlohmann::json& answer = listed.body();
+  if (console.json) {
+    console.out << answer.dump(2) << "\n";
+    return ExitCode::ok;
+  }
+  const bool none = !answer.contains("devices") || answer["devices"].empty();
+  console.out << (none && options.state ? "no " + *options.state + " devices\n"
+                                        : format_devices(answer));
+  if (const std::string* next = string_field(answer, "next_after")) {
+    // On stderr: stdout stays the table a script reads.
+    console.err << "more devices follow: hubctl devices list --limit " << *options.limit
+                << " --after " << *next << (options.state ? " --state " + *options.state : "")
+                << "\n";
+  }
   return ExitCode::ok;
 }
 

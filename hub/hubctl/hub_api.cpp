@@ -79,7 +79,11 @@ ApiResult HubApi::call(std::string method, std::string path, const nlohmann::jso
   return interpret_answer(std::get<HttpResponse>(result));
 }
 
-ApiResult HubApi::list_devices() { return call("GET", "/api/v1/devices", nullptr, timeout_); }
+ApiResult HubApi::list_devices(std::string_view query) {
+  std::string path = "/api/v1/devices";
+  if (!query.empty()) path += "?" + std::string(query);
+  return call("GET", std::move(path), nullptr, timeout_);
+}
 
 ApiResult HubApi::add_device(std::string_view id, const nlohmann::json& attributes) {
   nlohmann::json body = {{"id", id}};

@@ -23,7 +23,8 @@ class HubApi {
   // token: sent as "Authorization: Bearer <token>"; timeout: per HTTP request.
   HubApi(HttpTransport& transport, std::string token, std::chrono::milliseconds timeout);
 
-  ApiResult list_devices();
+  // GET /api/v1/devices?<query> ("limit=500&after=x&state=connected"; "": the first page).
+  ApiResult list_devices(std::string_view query = "");
   ApiResult add_device(std::string_view id, const nlohmann::json& attributes);
   ApiResult remove_device(std::string_view id);
   ApiResult send_command(std::string_view id, std::string_view name, const nlohmann::json& payload,

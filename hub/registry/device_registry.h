@@ -4,7 +4,9 @@
 // (registry_schema.h is the contract between the two).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,6 +57,12 @@ class DeviceRegistry {
   // not_found if absent.
   virtual Result<DeviceRecord> find(std::string_view id) const = 0;
   virtual Result<std::vector<DeviceRecord>> list() const = 0;
+  // One page of the list in id order: at most `limit` devices whose id comes
+  // after `after` ("" = from the first), only those with `status` if given.
+  // Reads just those rows (SQLite: the primary key's range), so that a fleet
+  // of thousands is listed without holding it in memory at once.
+  virtual Result<std::vector<DeviceRecord>> list_page(std::string_view after, std::size_t limit,
+                                                      std::optional<DeviceStatus> status) const = 0;
   // not_found if absent. Also records a revocation so that the broker plugin
   // disconnects the device if it is connected.
   virtual Status remove(std::string_view id) = 0;

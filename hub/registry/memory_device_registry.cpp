@@ -34,6 +34,17 @@ Result<std::vector<DeviceRecord>> MemoryDeviceRegistry::list() const {
   return devices;
 }
 
+Result<std::vector<DeviceRecord>> MemoryDeviceRegistry::list_page(
+    std::string_view after, std::size_t limit, std::optional<DeviceStatus> status) const {
+  std::lock_guard lock(mutex_);
+  std::vector<DeviceRecord> devices;
+  for (auto it = devices_.upper_bound(after); it != devices_.end() && devices.size() < limit;
+       ++it) {
+    if (!status || it->second.status == *status) devices.push_back(it->second);
+  }
+  return devices;
+}
+
 Status MemoryDeviceRegistry::remove(std::string_view id) {
   std::lock_guard lock(mutex_);
   const auto found = devices_.find(id);

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <limits>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -200,6 +201,34 @@ Result<std::vector<DeviceRecord>> SqliteDeviceRegistry::list() const {
   return returning_internal_on_failure("list", [&]() -> Result<std::vector<DeviceRecord>> {
     SQLite::Statement select(impl_->database, std::string(kSelectDevice) + " ORDER BY id");
     std::vector<DeviceRecord> devices;
+    while (select.executeStep()) {
+      Result<DeviceRecord> device = device_from_row(select);
+      if (!device) return device.error();
+      devices.push_back(std::move(device).value());
+    }
+    return devices;
+  });
+}
+
+Result<std::vector<DeviceRecord>> SqliteDeviceRegistry::list_page(
+    std::string_view after, std::size_t limit, std::optional<DeviceStatus> status) const {
+  std::lock_guard lock(impl_->mutex);
+  return returning_internal_on_failure("list_page", [&]() -> Result<std::vector<DeviceRecord>> {
+    // ?3 NULL: any status. The primary key's index gives the range in order.
+    SQLite::Statement select(impl_->database,
+                             std::string(kSelectDevice) +
+                                 " WHERE id > ?1 AND (?3 IS NULL OR status = ?3) ORDER BY id "
+                                 "LIMIT ?2");
+    select.bind(1, std::string(after));
+    select.bind(2, static_cast<std::int64_t>(
+                       std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max())));
+    if (status) {
+      select.bind(3, to_string(*status));
+    } else {
+      select.bind(3);
+    }
+    std::vector<DeviceRecord> devices;
+    devices.reserve(std::min<std::size_t>(limit, 1024));
     while (select.executeStep()) {
       Result<DeviceRecord> device = device_from_row(select);
       if (!device) return device.error();

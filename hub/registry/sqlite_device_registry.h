@@ -25,6 +25,8 @@ class SqliteDeviceRegistry final : public DeviceRegistry {
   Result<DeviceRecord> add(const DeviceRecord& device) override;
   Result<DeviceRecord> find(std::string_view id) const override;
   Result<std::vector<DeviceRecord>> list() const override;
+  Result<std::vector<DeviceRecord>> list_page(std::string_view after, std::size_t limit,
+                                              std::optional<DeviceStatus> status) const override;
   Status remove(std::string_view id) override;
   Status set_status(std::string_view id, DeviceStatus status) override;
   Status set_certificate(std::string_view id, std::string_view certificate_sha256) override;

@@ -49,6 +49,28 @@ start_hubd() {
   token="$(cat "$data/api-token")"
 }
 
+# count_connected_devices HTTP_PORT: devices connected now, counted over the
+# paged device list (GET /api/v1/devices?state=connected, next_after); 0 if
+# the hub does not answer.
+count_connected_devices() {
+  python3 - "$1" "$token" <<'PY' 2>/dev/null || echo 0
+import json, sys, urllib.request
+port, token = sys.argv[1], sys.argv[2]
+count, after = 0, None
+while True:
+    url = "http://127.0.0.1:%s/api/v1/devices?state=connected&limit=5000" % port
+    if after:
+        url += "&after=" + after
+    request = urllib.request.Request(url, headers={"Authorization": "Bearer " + token})
+    page = json.load(urllib.request.urlopen(request, timeout=10))
+    count += len(page["devices"])
+    after = page.get("next_after")
+    if not after:
+        break
+print(count)
+PY
+}
+
 # connect_simulated_devices MQTT_PORT HTTP_PORT COUNT ID_PREFIX: firmware-sim
 # registers COUNT devices (<prefix>0001...) and connects them; returns once
 # the hub sees all of them connected.
@@ -60,8 +82,7 @@ connect_simulated_devices() {
     --hub "http://127.0.0.1:$http_port" --data-dir "$data" --log-level warn >"$work/sim.log" 2>&1 &
   sim_pid=$!
   for _ in $(seq 1200); do
-    connected="$(curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$http_port/api/v1/devices" |
-      python3 -c 'import json,sys; print(sum(1 for d in json.load(sys.stdin)["devices"] if d.get("connection")=="connected"))' 2>/dev/null || echo 0)"
+    connected="$(count_connected_devices "$http_port")"
     [[ "$connected" -ge "$devices" ]] && break
     kill -0 "$sim_pid" 2>/dev/null || { echo "firmware-sim exited:" >&2; tail -20 "$work/sim.log" >&2; exit 1; }
     sleep 0.5

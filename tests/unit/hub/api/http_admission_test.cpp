@@ -35,6 +35,9 @@ TEST_CASE("decide_admission_health_check_is_open_without_a_token") {
   CHECK_FALSE(health.authenticated);
   CHECK(decide("GET /api/v1/health?verbose=1 HTTP/1.1\r\n\r\n").admitted);
   CHECK(decide("HEAD /api/v1/health HTTP/1.1\r\nContent-Length: 0\r\n\r\n").admitted);
+  // The API description is open too (route_roles.cpp), body-less only.
+  CHECK(decide("GET /api/v1/openapi.json HTTP/1.1\r\n\r\n").admitted);
+  CHECK(decide("POST /api/v1/openapi.json HTTP/1.1\r\nContent-Length: 1\r\n\r\n").status == 401);
 }
 
 TEST_CASE("decide_admission_health_with_a_body_or_another_method_needs_the_token") {

@@ -145,6 +145,36 @@ TEST_CASE_FIXTURE(Fixture, "devices are listed, read and removed") {
   check_error(handlers.delete_device("a"), 404, "not_found");
 }
 
+TEST_CASE_FIXTURE(Fixture, "the device list comes in pages with where the next one starts") {
+  for (const char* id : {"a", "b", "c"}) add(id);
+  const auto first = body_of(handlers.list_devices("2", std::nullopt, std::nullopt));
+  REQUIRE(first["devices"].size() == 2);
+  CHECK(first["devices"][1]["id"] == "b");
+  CHECK(first["next_after"] == "b");
+  const auto last = body_of(handlers.list_devices("2", "b", std::nullopt));
+  REQUIRE(last["devices"].size() == 1);
+  CHECK(last["devices"][0]["id"] == "c");
+  CHECK_FALSE(last.contains("next_after"));
+
+  // The state filter asks the presence tracker (here every device is
+  // connected unless told otherwise).
+  handlers.set_presence(presence);
+  presence.set("b", false);
+  const auto offline = body_of(handlers.list_devices(std::nullopt, std::nullopt, "offline"));
+  REQUIRE(offline["devices"].size() == 1);
+  CHECK(offline["devices"][0]["id"] == "b");
+  CHECK(offline["devices"][0]["connection"] == "disconnected");
+  CHECK(body_of(handlers.list_devices(std::nullopt, std::nullopt, "connected"))["devices"].size() ==
+        2);
+
+  check_error(handlers.list_devices("0", std::nullopt, std::nullopt), 400, "invalid_argument");
+  check_error(handlers.list_devices(std::nullopt, "a/b", std::nullopt), 400, "invalid_argument");
+  const auto bad_state = handlers.list_devices(std::nullopt, std::nullopt, "online");
+  check_error(bad_state, 400, "invalid_argument");
+  CHECK(body_of(bad_state)["error"]["message"].get<std::string>().find(
+            "connected, offline or disabled") != std::string::npos);
+}
+
 TEST_CASE_FIXTURE(Fixture, "devices show how often they hit each per-device limit") {
   add("a");
   add("b");

@@ -33,11 +33,19 @@ TEST_CASE("route_roles_give_reads_to_viewers_and_writes_to_operators_or_admins")
   CHECK(role("GET", "/api/v1/operators") == Role::admin);
   CHECK(role("POST", "/api/v1/operators") == Role::admin);
   CHECK(find_route_role("GET", "/api/v1/nothing") == nullptr);
-  // Every write needs more than a viewer; only the health check is open.
+  // Every write needs more than a viewer; only the health check and the API
+  // description are open.
+  std::set<std::string_view> open;
   for (const RouteRole& row : route_roles()) {
     if (row.method != "GET") CHECK(row.required >= Role::operator_);
-    if (row.pattern != "/api/v1/health") CHECK(row.required != Role::none);
+    if (row.required == Role::none) open.insert(row.pattern);
   }
+  CHECK(open == std::set<std::string_view>{"/api/v1/health", "/api/v1/openapi.json"});
+  CHECK(is_open_route("GET", "/api/v1/openapi.json"));
+  CHECK(is_open_route("HEAD", "/api/v1/health"));
+  CHECK_FALSE(is_open_route("POST", "/api/v1/health"));
+  CHECK_FALSE(is_open_route("GET", "/api/v1/devices"));
+  CHECK_FALSE(is_open_route("GET", "/api/v1/health/x"));
 }
 
 TEST_CASE("route_roles_have_one_row_per_route") {

@@ -3,6 +3,7 @@
 // what hubd will see.
 #include <doctest/doctest.h>
 
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -129,6 +130,46 @@ TEST_CASE_TEMPLATE("list returns every device ordered by id", Fixture, REGISTRY_
   std::vector<std::string> ids;
   for (const DeviceRecord& device : *listed) ids.push_back(device.id);
   CHECK(ids == std::vector<std::string>{"B", "a", "b", "c"});
+}
+
+namespace {
+std::vector<std::string> ids_of(const Result<std::vector<DeviceRecord>>& devices) {
+  REQUIRE(devices.ok());
+  std::vector<std::string> ids;
+  for (const DeviceRecord& device : *devices) ids.push_back(device.id);
+  return ids;
+}
+}  // namespace
+
+TEST_CASE_TEMPLATE("list_page gives the devices after an id, in id order, at most limit", Fixture,
+                   REGISTRY_FIXTURES) {
+  Fixture f;
+  CHECK(ids_of(f.registry->list_page("", 10, std::nullopt)).empty());
+  for (const char* id : {"d-3", "d-1", "d-5", "d-2", "d-4"}) {
+    REQUIRE(f.registry->add(device_named(id)).ok());
+  }
+  using Ids = std::vector<std::string>;
+  CHECK(ids_of(f.registry->list_page("", 2, std::nullopt)) == Ids{"d-1", "d-2"});
+  CHECK(ids_of(f.registry->list_page("d-2", 2, std::nullopt)) == Ids{"d-3", "d-4"});
+  CHECK(ids_of(f.registry->list_page("d-4", 2, std::nullopt)) == Ids{"d-5"});
+  CHECK(ids_of(f.registry->list_page("d-5", 2, std::nullopt)).empty());
+  // An id that is not registered is a position all the same.
+  CHECK(ids_of(f.registry->list_page("d-25", 10, std::nullopt)) == Ids{"d-3", "d-4", "d-5"});
+  CHECK(ids_of(f.registry->list_page("", 0, std::nullopt)).empty());
+}
+
+TEST_CASE_TEMPLATE("list_page with a status skips the devices without it", Fixture,
+                   REGISTRY_FIXTURES) {
+  Fixture f;
+  for (const char* id : {"a", "b", "c", "d", "e"}) REQUIRE(f.registry->add(device_named(id)).ok());
+  REQUIRE(f.registry->set_status("b", DeviceStatus::disabled).ok());
+  REQUIRE(f.registry->set_status("d", DeviceStatus::disabled).ok());
+  using Ids = std::vector<std::string>;
+  CHECK(ids_of(f.registry->list_page("", 10, DeviceStatus::disabled)) == Ids{"b", "d"});
+  CHECK(ids_of(f.registry->list_page("b", 10, DeviceStatus::disabled)) == Ids{"d"});
+  // The limit counts matching devices, not rows looked at.
+  CHECK(ids_of(f.registry->list_page("", 2, DeviceStatus::enabled)) == Ids{"a", "c"});
+  CHECK(ids_of(f.registry->list_page("c", 2, DeviceStatus::enabled)) == Ids{"e"});
 }
 
 TEST_CASE_TEMPLATE("remove forgets the device and records a revocation", Fixture,
