@@ -12,6 +12,7 @@
 
 #include "api/api_response.h"
 #include "api/device_enrollment.h"
+#include "api/export_handlers.h"
 #include "api/identity_handlers.h"
 #include "api/operator_handlers.h"
 #include "api/stream_handlers.h"
@@ -78,6 +79,9 @@ class RestHandlers {
   // Operators (operator_handlers.h); 503 until set.
   void set_operators(OperatorHandlers& operators) { operators_ = &operators; }
   OperatorHandlers* operators() { return operators_; }
+  // Exports (export_handlers.h); 503 until set.
+  void set_exports(ExportHandlers& exports) { exports_ = &exports; }
+  ExportHandlers* exports() { return exports_; }
 
   // Streams and consumers beyond the two calls above (stream_handlers.h).
   StreamHandlers& streams() { return streams_; }
@@ -98,6 +102,7 @@ class RestHandlers {
   TwinService* twins_ = nullptr;
   IdentityHandlers* identities_ = nullptr;
   OperatorHandlers* operators_ = nullptr;
+  ExportHandlers* exports_ = nullptr;
 };
 
 }  // namespace edgehub::hub

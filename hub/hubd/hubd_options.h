@@ -66,6 +66,9 @@ struct HubdOptions {
   // message waits for others before its transaction.
   unsigned ingest_linger_ms = 2;
   std::string log_level = "info";
+  // Identity of this hub in exported records (hub/exports/); empty: the one
+  // kept in <data-dir>/site-id, generated at the first start.
+  std::string site_id;
   // Per-device limits (broker plugin), connect deadline, broker connection
   // budget: hub/mosquitto-plugin/README.md "Device limits".
   DeviceLimitOptions device_limits;
