@@ -12,6 +12,7 @@
 
 #include "api/api_response.h"
 #include "api/device_enrollment.h"
+#include "api/export_handlers.h"
 #include "api/identity_handlers.h"
 #include "api/operator_handlers.h"
 #include "api/stream_handlers.h"
@@ -85,6 +86,9 @@ class RestHandlers {
   // Operators (operator_handlers.h); 503 until set.
   void set_operators(OperatorHandlers& operators) { operators_ = &operators; }
   OperatorHandlers* operators() { return operators_; }
+  // Exports (export_handlers.h); 503 until set.
+  void set_exports(ExportHandlers& exports) { exports_ = &exports; }
+  ExportHandlers* exports() { return exports_; }
 
   // GET /metrics (metrics_route.h); 503 until set.
   void set_metrics(const MetricsRegistry& metrics) { metrics_ = &metrics; }
@@ -110,6 +114,7 @@ class RestHandlers {
   IdentityHandlers* identities_ = nullptr;
   OperatorHandlers* operators_ = nullptr;
   const MetricsRegistry* metrics_ = nullptr;
+  ExportHandlers* exports_ = nullptr;
 };
 
 }  // namespace edgehub::hub

@@ -13,6 +13,7 @@
 #include "api/api_router.h"
 #include "api/command_routes.h"
 #include "api/console_routes.h"
+#include "api/export_routes.h"
 #include "api/guarded_http_server.h"
 #include "api/identity_routes.h"
 #include "api/json_views.h"
@@ -213,6 +214,7 @@ struct RestServer::Impl {
     route_identities(router, [this] { return handlers.identities(); });
     route_operators(router, [this] { return handlers.operators(); });
     route_metrics(router, [this] { return handlers.metrics(); });
+    route_exports(router, [this] { return handlers.exports(); });
 
     router.get("/api/v1/routes", [this](const httplib::Request&, httplib::Response& response) {
       reply(response, handlers.list_routes());

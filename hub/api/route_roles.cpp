@@ -13,7 +13,8 @@ constexpr Role kAdmin = Role::admin;
 // viewer: every read but the operator list. operator: what acts on devices
 // day to day (commands, jobs, twins, consumer offsets, trying a route
 // condition). admin: what changes who and what may connect or be stored
-// (devices, certificates, CAs, routes, streams' configuration, operators).
+// (devices, certificates, CAs, routes, streams' configuration, exports,
+// operators); pausing and resuming an export is operator.
 constexpr std::array kRouteRoles{
     RouteRole{"GET", "/api/v1/health", kOpen},
     RouteRole{"GET", "/api/v1/whoami", kViewer},
@@ -52,6 +53,12 @@ constexpr std::array kRouteRoles{
     RouteRole{"POST", "/api/v1/routes", kAdmin},
     RouteRole{"POST", "/api/v1/routes/test", kOperator},
     RouteRole{"DELETE", R"(/api/v1/routes/([^/]+))", kAdmin},
+    RouteRole{"GET", "/api/v1/exports", kViewer},
+    RouteRole{"POST", "/api/v1/exports", kAdmin},
+    RouteRole{"GET", R"(/api/v1/exports/([^/]+))", kViewer},
+    RouteRole{"DELETE", R"(/api/v1/exports/([^/]+))", kAdmin},
+    RouteRole{"POST", R"(/api/v1/exports/([^/]+)/pause)", kOperator},
+    RouteRole{"POST", R"(/api/v1/exports/([^/]+)/resume)", kOperator},
     RouteRole{"GET", "/api/v1/operators", kAdmin},
     RouteRole{"POST", "/api/v1/operators", kAdmin},
     RouteRole{"DELETE", R"(/api/v1/operators/([^/]+))", kAdmin},

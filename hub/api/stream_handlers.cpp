@@ -33,7 +33,10 @@ Json info_json(const StreamInfo& info) {
               {"record_count", info.record_count},
               {"total_bytes", info.total_bytes},
               {"retention", policy_json(info.retention)},
-              {"rejected", info.rejected}};
+              {"rejected", info.rejected},
+              // The lowest offset an export with on_retention keep has not
+              // sent: retention keeps it and everything after (null: none).
+              {"retention_floor", optional_number(info.retention_floor)}};
 }
 
 Json group_json(const ConsumerGroupOffset& commit, std::optional<std::uint64_t> next_offset) {

@@ -10,6 +10,7 @@
 #include "hubctl/commands.h"
 #include "hubctl/commands_cli.h"
 #include "hubctl/device_files.h"
+#include "hubctl/exports_cli.h"
 #include "hubctl/hub_ca.h"
 #include "hubctl/hub_url.h"
 #include "hubctl/identity_cli.h"
@@ -64,6 +65,7 @@ struct CommandLine {
   std::unique_ptr<TwinCommandLine> twin_commands;
   std::unique_ptr<IdentityCommandLine> identity_commands;
   std::unique_ptr<OperatorsCommandLine> operators_commands;
+  std::unique_ptr<ExportsCommandLine> exports_commands;
   CLI::App* routes_add = nullptr;
   CLI::App* routes_list = nullptr;
   CLI::App* routes_remove = nullptr;
@@ -150,6 +152,7 @@ CommandLine::CommandLine(ParsedCommandLine& parsed) {
   streams_commands = std::make_unique<StreamsCommandLine>(*streams);
   add_routes_commands(parsed);
   operators_commands = std::make_unique<OperatorsCommandLine>(app);
+  exports_commands = std::make_unique<ExportsCommandLine>(app);
 }
 
 void CommandLine::add_routes_commands(ParsedCommandLine& parsed) {
@@ -248,6 +251,7 @@ ExitCode run_parsed(const CommandLine& line, ParsedCommandLine& parsed,
   if (auto done = line.twin_commands->run_if_parsed(api, console)) return *done;
   if (auto done = line.identity_commands->run_if_parsed(api, console)) return *done;
   if (auto done = line.operators_commands->run_if_parsed(api, console)) return *done;
+  if (auto done = line.exports_commands->run_if_parsed(api, console)) return *done;
   if (line.routes_add->parsed() || line.routes_list->parsed() || line.routes_remove->parsed() ||
       line.routes_test->parsed()) {
     return run_routes(line, parsed, api, console);

@@ -57,6 +57,13 @@ class HubApi {
   ApiResult list_operators();
   ApiResult add_operator(std::string_view name, std::string_view role);
   ApiResult revoke_operator(std::string_view name);
+  // Exports (hub_api_exports.cpp): GET / POST /api/v1/exports,
+  // GET / DELETE /api/v1/exports/{name}, POST .../{name}/pause|resume.
+  ApiResult list_exports();
+  ApiResult add_export(const nlohmann::json& definition);
+  ApiResult get_export(std::string_view name);
+  ApiResult set_export_paused(std::string_view name, bool paused);
+  ApiResult remove_export(std::string_view name);
   ApiResult list_streams();
   ApiResult list_routes();
   ApiResult add_route(const nlohmann::json& route);

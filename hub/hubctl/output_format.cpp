@@ -61,6 +61,14 @@ const nlohmann::json& array_field(const nlohmann::json& answer, const char* name
 
 }  // namespace
 
+std::string field_text(const nlohmann::json& object, const char* name) {
+  return text_of(object, name);
+}
+
+std::string field_time(const nlohmann::json& object, const char* name) {
+  return time_of(object, name);
+}
+
 std::string iso8601_utc(std::int64_t milliseconds_since_epoch) {
   const std::chrono::sys_time<std::chrono::milliseconds> at{
       std::chrono::milliseconds(milliseconds_since_epoch)};

@@ -12,6 +12,12 @@ namespace edgehub::hubctl {
 // "2024-11-26T14:27:14.012Z" (UTC, milliseconds).
 std::string iso8601_utc(std::int64_t milliseconds_since_epoch);
 
+// A field of an API answer as text: strings as they are, anything else as
+// compact JSON; "-" when missing or null.
+std::string field_text(const nlohmann::json& object, const char* name);
+// An integer field of Unix milliseconds as iso8601_utc; "-" otherwise.
+std::string field_time(const nlohmann::json& object, const char* name);
+
 // Columns padded to their widest cell, two spaces apart, no trailing blanks.
 std::string format_table(const std::vector<std::vector<std::string>>& rows);
 

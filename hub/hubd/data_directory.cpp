@@ -165,13 +165,28 @@ std::string read_text_file(const std::filesystem::path& file) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
+namespace {
+
+// The first line of file, created with initial + "\n" if missing.
+std::string load_or_create_line(const std::filesystem::path& file, const std::string& initial,
+                                const char* when_empty) {
+  if (!std::filesystem::exists(file)) write_private_file(file, initial + "\n");
+  std::string text = read_text_file(file);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+  if (text.empty()) throw std::runtime_error(file.string() + " is empty: " + when_empty);
+  return text;
+}
+
+}  // namespace
+
 std::string load_or_create_api_token(const std::filesystem::path& file) {
-  if (!std::filesystem::exists(file)) write_private_file(file, random_hex(32) + "\n");
-  std::string token = read_text_file(file);
-  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
-  if (token.empty())
-    throw std::runtime_error(file.string() + " is empty: delete it to get a new token");
-  return token;
+  return load_or_create_line(file, random_hex(32), "delete it to get a new token");
+}
+
+std::string site_id_or_stored(const std::string& given, const std::filesystem::path& file) {
+  if (!given.empty()) return given;
+  return load_or_create_line(file, "hub-" + random_hex(8),
+                             "delete it to get a new site id (exported records then carry it)");
 }
 
 }  // namespace edgehub::hub

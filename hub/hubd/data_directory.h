@@ -33,6 +33,8 @@ class DataDirectory {
   // Written by the broker plugin (device telemetry before the PUBACK).
   std::filesystem::path broker_journal_dir() const { return journal_dir() / "broker"; }
   std::filesystem::path api_token_file() const { return root_ / "api-token"; }
+  // The hub's site id for exports when --site-id is not given.
+  std::filesystem::path site_id_file() const { return root_ / "site-id"; }
 
   std::filesystem::path pki_dir() const { return root_ / "pki"; }
   std::filesystem::path ca_certificate() const { return pki_dir() / "ca.pem"; }
@@ -65,5 +67,11 @@ std::string read_text_file(const std::filesystem::path& file);
 // The REST API token: <data-dir>/api-token, created (32 random bytes as hex,
 // mode 0600) if missing. Throws std::runtime_error (unreadable, empty).
 std::string load_or_create_api_token(const std::filesystem::path& file);
+
+// The hub's site id (the identity of its exported records): given (not
+// empty) it is used as is; else read from file, created once as
+// "hub-<16 hex digits>" so that it stays the same across restarts. Throws
+// std::runtime_error (unreadable, empty).
+std::string site_id_or_stored(const std::string& given, const std::filesystem::path& file);
 
 }  // namespace edgehub::hub

@@ -23,6 +23,8 @@
 #include "commands/sqlite_command_store.h"
 #include "edgehub/protocol/json_limits.h"
 #include "edgehub/protocol/topics.h"
+#include "exports/destination_factory.h"
+#include "exports/export_service.h"
 #include "flow/device_flow_control.h"
 #include "hubd/hub_metrics.h"
 #include "hubd/journaled_dead_letters.h"
@@ -108,6 +110,7 @@ void HubService::start() {
   start_broker();
   connect_broker();
   start_commands();
+  start_exports();
   start_rest();
   start_retention();
   certificate_renewal_ = std::make_unique<PeriodicTask>(
@@ -498,6 +501,7 @@ void HubService::start_rest() {
             {"broker_journal_corrupt_regions", ingest.broker_journal_corrupt_regions},
             {"broker_restarts", supervisor_ ? supervisor_->restart_count() : 0u},
             {"device_limit_hits", limit_hits_->total()}};
+        report.counters.merge(exports_->counters());
         return report;
       },
       EDGEHUB_VERSION});
@@ -512,6 +516,8 @@ void HubService::start_rest() {
   operator_handlers_ =
       std::make_unique<OperatorHandlers>(*operators_, [this] { return clock_.now_ms(); });
   handlers_->set_operators(*operator_handlers_);
+  export_handlers_ = std::make_unique<ExportHandlers>(*exports_);
+  handlers_->set_exports(*export_handlers_);
   RestServerSettings settings;
   settings.port = options_.http_port;
   if (!options_.http_plain) {
@@ -572,6 +578,7 @@ void HubService::reload(const HubdOptions& updated) {
   if (updated.http_plain != options_.http_plain) restart_needed.emplace_back("--http-plain");
   if (updated.http_port != options_.http_port) restart_needed.emplace_back("--http-port");
   if (updated.data_dir != options_.data_dir) restart_needed.emplace_back("--data-dir");
+  if (updated.site_id != options_.site_id) restart_needed.emplace_back("--site-id");
   for (const std::string& option : restart_needed) {
     spdlog::warn("reload: {} changed; it takes effect when hubd restarts", option);
   }
@@ -640,10 +647,22 @@ void HubService::start_retention() {
   retention_->start();
 }
 
+void HubService::start_exports() {
+  const std::string site_id = site_id_or_stored(options_.site_id, layout_.site_id_file());
+  exports_ = std::make_unique<ExportService>(
+      *streams_, clock_, ExportServiceSettings{site_id, make_export_destination, {}});
+  if (Status started = exports_->start(); !started) {
+    throw std::runtime_error("exports: " + started.error().message);
+  }
+  spdlog::info("exports: site id {}", site_id);
+}
+
 void HubService::stop() {
   if (stopped_) return;
   stopped_ = true;
   if (certificate_renewal_) certificate_renewal_->stop();
+  // Before the waits are interrupted: a runner would spin on them.
+  if (exports_) exports_->stop();
   // Tails (long-poll, Server-Sent Events) end now, not at their timeout.
   if (streams_) streams_->interrupt_waits();
   if (retention_) retention_->stop();

@@ -24,6 +24,8 @@ class CommandDispatcher;
 class CommandStore;
 class CommandWorker;
 class DeviceEnrollment;
+class ExportHandlers;
+class ExportService;
 class IdentityHandlers;
 class TrustedAuthorities;
 class DeviceFlowControl;
@@ -83,6 +85,8 @@ class HubService {
   void start_commands();
   Status handle_presence(std::string_view topic, std::string_view payload);
   void start_retention();
+  // Exports (hub/exports/): their runners, from the positions in streams.db.
+  void start_exports();
   CertificatePolicy certificate_policy() const;
   // The server certificate's names: the broker's and the REST API's
   // addresses, the --server-name entries, loopback.
@@ -130,6 +134,8 @@ class HubService {
   std::vector<std::unique_ptr<RestServer>> rests_;  // one per --http-bind
   std::unique_ptr<DeviceFlowControl> flow_;
   std::unique_ptr<RetentionTask> retention_;
+  std::unique_ptr<ExportService> exports_;
+  std::unique_ptr<ExportHandlers> export_handlers_;
   std::unique_ptr<PeriodicTask> certificate_renewal_;
   std::mutex certificates_mutex_;  // renewal (its thread) and reload (SIGHUP)
   bool ready_ = false;

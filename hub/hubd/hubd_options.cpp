@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <system_error>
 
+#include "edgehub/protocol/topics.h"
 #include "pki/subject_alt_names.h"
 
 #ifndef EDGEHUB_MOSQUITTO_EXECUTABLE
@@ -30,6 +31,15 @@ std::filesystem::path default_plugin_path() {
 }
 
 namespace {
+
+// Site ids appear in topics, subjects and headers: the device id alphabet.
+const CLI::Validator valid_site_id(
+    [](const std::string& id) {
+      return protocol::is_valid_device_id(id) ? std::string()
+                                              : "a site id is 1-64 of [A-Za-z0-9._-], not "
+                                                "starting with '.' or '-'";
+    },
+    "SITE_ID");
 
 const CLI::Validator valid_server_name(
     [](const std::string& text) {
@@ -305,6 +315,10 @@ void add_hubd_options(CLI::App& app, HubdOptions& options) {
   add_device_limit_options(app, options);
   add_input_limit_options(app, options);
   add_certificate_options(app, options);
+  app.add_option("--site-id", options.site_id,
+                 "This hub's identity in exported records (exports: MQTT, NATS, Kafka); default: "
+                 "generated once and kept in <data-dir>/site-id")
+      ->check(valid_site_id);
   app.add_option("--log-level", options.log_level,
                  "Log level: trace, debug, info, warn, error, critical, off")
       ->capture_default_str()

@@ -69,6 +69,9 @@ struct HubdOptions {
   // "text" (one readable line per record) or "json" (one JSON object per
   // line: hubd/json_log_line.h).
   std::string log_format = "text";
+  // Identity of this hub in exported records (hub/exports/); empty: the one
+  // kept in <data-dir>/site-id, generated at the first start.
+  std::string site_id;
   // Per-device limits (broker plugin), connect deadline, broker connection
   // budget: hub/mosquitto-plugin/README.md "Device limits".
   DeviceLimitOptions device_limits;

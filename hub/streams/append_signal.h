@@ -36,8 +36,8 @@ class AppendSignal {
       }
       if (has_record()) return true;
       std::unique_lock lock(mutex_);
-      const bool woken = changed_.wait_until(
-          lock, deadline, [&] { return generation_ != seen || interrupted_; });
+      const bool woken =
+          changed_.wait_until(lock, deadline, [&] { return generation_ != seen || interrupted_; });
       if (!woken) return false;
     }
   }

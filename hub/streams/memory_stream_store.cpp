@@ -36,16 +36,27 @@ Status MemoryStreamStore::check_room(std::span<const NewRecord> records, bool co
       if (stream.offset_by_device_seq.count({record.device_id, *record.seq}) > 0) continue;
       if (!seen.emplace(record.stream, record.device_id, *record.seq).second) continue;
     }
-    if (stream.retention.when_full != WhenFull::reject) continue;
+    const std::optional<std::uint64_t> floor = cursors_.floor(record.stream);
+    const bool rejects = stream.retention.when_full == WhenFull::reject;
+    if (!rejects && !floor) continue;
     auto [entry, fresh] = projected.try_emplace(record.stream);
-    if (fresh) entry->second = {stream.records.size(), stream.total_bytes};
+    if (fresh) {
+      entry->second = {stream.records.size(), stream.total_bytes};
+      // What delete-oldest may make room with: the records below the floor.
+      for (const StreamRecord& old : stream.records) {
+        if (rejects || old.offset >= *floor) break;
+        entry->second.records -= 1;
+        entry->second.bytes -= old.payload.size();
+      }
+    }
     entry->second.records += 1;
     entry->second.bytes += record.payload.size();
     if (exceeds_limits(stream.retention, entry->second.records, entry->second.bytes)) {
       for (const NewRecord& refused : records) {
         if (count_refused && refused.stream == record.stream) ++streams_[record.stream].rejected;
       }
-      return stream_full(record.stream);
+      if (rejects) return stream_full(record.stream);
+      return stream_held(record.stream, *floor);
     }
   }
   return ok_status();
@@ -94,9 +105,11 @@ AppendResult MemoryStreamStore::append_validated(const NewRecord& record) {
     const auto existing = stream.offset_by_device_seq.find(key);
     if (existing != stream.offset_by_device_seq.end()) return {existing->second, true};
   }
-  trim(stream, record.payload.size(), 1, std::nullopt, std::numeric_limits<std::size_t>::max());
-  if (record.seq) stream.offset_by_device_seq.emplace(std::make_pair(record.device_id, *record.seq),
-                                                      stream.next_offset);
+  trim(stream, record.payload.size(), 1, std::nullopt, std::numeric_limits<std::size_t>::max(),
+       cursors_.floor(record.stream));
+  if (record.seq)
+    stream.offset_by_device_seq.emplace(std::make_pair(record.device_id, *record.seq),
+                                        stream.next_offset);
   const std::uint64_t offset = stream.next_offset++;
   stream.total_bytes += record.payload.size();
   stream.records.push_back(StreamRecord{record.stream, offset, record.received_at_ms,
@@ -107,10 +120,12 @@ AppendResult MemoryStreamStore::append_validated(const NewRecord& record) {
 
 RetentionRun MemoryStreamStore::trim(Stream& stream, std::uint64_t incoming_bytes,
                                      std::uint64_t incoming_records,
-                                     std::optional<std::int64_t> cutoff_ms, std::size_t limit) {
+                                     std::optional<std::int64_t> cutoff_ms, std::size_t limit,
+                                     std::optional<std::uint64_t> floor) {
   RetentionRun run;
   while (!stream.records.empty() && run.deleted_records < limit) {
     const StreamRecord& oldest = stream.records.front();
+    if (floor && oldest.offset >= *floor) break;
     const bool expired = cutoff_ms && oldest.received_at_ms < *cutoff_ms;
     const bool over = exceeds_limits(stream.retention, stream.records.size() + incoming_records,
                                      stream.total_bytes + incoming_bytes);
@@ -139,10 +154,16 @@ Result<std::vector<StreamRecord>> MemoryStreamStore::read(std::string_view strea
   return std::vector<StreamRecord>(begin, begin + static_cast<std::ptrdiff_t>(count));
 }
 
-StreamInfo MemoryStreamStore::info_of(const std::string& name, const Stream& stream) {
+StreamInfo MemoryStreamStore::info_of(const std::string& name, const Stream& stream) const {
   const std::uint64_t count = stream.records.size();
-  return StreamInfo{name,         stream.next_offset - count, stream.next_offset, count,
-                    stream.total_bytes, stream.retention,     stream.rejected};
+  return StreamInfo{name,
+                    stream.next_offset - count,
+                    stream.next_offset,
+                    count,
+                    stream.total_bytes,
+                    stream.retention,
+                    stream.rejected,
+                    cursors_.floor(name)};
 }
 
 Result<std::vector<StreamInfo>> MemoryStreamStore::list() const {
@@ -194,7 +215,7 @@ Result<RetentionRun> MemoryStreamStore::enforce_retention(std::int64_t now_ms,
   for (auto& [name, stream] : streams_) {
     std::optional<std::int64_t> cutoff;
     if (stream.retention.max_age_ms) cutoff = now_ms - *stream.retention.max_age_ms;
-    const RetentionRun run = trim(stream, 0, 0, cutoff, batch_limit);
+    const RetentionRun run = trim(stream, 0, 0, cutoff, batch_limit, cursors_.floor(name));
     total.deleted_records += run.deleted_records;
     total.deleted_bytes += run.deleted_bytes;
   }
@@ -252,6 +273,57 @@ Result<std::vector<ConsumerGroupOffset>> MemoryStreamStore::consumer_groups(
     if (key.first == stream) groups.push_back(commit);
   }
   return groups;
+}
+
+Result<StreamCursor> MemoryStreamStore::create_cursor(const StreamCursor& cursor) {
+  std::lock_guard lock(mutex_);
+  const auto found = streams_.find(cursor.stream);
+  if (found == streams_.end()) return stream_not_found(cursor.stream);
+  const Stream& stream = found->second;
+  auto created = cursors_.prepare_create(cursor, stream.next_offset - stream.records.size(),
+                                         stream.next_offset, cursor.updated_at_ms);
+  if (created) cursors_.put(*created);
+  return created;
+}
+
+Result<StreamCursor> MemoryStreamStore::update_cursor(std::string_view name,
+                                                      std::string_view definition,
+                                                      bool holds_retention, std::int64_t now_ms) {
+  std::lock_guard lock(mutex_);
+  const StreamCursor* current = cursors_.find(name);
+  if (current == nullptr) return cursor_not_found(name);
+  StreamCursor updated = *current;
+  updated.definition = definition;
+  updated.holds_retention = holds_retention;
+  updated.updated_at_ms = now_ms;
+  cursors_.put(updated);
+  return updated;
+}
+
+Result<StreamCursor> MemoryStreamStore::advance_cursor(std::string_view name,
+                                                       std::uint64_t position,
+                                                       std::uint64_t skipped_more,
+                                                       std::int64_t now_ms) {
+  std::lock_guard lock(mutex_);
+  const StreamCursor* current = cursors_.find(name);
+  if (current == nullptr) return cursor_not_found(name);
+  const auto stream = streams_.find(current->stream);
+  const std::uint64_t next_offset = stream == streams_.end() ? 0 : stream->second.next_offset;
+  auto advanced = cursors_.prepare_advance(name, position, skipped_more, next_offset, now_ms);
+  if (advanced) cursors_.put(*advanced);
+  return advanced;
+}
+
+Result<std::vector<StreamCursor>> MemoryStreamStore::cursors() const {
+  std::lock_guard lock(mutex_);
+  return cursors_.all();
+}
+
+Status MemoryStreamStore::remove_cursor(std::string_view name) {
+  std::lock_guard lock(mutex_);
+  if (cursors_.find(name) == nullptr) return cursor_not_found(name);
+  cursors_.erase(name);
+  return ok_status();
 }
 
 bool MemoryStreamStore::wait_for_records(std::string_view stream, std::uint64_t from_offset,

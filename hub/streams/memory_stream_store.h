@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "streams/append_signal.h"
+#include "streams/cursor_set.h"
 #include "streams/stream_store.h"
 
 namespace edgehub::hub {
@@ -41,6 +42,13 @@ class MemoryStreamStore final : public StreamStore {
   Result<std::optional<ConsumerGroupOffset>> committed_offset(
       std::string_view group, std::string_view stream) const override;
   Result<std::vector<ConsumerGroupOffset>> consumer_groups(std::string_view stream) const override;
+  Result<StreamCursor> create_cursor(const StreamCursor& cursor) override;
+  Result<StreamCursor> update_cursor(std::string_view name, std::string_view definition,
+                                     bool holds_retention, std::int64_t now_ms) override;
+  Result<StreamCursor> advance_cursor(std::string_view name, std::uint64_t position,
+                                      std::uint64_t skipped_more, std::int64_t now_ms) override;
+  Result<std::vector<StreamCursor>> cursors() const override;
+  Status remove_cursor(std::string_view name) override;
   bool wait_for_records(std::string_view stream, std::uint64_t from_offset,
                         std::chrono::milliseconds timeout) const override;
   void interrupt_waits() override;
@@ -60,13 +68,15 @@ class MemoryStreamStore final : public StreamStore {
   AppendResult append_validated(const NewRecord& record);
   Status check_room(std::span<const NewRecord> records, bool count_refused);
   RetentionRun trim(Stream& stream, std::uint64_t incoming_bytes, std::uint64_t incoming_records,
-                    std::optional<std::int64_t> cutoff_ms, std::size_t limit);
-  static StreamInfo info_of(const std::string& name, const Stream& stream);
+                    std::optional<std::int64_t> cutoff_ms, std::size_t limit,
+                    std::optional<std::uint64_t> floor);
+  StreamInfo info_of(const std::string& name, const Stream& stream) const;
 
   mutable std::mutex mutex_;
   std::map<std::string, Stream, std::less<>> streams_;
   std::map<std::pair<std::string, std::string>, ConsumerGroupOffset> groups_;  // (stream, group)
   std::map<std::string, std::uint64_t, std::less<>> source_positions_;
+  CursorSet cursors_;
   AppendSignal appended_;
 };
 

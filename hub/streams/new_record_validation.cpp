@@ -31,6 +31,12 @@ Status validate_group_name(std::string_view group) {
                     "invalid consumer group name '" + std::string(group) + "': " + kNameRule);
 }
 
+Status validate_cursor_name(std::string_view name) {
+  if (protocol::is_valid_device_id(name)) return ok_status();
+  return make_error(ErrorCode::invalid_argument,
+                    "invalid export name '" + std::string(name) + "': " + kNameRule);
+}
+
 Status validate_new_record(const NewRecord& record) {
   if (Status name = validate_stream_name(record.stream); !name) return name;
   if (record.payload.size() > kMaxStoredPayloadBytes) {

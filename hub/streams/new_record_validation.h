@@ -26,6 +26,8 @@ Status validate_new_record(const NewRecord& record);
 Status validate_stream_name(std::string_view stream);
 // Consumer group names: the same alphabet as stream names.
 Status validate_group_name(std::string_view group);
+// Cursor (export) names: the same alphabet as stream names.
+Status validate_cursor_name(std::string_view name);
 // Every limit given is > 0 (and max_age_ms fits the clock arithmetic).
 Status validate_retention_policy(const RetentionPolicy& policy);
 

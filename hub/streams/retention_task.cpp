@@ -2,8 +2,8 @@
 
 namespace edgehub::hub {
 
-RetentionTask::RetentionTask(StreamStore& store, const Clock& clock,
-                             RetentionTaskSettings settings, RunObserver observer)
+RetentionTask::RetentionTask(StreamStore& store, const Clock& clock, RetentionTaskSettings settings,
+                             RunObserver observer)
     : store_(store), clock_(clock), settings_(settings), observer_(std::move(observer)) {}
 
 RetentionTask::~RetentionTask() { stop(); }

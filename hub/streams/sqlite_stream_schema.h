@@ -18,8 +18,8 @@ namespace edgehub::hub::stream_schema {
 // 1: streams (name, next_offset, created_at_ms) and records. 2: retention
 // columns, records_by_time, consumer_groups. 3: source_positions (created
 // by version 2 code too, without a version change: a version 2 file may or
-// may not have it).
-inline constexpr int kVersion = 3;
+// may not have it). 4: stream_cursors (exports).
+inline constexpr int kVersion = 4;
 
 // The tables of version 2.
 inline constexpr const char* kCreateStatements = R"sql(
@@ -66,6 +66,21 @@ CREATE TABLE IF NOT EXISTS source_positions (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 4. Exports' positions, holds and definitions (StreamCursor): in
+// this file, so that retention decides what to delete where the positions
+// are committed.
+inline constexpr const char* kCreateStreamCursors = R"sql(
+CREATE TABLE IF NOT EXISTS stream_cursors (
+  name             TEXT PRIMARY KEY,
+  stream           TEXT NOT NULL,
+  position         INTEGER NOT NULL,  -- the next offset the reader will process
+  holds_retention  INTEGER NOT NULL,  -- 1: retention keeps offsets >= position
+  skipped          INTEGER NOT NULL,
+  definition       TEXT NOT NULL,
+  updated_at_ms    INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 // Version 1 had streams (name, next_offset, created_at_ms) only.
 inline constexpr const char* kUpgradeFromVersion1 = R"sql(
 ALTER TABLE streams ADD COLUMN first_offset INTEGER NOT NULL DEFAULT 0;
@@ -88,7 +103,7 @@ inline DatabaseSchema database_schema() {
       kVersion,
       {SchemaStep{0, 2, kCreateStatements},
        SchemaStep{1, 2, std::string(kUpgradeFromVersion1) + kCreateStatements + kBackfillVersion1},
-       SchemaStep{2, 3, kCreateSourcePositions}}};
+       SchemaStep{2, 3, kCreateSourcePositions}, SchemaStep{3, 4, kCreateStreamCursors}}};
 }
 
 inline constexpr const char* kLoadStreams =
@@ -140,6 +155,17 @@ inline constexpr const char* kListGroups =
 inline constexpr const char* kSavePosition =
     "INSERT INTO source_positions (source, position) VALUES (?1, ?2) "
     "ON CONFLICT (source) DO UPDATE SET position = excluded.position";
+inline constexpr const char* kLoadCursors =
+    "SELECT name, stream, position, holds_retention, skipped, definition, updated_at_ms "
+    "FROM stream_cursors";
+inline constexpr const char* kSaveCursor =
+    "INSERT INTO stream_cursors (name, stream, position, holds_retention, skipped, definition, "
+    "updated_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (name) DO UPDATE SET "
+    "position = excluded.position, holds_retention = excluded.holds_retention, "
+    "skipped = excluded.skipped, definition = excluded.definition, "
+    "updated_at_ms = excluded.updated_at_ms";
+inline constexpr const char* kDeleteCursor = "DELETE FROM stream_cursors WHERE name = ?1";
+
 inline constexpr const char* kFindPosition =
     "SELECT position FROM source_positions WHERE source = ?1";
 

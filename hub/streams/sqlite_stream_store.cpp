@@ -13,6 +13,7 @@
 #include "sqlite/statement_use.h"
 #include "sqlite/wal_checkpointer.h"
 #include "streams/append_signal.h"
+#include "streams/cursor_set.h"
 #include "streams/new_record_validation.h"
 #include "streams/sqlite_stream_schema.h"
 #include "streams/stream_errors.h"
@@ -99,14 +100,16 @@ std::uint64_t records_for(std::span<const NewRecord> records, std::string_view s
   return count;
 }
 
-StreamInfo info_of(const std::string& name, const StreamState& state, std::uint64_t rejected) {
+StreamInfo info_of(const std::string& name, const StreamState& state, std::uint64_t rejected,
+                   std::optional<std::uint64_t> floor) {
   return StreamInfo{name,
                     state.first_offset,
                     state.next_offset,
                     state.record_count(),
                     state.total_bytes,
                     state.retention,
-                    rejected};
+                    rejected,
+                    floor};
 }
 
 }  // namespace
@@ -130,7 +133,9 @@ struct SqliteStreamStore::Impl {
         find_commit(database, stream_schema::kFindCommit),
         list_groups(database, stream_schema::kListGroups),
         save_position(database, stream_schema::kSavePosition),
-        find_position(database, stream_schema::kFindPosition) {
+        find_position(database, stream_schema::kFindPosition),
+        save_cursor(database, stream_schema::kSaveCursor),
+        delete_cursor(database, stream_schema::kDeleteCursor) {
     SQLite::Statement load(database, stream_schema::kLoadStreams);
     while (load.executeStep()) {
       StreamState state;
@@ -144,6 +149,26 @@ struct SqliteStreamStore::Impl {
           when_full_from_string(load.getColumn(7).getString()).value_or(WhenFull::delete_oldest);
       streams.emplace(load.getColumn(0).getString(), state);
     }
+    SQLite::Statement load_cursors(database, stream_schema::kLoadCursors);
+    while (load_cursors.executeStep()) {
+      cursors.put(StreamCursor{
+          load_cursors.getColumn(0).getString(), load_cursors.getColumn(1).getString(),
+          unsigned_column(load_cursors.getColumn(2)), load_cursors.getColumn(3).getInt() != 0,
+          unsigned_column(load_cursors.getColumn(4)), load_cursors.getColumn(5).getString(),
+          load_cursors.getColumn(6).getInt64()});
+    }
+  }
+
+  void write_cursor(const StreamCursor& cursor) {
+    StatementUse save(save_cursor);
+    save->bind(1, cursor.name);
+    save->bind(2, cursor.stream);
+    save->bind(3, clamped(cursor.position));
+    save->bind(4, cursor.holds_retention ? 1 : 0);
+    save->bind(5, clamped(cursor.skipped));
+    save->bind(6, cursor.definition);
+    save->bind(7, cursor.updated_at_ms);
+    save->exec();
   }
 
   std::optional<std::uint64_t> existing_offset(const NewRecord& record) {
@@ -175,11 +200,16 @@ struct SqliteStreamStore::Impl {
 
   // Deletes the oldest records while they are expired (received before
   // cutoff_ms) or the stream, with `incoming` more records and bytes, is over
-  // its limits; at most `limit` records.
+  // its limits; at most `limit` records, and none at or above the stream's
+  // retention floor (an export has not sent them).
   RetentionRun trim(std::string_view stream, StreamState& state, std::uint64_t incoming_records,
                     std::uint64_t incoming_bytes, std::optional<std::int64_t> cutoff_ms,
                     std::size_t limit) {
     RetentionRun run;
+    if (const auto floor = cursors.floor(stream)) {
+      const std::uint64_t below = *floor > state.first_offset ? *floor - state.first_offset : 0;
+      limit = static_cast<std::size_t>(std::min<std::uint64_t>(limit, below));
+    }
     {
       StatementUse oldest(oldest_records);
       oldest->bind(1, std::string(stream));
@@ -237,6 +267,9 @@ struct SqliteStreamStore::Impl {
     if (exceeds_limits(retention, state.record_count() + 1, state.total_bytes + size)) {
       if (retention.when_full == WhenFull::reject) return stream_full(record.stream);
       trim(record.stream, state, 1, size, std::nullopt, kNoLimit);
+      if (exceeds_limits(retention, state.record_count() + 1, state.total_bytes + size)) {
+        return stream_held(record.stream, cursors.floor(record.stream).value_or(0));
+      }
     }
     StatementUse insert(insert_record);
     bind_record(*insert, record, state.next_offset);
@@ -317,7 +350,10 @@ struct SqliteStreamStore::Impl {
   SQLite::Statement list_groups;
   SQLite::Statement save_position;
   SQLite::Statement find_position;
+  SQLite::Statement save_cursor;
+  SQLite::Statement delete_cursor;
   StreamStates streams;  // committed state of every stream
+  CursorSet cursors;     // committed cursors
   std::map<std::string, std::uint64_t, std::less<>> rejected;
   mutable std::mutex mutex;
   AppendSignal appended;
@@ -440,7 +476,7 @@ Result<std::vector<StreamInfo>> SqliteStreamStore::list() const {
   std::lock_guard lock(impl_->mutex);
   std::vector<StreamInfo> infos;
   for (const auto& [name, state] : impl_->streams) {
-    infos.push_back(info_of(name, state, impl_->rejected_of(name)));
+    infos.push_back(info_of(name, state, impl_->rejected_of(name), impl_->cursors.floor(name)));
   }
   return infos;
 }
@@ -460,7 +496,7 @@ Result<StreamInfo> SqliteStreamStore::create_stream(std::string_view stream,
   }
   StreamState& state = impl_->streams[std::string(stream)];
   state.retention = policy;
-  return info_of(std::string(stream), state, 0);
+  return info_of(std::string(stream), state, 0, std::nullopt);
 }
 
 Status SqliteStreamStore::ensure_stream(std::string_view stream, std::int64_t now_ms) {
@@ -485,14 +521,16 @@ Result<StreamInfo> SqliteStreamStore::configure_stream(std::string_view stream,
                       std::string("stream store: configure failed: ") + failure.what());
   }
   found->second.retention = policy;
-  return info_of(found->first, found->second, impl_->rejected_of(stream));
+  return info_of(found->first, found->second, impl_->rejected_of(stream),
+                 impl_->cursors.floor(stream));
 }
 
 Result<StreamInfo> SqliteStreamStore::stream_info(std::string_view stream) const {
   std::lock_guard lock(impl_->mutex);
   const StreamState* state = impl_->find(stream);
   if (!state) return stream_not_found(stream);
-  return info_of(std::string(stream), *state, impl_->rejected_of(stream));
+  return info_of(std::string(stream), *state, impl_->rejected_of(stream),
+                 impl_->cursors.floor(stream));
 }
 
 Result<RetentionRun> SqliteStreamStore::enforce_retention(std::int64_t now_ms,
@@ -604,6 +642,75 @@ Result<std::vector<ConsumerGroupOffset>> SqliteStreamStore::consumer_groups(
     return make_error(ErrorCode::internal,
                       std::string("stream store: group list failed: ") + failure.what());
   }
+}
+
+Result<StreamCursor> SqliteStreamStore::create_cursor(const StreamCursor& cursor) {
+  std::lock_guard lock(impl_->mutex);
+  const StreamState* state = impl_->find(cursor.stream);
+  if (!state) return stream_not_found(cursor.stream);
+  auto created = impl_->cursors.prepare_create(cursor, state->first_offset, state->next_offset,
+                                               cursor.updated_at_ms);
+  if (!created) return created.error();
+  return save_cursor_locked(*created);
+}
+
+Result<StreamCursor> SqliteStreamStore::update_cursor(std::string_view name,
+                                                      std::string_view definition,
+                                                      bool holds_retention, std::int64_t now_ms) {
+  std::lock_guard lock(impl_->mutex);
+  const StreamCursor* current = impl_->cursors.find(name);
+  if (current == nullptr) return cursor_not_found(name);
+  StreamCursor updated = *current;
+  updated.definition = definition;
+  updated.holds_retention = holds_retention;
+  updated.updated_at_ms = now_ms;
+  return save_cursor_locked(updated);
+}
+
+Result<StreamCursor> SqliteStreamStore::advance_cursor(std::string_view name,
+                                                       std::uint64_t position,
+                                                       std::uint64_t skipped_more,
+                                                       std::int64_t now_ms) {
+  std::lock_guard lock(impl_->mutex);
+  const StreamCursor* current = impl_->cursors.find(name);
+  if (current == nullptr) return cursor_not_found(name);
+  const StreamState* state = impl_->find(current->stream);
+  const std::uint64_t next_offset = state ? state->next_offset : 0;
+  auto advanced = impl_->cursors.prepare_advance(name, position, skipped_more, next_offset, now_ms);
+  if (!advanced) return advanced.error();
+  return save_cursor_locked(*advanced);
+}
+
+Result<StreamCursor> SqliteStreamStore::save_cursor_locked(const StreamCursor& cursor) {
+  try {
+    impl_->write_cursor(cursor);
+  } catch (const std::exception& failure) {
+    return make_error(
+        ErrorCode::internal,
+        std::string("stream store: saving an export position failed: ") + failure.what());
+  }
+  impl_->cursors.put(cursor);
+  return cursor;
+}
+
+Result<std::vector<StreamCursor>> SqliteStreamStore::cursors() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->cursors.all();
+}
+
+Status SqliteStreamStore::remove_cursor(std::string_view name) {
+  std::lock_guard lock(impl_->mutex);
+  if (impl_->cursors.find(name) == nullptr) return cursor_not_found(name);
+  try {
+    StatementUse remove(impl_->delete_cursor);
+    remove->bind(1, std::string(name));
+    remove->exec();
+  } catch (const std::exception& failure) {
+    return make_error(ErrorCode::internal,
+                      std::string("stream store: removing an export failed: ") + failure.what());
+  }
+  impl_->cursors.erase(name);
+  return ok_status();
 }
 
 bool SqliteStreamStore::wait_for_records(std::string_view stream, std::uint64_t from_offset,

@@ -46,6 +46,13 @@ class SqliteStreamStore final : public StreamStore {
   Result<std::optional<ConsumerGroupOffset>> committed_offset(
       std::string_view group, std::string_view stream) const override;
   Result<std::vector<ConsumerGroupOffset>> consumer_groups(std::string_view stream) const override;
+  Result<StreamCursor> create_cursor(const StreamCursor& cursor) override;
+  Result<StreamCursor> update_cursor(std::string_view name, std::string_view definition,
+                                     bool holds_retention, std::int64_t now_ms) override;
+  Result<StreamCursor> advance_cursor(std::string_view name, std::uint64_t position,
+                                      std::uint64_t skipped_more, std::int64_t now_ms) override;
+  Result<std::vector<StreamCursor>> cursors() const override;
+  Status remove_cursor(std::string_view name) override;
   bool wait_for_records(std::string_view stream, std::uint64_t from_offset,
                         std::chrono::milliseconds timeout) const override;
   void interrupt_waits() override;
@@ -56,6 +63,8 @@ class SqliteStreamStore final : public StreamStore {
   Result<std::vector<AppendResult>> append_in_transaction(std::span<const NewRecord> records,
                                                           const SourcePosition* position,
                                                           bool count_refused);
+  // Writes one cursor row and takes it as committed; Impl::mutex held.
+  Result<StreamCursor> save_cursor_locked(const StreamCursor& cursor);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -76,6 +76,21 @@ Result<std::optional<ConsumerGroupOffset>> StreamStore::committed_offset(std::st
 Result<std::vector<ConsumerGroupOffset>> StreamStore::consumer_groups(std::string_view) const {
   return not_supported("consumer groups");
 }
+Result<StreamCursor> StreamStore::create_cursor(const StreamCursor&) {
+  return not_supported("cursors");
+}
+Result<StreamCursor> StreamStore::update_cursor(std::string_view, std::string_view, bool,
+                                                std::int64_t) {
+  return not_supported("cursors");
+}
+Result<StreamCursor> StreamStore::advance_cursor(std::string_view, std::uint64_t, std::uint64_t,
+                                                 std::int64_t) {
+  return not_supported("cursors");
+}
+Result<std::vector<StreamCursor>> StreamStore::cursors() const {
+  return std::vector<StreamCursor>{};
+}
+Status StreamStore::remove_cursor(std::string_view) { return not_supported("cursors"); }
 bool StreamStore::wait_for_records(std::string_view, std::uint64_t,
                                    std::chrono::milliseconds) const {
   return false;

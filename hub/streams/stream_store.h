@@ -28,9 +28,9 @@ struct NewRecord {
   std::string stream;
   std::int64_t received_at_ms = 0;
   std::string device_id;
-  std::optional<std::uint64_t> seq;  // device sequence number, for de-duplication
-  std::string topic;                 // MQTT topic it arrived on
-  std::string payload;               // JSON text (telemetry data), or raw bytes (deadletter)
+  std::optional<std::uint64_t> seq;   // device sequence number, for de-duplication
+  std::string topic;                  // MQTT topic it arrived on
+  std::string payload;                // JSON text (telemetry data), or raw bytes (deadletter)
   std::optional<std::string> reason;  // why it is in the dead-letter stream
 };
 
@@ -89,15 +89,35 @@ struct StreamInfo {
   std::uint64_t first_offset = 0;  // oldest retained record (== next_offset when empty)
   std::uint64_t next_offset = 0;   // offset the next record will get
   std::uint64_t record_count = 0;
-  std::uint64_t total_bytes = 0;   // payload bytes of the retained records
+  std::uint64_t total_bytes = 0;  // payload bytes of the retained records
   RetentionPolicy retention;
-  std::uint64_t rejected = 0;      // appends refused as full since the store was opened
+  std::uint64_t rejected = 0;  // appends refused as full since the store was opened
+  // The lowest position of the cursors that hold this stream's retention
+  // (StreamCursor): retention never deletes a record at or above it, and a
+  // delete-oldest append that would have to refuses instead (counted in
+  // rejected). nullopt: nothing holds the stream.
+  std::optional<std::uint64_t> retention_floor;
 };
 
 struct ConsumerGroupOffset {
   std::string group;
   std::string stream;
   std::uint64_t committed_offset = 0;  // the next offset the group will process
+  std::int64_t updated_at_ms = 0;
+};
+
+// A durable reader's position on a stream (an export, issue 15): like a
+// consumer group's commit, but it may hold the stream's retention, and it
+// carries its owner's definition (opaque to the store) so that the
+// definition, the position and the hold change in one transaction: there is
+// never an export without its position, nor a hold without its export.
+struct StreamCursor {
+  std::string name;  // unique among cursors; the group name alphabet
+  std::string stream;
+  std::uint64_t position = 0;    // the next offset the reader will process
+  bool holds_retention = false;  // retention keeps every record at or above position
+  std::uint64_t skipped = 0;     // records retention deleted before the reader had them
+  std::string definition;        // the owner's (JSON text), stored as is
   std::int64_t updated_at_ms = 0;
 };
 
@@ -171,6 +191,24 @@ class StreamStore {
       std::string_view group, std::string_view stream) const;
   // Every group that committed on the stream, by name.
   virtual Result<std::vector<ConsumerGroupOffset>> consumer_groups(std::string_view stream) const;
+
+  // --- cursors (exports) --------------------------------------------------------
+  // Durable when they return. create_cursor: conflict if the name exists,
+  // not_found for an unknown stream, invalid_argument for a bad name or a
+  // position beyond next_offset; a position below the stream's first_offset
+  // starts at first_offset (nothing was skipped: those records were gone).
+  virtual Result<StreamCursor> create_cursor(const StreamCursor& cursor);
+  // Replaces definition and holds_retention; not_found if there is no such cursor.
+  virtual Result<StreamCursor> update_cursor(std::string_view name, std::string_view definition,
+                                             bool holds_retention, std::int64_t now_ms);
+  // Moves the position forward (never back: invalid_argument, as beyond
+  // next_offset) and adds skipped_more to skipped.
+  virtual Result<StreamCursor> advance_cursor(std::string_view name, std::uint64_t position,
+                                              std::uint64_t skipped_more, std::int64_t now_ms);
+  // Every cursor, by name.
+  virtual Result<std::vector<StreamCursor>> cursors() const;
+  // not_found if there is no such cursor; its hold ends with it.
+  virtual Status remove_cursor(std::string_view name);
 
   // Blocks until the stream holds a record with offset >= from_offset, the
   // timeout passes, or interrupt_waits() was called. true if such a record

@@ -329,5 +329,6 @@ TEST_CASE_FIXTURE(Fixture, "streams are listed with their offsets") {
                                      {"max_bytes", nullptr},
                                      {"max_records", nullptr},
                                      {"when_full", "delete-oldest"}}},
-                                   {"rejected", 0}});
+                                   {"rejected", 0},
+                                   {"retention_floor", nullptr}});
 }

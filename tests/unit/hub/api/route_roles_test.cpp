@@ -32,6 +32,12 @@ TEST_CASE("route_roles_give_reads_to_viewers_and_writes_to_operators_or_admins")
   CHECK(role("POST", "/api/v1/cas") == Role::admin);
   CHECK(role("GET", "/api/v1/operators") == Role::admin);
   CHECK(role("POST", "/api/v1/operators") == Role::admin);
+  CHECK(role("GET", "/api/v1/exports") == Role::viewer);
+  CHECK(role("GET", R"(/api/v1/exports/([^/]+))") == Role::viewer);
+  CHECK(role("POST", R"(/api/v1/exports/([^/]+)/pause)") == Role::operator_);
+  CHECK(role("POST", R"(/api/v1/exports/([^/]+)/resume)") == Role::operator_);
+  CHECK(role("POST", "/api/v1/exports") == Role::admin);
+  CHECK(role("DELETE", R"(/api/v1/exports/([^/]+))") == Role::admin);
   CHECK(find_route_role("GET", "/api/v1/nothing") == nullptr);
   // Every write needs more than a viewer; only the health check and the API
   // description are open.
@@ -60,6 +66,7 @@ TEST_CASE("route_template_names_each_path_segment_after_its_collection") {
   CHECK(route_template(R"(/api/v1/streams/([^/]+)/groups/([^/]+)/commit)") ==
         "/api/v1/streams/{stream}/groups/{group}/commit");
   CHECK(route_template(R"(/api/v1/cas/([^/]+))") == "/api/v1/cas/{ca}");
+  CHECK(route_template(R"(/api/v1/exports/([^/]+)/pause)") == "/api/v1/exports/{export}/pause");
 }
 
 TEST_CASE_FIXTURE(ServerFixture, "the_server_has_exactly_the_routes_of_the_role_table") {

@@ -71,6 +71,18 @@ TEST_CASE("an operator's own token is used as written, trailing newline ignored"
   CHECK_THROWS_AS(load_or_create_api_token(file), std::runtime_error);
 }
 
+TEST_CASE("the site id is the given one, else made once and kept in the data directory") {
+  edgehub::test::TempDirectory temp;
+  const auto file = temp.path() / "site-id";
+  CHECK(site_id_or_stored("plant-7", file) == "plant-7");
+  CHECK_FALSE(std::filesystem::exists(file));  // nothing written for a given id
+  const std::string made = site_id_or_stored("", file);
+  CHECK(made.size() == 20);  // "hub-" and 16 hex digits
+  CHECK(made.rfind("hub-", 0) == 0);
+  CHECK(mode_of(file) == 0600);
+  CHECK(site_id_or_stored("", file) == made);  // stable across restarts
+}
+
 TEST_CASE("private files are written with their mode from the start") {
   const mode_t previous = ::umask(022);  // prepare() elsewhere in this process sets 077
   edgehub::test::TempDirectory temp;

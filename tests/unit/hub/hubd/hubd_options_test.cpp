@@ -24,6 +24,13 @@ HubdOptions parse(std::vector<std::string> arguments) {
 
 }  // namespace
 
+TEST_CASE("--site-id takes the device id alphabet; absent, the stored one is used") {
+  CHECK(parse({}).site_id.empty());
+  CHECK(parse({"--site-id", "plant-7.line_2"}).site_id == "plant-7.line_2");
+  CHECK_THROWS_AS(parse({"--site-id", "plant/7"}), CLI::ParseError);
+  CHECK_THROWS_AS(parse({"--site-id", "-x"}), CLI::ParseError);
+}
+
 TEST_CASE("defaults: loopback, standard ports, supervised broker") {
   const HubdOptions options = parse({});
   CHECK(options.data_dir == "./hub-data");

@@ -106,7 +106,7 @@ TEST_CASE(
   {
     // As version 2 code before the ingest journal left it.
     SQLite::Database old(file.string(), SQLite::OPEN_READWRITE);
-    old.exec("DROP TABLE source_positions; PRAGMA user_version = 2");
+    old.exec("DROP TABLE source_positions; DROP TABLE stream_cursors; PRAGMA user_version = 2");
   }
   auto store = SqliteStreamStore::open(file);
   CHECK(store->stream_info(kTelemetryStream)->next_offset == 1);
@@ -115,7 +115,7 @@ TEST_CASE(
   REQUIRE(store->append_group(batch, &position).ok());
   CHECK(store->source_position("journal")->value_or(0) == 42);
   SQLite::Database reader(file.string(), SQLite::OPEN_READONLY);
-  CHECK(reader.execAndGet("PRAGMA user_version").getInt() == 3);
+  CHECK(reader.execAndGet("PRAGMA user_version").getInt() == 4);
 }
 
 TEST_CASE("the WAL of a store written without pause starts over") {
