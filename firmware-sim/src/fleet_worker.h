@@ -15,8 +15,8 @@ namespace edgehub::sim {
 
 class FleetWorker {
  public:
-  FleetWorker(std::vector<std::unique_ptr<SimulatedDevice>> devices,
-              const std::atomic<bool>& stop);
+  FleetWorker(std::vector<std::unique_ptr<SimulatedDevice>> devices, const std::atomic<bool>& stop,
+              FleetCounters& counters);
   ~FleetWorker();
   FleetWorker(const FleetWorker&) = delete;
   FleetWorker& operator=(const FleetWorker&) = delete;
@@ -37,6 +37,7 @@ class FleetWorker {
 
   std::vector<std::unique_ptr<SimulatedDevice>> devices_;
   const std::atomic<bool>& stop_;
+  FleetCounters& counters_;  // this worker's own: gauges after every round
   std::vector<Registration> registered_;
   int epoll_fd_ = -1;
 };

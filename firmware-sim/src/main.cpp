@@ -16,6 +16,7 @@
 #include "sim_clock.h"
 #include "sim_options.h"
 #include "simulated_device.h"
+#include "stats_reporter.h"
 
 namespace {
 
@@ -99,24 +100,29 @@ int main(int argc, char** argv) {
   settings.offline_buffer_messages = options.offline_buffer_messages;
   settings.commands = command_behaviour(options);
   settings.offline = offline_plan(options);
+  ConnectPacer pacer(connect_rate(options));
+  settings.pacer = &pacer;
 
-  FleetCounters counters;
+  // One set of counters per worker thread: the hot path never shares a cache
+  // line with another worker; the statistics thread sums them.
+  const int workers = worker_count(options, ids.size());
+  std::vector<std::unique_ptr<FleetCounters>> counters;
+  for (int w = 0; w < workers; ++w) counters.push_back(std::make_unique<FleetCounters>());
   std::unique_ptr<AckLog> ack_log;
   std::vector<std::unique_ptr<SimulatedDevice>> devices;
   try {
     if (options.register_missing) {
-      const RegistrationSettings registration{options.hub_url,
-                                              resolve_api_token(options.token, options.data_dir),
-                                              cert_dir,
-                                              registration_ca(options.ca_file, options.data_dir)};
+      const RegistrationSettings registration{
+          options.hub_url, resolve_api_token(options.token, options.data_dir), cert_dir,
+          registration_ca(options.ca_file, options.data_dir)};
       const std::size_t registered = register_missing_devices(registration, ids);
       if (registered > 0) spdlog::info("registered {} devices", registered);
     }
     if (!options.ack_log.empty()) ack_log = std::make_unique<AckLog>(options.ack_log);
 
-    // Spread the first connects over up to two seconds: no handshake storm.
+    // Every device is due at once: the connect ramp (connect_pacer.h) spreads
+    // them at --connect-rate across the whole fleet.
     const std::uint64_t start = steady_ms();
-    const std::uint64_t stagger_ms = std::min<std::uint64_t>(5, 2000 / ids.size());
     for (std::size_t i = 0; i < ids.size(); ++i) {
       edgehub::device::posix::TlsContext identity;
       const edgehub::device::posix::TlsFiles files{options.effective_ca_file().string(),
@@ -128,19 +134,21 @@ int main(int argc, char** argv) {
             (options.register_missing ? "" : " (use --register to create it)"));
       }
       devices.push_back(std::make_unique<SimulatedDevice>(
-          ids[i], std::move(identity), settings, counters, ack_log.get(), start + i * stagger_ms));
+          ids[i], std::move(identity), settings, *counters[i % static_cast<std::size_t>(workers)],
+          ack_log.get(), start));
     }
   } catch (const std::exception& error) {
     spdlog::error("{}", error.what());
     return 1;
   }
 
-  const int workers = worker_count(options, devices.size());
   std::vector<std::vector<std::unique_ptr<SimulatedDevice>>> slices(workers);
   for (std::size_t i = 0; i < devices.size(); ++i)
     slices[i % workers].push_back(std::move(devices[i]));
-  spdlog::info("simulating {} devices on {} threads against {}:{}", ids.size(), workers,
-               options.host, options.port);
+  spdlog::info("simulating {} devices on {} threads against {}:{}, connecting {}", ids.size(),
+               workers, options.host, options.port,
+               connect_rate(options) == 0 ? std::string("all at once")
+                                          : std::to_string(connect_rate(options)) + "/s");
   spdlog::info("commands answered after {} ({}% fail); offline: {}",
                describe(settings.commands.latency), settings.commands.failure_rate * 100,
                settings.offline.enabled()
@@ -150,24 +158,32 @@ int main(int argc, char** argv) {
                          offline_mode_name(settings.offline.mode) + ")"
                    : std::string("never"));
   std::vector<std::unique_ptr<FleetWorker>> fleet_workers;
+  std::unique_ptr<StatsReporter> stats;
   try {
-    for (auto& slice : slices) {
-      fleet_workers.push_back(std::make_unique<FleetWorker>(std::move(slice), stop_requested));
+    for (std::size_t w = 0; w < slices.size(); ++w) {
+      fleet_workers.push_back(
+          std::make_unique<FleetWorker>(std::move(slices[w]), stop_requested, *counters[w]));
     }
+    stats = std::make_unique<StatsReporter>(counters, ids.size(), options.stats_interval_ms,
+                                            options.stats_json);
   } catch (const std::exception& error) {
     spdlog::error("{}", error.what());
     return 1;
   }
+  std::atomic<bool> fleet_finished{false};
+  std::thread stats_thread([&stats, &fleet_finished] { stats->run(fleet_finished); });
   std::vector<std::thread> threads;
   for (auto& worker : fleet_workers) threads.emplace_back([&worker] { worker->run(); });
   for (auto& thread : threads) thread.join();
+  fleet_finished.store(true);
+  stats_thread.join();
 
-  const std::string summary = summary_json(ids.size(), counters);
+  const std::string summary = stats->finish();
   if (options.json_summary) {
     std::cout << summary << std::endl;
   } else {
     spdlog::info("summary: {}", summary);
   }
-  const bool completed = options.count == 0 || counters.devices_completed.load() == ids.size();
+  const bool completed = options.count == 0 || stats->snapshot().devices_completed == ids.size();
   return completed ? 0 : 1;
 }

@@ -51,6 +51,7 @@ SimulatedDevice::SimulatedDevice(std::string id, device::posix::TlsContext ident
       report_buffer_(kReportBufferBytes),
       offline_storage_(device::reliability::OfflineBuffer::storage_size(
           settings.offline_buffer_messages, telemetry_buffer_.size())),
+      sent_at_us_(settings.offline_buffer_messages),
       offline_buffer_(
           device::reliability::memory_storage(offline_storage_.data(), offline_storage_.size()),
           device::reliability::OverflowPolicy::refuse_newest),
@@ -90,6 +91,22 @@ SimulatedDevice::SimulatedDevice(std::string id, device::posix::TlsContext ident
   hub_->set_next_report_version(epoch_ms());
 }
 
+LinkState SimulatedDevice::link_state() const noexcept {
+  switch (phase_) {
+    case Phase::waiting:
+      return LinkState::offline;
+    case Phase::tls_connecting:
+      return LinkState::connecting;
+    case Phase::mqtt:
+      return connected() ? LinkState::connected : LinkState::connecting;
+    case Phase::disconnecting:
+      return LinkState::connected;
+    case Phase::done:
+      return LinkState::done;
+  }
+  return LinkState::offline;
+}
+
 short SimulatedDevice::poll_events() const noexcept {
   if (phase_ == Phase::waiting || phase_ == Phase::done) return 0;
   // While busy with a command nothing is sent: no need to wait for writability.
@@ -111,6 +128,15 @@ void SimulatedDevice::drive(std::uint64_t now_ms) {
       // Offline (on purpose, or reconnecting): the device goes on measuring.
       if (ever_connected_) send_due_telemetry(now_ms);
       if (now_ms < next_attempt_ms_) return plan_wakeup(now_ms);
+      // Due: take the next slot of the fleet's connect ramp, then wait for it.
+      if (!attempt_slot_taken_ && settings_.pacer != nullptr) {
+        attempt_slot_taken_ = true;
+        const std::uint64_t slot_ms = (settings_.pacer->claim(steady_us()) + 999) / 1000;
+        if (slot_ms > now_ms) {
+          next_attempt_ms_ = slot_ms;
+          return plan_wakeup(now_ms);
+        }
+      }
       return start_connecting(now_ms);
     case Phase::tls_connecting:
       if (stopping_ && !flushing_before_stop(now_ms)) return finish();
@@ -129,6 +155,7 @@ void SimulatedDevice::start_connecting(std::uint64_t now_ms) {
     spdlog::info("{}: back online after going offline on purpose", id_);
   }
   ++sockets_opened_;
+  attempt_slot_taken_ = false;
   const Status status =
       connection_.start(settings_.host, settings_.port, settings_.connect_timeout_ms);
   if (status != Status::ok) return connection_failed(now_ms, status, connection_.last_error());
@@ -214,6 +241,7 @@ void SimulatedDevice::drive_mqtt(std::uint64_t now_ms) {
 void SimulatedDevice::connection_established(std::uint64_t now_ms) {
   was_connected_ = true;
   ever_connected_ = true;
+  ++counters_.connects;
   backoff_.reset();
   spdlog::debug("{}: connected (session present: {}, {} messages to resend)", id_,
                 hub_->mqtt().session_present(), hub_->unacknowledged_telemetry());
@@ -261,12 +289,13 @@ void SimulatedDevice::send_due_telemetry(std::uint64_t now_ms) {
     }
     if (status != Status::ok) {
       spdlog::error("{}: cannot send telemetry: {}", id_, device::status_name(status));
-      ++counters_.errors;
+      counters_.count_error(ErrorKind::telemetry);
       next_send_ms_ = now_ms + interval_ms;
       return;
     }
     ++sent_;
     ++counters_.sent;
+    if (!sent_at_us_.empty()) sent_at_us_[seq % sent_at_us_.size()] = steady_us();
     if (!connected()) ++counters_.telemetry_buffered_offline;
     next_send_ms_ += interval_ms;
     // Fallen behind (a slow broker, a reconnect): skip ahead instead of a burst.
@@ -281,7 +310,9 @@ bool SimulatedDevice::finished_sending() const noexcept {
 void SimulatedDevice::connection_failed(std::uint64_t now_ms, Status status,
                                         const std::string& detail) {
   if (offline_on_purpose_ && phase_ == Phase::disconnecting) return offline_now(now_ms);
-  ++counters_.errors;
+  counters_.count_error(was_connected_              ? ErrorKind::connection_lost
+                        : status == Status::timeout ? ErrorKind::connect_timeout
+                                                    : ErrorKind::connect_refused);
   if (was_connected_) ++counters_.reconnects;
   const char* what = was_connected_ ? "connection lost" : "cannot connect";
   std::string reason = device::status_name(status);
@@ -348,16 +379,23 @@ void SimulatedDevice::finish() {
 void SimulatedDevice::on_telemetry_acknowledged(void* context, std::uint64_t seq) {
   auto* self = static_cast<SimulatedDevice*>(context);
   ++self->counters_.acked;
+  // Unacknowledged messages never outnumber the offline buffer's slots, so
+  // seq modulo its size names this message's publish time.
+  if (!self->sent_at_us_.empty()) {
+    const std::uint64_t sent_at = self->sent_at_us_[seq % self->sent_at_us_.size()];
+    const std::uint64_t now = steady_us();
+    if (sent_at != 0 && now >= sent_at) self->counters_.record_puback_latency(now - sent_at);
+  }
   if (self->ack_log_ != nullptr && !self->ack_log_->record(self->id_, seq)) {
     spdlog::error("{}: cannot write seq {} to the ack log", self->id_, seq);
-    ++self->counters_.errors;
+    self->counters_.count_error(ErrorKind::telemetry);
   }
 }
 
 void SimulatedDevice::on_telemetry_dropped(void* context, std::uint64_t seq) {
   auto* self = static_cast<SimulatedDevice*>(context);
   spdlog::error("{}: seq {} dropped from the offline buffer", self->id_, seq);
-  ++self->counters_.errors;
+  self->counters_.count_error(ErrorKind::telemetry);
 }
 
 std::uint32_t SimulatedDevice::next_random(void* context) {
@@ -367,7 +405,7 @@ std::uint32_t SimulatedDevice::next_random(void* context) {
 void SimulatedDevice::on_problem(void* context, Status status, const char* what) {
   auto* self = static_cast<SimulatedDevice*>(context);
   spdlog::warn("{}: {} ({})", self->id_, what, device::status_name(status));
-  ++self->counters_.errors;
+  self->counters_.count_error(ErrorKind::protocol);
 }
 
 }  // namespace edgehub::sim

@@ -23,6 +23,7 @@
 #include "ack_log.h"
 #include "busy_transport.h"
 #include "command_desk.h"
+#include "connect_pacer.h"
 #include "edgehub/device/hub/hub_client.h"
 #include "edgehub/device/posix/tls_connection.h"
 #include "edgehub/device/posix/tls_context.h"
@@ -49,7 +50,11 @@ struct DeviceSettings {
   std::size_t offline_buffer_messages = 16;
   CommandBehaviour commands;
   OfflinePlan offline;
+  // The fleet's connect ramp (--connect-rate), shared by every device.
+  ConnectPacer* pacer = nullptr;
 };
+
+enum class LinkState : std::uint8_t { offline, connecting, connected, done };
 
 class SimulatedDevice final : private DeviceActions {
  public:
@@ -66,6 +71,7 @@ class SimulatedDevice final : private DeviceActions {
   void request_stop(std::uint64_t now_ms);
 
   bool done() const noexcept { return phase_ == Phase::done; }
+  LinkState link_state() const noexcept;
   int fd() const noexcept { return connection_.fd(); }
   // Counts connection attempts: a new socket may reuse the number of a closed one.
   std::uint64_t sockets_opened() const noexcept { return sockets_opened_; }
@@ -125,6 +131,9 @@ class SimulatedDevice final : private DeviceActions {
   std::vector<char> response_buffer_;
   std::vector<char> report_buffer_;
   std::vector<std::uint8_t> offline_storage_;
+  // Steady-clock publish time (us) of each unacknowledged message, by seq
+  // modulo the offline buffer's size: PUBACK latency.
+  std::vector<std::uint64_t> sent_at_us_;
   device::reliability::OfflineBuffer offline_buffer_;
   device::posix::TlsConnection connection_;
   BusyTransport link_;  // connection_ as the SDK sees it
@@ -148,6 +157,7 @@ class SimulatedDevice final : private DeviceActions {
   std::uint64_t stop_deadline_ms_ = 0;
   std::uint64_t sockets_opened_ = 0;
   std::uint64_t next_attempt_ms_;
+  bool attempt_slot_taken_ = false;           // next_attempt_ms_ is a slot of the connect ramp
   std::uint64_t offline_at_ms_ = UINT64_MAX;  // when this connection goes offline on purpose
   std::uint64_t back_online_ms_ = 0;
   std::uint64_t next_send_ms_ = 0;
