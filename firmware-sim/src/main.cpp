@@ -91,6 +91,7 @@ int main(int argc, char** argv) {
   const std::filesystem::path cert_dir = options.cert_dir;
   if (options.make_requests) return make_keys_and_requests(cert_dir, ids);
   DeviceSettings settings;
+  settings.cert_dir = cert_dir;
   settings.host = options.host;
   settings.port = options.port;
   settings.interval_ms = options.interval_ms;
@@ -109,6 +110,7 @@ int main(int argc, char** argv) {
   std::vector<std::unique_ptr<FleetCounters>> counters;
   for (int w = 0; w < workers; ++w) counters.push_back(std::make_unique<FleetCounters>());
   std::unique_ptr<AckLog> ack_log;
+  edgehub::device::posix::TlsContext trust;  // outlives the devices
   std::vector<std::unique_ptr<SimulatedDevice>> devices;
   try {
     if (options.register_missing) {
@@ -123,19 +125,24 @@ int main(int argc, char** argv) {
     // Every device is due at once: the connect ramp (connect_pacer.h) spreads
     // them at --connect-rate across the whole fleet.
     const std::uint64_t start = steady_ms();
+    // One TLS context (the CA) for the whole fleet; each device's certificate
+    // and key are loaded just before its first connect. Only their presence
+    // is checked here, so that a missing one stops the run at once.
+    if (trust.load_trust(options.effective_ca_file().string()) != edgehub::device::Status::ok) {
+      throw std::runtime_error(trust.error());
+    }
     for (std::size_t i = 0; i < ids.size(); ++i) {
-      edgehub::device::posix::TlsContext identity;
-      const edgehub::device::posix::TlsFiles files{options.effective_ca_file().string(),
-                                                   certificate_path(cert_dir, ids[i]).string(),
-                                                   private_key_path(cert_dir, ids[i]).string()};
-      if (identity.load(files) != edgehub::device::Status::ok) {
-        throw std::runtime_error(
-            "device " + ids[i] + ": " + identity.error() +
-            (options.register_missing ? "" : " (use --register to create it)"));
+      for (const auto& file :
+           {certificate_path(cert_dir, ids[i]), private_key_path(cert_dir, ids[i])}) {
+        if (!std::filesystem::exists(file)) {
+          throw std::runtime_error(
+              "device " + ids[i] + ": no " + file.string() +
+              (options.register_missing ? "" : " (use --register to create it)"));
+        }
       }
       devices.push_back(std::make_unique<SimulatedDevice>(
-          ids[i], std::move(identity), settings, *counters[i % static_cast<std::size_t>(workers)],
-          ack_log.get(), start));
+          ids[i], trust, settings, *counters[i % static_cast<std::size_t>(workers)], ack_log.get(),
+          start));
     }
   } catch (const std::exception& error) {
     spdlog::error("{}", error.what());

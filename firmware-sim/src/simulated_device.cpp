@@ -9,6 +9,7 @@
 
 #include "edgehub/device/posix/monotonic_clock.h"
 #include "edgehub/device/reliability/memory_storage.h"
+#include "registration.h"
 #include "sim_clock.h"
 
 namespace edgehub::sim {
@@ -28,11 +29,10 @@ constexpr std::uint32_t kBackoffCapMs = 30'000;
 
 }  // namespace
 
-SimulatedDevice::SimulatedDevice(std::string id, device::posix::TlsContext identity,
+SimulatedDevice::SimulatedDevice(std::string id, const device::posix::TlsContext& trust,
                                  const DeviceSettings& settings, FleetCounters& counters,
                                  AckLog* ack_log, std::uint64_t first_attempt_ms)
     : id_(std::move(id)),
-      identity_(std::move(identity)),
       settings_(settings),
       counters_(counters),
       ack_log_(ack_log),
@@ -55,7 +55,7 @@ SimulatedDevice::SimulatedDevice(std::string id, device::posix::TlsContext ident
       offline_buffer_(
           device::reliability::memory_storage(offline_storage_.data(), offline_storage_.size()),
           device::reliability::OverflowPolicy::refuse_newest),
-      connection_(identity_),
+      connection_(trust),
       link_(&steady_ms),
       commands_(settings.commands, behaviour_random_, *this),
       twin_(settings.interval_ms),
@@ -153,6 +153,18 @@ void SimulatedDevice::start_connecting(std::uint64_t now_ms) {
   if (offline_on_purpose_) {
     offline_on_purpose_ = false;
     spdlog::info("{}: back online after going offline on purpose", id_);
+  }
+  if (!identity_.loaded()) {
+    // Lazily: a fleet of thousands starts connecting at once instead of
+    // parsing every key first, and a device never connected costs no key.
+    const auto certificate = certificate_path(settings_.cert_dir, id_).string();
+    const auto key = private_key_path(settings_.cert_dir, id_).string();
+    if (identity_.load(certificate, key) != Status::ok) {
+      spdlog::error("{}: {}: not connecting", id_, identity_.error());
+      counters_.count_error(ErrorKind::credentials);
+      return finish();
+    }
+    connection_.set_identity(&identity_);
   }
   ++sockets_opened_;
   attempt_slot_taken_ = false;

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <filesystem>
 #include <memory>
 #include <random>
 #include <string>
@@ -27,6 +28,7 @@
 #include "edgehub/device/hub/hub_client.h"
 #include "edgehub/device/posix/tls_connection.h"
 #include "edgehub/device/posix/tls_context.h"
+#include "edgehub/device/posix/tls_identity.h"
 #include "edgehub/device/reliability/backoff.h"
 #include "edgehub/device/reliability/offline_buffer.h"
 #include "fleet_counters.h"
@@ -40,6 +42,8 @@ namespace edgehub::sim {
 struct DeviceSettings {
   std::string host;
   std::uint16_t port = 8883;
+  // <cert_dir>/<id>.pem and <id>.key: loaded just before the first connect.
+  std::filesystem::path cert_dir;
   std::uint32_t interval_ms = 1000;
   std::uint64_t count = 0;  // 0 = until stopped
   std::size_t payload_bytes = 0;
@@ -58,8 +62,10 @@ enum class LinkState : std::uint8_t { offline, connecting, connected, done };
 
 class SimulatedDevice final : private DeviceActions {
  public:
-  // identity must be loaded; first_attempt_ms spreads the fleet's connects.
-  SimulatedDevice(std::string id, device::posix::TlsContext identity,
+  // trust is the fleet's one TLS context (the CA; shared by every device and
+  // worker, it must outlive the device); the device's own certificate and key
+  // are loaded from settings.cert_dir just before its first connect.
+  SimulatedDevice(std::string id, const device::posix::TlsContext& trust,
                   const DeviceSettings& settings, FleetCounters& counters, AckLog* ack_log,
                   std::uint64_t first_attempt_ms);
   SimulatedDevice(const SimulatedDevice&) = delete;
@@ -115,7 +121,7 @@ class SimulatedDevice final : private DeviceActions {
   static std::uint32_t next_random(void* context);
 
   std::string id_;
-  device::posix::TlsContext identity_;
+  device::posix::TlsIdentity identity_;  // loaded on the first connect
   const DeviceSettings& settings_;
   FleetCounters& counters_;
   AckLog* ack_log_;
