@@ -37,7 +37,7 @@ SimulatedDevice::SimulatedDevice(std::string id, const device::posix::TlsContext
       counters_(counters),
       ack_log_(ack_log),
       sensors_(std::hash<std::string>{}(id_), settings.payload_bytes),
-      random_(static_cast<std::uint32_t>(std::hash<std::string>{}(id_) ^ epoch_us())),
+      random_(std::hash<std::string>{}(id_) ^ epoch_us()),
       behaviour_random_(std::hash<std::string>{}(id_) ^ (epoch_us() << 1)),
       backoff_(device::RandomSource{&random_, &SimulatedDevice::next_random}, kBackoffBaseMs,
                kBackoffCapMs),
@@ -411,7 +411,7 @@ void SimulatedDevice::on_telemetry_dropped(void* context, std::uint64_t seq) {
 }
 
 std::uint32_t SimulatedDevice::next_random(void* context) {
-  return static_cast<std::uint32_t>((*static_cast<std::mt19937*>(context))());
+  return static_cast<std::uint32_t>(static_cast<SeededRandom*>(context)->next() >> 32);
 }
 
 void SimulatedDevice::on_problem(void* context, Status status, const char* what) {

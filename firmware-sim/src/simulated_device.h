@@ -17,7 +17,6 @@
 #include <deque>
 #include <filesystem>
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -126,7 +125,7 @@ class SimulatedDevice final : private DeviceActions {
   FleetCounters& counters_;
   AckLog* ack_log_;
   SensorModel sensors_;
-  std::mt19937 random_;
+  SeededRandom random_;  // the reconnect backoff's jitter
   SeededRandom behaviour_random_;
   device::reliability::Backoff backoff_;
   std::uint64_t started_ms_;
