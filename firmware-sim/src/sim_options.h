@@ -47,7 +47,7 @@ struct SimOptions {
   std::uint32_t stats_interval_ms = 1000;
   std::string stats_json;
   // First connects and reconnects of the whole fleet, per second ("N/s").
-  std::string connect_rate = "500/s";
+  std::string connect_rate = "300/s";
 
   // Commands (docs/protocol.md 4): latency "MS" or "MIN-MAX" (durations as in
   // option_values.h), share answered 500.
