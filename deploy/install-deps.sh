@@ -17,6 +17,7 @@ QUICKSTART_PACKAGES=(
   libpaho-mqttpp-dev libpaho-mqtt-dev
   libssl-dev libsqlite3-dev sqlite3 libsqlitecpp-dev zlib1g-dev
   nlohmann-json3-dev doctest-dev libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev
+  libtomlplusplus-dev  # firmware-sim --scenario files
   # the quick start's checks, and the README examples (hubctl ... | jq)
   curl python3 jq
 )

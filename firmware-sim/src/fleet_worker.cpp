@@ -81,6 +81,15 @@ void FleetWorker::run() {
   bool stop_seen = false;
   for (;;) {
     std::uint64_t now = steady_ms();
+    if (drop_order_ != nullptr && drop_order_->generation.load() != drop_generation_) {
+      drop_generation_ = drop_order_->generation.load();
+      const std::uint32_t per_mille = drop_order_->per_mille.load();
+      // Spread over the slice by a multiplicative hash of the index: a share
+      // of each group, not the first devices only.
+      for (std::size_t i = 0; i < devices_.size(); ++i) {
+        if ((i * 2654435761U) % 1000 < per_mille) devices_[i]->drop_connection(now);
+      }
+    }
     if (!stop_seen && stop_.load()) {
       stop_seen = true;
       for (auto& device : devices_) device->request_stop(now);

@@ -5,7 +5,10 @@
 
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <deque>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "ack_log.h"
@@ -13,6 +16,8 @@
 #include "fleet_counters.h"
 #include "fleet_worker.h"
 #include "registration.h"
+#include "scenario_file.h"
+#include "scenario_runner.h"
 #include "sim_clock.h"
 #include "sim_options.h"
 #include "simulated_device.h"
@@ -87,7 +92,39 @@ int main(int argc, char** argv) {
   }
   install_signal_handlers();
 
-  const std::vector<std::string> ids = device_ids(options);
+  std::optional<Scenario> scenario;
+  if (!options.scenario_file.empty()) {
+    std::ifstream file(options.scenario_file);
+    if (!file) {
+      spdlog::error("cannot read scenario file '{}'", options.scenario_file);
+      return 2;
+    }
+    std::stringstream text;
+    text << file.rdbuf();
+    std::string error;
+    scenario = parse_scenario(text.str(), options.scenario_file, error);
+    if (!scenario) {
+      spdlog::error("{}", error);
+      return 2;
+    }
+  }
+  // With a scenario each device belongs to a group (group_of), whose settings
+  // it follows.
+  std::vector<std::string> ids;
+  std::vector<std::size_t> group_of;
+  if (scenario) {
+    for (std::size_t g = 0; g < scenario->groups.size(); ++g) {
+      SimOptions group_options;
+      group_options.devices = static_cast<int>(scenario->groups[g].count);
+      group_options.id_prefix = scenario->groups[g].id_prefix;
+      for (auto& id : device_ids(group_options)) {
+        ids.push_back(std::move(id));
+        group_of.push_back(g);
+      }
+    }
+  } else {
+    ids = device_ids(options);
+  }
   const std::filesystem::path cert_dir = options.cert_dir;
   if (options.make_requests) return make_keys_and_requests(cert_dir, ids);
   DeviceSettings settings;
@@ -103,6 +140,19 @@ int main(int argc, char** argv) {
   settings.offline = offline_plan(options);
   ConnectPacer pacer(connect_rate(options));
   settings.pacer = &pacer;
+  std::atomic<std::uint32_t> interval_override_ms{0};
+  settings.interval_override_ms = &interval_override_ms;
+  FleetWorker::DropOrder drop_order;
+  std::deque<DeviceSettings> group_settings;  // stable addresses: devices keep a reference
+  if (scenario) {
+    for (const ScenarioGroup& group : scenario->groups) {
+      DeviceSettings& own = group_settings.emplace_back(settings);
+      own.interval_ms = group.interval_ms;
+      own.payload_bytes = group.payload_bytes;
+      own.commands = group.commands;
+      own.offline = group.offline;
+    }
+  }
 
   // One set of counters per worker thread: the hot path never shares a cache
   // line with another worker; the statistics thread sums them.
@@ -141,8 +191,8 @@ int main(int argc, char** argv) {
         }
       }
       devices.push_back(std::make_unique<SimulatedDevice>(
-          ids[i], trust, settings, *counters[i % static_cast<std::size_t>(workers)], ack_log.get(),
-          start));
+          ids[i], trust, scenario ? group_settings[group_of[i]] : settings,
+          *counters[i % static_cast<std::size_t>(workers)], ack_log.get(), start));
     }
   } catch (const std::exception& error) {
     spdlog::error("{}", error.what());
@@ -180,8 +230,23 @@ int main(int argc, char** argv) {
   std::atomic<bool> fleet_finished{false};
   std::thread stats_thread([&stats, &fleet_finished] { stats->run(fleet_finished); });
   std::vector<std::thread> threads;
-  for (auto& worker : fleet_workers) threads.emplace_back([&worker] { worker->run(); });
+  for (auto& worker : fleet_workers) {
+    worker->follow(&drop_order);
+    threads.emplace_back([&worker] { worker->run(); });
+  }
+  std::thread phases_thread;
+  if (scenario && !scenario->phases.empty()) {
+    phases_thread = std::thread([&] {
+      run_phases(scenario->phases,
+                 ScenarioControls{pacer, connect_rate(options), interval_override_ms, drop_order,
+                                  stop_requested});
+    });
+  }
   for (auto& thread : threads) thread.join();
+  if (phases_thread.joinable()) {
+    stop_requested.store(true);  // the fleet ended first (--count): end the phases too
+    phases_thread.join();
+  }
   fleet_finished.store(true);
   stats_thread.join();
 

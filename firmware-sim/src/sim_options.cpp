@@ -102,6 +102,10 @@ void add_sim_options(CLI::App& app, SimOptions& options) {
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}));
 
+  app.add_option("--scenario", options.scenario_file,
+                 "TOML scenario: groups of devices (count, id prefix, interval, payload, commands, "
+                 "offline pattern) and phases (ramp, steady, burst, mass_disconnect, "
+                 "reconnect_storm); see README.md");
   app.add_option("--threads", options.threads,
                  "Worker threads driving the devices [default: min(devices, cores, 4)]")
       ->check(CLI::Range(0, 64));

@@ -62,6 +62,11 @@ struct SimOptions {
   // Telemetry kept per device while unacknowledged (offline, paused, in flight).
   std::size_t offline_buffer_messages = 16;
 
+  // A scenario file (scenario_file.h): its groups replace --devices, --ids,
+  // --id-prefix, --interval-ms, --payload-bytes, the command and offline
+  // options; its phases run in order, then the program stops.
+  std::string scenario_file;
+
   int threads = 0;  // 0 = automatic
   std::uint16_t keepalive_seconds = 30;
   std::string log_level = "info";

@@ -280,7 +280,9 @@ void SimulatedDevice::plan_wakeup(std::uint64_t now_ms) {
 }
 
 void SimulatedDevice::send_due_telemetry(std::uint64_t now_ms) {
-  const std::uint32_t interval_ms = twin_.interval_ms();
+  const std::uint32_t override_ms =
+      settings_.interval_override_ms == nullptr ? 0 : settings_.interval_override_ms->load();
+  const std::uint32_t interval_ms = override_ms != 0 ? override_ms : twin_.interval_ms();
   while (!finished_sending() && now_ms >= next_send_ms_) {
     if (paused_) {
       // The hub refuses this device's telemetry for now: no new readings
@@ -346,6 +348,14 @@ void SimulatedDevice::connection_failed(std::uint64_t now_ms, Status status,
   phase_ = Phase::waiting;
   next_attempt_ms_ = now_ms + delay;
   plan_wakeup(now_ms);
+}
+
+void SimulatedDevice::drop_connection(std::uint64_t now_ms) {
+  if (stopping_ || (phase_ != Phase::mqtt && phase_ != Phase::tls_connecting)) return;
+  offline_on_purpose_ = true;
+  ++counters_.offline_periods;
+  back_online_ms_ = now_ms;
+  offline_now(now_ms);
 }
 
 // --offline-every: the planned online period is over.

@@ -13,6 +13,7 @@
 // poll_events() and calling drive() when it is ready or wakeup_ms() is due.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <filesystem>
@@ -55,6 +56,8 @@ struct DeviceSettings {
   OfflinePlan offline;
   // The fleet's connect ramp (--connect-rate), shared by every device.
   ConnectPacer* pacer = nullptr;
+  // A scenario's burst: telemetry interval for every device while not 0.
+  const std::atomic<std::uint32_t>* interval_override_ms = nullptr;
 };
 
 enum class LinkState : std::uint8_t { offline, connecting, connected, done };
@@ -74,6 +77,9 @@ class SimulatedDevice final : private DeviceActions {
   // Stop sending; disconnect once outstanding messages are acknowledged (or
   // the grace period is over).
   void request_stop(std::uint64_t now_ms);
+  // A scenario's mass disconnect: the connection just ends, as on a network
+  // loss, and the device connects again at once (through the connect ramp).
+  void drop_connection(std::uint64_t now_ms);
 
   bool done() const noexcept { return phase_ == Phase::done; }
   LinkState link_state() const noexcept;
