@@ -14,10 +14,10 @@ set -euo pipefail
 QUICKSTART_PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates openssl
   mosquitto mosquitto-clients mosquitto-dev libmosquitto-dev
+  libtomlplusplus-dev  # firmware-sim --scenario files
   libpaho-mqttpp-dev libpaho-mqtt-dev
   libssl-dev libsqlite3-dev sqlite3 libsqlitecpp-dev zlib1g-dev
   nlohmann-json3-dev doctest-dev libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev
-  libtomlplusplus-dev  # firmware-sim --scenario files
   # the quick start's checks, and the README examples (hubctl ... | jq)
   curl python3 jq
 )
