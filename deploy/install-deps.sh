@@ -14,6 +14,7 @@ set -euo pipefail
 QUICKSTART_PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates openssl
   mosquitto mosquitto-clients mosquitto-dev libmosquitto-dev
+  libtomlplusplus-dev  # firmware-sim --scenario files
   libpaho-mqttpp-dev libpaho-mqtt-dev
   libssl-dev libsqlite3-dev sqlite3 libsqlitecpp-dev zlib1g-dev
   nlohmann-json3-dev doctest-dev libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev

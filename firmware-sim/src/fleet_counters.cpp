@@ -1,31 +1,67 @@
 #include "fleet_counters.h"
 
-#include <nlohmann/json.hpp>
-
 namespace edgehub::sim {
 
-std::string summary_json(std::size_t devices, const FleetCounters& counters) {
-  return nlohmann::ordered_json{
-      {"devices", devices},
-      {"sent", counters.sent.load()},
-      {"acked", counters.acked.load()},
-      {"devices_completed", counters.devices_completed.load()},
-      {"commands_answered", counters.commands_answered.load()},
-      {"errors", counters.errors.load()},
-      {"reconnects", counters.reconnects.load()},
-      {"commands_received", counters.commands_received.load()},
-      {"commands_executed", counters.commands_executed.load()},
-      {"commands_failed", counters.commands_failed.load()},
-      {"commands_deadline_passed", counters.commands_deadline_passed.load()},
-      {"commands_duplicates", counters.commands_duplicates.load()},
-      {"offline_periods", counters.offline_periods.load()},
-      {"telemetry_buffered_offline", counters.telemetry_buffered_offline.load()},
-      {"telemetry_held_back", counters.telemetry_held_back.load()},
-      {"twin_desired_applied", counters.twin_desired_applied.load()},
-      {"twin_reports", counters.twin_reports.load()},
-      {"flow_paused", counters.flow_paused.load()},
-      {"flow_resumed", counters.flow_resumed.load()}}
-      .dump();
+const char* error_kind_name(ErrorKind kind) noexcept {
+  switch (kind) {
+    case ErrorKind::connect_refused:
+      return "connect_refused";
+    case ErrorKind::connect_timeout:
+      return "connect_timeout";
+    case ErrorKind::connection_lost:
+      return "connection_lost";
+    case ErrorKind::protocol:
+      return "protocol";
+    case ErrorKind::telemetry:
+      return "telemetry";
+    case ErrorKind::behaviour:
+      return "behaviour";
+    case ErrorKind::credentials:
+      return "credentials";
+  }
+  return "unknown";
+}
+
+void FleetCounters::set_gauges(const FleetGauges& gauges) noexcept {
+  connected.store(gauges.connected, std::memory_order_relaxed);
+  connecting.store(gauges.connecting, std::memory_order_relaxed);
+  offline.store(gauges.offline, std::memory_order_relaxed);
+  done.store(gauges.done, std::memory_order_relaxed);
+}
+
+void accumulate(FleetSnapshot& s, const FleetCounters& c) {
+  const auto get = [](const std::atomic<std::uint64_t>& value) {
+    return value.load(std::memory_order_relaxed);
+  };
+  s.gauges.connected += get(c.connected);
+  s.gauges.connecting += get(c.connecting);
+  s.gauges.offline += get(c.offline);
+  s.gauges.done += get(c.done);
+  s.sent += get(c.sent);
+  s.acked += get(c.acked);
+  s.devices_completed += get(c.devices_completed);
+  s.commands_answered += get(c.commands_answered);
+  s.errors += get(c.errors);
+  s.reconnects += get(c.reconnects);
+  s.connects += get(c.connects);
+  for (std::size_t kind = 0; kind < kErrorKinds; ++kind) {
+    s.errors_by_kind[kind] += get(c.errors_by_kind[kind]);
+  }
+  s.commands_received += get(c.commands_received);
+  s.commands_executed += get(c.commands_executed);
+  s.commands_failed += get(c.commands_failed);
+  s.commands_deadline_passed += get(c.commands_deadline_passed);
+  s.commands_duplicates += get(c.commands_duplicates);
+  s.offline_periods += get(c.offline_periods);
+  s.telemetry_buffered_offline += get(c.telemetry_buffered_offline);
+  s.telemetry_held_back += get(c.telemetry_held_back);
+  s.twin_desired_applied += get(c.twin_desired_applied);
+  s.twin_reports += get(c.twin_reports);
+  s.flow_paused += get(c.flow_paused);
+  s.flow_resumed += get(c.flow_resumed);
+  for (std::size_t bucket = 0; bucket < kLatencyBuckets; ++bucket) {
+    s.puback_latency.counts[bucket] += get(c.puback_latency[bucket]);
+  }
 }
 
 }  // namespace edgehub::sim

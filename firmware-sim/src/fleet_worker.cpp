@@ -29,8 +29,8 @@ std::uint32_t epoll_events_for(short poll_events) {
 }  // namespace
 
 FleetWorker::FleetWorker(std::vector<std::unique_ptr<SimulatedDevice>> devices,
-                         const std::atomic<bool>& stop)
-    : devices_(std::move(devices)), stop_(stop), registered_(devices_.size()) {
+                         const std::atomic<bool>& stop, FleetCounters& counters)
+    : devices_(std::move(devices)), stop_(stop), counters_(counters), registered_(devices_.size()) {
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   if (epoll_fd_ < 0) {
     throw std::runtime_error(std::string("firmware-sim: epoll_create1: ") + std::strerror(errno));
@@ -81,6 +81,15 @@ void FleetWorker::run() {
   bool stop_seen = false;
   for (;;) {
     std::uint64_t now = steady_ms();
+    if (drop_order_ != nullptr && drop_order_->generation.load() != drop_generation_) {
+      drop_generation_ = drop_order_->generation.load();
+      const std::uint32_t per_mille = drop_order_->per_mille.load();
+      // Spread over the slice by a multiplicative hash of the index: a share
+      // of each group, not the first devices only.
+      for (std::size_t i = 0; i < devices_.size(); ++i) {
+        if ((i * 2654435761U) % 1000 < per_mille) devices_[i]->drop_connection(now);
+      }
+    }
     if (!stop_seen && stop_.load()) {
       stop_seen = true;
       for (auto& device : devices_) device->request_stop(now);
@@ -88,8 +97,23 @@ void FleetWorker::run() {
     bool all_done = true;
     bool immediately = false;
     std::uint64_t next_wakeup = now + kMaxPollMs;
+    FleetGauges gauges;
     for (std::size_t i = 0; i < devices_.size(); ++i) {
       const SimulatedDevice& device = *devices_[i];
+      switch (device.link_state()) {
+        case LinkState::offline:
+          ++gauges.offline;
+          break;
+        case LinkState::connecting:
+          ++gauges.connecting;
+          break;
+        case LinkState::connected:
+          ++gauges.connected;
+          break;
+        case LinkState::done:
+          ++gauges.done;
+          break;
+      }
       if (device.done()) {
         watch(i, -1, 0);
         continue;
@@ -99,10 +123,12 @@ void FleetWorker::run() {
       next_wakeup = std::min(next_wakeup, device.wakeup_ms());
       immediately = immediately || device.has_buffered_input();
     }
+    counters_.set_gauges(gauges);
     if (all_done) return;
 
     const int timeout = immediately || next_wakeup <= now ? 0 : static_cast<int>(next_wakeup - now);
-    const int count = ::epoll_wait(epoll_fd_, ready.data(), static_cast<int>(ready.size()), timeout);
+    const int count =
+        ::epoll_wait(epoll_fd_, ready.data(), static_cast<int>(ready.size()), timeout);
 
     now = steady_ms();
     std::fill(driven.begin(), driven.end(), false);

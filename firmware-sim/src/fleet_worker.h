@@ -15,11 +15,19 @@ namespace edgehub::sim {
 
 class FleetWorker {
  public:
-  FleetWorker(std::vector<std::unique_ptr<SimulatedDevice>> devices,
-              const std::atomic<bool>& stop);
+  FleetWorker(std::vector<std::unique_ptr<SimulatedDevice>> devices, const std::atomic<bool>& stop,
+              FleetCounters& counters);
   ~FleetWorker();
   FleetWorker(const FleetWorker&) = delete;
   FleetWorker& operator=(const FleetWorker&) = delete;
+
+  // A scenario's mass disconnect: each time generation changes, devices
+  // whose place in the fleet falls within share (0..1] drop their connection.
+  struct DropOrder {
+    std::atomic<std::uint64_t> generation{0};
+    std::atomic<std::uint32_t> per_mille{1000};
+  };
+  void follow(const DropOrder* order) noexcept { drop_order_ = order; }
 
   // Returns when every device is done (finished its --count, or stopped).
   void run();
@@ -37,8 +45,11 @@ class FleetWorker {
 
   std::vector<std::unique_ptr<SimulatedDevice>> devices_;
   const std::atomic<bool>& stop_;
+  FleetCounters& counters_;  // this worker's own: gauges after every round
   std::vector<Registration> registered_;
   int epoll_fd_ = -1;
+  const DropOrder* drop_order_ = nullptr;
+  std::uint64_t drop_generation_ = 0;
 };
 
 }  // namespace edgehub::sim

@@ -5,7 +5,10 @@
 
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <deque>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "ack_log.h"
@@ -13,9 +16,12 @@
 #include "fleet_counters.h"
 #include "fleet_worker.h"
 #include "registration.h"
+#include "scenario_file.h"
+#include "scenario_runner.h"
 #include "sim_clock.h"
 #include "sim_options.h"
 #include "simulated_device.h"
+#include "stats_reporter.h"
 
 namespace {
 
@@ -86,10 +92,43 @@ int main(int argc, char** argv) {
   }
   install_signal_handlers();
 
-  const std::vector<std::string> ids = device_ids(options);
+  std::optional<Scenario> scenario;
+  if (!options.scenario_file.empty()) {
+    std::ifstream file(options.scenario_file);
+    if (!file) {
+      spdlog::error("cannot read scenario file '{}'", options.scenario_file);
+      return 2;
+    }
+    std::stringstream text;
+    text << file.rdbuf();
+    std::string error;
+    scenario = parse_scenario(text.str(), options.scenario_file, error);
+    if (!scenario) {
+      spdlog::error("{}", error);
+      return 2;
+    }
+  }
+  // With a scenario each device belongs to a group (group_of), whose settings
+  // it follows.
+  std::vector<std::string> ids;
+  std::vector<std::size_t> group_of;
+  if (scenario) {
+    for (std::size_t g = 0; g < scenario->groups.size(); ++g) {
+      SimOptions group_options;
+      group_options.devices = static_cast<int>(scenario->groups[g].count);
+      group_options.id_prefix = scenario->groups[g].id_prefix;
+      for (auto& id : device_ids(group_options)) {
+        ids.push_back(std::move(id));
+        group_of.push_back(g);
+      }
+    }
+  } else {
+    ids = device_ids(options);
+  }
   const std::filesystem::path cert_dir = options.cert_dir;
   if (options.make_requests) return make_keys_and_requests(cert_dir, ids);
   DeviceSettings settings;
+  settings.cert_dir = cert_dir;
   settings.host = options.host;
   settings.port = options.port;
   settings.interval_ms = options.interval_ms;
@@ -99,48 +138,74 @@ int main(int argc, char** argv) {
   settings.offline_buffer_messages = options.offline_buffer_messages;
   settings.commands = command_behaviour(options);
   settings.offline = offline_plan(options);
+  ConnectPacer pacer(connect_rate(options));
+  settings.pacer = &pacer;
+  std::atomic<std::uint32_t> interval_override_ms{0};
+  settings.interval_override_ms = &interval_override_ms;
+  FleetWorker::DropOrder drop_order;
+  std::deque<DeviceSettings> group_settings;  // stable addresses: devices keep a reference
+  if (scenario) {
+    for (const ScenarioGroup& group : scenario->groups) {
+      DeviceSettings& own = group_settings.emplace_back(settings);
+      own.interval_ms = group.interval_ms;
+      own.payload_bytes = group.payload_bytes;
+      own.commands = group.commands;
+      own.offline = group.offline;
+    }
+  }
 
-  FleetCounters counters;
+  // One set of counters per worker thread: the hot path never shares a cache
+  // line with another worker; the statistics thread sums them.
+  const int workers = worker_count(options, ids.size());
+  std::vector<std::unique_ptr<FleetCounters>> counters;
+  for (int w = 0; w < workers; ++w) counters.push_back(std::make_unique<FleetCounters>());
   std::unique_ptr<AckLog> ack_log;
+  edgehub::device::posix::TlsContext trust;  // outlives the devices
   std::vector<std::unique_ptr<SimulatedDevice>> devices;
   try {
     if (options.register_missing) {
-      const RegistrationSettings registration{options.hub_url,
-                                              resolve_api_token(options.token, options.data_dir),
-                                              cert_dir,
-                                              registration_ca(options.ca_file, options.data_dir)};
+      const RegistrationSettings registration{
+          options.hub_url, resolve_api_token(options.token, options.data_dir), cert_dir,
+          registration_ca(options.ca_file, options.data_dir)};
       const std::size_t registered = register_missing_devices(registration, ids);
       if (registered > 0) spdlog::info("registered {} devices", registered);
     }
     if (!options.ack_log.empty()) ack_log = std::make_unique<AckLog>(options.ack_log);
 
-    // Spread the first connects over up to two seconds: no handshake storm.
+    // Every device is due at once: the connect ramp (connect_pacer.h) spreads
+    // them at --connect-rate across the whole fleet.
     const std::uint64_t start = steady_ms();
-    const std::uint64_t stagger_ms = std::min<std::uint64_t>(5, 2000 / ids.size());
+    // One TLS context (the CA) for the whole fleet; each device's certificate
+    // and key are loaded just before its first connect. Only their presence
+    // is checked here, so that a missing one stops the run at once.
+    if (trust.load_trust(options.effective_ca_file().string()) != edgehub::device::Status::ok) {
+      throw std::runtime_error(trust.error());
+    }
     for (std::size_t i = 0; i < ids.size(); ++i) {
-      edgehub::device::posix::TlsContext identity;
-      const edgehub::device::posix::TlsFiles files{options.effective_ca_file().string(),
-                                                   certificate_path(cert_dir, ids[i]).string(),
-                                                   private_key_path(cert_dir, ids[i]).string()};
-      if (identity.load(files) != edgehub::device::Status::ok) {
-        throw std::runtime_error(
-            "device " + ids[i] + ": " + identity.error() +
-            (options.register_missing ? "" : " (use --register to create it)"));
+      for (const auto& file :
+           {certificate_path(cert_dir, ids[i]), private_key_path(cert_dir, ids[i])}) {
+        if (!std::filesystem::exists(file)) {
+          throw std::runtime_error(
+              "device " + ids[i] + ": no " + file.string() +
+              (options.register_missing ? "" : " (use --register to create it)"));
+        }
       }
       devices.push_back(std::make_unique<SimulatedDevice>(
-          ids[i], std::move(identity), settings, counters, ack_log.get(), start + i * stagger_ms));
+          ids[i], trust, scenario ? group_settings[group_of[i]] : settings,
+          *counters[i % static_cast<std::size_t>(workers)], ack_log.get(), start));
     }
   } catch (const std::exception& error) {
     spdlog::error("{}", error.what());
     return 1;
   }
 
-  const int workers = worker_count(options, devices.size());
   std::vector<std::vector<std::unique_ptr<SimulatedDevice>>> slices(workers);
   for (std::size_t i = 0; i < devices.size(); ++i)
     slices[i % workers].push_back(std::move(devices[i]));
-  spdlog::info("simulating {} devices on {} threads against {}:{}", ids.size(), workers,
-               options.host, options.port);
+  spdlog::info("simulating {} devices on {} threads against {}:{}, connecting {}", ids.size(),
+               workers, options.host, options.port,
+               connect_rate(options) == 0 ? std::string("all at once")
+                                          : std::to_string(connect_rate(options)) + "/s");
   spdlog::info("commands answered after {} ({}% fail); offline: {}",
                describe(settings.commands.latency), settings.commands.failure_rate * 100,
                settings.offline.enabled()
@@ -150,24 +215,47 @@ int main(int argc, char** argv) {
                          offline_mode_name(settings.offline.mode) + ")"
                    : std::string("never"));
   std::vector<std::unique_ptr<FleetWorker>> fleet_workers;
+  std::unique_ptr<StatsReporter> stats;
   try {
-    for (auto& slice : slices) {
-      fleet_workers.push_back(std::make_unique<FleetWorker>(std::move(slice), stop_requested));
+    for (std::size_t w = 0; w < slices.size(); ++w) {
+      fleet_workers.push_back(
+          std::make_unique<FleetWorker>(std::move(slices[w]), stop_requested, *counters[w]));
     }
+    stats = std::make_unique<StatsReporter>(counters, ids.size(), options.stats_interval_ms,
+                                            options.stats_json);
   } catch (const std::exception& error) {
     spdlog::error("{}", error.what());
     return 1;
   }
+  std::atomic<bool> fleet_finished{false};
+  std::thread stats_thread([&stats, &fleet_finished] { stats->run(fleet_finished); });
   std::vector<std::thread> threads;
-  for (auto& worker : fleet_workers) threads.emplace_back([&worker] { worker->run(); });
+  for (auto& worker : fleet_workers) {
+    worker->follow(&drop_order);
+    threads.emplace_back([&worker] { worker->run(); });
+  }
+  std::thread phases_thread;
+  if (scenario && !scenario->phases.empty()) {
+    phases_thread = std::thread([&] {
+      run_phases(scenario->phases,
+                 ScenarioControls{pacer, connect_rate(options), interval_override_ms, drop_order,
+                                  stop_requested});
+    });
+  }
   for (auto& thread : threads) thread.join();
+  if (phases_thread.joinable()) {
+    stop_requested.store(true);  // the fleet ended first (--count): end the phases too
+    phases_thread.join();
+  }
+  fleet_finished.store(true);
+  stats_thread.join();
 
-  const std::string summary = summary_json(ids.size(), counters);
+  const std::string summary = stats->finish();
   if (options.json_summary) {
     std::cout << summary << std::endl;
   } else {
     spdlog::info("summary: {}", summary);
   }
-  const bool completed = options.count == 0 || counters.devices_completed.load() == ids.size();
+  const bool completed = options.count == 0 || stats->snapshot().devices_completed == ids.size();
   return completed ? 0 : 1;
 }

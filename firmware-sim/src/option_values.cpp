@@ -46,4 +46,15 @@ std::string describe(const MillisecondRange& range) {
   return std::to_string(range.min_ms) + "-" + std::to_string(range.max_ms) + " ms";
 }
 
+std::optional<std::uint32_t> parse_rate_per_second(std::string_view text) {
+  if (text.ends_with("/s")) text.remove_suffix(2);
+  if (text.empty() || text.size() > 9) return std::nullopt;
+  std::uint32_t value = 0;
+  for (const char digit : text) {
+    if (digit < '0' || digit > '9') return std::nullopt;
+    value = value * 10 + static_cast<std::uint32_t>(digit - '0');
+  }
+  return value;
+}
+
 }  // namespace edgehub::sim

@@ -25,6 +25,9 @@ std::optional<std::uint64_t> parse_duration_ms(std::string_view text);
 // above; nothing when malformed or when min > max.
 std::optional<MillisecondRange> parse_millisecond_range(std::string_view text);
 
+// A rate per second: "500/s" or "500"; 0 = unlimited. Nothing when malformed.
+std::optional<std::uint32_t> parse_rate_per_second(std::string_view text);
+
 // "250 ms" or "100-800 ms", for logs.
 std::string describe(const MillisecondRange& range);
 

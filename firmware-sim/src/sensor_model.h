@@ -5,8 +5,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <random>
 #include <string>
+
+#include "random_source.h"
 
 namespace edgehub::sim {
 
@@ -17,7 +18,7 @@ class SensorModel {
   std::string next_reading();
 
  private:
-  std::mt19937_64 random_;
+  SeededRandom random_;
   std::size_t payload_bytes_;
   double temperature_;
   double humidity_;

@@ -13,6 +13,12 @@ inline std::uint64_t steady_ms() {
       duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count());
 }
 
+inline std::uint64_t steady_us() {
+  using namespace std::chrono;
+  return static_cast<std::uint64_t>(
+      duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count());
+}
+
 inline std::uint64_t epoch_ms() {
   using namespace std::chrono;
   return static_cast<std::uint64_t>(

@@ -60,6 +60,19 @@ void add_sim_options(CLI::App& app, SimOptions& options) {
   app.add_flag("--json", options.json_summary,
                "At exit print one JSON line with the fleet's counters (see README.md)");
 
+  app.add_option("--stats-interval-ms", options.stats_interval_ms,
+                 "Print live fleet statistics on stderr this often (connected/connecting/offline, "
+                 "telemetry rates, PUBACK p50/p99, commands, errors); 0 = none")
+      ->capture_default_str()
+      ->check(CLI::Range(0U, 3'600'000U));
+  app.add_option("--stats-json", options.stats_json,
+                 "Write the live statistics, ramp-up progress and summary as one JSON object per "
+                 "line to FILE (appended; '-' = stderr, instead of the text lines)");
+  app.add_option("--connect-rate", options.connect_rate,
+                 "Connection attempts of the whole fleet per second, first connects and "
+                 "reconnects alike (N/s or N; 0 = unlimited)")
+      ->capture_default_str();
+
   app.add_option("--command-latency-ms", options.command_latency,
                  "How long each command takes before it is answered: MS, or MIN-MAX for a "
                  "uniform draw per command (units ms, s, m also accepted: 1s-3s). Other devices "
@@ -89,6 +102,10 @@ void add_sim_options(CLI::App& app, SimOptions& options) {
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}));
 
+  app.add_option("--scenario", options.scenario_file,
+                 "TOML scenario: groups of devices (count, id prefix, interval, payload, commands, "
+                 "offline pattern) and phases (ramp, steady, burst, mass_disconnect, "
+                 "reconnect_storm); see README.md");
   app.add_option("--threads", options.threads,
                  "Worker threads driving the devices [default: min(devices, cores, 4)]")
       ->check(CLI::Range(0, 64));
@@ -168,6 +185,9 @@ std::optional<std::string> check_offline(const SimOptions& options) {
     return "--offline-mode must be drop or disconnect";
   }
   if (options.offline_buffer_messages == 0) return "--offline-buffer must be at least 1";
+  if (!parse_rate_per_second(options.connect_rate)) {
+    return "--connect-rate '" + options.connect_rate + "' is not a rate (e.g. 500/s, or 0)";
+  }
   return std::nullopt;
 }
 
@@ -192,6 +212,10 @@ OfflinePlan offline_plan(const SimOptions& options) {
   plan.jitter_ms = parse_duration_ms(options.offline_jitter).value_or(0);
   (void)parse_offline_mode(options.offline_mode, &plan.mode);
   return plan;
+}
+
+std::uint32_t connect_rate(const SimOptions& options) {
+  return parse_rate_per_second(options.connect_rate).value_or(0);
 }
 
 }  // namespace edgehub::sim

@@ -41,6 +41,13 @@ struct SimOptions {
   std::size_t payload_bytes = 0;
   std::string ack_log;
   bool json_summary = false;
+  // Live statistics (fleet_stats.h): a line on stderr every stats_interval_ms
+  // (0 = none); --stats-json FILE writes them as JSON lines there instead
+  // ("-" = stderr, in place of the text lines).
+  std::uint32_t stats_interval_ms = 1000;
+  std::string stats_json;
+  // First connects and reconnects of the whole fleet, per second ("N/s").
+  std::string connect_rate = "300/s";
 
   // Commands (docs/protocol.md 4): latency "MS" or "MIN-MAX" (durations as in
   // option_values.h), share answered 500.
@@ -54,6 +61,11 @@ struct SimOptions {
   std::string offline_mode = "drop";
   // Telemetry kept per device while unacknowledged (offline, paused, in flight).
   std::size_t offline_buffer_messages = 16;
+
+  // A scenario file (scenario_file.h): its groups replace --devices, --ids,
+  // --id-prefix, --interval-ms, --payload-bytes, the command and offline
+  // options; its phases run in order, then the program stops.
+  std::string scenario_file;
 
   int threads = 0;  // 0 = automatic
   std::uint16_t keepalive_seconds = 30;
@@ -78,5 +90,7 @@ std::optional<std::string> validate(const SimOptions& options);
 // The typed values of validated options.
 CommandBehaviour command_behaviour(const SimOptions& options);
 OfflinePlan offline_plan(const SimOptions& options);
+// --connect-rate as a number per second, 0 = unlimited.
+std::uint32_t connect_rate(const SimOptions& options);
 
 }  // namespace edgehub::sim

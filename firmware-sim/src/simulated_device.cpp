@@ -9,6 +9,7 @@
 
 #include "edgehub/device/posix/monotonic_clock.h"
 #include "edgehub/device/reliability/memory_storage.h"
+#include "registration.h"
 #include "sim_clock.h"
 
 namespace edgehub::sim {
@@ -28,16 +29,15 @@ constexpr std::uint32_t kBackoffCapMs = 30'000;
 
 }  // namespace
 
-SimulatedDevice::SimulatedDevice(std::string id, device::posix::TlsContext identity,
+SimulatedDevice::SimulatedDevice(std::string id, const device::posix::TlsContext& trust,
                                  const DeviceSettings& settings, FleetCounters& counters,
                                  AckLog* ack_log, std::uint64_t first_attempt_ms)
     : id_(std::move(id)),
-      identity_(std::move(identity)),
       settings_(settings),
       counters_(counters),
       ack_log_(ack_log),
       sensors_(std::hash<std::string>{}(id_), settings.payload_bytes),
-      random_(static_cast<std::uint32_t>(std::hash<std::string>{}(id_) ^ epoch_us())),
+      random_(std::hash<std::string>{}(id_) ^ epoch_us()),
       behaviour_random_(std::hash<std::string>{}(id_) ^ (epoch_us() << 1)),
       backoff_(device::RandomSource{&random_, &SimulatedDevice::next_random}, kBackoffBaseMs,
                kBackoffCapMs),
@@ -51,10 +51,11 @@ SimulatedDevice::SimulatedDevice(std::string id, device::posix::TlsContext ident
       report_buffer_(kReportBufferBytes),
       offline_storage_(device::reliability::OfflineBuffer::storage_size(
           settings.offline_buffer_messages, telemetry_buffer_.size())),
+      sent_at_us_(settings.offline_buffer_messages),
       offline_buffer_(
           device::reliability::memory_storage(offline_storage_.data(), offline_storage_.size()),
           device::reliability::OverflowPolicy::refuse_newest),
-      connection_(identity_),
+      connection_(trust),
       link_(&steady_ms),
       commands_(settings.commands, behaviour_random_, *this),
       twin_(settings.interval_ms),
@@ -90,6 +91,22 @@ SimulatedDevice::SimulatedDevice(std::string id, device::posix::TlsContext ident
   hub_->set_next_report_version(epoch_ms());
 }
 
+LinkState SimulatedDevice::link_state() const noexcept {
+  switch (phase_) {
+    case Phase::waiting:
+      return LinkState::offline;
+    case Phase::tls_connecting:
+      return LinkState::connecting;
+    case Phase::mqtt:
+      return connected() ? LinkState::connected : LinkState::connecting;
+    case Phase::disconnecting:
+      return LinkState::connected;
+    case Phase::done:
+      return LinkState::done;
+  }
+  return LinkState::offline;
+}
+
 short SimulatedDevice::poll_events() const noexcept {
   if (phase_ == Phase::waiting || phase_ == Phase::done) return 0;
   // While busy with a command nothing is sent: no need to wait for writability.
@@ -111,6 +128,15 @@ void SimulatedDevice::drive(std::uint64_t now_ms) {
       // Offline (on purpose, or reconnecting): the device goes on measuring.
       if (ever_connected_) send_due_telemetry(now_ms);
       if (now_ms < next_attempt_ms_) return plan_wakeup(now_ms);
+      // Due: take the next slot of the fleet's connect ramp, then wait for it.
+      if (!attempt_slot_taken_ && settings_.pacer != nullptr) {
+        attempt_slot_taken_ = true;
+        const std::uint64_t slot_ms = (settings_.pacer->claim(steady_us()) + 999) / 1000;
+        if (slot_ms > now_ms) {
+          next_attempt_ms_ = slot_ms;
+          return plan_wakeup(now_ms);
+        }
+      }
       return start_connecting(now_ms);
     case Phase::tls_connecting:
       if (stopping_ && !flushing_before_stop(now_ms)) return finish();
@@ -128,7 +154,20 @@ void SimulatedDevice::start_connecting(std::uint64_t now_ms) {
     offline_on_purpose_ = false;
     spdlog::info("{}: back online after going offline on purpose", id_);
   }
+  if (!identity_.loaded()) {
+    // Lazily: a fleet of thousands starts connecting at once instead of
+    // parsing every key first, and a device never connected costs no key.
+    const auto certificate = certificate_path(settings_.cert_dir, id_).string();
+    const auto key = private_key_path(settings_.cert_dir, id_).string();
+    if (identity_.load(certificate, key) != Status::ok) {
+      spdlog::error("{}: {}: not connecting", id_, identity_.error());
+      counters_.count_error(ErrorKind::credentials);
+      return finish();
+    }
+    connection_.set_identity(&identity_);
+  }
   ++sockets_opened_;
+  attempt_slot_taken_ = false;
   const Status status =
       connection_.start(settings_.host, settings_.port, settings_.connect_timeout_ms);
   if (status != Status::ok) return connection_failed(now_ms, status, connection_.last_error());
@@ -214,6 +253,7 @@ void SimulatedDevice::drive_mqtt(std::uint64_t now_ms) {
 void SimulatedDevice::connection_established(std::uint64_t now_ms) {
   was_connected_ = true;
   ever_connected_ = true;
+  ++counters_.connects;
   backoff_.reset();
   spdlog::debug("{}: connected (session present: {}, {} messages to resend)", id_,
                 hub_->mqtt().session_present(), hub_->unacknowledged_telemetry());
@@ -240,7 +280,9 @@ void SimulatedDevice::plan_wakeup(std::uint64_t now_ms) {
 }
 
 void SimulatedDevice::send_due_telemetry(std::uint64_t now_ms) {
-  const std::uint32_t interval_ms = twin_.interval_ms();
+  const std::uint32_t override_ms =
+      settings_.interval_override_ms == nullptr ? 0 : settings_.interval_override_ms->load();
+  const std::uint32_t interval_ms = override_ms != 0 ? override_ms : twin_.interval_ms();
   while (!finished_sending() && now_ms >= next_send_ms_) {
     if (paused_) {
       // The hub refuses this device's telemetry for now: no new readings
@@ -261,12 +303,13 @@ void SimulatedDevice::send_due_telemetry(std::uint64_t now_ms) {
     }
     if (status != Status::ok) {
       spdlog::error("{}: cannot send telemetry: {}", id_, device::status_name(status));
-      ++counters_.errors;
+      counters_.count_error(ErrorKind::telemetry);
       next_send_ms_ = now_ms + interval_ms;
       return;
     }
     ++sent_;
     ++counters_.sent;
+    if (!sent_at_us_.empty()) sent_at_us_[seq % sent_at_us_.size()] = steady_us();
     if (!connected()) ++counters_.telemetry_buffered_offline;
     next_send_ms_ += interval_ms;
     // Fallen behind (a slow broker, a reconnect): skip ahead instead of a burst.
@@ -281,7 +324,9 @@ bool SimulatedDevice::finished_sending() const noexcept {
 void SimulatedDevice::connection_failed(std::uint64_t now_ms, Status status,
                                         const std::string& detail) {
   if (offline_on_purpose_ && phase_ == Phase::disconnecting) return offline_now(now_ms);
-  ++counters_.errors;
+  counters_.count_error(was_connected_              ? ErrorKind::connection_lost
+                        : status == Status::timeout ? ErrorKind::connect_timeout
+                                                    : ErrorKind::connect_refused);
   if (was_connected_) ++counters_.reconnects;
   const char* what = was_connected_ ? "connection lost" : "cannot connect";
   std::string reason = device::status_name(status);
@@ -303,6 +348,14 @@ void SimulatedDevice::connection_failed(std::uint64_t now_ms, Status status,
   phase_ = Phase::waiting;
   next_attempt_ms_ = now_ms + delay;
   plan_wakeup(now_ms);
+}
+
+void SimulatedDevice::drop_connection(std::uint64_t now_ms) {
+  if (stopping_ || (phase_ != Phase::mqtt && phase_ != Phase::tls_connecting)) return;
+  offline_on_purpose_ = true;
+  ++counters_.offline_periods;
+  back_online_ms_ = now_ms;
+  offline_now(now_ms);
 }
 
 // --offline-every: the planned online period is over.
@@ -348,26 +401,33 @@ void SimulatedDevice::finish() {
 void SimulatedDevice::on_telemetry_acknowledged(void* context, std::uint64_t seq) {
   auto* self = static_cast<SimulatedDevice*>(context);
   ++self->counters_.acked;
+  // Unacknowledged messages never outnumber the offline buffer's slots, so
+  // seq modulo its size names this message's publish time.
+  if (!self->sent_at_us_.empty()) {
+    const std::uint64_t sent_at = self->sent_at_us_[seq % self->sent_at_us_.size()];
+    const std::uint64_t now = steady_us();
+    if (sent_at != 0 && now >= sent_at) self->counters_.record_puback_latency(now - sent_at);
+  }
   if (self->ack_log_ != nullptr && !self->ack_log_->record(self->id_, seq)) {
     spdlog::error("{}: cannot write seq {} to the ack log", self->id_, seq);
-    ++self->counters_.errors;
+    self->counters_.count_error(ErrorKind::telemetry);
   }
 }
 
 void SimulatedDevice::on_telemetry_dropped(void* context, std::uint64_t seq) {
   auto* self = static_cast<SimulatedDevice*>(context);
   spdlog::error("{}: seq {} dropped from the offline buffer", self->id_, seq);
-  ++self->counters_.errors;
+  self->counters_.count_error(ErrorKind::telemetry);
 }
 
 std::uint32_t SimulatedDevice::next_random(void* context) {
-  return static_cast<std::uint32_t>((*static_cast<std::mt19937*>(context))());
+  return static_cast<std::uint32_t>(static_cast<SeededRandom*>(context)->next() >> 32);
 }
 
 void SimulatedDevice::on_problem(void* context, Status status, const char* what) {
   auto* self = static_cast<SimulatedDevice*>(context);
   spdlog::warn("{}: {} ({})", self->id_, what, device::status_name(status));
-  ++self->counters_.errors;
+  self->counters_.count_error(ErrorKind::protocol);
 }
 
 }  // namespace edgehub::sim

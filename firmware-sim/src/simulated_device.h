@@ -13,19 +13,22 @@
 // poll_events() and calling drive() when it is ready or wakeup_ms() is due.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
+#include <filesystem>
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "ack_log.h"
 #include "busy_transport.h"
 #include "command_desk.h"
+#include "connect_pacer.h"
 #include "edgehub/device/hub/hub_client.h"
 #include "edgehub/device/posix/tls_connection.h"
 #include "edgehub/device/posix/tls_context.h"
+#include "edgehub/device/posix/tls_identity.h"
 #include "edgehub/device/reliability/backoff.h"
 #include "edgehub/device/reliability/offline_buffer.h"
 #include "fleet_counters.h"
@@ -39,6 +42,8 @@ namespace edgehub::sim {
 struct DeviceSettings {
   std::string host;
   std::uint16_t port = 8883;
+  // <cert_dir>/<id>.pem and <id>.key: loaded just before the first connect.
+  std::filesystem::path cert_dir;
   std::uint32_t interval_ms = 1000;
   std::uint64_t count = 0;  // 0 = until stopped
   std::size_t payload_bytes = 0;
@@ -49,12 +54,20 @@ struct DeviceSettings {
   std::size_t offline_buffer_messages = 16;
   CommandBehaviour commands;
   OfflinePlan offline;
+  // The fleet's connect ramp (--connect-rate), shared by every device.
+  ConnectPacer* pacer = nullptr;
+  // A scenario's burst: telemetry interval for every device while not 0.
+  const std::atomic<std::uint32_t>* interval_override_ms = nullptr;
 };
+
+enum class LinkState : std::uint8_t { offline, connecting, connected, done };
 
 class SimulatedDevice final : private DeviceActions {
  public:
-  // identity must be loaded; first_attempt_ms spreads the fleet's connects.
-  SimulatedDevice(std::string id, device::posix::TlsContext identity,
+  // trust is the fleet's one TLS context (the CA; shared by every device and
+  // worker, it must outlive the device); the device's own certificate and key
+  // are loaded from settings.cert_dir just before its first connect.
+  SimulatedDevice(std::string id, const device::posix::TlsContext& trust,
                   const DeviceSettings& settings, FleetCounters& counters, AckLog* ack_log,
                   std::uint64_t first_attempt_ms);
   SimulatedDevice(const SimulatedDevice&) = delete;
@@ -64,8 +77,12 @@ class SimulatedDevice final : private DeviceActions {
   // Stop sending; disconnect once outstanding messages are acknowledged (or
   // the grace period is over).
   void request_stop(std::uint64_t now_ms);
+  // A scenario's mass disconnect: the connection just ends, as on a network
+  // loss, and the device connects again at once (through the connect ramp).
+  void drop_connection(std::uint64_t now_ms);
 
   bool done() const noexcept { return phase_ == Phase::done; }
+  LinkState link_state() const noexcept;
   int fd() const noexcept { return connection_.fd(); }
   // Counts connection attempts: a new socket may reuse the number of a closed one.
   std::uint64_t sockets_opened() const noexcept { return sockets_opened_; }
@@ -109,12 +126,12 @@ class SimulatedDevice final : private DeviceActions {
   static std::uint32_t next_random(void* context);
 
   std::string id_;
-  device::posix::TlsContext identity_;
+  device::posix::TlsIdentity identity_;  // loaded on the first connect
   const DeviceSettings& settings_;
   FleetCounters& counters_;
   AckLog* ack_log_;
   SensorModel sensors_;
-  std::mt19937 random_;
+  SeededRandom random_;  // the reconnect backoff's jitter
   SeededRandom behaviour_random_;
   device::reliability::Backoff backoff_;
   std::uint64_t started_ms_;
@@ -125,6 +142,9 @@ class SimulatedDevice final : private DeviceActions {
   std::vector<char> response_buffer_;
   std::vector<char> report_buffer_;
   std::vector<std::uint8_t> offline_storage_;
+  // Steady-clock publish time (us) of each unacknowledged message, by seq
+  // modulo the offline buffer's size: PUBACK latency.
+  std::vector<std::uint64_t> sent_at_us_;
   device::reliability::OfflineBuffer offline_buffer_;
   device::posix::TlsConnection connection_;
   BusyTransport link_;  // connection_ as the SDK sees it
@@ -148,6 +168,7 @@ class SimulatedDevice final : private DeviceActions {
   std::uint64_t stop_deadline_ms_ = 0;
   std::uint64_t sockets_opened_ = 0;
   std::uint64_t next_attempt_ms_;
+  bool attempt_slot_taken_ = false;           // next_attempt_ms_ is a slot of the connect ramp
   std::uint64_t offline_at_ms_ = UINT64_MAX;  // when this connection goes offline on purpose
   std::uint64_t back_online_ms_ = 0;
   std::uint64_t next_send_ms_ = 0;

@@ -24,7 +24,7 @@ void SimulatedDevice::on_command(void* context, const device::hub::Command& comm
   if (payload.size() > reply.capacity) {
     spdlog::error("{}: answer to command {} does not fit the response buffer", self->id_,
                   command.id());
-    ++self->counters_.errors;
+    self->counters_.count_error(ErrorKind::behaviour);
     reply.status = kStatusSimulatedFailure;
     reply.length = 0;
     return;
@@ -67,7 +67,7 @@ void SimulatedDevice::on_desired(void* context, std::uint64_t version,
   if (!result) {
     // The SDK parsed it as an object; nlohmann disagreeing would be a bug.
     spdlog::error("{}: desired version {} is not a JSON object: not applied", self->id_, version);
-    ++self->counters_.errors;
+    self->counters_.count_error(ErrorKind::behaviour);
     return;
   }
   ++self->counters_.twin_desired_applied;
@@ -96,7 +96,7 @@ void SimulatedDevice::send_pending_report() {
   report_pending_ = false;
   if (status != Status::ok) {
     spdlog::error("{}: cannot report the twin: {}", id_, device::status_name(status));
-    ++counters_.errors;
+    counters_.count_error(ErrorKind::behaviour);
     return;
   }
   twin_.mark_reported();

@@ -1,6 +1,9 @@
 // The POSIX port without network: clock, TLS identity loading errors, and the
 // file storage that keeps the offline buffer across restarts.
 #include <doctest/doctest.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +14,7 @@
 #include "edgehub/device/posix/monotonic_clock.h"
 #include "edgehub/device/posix/tls_connection.h"
 #include "edgehub/device/posix/tls_context.h"
+#include "edgehub/device/posix/tls_identity.h"
 #include "edgehub/device/reliability/offline_buffer.h"
 
 using namespace edgehub::device;
@@ -35,7 +39,72 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// A fresh P-256 key and a self-signed certificate for it, as PEM files
+// <name>.key and <name>.pem in dir.
+void write_self_signed(const TempDir& dir, const std::string& name) {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  X509* certificate = X509_new();
+  X509_set_version(certificate, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(certificate), 1);
+  X509_gmtime_adj(X509_getm_notBefore(certificate), 0);
+  X509_gmtime_adj(X509_getm_notAfter(certificate), 3600);
+  X509_NAME* subject = X509_get_subject_name(certificate);
+  X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>(name.c_str()), -1, -1, 0);
+  X509_set_issuer_name(certificate, subject);
+  X509_set_pubkey(certificate, key);
+  X509_sign(certificate, key, EVP_sha256());
+  FILE* file = std::fopen((dir.path() / (name + ".pem")).c_str(), "w");
+  PEM_write_X509(file, certificate);
+  std::fclose(file);
+  file = std::fopen((dir.path() / (name + ".key")).c_str(), "w");
+  PEM_write_PrivateKey(file, key, nullptr, nullptr, 0, nullptr, nullptr);
+  std::fclose(file);
+  X509_free(certificate);
+  EVP_PKEY_free(key);
+}
+
 }  // namespace
+
+TEST_CASE("a device identity apart from the context: certificate and key that match") {
+  TempDir dir;
+  write_self_signed(dir, "a");
+  TlsIdentity identity;
+  CHECK(identity.load((dir.path() / "a.pem").string(), (dir.path() / "a.key").string()) ==
+        Status::ok);
+  CHECK(identity.loaded());
+  CHECK(identity.native() != nullptr);
+  TlsContext trust;  // the CA only, shared by many devices
+  CHECK(trust.load_trust((dir.path() / "a.pem").string()) == Status::ok);
+  CHECK(trust.loaded());
+}
+
+TEST_CASE("a device identity refuses a key of another certificate, naming both files") {
+  TempDir dir;
+  write_self_signed(dir, "a");
+  write_self_signed(dir, "b");
+  TlsIdentity identity;
+  CHECK(identity.load((dir.path() / "a.pem").string(), (dir.path() / "b.key").string()) ==
+        Status::bad_parameter);
+  CHECK_FALSE(identity.loaded());
+  CHECK(identity.error().find("b.key") != std::string::npos);
+  CHECK(identity.error().find("a.pem") != std::string::npos);
+}
+
+TEST_CASE("a device identity names the file that is missing or not PEM") {
+  TempDir dir;
+  write_self_signed(dir, "a");
+  const auto not_pem = dir.file("junk.pem", "not a certificate\n");
+  TlsIdentity identity;
+  CHECK(identity.load(not_pem.string(), (dir.path() / "a.key").string()) == Status::bad_parameter);
+  CHECK(identity.error().find("junk.pem") != std::string::npos);
+  CHECK(identity.load((dir.path() / "a.pem").string(), (dir.path() / "gone.key").string()) ==
+        Status::bad_parameter);
+  CHECK(identity.error().find("gone.key") != std::string::npos);
+  TlsContext trust;
+  CHECK(trust.load_trust((dir.path() / "missing-ca.pem").string()) == Status::bad_parameter);
+  CHECK(trust.error().find("missing-ca.pem") != std::string::npos);
+}
 
 TEST_CASE("the monotonic clock never goes backwards") {
   const Clock clock = monotonic_clock();

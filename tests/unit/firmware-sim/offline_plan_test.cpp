@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include <string>
+
 #include "scripted_random.h"
 
 using namespace edgehub::sim;

@@ -18,6 +18,7 @@
 
 #include "edgehub/device/posix/monotonic_clock.h"
 #include "openssl_errors.h"
+#include "tls_identity_impl.h"
 
 namespace edgehub::device::posix {
 
@@ -100,6 +101,16 @@ Status TlsConnection::begin_handshake() {
     return fail(Status::connection_refused, detail::take_openssl_errors("SSL_new failed"));
   }
   impl_->ssl = ssl;
+  if (identity_ != nullptr) {
+    const TlsIdentity::Impl* identity = identity_->native();
+    if (identity == nullptr) return fail(Status::bad_parameter, "TLS identity not loaded");
+    // The SSL takes references: nothing is copied per connection.
+    if (SSL_use_certificate(ssl, identity->certificate) != 1 ||
+        SSL_use_PrivateKey(ssl, identity->key) != 1 ||
+        (sk_X509_num(identity->chain) > 0 && SSL_set1_chain(ssl, identity->chain) != 1)) {
+      return fail(Status::bad_parameter, detail::take_openssl_errors("cannot use TLS identity"));
+    }
+  }
   if (SSL_set_fd(ssl, fd_) != 1) {
     return fail(Status::connection_refused, detail::take_openssl_errors("SSL_set_fd failed"));
   }

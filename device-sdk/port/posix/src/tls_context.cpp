@@ -21,7 +21,13 @@ bool TlsContext::loaded() const noexcept { return impl_ != nullptr; }
 
 void* TlsContext::native_handle() const noexcept { return impl_ ? impl_->ctx : nullptr; }
 
-Status TlsContext::load(const TlsFiles& files) {
+Status TlsContext::load(const TlsFiles& files) { return load_files(files, true); }
+
+Status TlsContext::load_trust(const std::string& ca_file) {
+  return load_files(TlsFiles{ca_file, {}, {}}, false);
+}
+
+Status TlsContext::load_files(const TlsFiles& files, bool with_identity) {
   impl_.reset();
   error_.clear();
   ERR_clear_error();
@@ -42,6 +48,10 @@ Status TlsContext::load(const TlsFiles& files) {
     error_ = "cannot load CA file '" + files.ca_file +
              "': " + detail::take_openssl_errors("not a PEM certificate");
     return Status::bad_parameter;
+  }
+  if (!with_identity) {
+    impl_ = std::move(impl);
+    return Status::ok;
   }
   if (SSL_CTX_use_certificate_chain_file(ctx, files.certificate_file.c_str()) != 1) {
     error_ = "cannot load certificate file '" + files.certificate_file +

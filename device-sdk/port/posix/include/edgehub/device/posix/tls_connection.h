@@ -19,6 +19,7 @@
 #include <string>
 
 #include "edgehub/device/posix/tls_context.h"
+#include "edgehub/device/posix/tls_identity.h"
 #include "edgehub/device/status.h"
 #include "edgehub/device/transport.h"
 
@@ -31,6 +32,11 @@ class TlsConnection {
   ~TlsConnection();
   TlsConnection(const TlsConnection&) = delete;
   TlsConnection& operator=(const TlsConnection&) = delete;
+
+  // The client certificate and key to present instead of the context's (a
+  // context loaded with load_trust has none); from the next start() on.
+  // identity must outlive the connection; nullptr = the context's.
+  void set_identity(const TlsIdentity* identity) noexcept { identity_ = identity; }
 
   // Starts a TCP connect to host:port (a name or an IPv4/IPv6 address);
   // timeout_ms covers TCP and TLS together. ok when started (advance() next),
@@ -68,6 +74,7 @@ class TlsConnection {
   enum class Phase : std::uint8_t { closed, tcp_connecting, handshaking, established };
 
   const TlsContext& context_;
+  const TlsIdentity* identity_ = nullptr;
   struct Impl;
   std::unique_ptr<Impl> impl_;
   Phase phase_ = Phase::closed;

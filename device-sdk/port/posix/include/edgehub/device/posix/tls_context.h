@@ -26,6 +26,9 @@ class TlsContext {
   // ok, or bad_parameter with error() naming the file and OpenSSL's reason
   // (missing file, not PEM, key does not match the certificate).
   Status load(const TlsFiles& files);
+  // The trust only (CA file), for connections that each bring their own
+  // identity (TlsConnection::set_identity): one context for many devices.
+  Status load_trust(const std::string& ca_file);
   bool loaded() const noexcept;
   const std::string& error() const noexcept { return error_; }
 
@@ -33,6 +36,8 @@ class TlsContext {
   void* native_handle() const noexcept;
 
  private:
+  Status load_files(const TlsFiles& files, bool with_identity);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::string error_;
