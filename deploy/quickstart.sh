@@ -212,6 +212,10 @@ Then try:
   hubctl send sim-0002 set-interval --payload '{"interval_ms": 200}'
   hubctl devices add my-device --out $state_dir/my-device
 
+The web console: $hub_url/console/ (sign in with the API token in
+$data_dir/api-token; the browser must trust $ca_file, or accept the
+certificate once). Metrics for Prometheus: $hub_url/metrics (same token).
+
 Logs: $state_dir/hubd.log, $state_dir/fleet.log, $data_dir/broker/mosquitto.log
 Stop: deploy/quickstart.sh stop     Start over: deploy/quickstart.sh reset
 NEXT
