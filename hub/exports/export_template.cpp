@@ -45,6 +45,14 @@ Status validate_export_template(std::string_view text) {
   return ok_status();
 }
 
+ExportRecord export_template_sample() {
+  ExportRecord sample;
+  sample.site_id = "site";
+  sample.stream = "stream";
+  sample.device_id = "device";
+  return sample;
+}
+
 std::string render_export_template(std::string_view text, const ExportRecord& record,
                                    const EscapeValue& escape) {
   std::string result;

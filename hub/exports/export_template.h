@@ -24,6 +24,11 @@ Status validate_export_template(std::string_view text);
 // '.', '*', '>' or white space; an MQTT topic level may not contain '/',
 // '+', '#'). A template that failed validation renders as is.
 using EscapeValue = std::function<std::string(std::string_view value)>;
+
+// A record whose site, stream and device are plain words: a template
+// rendered with it shows what the template's own text does to an engine's
+// name rules (each engine checks that result once, when an export is added).
+ExportRecord export_template_sample();
 std::string render_export_template(std::string_view text, const ExportRecord& record,
                                    const EscapeValue& escape);
 

@@ -52,11 +52,7 @@ std::string kafka_topic_for(std::string_view topic_template, const ExportRecord&
 
 Status validate_kafka_topic_template(std::string_view topic_template) {
   if (Status valid = validate_export_template(topic_template); !valid) return valid;
-  ExportRecord sample;
-  sample.site_id = "site";
-  sample.stream = "stream";
-  sample.device_id = "device";
-  return validate_kafka_topic(kafka_topic_for(topic_template, sample));
+  return validate_kafka_topic(kafka_topic_for(topic_template, export_template_sample()));
 }
 
 }  // namespace edgehub::hub

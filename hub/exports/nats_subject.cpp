@@ -59,11 +59,8 @@ Status validate_nats_subject_template(std::string_view subject_template) {
   if (Status valid = validate_export_template(subject_template); !valid) return valid;
   // Every value renders to one non-empty token without wildcards, so the
   // template's own text decides whether the subject is valid.
-  ExportRecord sample;
-  sample.site_id = "site";
-  sample.stream = "stream";
-  sample.device_id = "device";
-  return validate_nats_publish_subject(nats_subject_for(subject_template, sample));
+  return validate_nats_publish_subject(
+      nats_subject_for(subject_template, export_template_sample()));
 }
 
 }  // namespace edgehub::hub
