@@ -61,7 +61,7 @@ source "$repo/tests/perf/bench_lib.sh"  # log, stop_pid, stop_hub, free_port, st
 cleanup() {
   stop_hub
   if [[ -n "$cluster_pid" ]]; then
-    echo quit >&"${CLUSTER[1]}" 2>/dev/null || true
+    if [[ -n "${CLUSTER[1]:-}" ]]; then { echo quit >&"${CLUSTER[1]}"; } 2>/dev/null || true; fi
     stop_pid "$cluster_pid"  # its nodes die with it (PR_SET_PDEATHSIG)
   fi
   if [[ "${BENCH_KEEP:-0}" == 1 ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
@@ -79,6 +79,7 @@ if [[ "${BENCH_SKIP_HUB:-0}" != 1 ]]; then
   per_device=$(( (hub_records + devices - 1) / devices ))
   hub_records=$(( per_device * devices ))
   coproc CLUSTER { exec "$bin/nats_cluster" 2>"$work/nats_cluster.log"; }
+  # shellcheck disable=SC2153  # CLUSTER_PID is set by coproc
   cluster_pid=$CLUSTER_PID
   read -r -t 60 urls <&"${CLUSTER[0]}" || { echo "nats_cluster did not start:" >&2; cat "$work/nats_cluster.log" >&2; exit 1; }
   log "JetStream cluster for the hub: $urls"
@@ -186,7 +187,8 @@ PY
     "$hub_json" "$hub_ingest_rate" "$half_rate")"
   [[ -n "$payload_bytes" ]] || payload_bytes="$(field "$hub_json" hub_payload_bytes)"
   stop_hub
-  echo quit >&"${CLUSTER[1]}"; wait "$cluster_pid" 2>/dev/null || true; cluster_pid=""
+  if [[ -n "${CLUSTER[1]:-}" ]]; then echo quit >&"${CLUSTER[1]}"; fi
+  wait "$cluster_pid" 2>/dev/null || true; cluster_pid=""
 fi
 # -------------------------------------------------------------------------
 
