@@ -34,8 +34,7 @@ int WalCheckpointer::on_commit(void* self, sqlite3* writer, const char* schema, 
                               ? checkpointer.settings_.start_pages
                               : checkpointer.settings_.writer_pages;
   if (wal_pages >= inline_from) {
-    sqlite3_wal_checkpoint_v2(writer, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-    ++checkpointer.writer_checkpoints_;
+    checkpointer.checkpoint_as_writer(writer, schema);
     return SQLITE_OK;
   }
   // Frames the checkpoints have not copied yet: under continuous writing the
@@ -54,6 +53,22 @@ int WalCheckpointer::on_commit(void* self, sqlite3* writer, const char* schema, 
   }
   if (wake) checkpointer.wake_.notify_one();
   return SQLITE_OK;
+}
+
+void WalCheckpointer::checkpoint_as_writer(sqlite3* writer, const char* schema) {
+  {
+    std::unique_lock lock(mutex_);
+    writers_turn_ = true;
+    // Bounded: a checkpoint copies at most the WAL once; should it hang (a
+    // stalled disk), the writer goes on and tries again at its next commit.
+    copied_.wait_for(lock, std::chrono::seconds(5), [this] { return !copying_; });
+  }
+  const int done =
+      sqlite3_wal_checkpoint_v2(writer, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  ++writer_checkpoints_;
+  std::lock_guard lock(mutex_);
+  // Done (the WAL starts over at the next write): the thread's turn again.
+  if (done == SQLITE_OK) writers_turn_ = false;
 }
 
 void WalCheckpointer::run() {
@@ -78,12 +93,16 @@ void WalCheckpointer::run() {
     if (stopping_) break;
     if (!requested_ && !written_) continue;
     requested_ = written_ = false;
+    if (writers_turn_) continue;
+    copying_ = true;
     lock.unlock();
     int wal_frames = -1;
     int checkpointed = -1;
     const int done = sqlite3_wal_checkpoint_v2(connection, nullptr, SQLITE_CHECKPOINT_PASSIVE,
                                                &wal_frames, &checkpointed);
     lock.lock();
+    copying_ = false;
+    copied_.notify_all();
     if (done == SQLITE_OK && wal_frames >= 0) {
       checkpointed_ = checkpointed;
       ++checkpoints_;

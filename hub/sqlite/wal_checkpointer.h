@@ -42,6 +42,14 @@ struct WalCheckpointSettings {
 // PASSIVE checkpoint, inside the COMMIT that crossed it, has only that short
 // rest to copy, after which the WAL starts over.
 //
+// Two checkpoints cannot run at once (the second gets SQLITE_BUSY at once,
+// without a busy handler). On a loaded machine the thread, woken again and
+// again while the WAL grew, held the checkpoint lock at nearly every commit
+// of the writer, and the WAL passed 60 MB without starting over. So from
+// writer_pages on it is the writer's turn: the thread starts no new
+// checkpoint, and the writer waits for the one in progress (if any) to end
+// before running its own.
+//
 // Until 2026-12-05 the checkpointing connection never opened the WAL (see
 // run()), so its checkpoints did nothing and the writer copied the whole WAL
 // at writer_pages: the commands.db figures above were measured so (fewer,
@@ -63,6 +71,8 @@ class WalCheckpointer {
 
  private:
   static int on_commit(void* self, sqlite3* writer, const char* schema, int wal_pages);
+  // On the writer's thread: its own checkpoint, once the thread's is over.
+  void checkpoint_as_writer(sqlite3* writer, const char* schema);
   void run();
 
   const std::filesystem::path file_;
@@ -70,6 +80,9 @@ class WalCheckpointer {
   const WalCheckpointSettings settings_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
+  std::condition_variable copied_;  // the thread's checkpoint ended
+  bool copying_ = false;            // the thread is running a checkpoint
+  bool writers_turn_ = false;       // the WAL passed writer_pages: the thread waits
   bool requested_ = false;
   bool written_ = false;
   bool stopping_ = false;
