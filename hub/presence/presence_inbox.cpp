@@ -103,9 +103,8 @@ Status PresenceInbox::apply(std::span<const JournalEntry> entries) {
           event.device_id.empty() ? std::string("connections") : "'" + event.device_id + "'",
           event.limit, event.hits, event.reason);
     } else if (event.kind == PresenceEvent::Kind::subscribed) {
-      const auto& follow_up = event.subscribed_to == "commands"
-                                  ? follow_ups_.subscribed_to_commands
-                                  : follow_ups_.subscribed_to_desired;
+      const auto& follow_up = event.subscribed_to == "commands" ? follow_ups_.subscribed_to_commands
+                                                                : follow_ups_.subscribed_to_desired;
       if (follow_up) follow_up(event.device_id);
     }
   }

@@ -74,7 +74,7 @@ class PresenceTracker final : public DevicePresence {
 
   std::unique_ptr<Database> database_;
   StreamStore& lifecycle_;
-  std::mutex apply_mutex_;  // one batch at a time; held while devices_ is read unlocked
+  std::mutex apply_mutex_;    // one batch at a time; held while devices_ is read unlocked
   mutable std::mutex mutex_;  // devices_, latest_run_, inbox_position_ (changed under both)
   std::map<std::string, DeviceConnection, std::less<>> devices_;
   std::uint64_t latest_run_ = 0;

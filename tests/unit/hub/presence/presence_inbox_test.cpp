@@ -26,14 +26,17 @@ namespace {
 std::string device_topic(const std::string& device) { return "$hub/presence/" + device; }
 
 std::string connection_event(const char* what, std::uint64_t connection, std::uint64_t seq) {
-  return nlohmann::json{{"event", what},    {"at_ms", 1000 + seq}, {"broker_run", 100},
-                        {"connection", connection}, {"seq", seq}}
+  return nlohmann::json{{"event", what},
+                        {"at_ms", 1000 + seq},
+                        {"broker_run", 100},
+                        {"connection", connection},
+                        {"seq", seq}}
       .dump();
 }
 
 std::string subscribed_event(const char* to, std::uint64_t connection, std::uint64_t seq) {
-  return nlohmann::json{{"event", "subscribed"}, {"at_ms", 1000 + seq}, {"broker_run", 100},
-                        {"connection", connection}, {"seq", seq}, {"topic", to}}
+  return nlohmann::json{{"event", "subscribed"},    {"at_ms", 1000 + seq}, {"broker_run", 100},
+                        {"connection", connection}, {"seq", seq},          {"topic", to}}
       .dump();
 }
 
@@ -102,7 +105,8 @@ TEST_CASE(
   CHECK(inbox.stats().backlog == 0);
 }
 
-TEST_CASE("submit returns once the event is journaled, while the batch before it is still applied") {
+TEST_CASE(
+    "submit returns once the event is journaled, while the batch before it is still applied") {
   PresenceFiles files;
   PresenceTracker tracker(files.database(), files.streams);
   std::mutex mutex;
@@ -127,8 +131,9 @@ TEST_CASE("submit returns once the event is journaled, while the batch before it
   }
   const auto started = std::chrono::steady_clock::now();
   for (std::uint64_t device = 1; device <= 200; ++device) {
-    REQUIRE(inbox.submit(10, device_topic("d" + std::to_string(device)),
-                         connection_event("connected", 1, 2 + device))
+    REQUIRE(inbox
+                .submit(10, device_topic("d" + std::to_string(device)),
+                        connection_event("connected", 1, 2 + device))
                 .ok());
   }
   const auto elapsed = std::chrono::steady_clock::now() - started;

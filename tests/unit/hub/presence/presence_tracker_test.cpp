@@ -219,7 +219,7 @@ std::vector<PresenceEvent> busy_sequence() {
           subscribed("d1", 1, 6),            // the old connection's: ignored
           subscribed("d2", 2, 7, "desired"),
           subscribed("d1", 3, 8),
-          event(kConnected, "d1", 3, 4),  // a redelivery keeps the subscription
+          event(kConnected, "d1", 3, 4),       // a redelivery keeps the subscription
           event(kConnected, "d3", 1, 9, 200),  // a new broker run: d1, d2 gone
           subscribed("d2", 2, 10),             // of the earlier run: ignored
           event(kConnected, "d1", 2, 11, 200),
