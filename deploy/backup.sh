@@ -5,9 +5,9 @@
 # usage: deploy/backup.sh DATA_DIR OUT_DIR
 #
 # OUT_DIR (new or empty) gets, with the data directory's layout:
-#   1. the journal segments (journal/*.journal, journal/broker/*.journal and
-#      *.corrupt): telemetry acknowledged to devices but maybe not yet in
-#      streams.db. Copied FIRST: a message acknowledged before the backup
+#   1. the journal segments (journal/*.journal, journal/broker/*.journal,
+#      journal/presence/*.journal and *.corrupt): telemetry (and presence
+#      events) acknowledged but maybe not yet in streams.db (presence.db). Copied FIRST: a message acknowledged before the backup
 #      started is either in streams.db by the time streams.db is copied, or in
 #      a segment copied before that. hubd replays on start only what the
 #      copied streams.db does not hold (stored once per device and seq).

@@ -32,6 +32,9 @@ class DataDirectory {
   std::filesystem::path journal_dir() const { return root_ / "journal"; }
   // Written by the broker plugin (device telemetry before the PUBACK).
   std::filesystem::path broker_journal_dir() const { return journal_dir() / "broker"; }
+  // The broker plugin's presence events, journaled by hubd's receive thread
+  // (presence/presence_inbox.h).
+  std::filesystem::path presence_journal_dir() const { return journal_dir() / "presence"; }
   std::filesystem::path api_token_file() const { return root_ / "api-token"; }
   // The hub's site id for exports when --site-id is not given.
   std::filesystem::path site_id_file() const { return root_ / "site-id"; }

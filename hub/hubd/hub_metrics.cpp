@@ -49,6 +49,8 @@ constexpr std::array kHealthRows{
               "Journaled messages not yet in the streams"},
     HealthRow{"ingest_backlog_bytes", "edgehub_ingest_backlog_bytes", MetricType::gauge,
               "Topic and payload bytes of the journaled messages not yet in the streams"},
+    HealthRow{"presence_backlog", "edgehub_presence_backlog_events", MetricType::gauge,
+              "Presence events journaled, not yet applied"},
     HealthRow{"ingest_set_aside", "edgehub_ingest_set_aside_total", MetricType::counter,
               "Journal entries the poison guard set aside as dead letters"},
     HealthRow{"broker_journal_bytes", "edgehub_journal_bytes", MetricType::gauge,

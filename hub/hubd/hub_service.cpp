@@ -43,6 +43,7 @@
 #include "pki/certificate_authority.h"
 #include "pki/trusted_authorities.h"
 #include "presence/device_limit_hits.h"
+#include "presence/presence_inbox.h"
 #include "presence/presence_tracker.h"
 #include "registry/sqlite_device_registry.h"
 #include "routing/route_store.h"
@@ -342,6 +343,7 @@ void HubService::connect_broker() {
     }
   });
   ingest_->start();
+  open_presence_inbox();
   // Responses and twin reports are handled on the receive thread, outside
   // the journal: their own poison guard (hubd/receive_guard.h).
   auto notes = FileCommitAttempts::open(layout_.journal_dir() / "receive-attempt");
@@ -364,8 +366,10 @@ void HubService::connect_broker() {
               [this](std::string_view topic, std::string_view payload) {
                 return twins_->on_reported(topic, payload);
               },
-          .presence = [this](std::string_view topic,
-                             std::string_view payload) { return handle_presence(topic, payload); },
+          .presence =
+              [this](std::string_view topic, std::string_view payload) {
+                return presence_inbox_->submit(clock_.now_ms(), topic, payload);
+              },
           .set_aside =
               [this](std::string_view topic, std::string_view payload, const std::string& reason,
                      std::int64_t received_at_ms) {
@@ -391,39 +395,23 @@ void HubService::connect_broker() {
   spdlog::warn("mqtt: {}; still trying (GET /api/v1/health shows broker_connected)", problem);
 }
 
-// Presence events, limit hits and subscriptions from the broker plugin.
-// A failure to record is returned: the router retries it.
-Status HubService::handle_presence(std::string_view topic, std::string_view payload) {
-  auto event = parse_presence_event(topic, payload);
-  if (!event) {
-    // Only the broker plugin publishes here: a bad event is a bug, not input.
-    spdlog::error("presence: ignoring {}: {}", topic, event.error().message);
-    return ok_status();
-  }
-  // Queued commands and the twin go out when the device has subscribed to
-  // the topic they travel on, not when it connected: on a device's first
-  // connection the subscription does not exist yet and a message published
-  // then is lost.
-  if (event->kind == PresenceEvent::Kind::limited) {
-    // The plugin reports a device over a limit (it disconnected or refused it).
-    spdlog::warn(
-        "limits: {} over {} ({} hit(s)): {}",
-        event->device_id.empty() ? std::string("connections") : "'" + event->device_id + "'",
-        event->limit, event->hits, event->reason);
-    return limit_hits_->record(*event);
-  }
-  if (event->kind == PresenceEvent::Kind::subscribed) {
-    // Noted before the worker is woken: a synchronous command publishes at
-    // once only to a device whose connection has subscribed.
-    if (Status noted = status_of(presence_->apply(*event)); !noted) return noted;
-    if (event->subscribed_to == "commands") {
-      command_worker_->device_ready(event->device_id);
-    } else {
-      command_worker_->device_connected(event->device_id);
-    }
-    return ok_status();
-  }
-  return status_of(presence_->apply(*event));
+// Presence events, limit hits and subscriptions from the broker plugin:
+// journaled on the receive thread, applied on the inbox's thread
+// (presence/presence_inbox.h). What a killed hubd journaled but did not
+// apply is applied here, before the broker connection starts.
+void HubService::open_presence_inbox() {
+  PresenceInboxSettings settings;
+  settings.journal_dir = layout_.presence_journal_dir();
+  PresenceFollowUps follow_ups;
+  follow_ups.subscribed_to_commands = [this](const std::string& device) {
+    command_worker_->device_ready(device);
+  };
+  follow_ups.subscribed_to_desired = [this](const std::string& device) {
+    command_worker_->device_connected(device);
+  };
+  presence_inbox_ = std::make_unique<PresenceInbox>(*presence_, *limit_hits_, *streams_,
+                                                    std::move(follow_ups), std::move(settings));
+  presence_inbox_->start();
 }
 
 void HubService::start_commands() {
@@ -471,6 +459,13 @@ void HubService::start_rest() {
               "telemetry waits in the journal: the streams cannot store it (" + ingest.store_error +
               ")");
         }
+        const PresenceInboxStats presence =
+            presence_inbox_ ? presence_inbox_->stats() : PresenceInboxStats{};
+        if (!presence.store_error.empty()) {
+          report.problems.push_back(
+              "presence events wait in the journal: they cannot be recorded (" +
+              presence.store_error + ")");
+        }
         const MessageRouter::StoreState inbound =
             router_ ? router_->store_state() : MessageRouter::StoreState{};
         if (inbound.failing_since_ms != 0) {
@@ -494,7 +489,8 @@ void HubService::start_rest() {
             {"commands_waiting", commands_->waiting()},
             {"ingest_backlog", ingest.backlog},
             {"ingest_backlog_bytes", ingest.backlog_bytes},
-            {"ingest_set_aside", ingest.set_aside},
+            {"ingest_set_aside", ingest.set_aside + presence.set_aside},
+            {"presence_backlog", presence.backlog},
             {"broker_journal_segments", ingest.broker_journal_segments},
             {"broker_journal_bytes", ingest.broker_journal_bytes},
             {"broker_journal_torn_tails", ingest.broker_journal_torn_tails},
@@ -675,6 +671,8 @@ void HubService::stop() {
   // keeps it) instead of holding the broker connection's stop.
   if (router_) router_->stop();
   if (broker_) broker_->stop();
+  // What was acknowledged is applied now (else at the next start).
+  if (presence_inbox_) presence_inbox_->stop();
   // What was acknowledged goes into the streams now (else at the next start).
   if (ingest_) ingest_->stop();
   if (supervisor_) supervisor_->stop();

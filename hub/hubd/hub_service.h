@@ -39,6 +39,7 @@ class MessageRouter;
 class OperatorHandlers;
 class OperatorStore;
 class PeriodicTask;
+class PresenceInbox;
 class PresenceTracker;
 class ReceiveGuard;
 class TwinService;
@@ -83,7 +84,7 @@ class HubService {
   void connect_broker();
   void start_rest();
   void start_commands();
-  Status handle_presence(std::string_view topic, std::string_view payload);
+  void open_presence_inbox();
   void start_retention();
   // Exports (hub/exports/): their runners, from the positions in streams.db.
   void start_exports();
@@ -122,6 +123,8 @@ class HubService {
   std::unique_ptr<CommandWorker> command_worker_;
   std::unique_ptr<TwinStore> twin_store_;
   std::unique_ptr<TwinService> twins_;
+  // After the command worker and the tracker: stopped and destroyed before them.
+  std::unique_ptr<PresenceInbox> presence_inbox_;
   std::unique_ptr<FileCommitAttempts> receive_attempts_;
   std::unique_ptr<ReceiveGuard> receive_guard_;
   std::unique_ptr<MessageRouter> router_;

@@ -4,9 +4,17 @@
 // it missed for its persistent session). Every change is also a record in
 // the `lifecycle` stream.
 //
+// Events arrive in batches from the presence inbox (presence_inbox.h), whose
+// journal position is kept in presence.db with the devices' rows: a batch is
+// one lifecycle append and one presence.db transaction, however many events
+// it holds.
+//
 // Session takeover: a device reconnecting before the broker noticed the old
 // connection's end gets "connected" (connection N+1) before "disconnected"
 // (connection N); a disconnect counts only for the connection it names.
+//
+// Errors: the constructor throws std::runtime_error (start-up); apply_batch
+// returns what failed and leaves the tracker as it was.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +23,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -40,21 +49,36 @@ class PresenceTracker final : public DevicePresence {
   std::optional<DeviceConnection> connection_of(std::string_view device_id) const override;
   std::vector<DeviceConnection> all() const;
 
-  // Applies one event; returns the devices that became connected. An error
-  // means nothing was recorded durably: do not acknowledge the event. A
-  // "subscribed" event of the device's current connection only marks it
-  // subscribed (no record; an older connection's is ignored).
-  Result<std::vector<std::string>> apply(const PresenceEvent& event);
+  // Applies the events in order, with the outcome of applying them one at a
+  // time, and records inbox_position (the presence inbox's journal sequence
+  // the batch ends at). Durable in this order: the batch's lifecycle records
+  // (one append_batch; a redelivered event's are found by their seq and not
+  // stored again), then the changed devices and inbox_position in one
+  // presence.db transaction, then the in-memory state that readers see. An
+  // error: presence.db and the in-memory state are as before (lifecycle
+  // records may be stored: a retry of the batch finds them), so the batch
+  // can be retried. A "subscribed" event of the device's current connection
+  // only marks it subscribed (no record; an older connection's is ignored);
+  // "limited" events change no presence and are ignored (DeviceLimitHits).
+  // An empty batch records the position only. Calls are serialized.
+  Status apply_batch(std::span<const PresenceEvent> events, std::uint64_t inbox_position);
+  // The position recorded with the last batch; 0 if none.
+  std::uint64_t inbox_position() const;
 
  private:
-  Status record(const DeviceConnection& state, const PresenceEvent& event, const char* what);
-
   struct Database;
+  struct Batch;
+  // Decides what the events change without changing anything.
+  Batch plan(std::span<const PresenceEvent> events) const;
+  Status write(const Batch& batch, std::uint64_t inbox_position);
+
   std::unique_ptr<Database> database_;
   StreamStore& lifecycle_;
-  mutable std::mutex mutex_;
+  std::mutex apply_mutex_;    // one batch at a time; held while devices_ is read unlocked
+  mutable std::mutex mutex_;  // devices_, latest_run_, inbox_position_ (changed under both)
   std::map<std::string, DeviceConnection, std::less<>> devices_;
   std::uint64_t latest_run_ = 0;
+  std::uint64_t inbox_position_ = 0;
 };
 
 }  // namespace edgehub::hub
