@@ -1,14 +1,11 @@
 #!/usr/bin/env bash
 # Fleet benchmark (not a test; issue 17): hubd with its supervised broker
 # (mTLS; free loopback ports, temporary directory) and ONE firmware-sim
-# process simulating the whole fleet. The fleet runs a scenario generated
-# here (firmware-sim --scenario): its phases hold the connect rate and switch
-# the telemetry interval to 1 s for the steady phase, so that the storms run
-# with light telemetry (one message per BENCH_STORM_INTERVAL_MS per device)
-# and the steady phase at 1 msg/s per device.
+# process simulating the whole fleet (one message per
+# BENCH_STORM_INTERVAL_MS per device until step 4).
 #   0. registration: firmware-sim --register creates the N devices through
-#      the REST API (POST /api/v1/devices; its duration is reported, not
-#      part of any figure), then that process is stopped
+#      the REST API (POST /api/v1/devices); its duration is reported, it is
+#      not part of any other figure; then that process is stopped
 #   1. connect storm: N devices connect at BENCH_CONNECT_RATE; seconds from
 #      firmware-sim's start until its live statistics (--stats-json, every
 #      BENCH_STATS_INTERVAL_MS, stamped with the wall clock by a reader here
@@ -23,41 +20,44 @@
 #      supervisor (hub/broker/broker_supervisor.cpp) starts it again; seconds
 #      from the kill until all N are connected again (and until the new
 #      broker's pid appeared), errors by kind during it
-#   4. steady telemetry at 1 msg/s per device for BENCH_STEADY_SECONDS, after
-#      a warm-up of BENCH_STORM_INTERVAL_MS + 2 s (a device takes the new
-#      interval after its next reading): acknowledged msg/s and PUBACK
+#   4. steady telemetry at 1 msg/s per device: a fleet command (a job,
+#      POST /api/v1/jobs: set-interval 1000 ms to every device; how long
+#      until all answered is reported), 2 s of warm-up, then
+#      BENCH_STEADY_SECONDS of measuring: acknowledged msg/s and PUBACK
 #      p50/p99 (firmware-sim: publish -> PUBACK, per statistics interval: the
 #      median of the intervals' p50s, the median and the worst of their
 #      p99s), and from the hub's side a reader long-polling the telemetry
 #      stream through the REST API: records/s stored, and broker receipt ->
 #      readable latency p50/p99 (the record's received_at_ms, the broker
-#      plugin's clock in whole ms, to the moment the reader's long poll
-#      answered; the device's `ts` is not stored in the record, docs/protocol.md
-#      section 3 and 5, so the device -> broker leg is in the PUBACK figure
-#      instead)
+#      plugin's clock in whole ms, to the moment the reader had the long
+#      poll's answer; the device's `ts` is not stored in the record,
+#      docs/protocol.md sections 3 and 5, so the device -> broker leg is in
+#      the PUBACK figure instead)
 #   5. CPU seconds (user + system, /proc/<pid>/stat) of mosquitto, hubd and
 #      firmware-sim in each phase
 # N is BENCH_DEVICES, lowered to what the open-files limit allows
 # (firmware-sim needs one descriptor per device; hubd gives the broker its
-# own limit, --broker-max-open-files): the output says so.
+# own limit, --broker-max-open-files): the output says so. A storm that does
+# not complete within BENCH_STORM_TIMEOUT_SECONDS is reported as null with
+# the count it reached, and the run goes on.
 # The last line printed is one JSON object with every figure.
 #
 # Environment: EDGEHUB_BUILD_DIR (default build/), BENCH_SKIP_BUILD=1 to use
 # the binaries as they are, BENCH_DEVICES (10000), BENCH_CONNECT_RATE
 # (connects/s of the fleet, firsts and reconnects; default firmware-sim's
 # 300; 0 = unlimited), BENCH_STEADY_SECONDS (30), BENCH_STORM_INTERVAL_MS
-# (10000: telemetry interval during the storms), BENCH_STATS_INTERVAL_MS
+# (30000: telemetry interval before step 4), BENCH_STATS_INTERVAL_MS
 # (200: resolution of the storm times), BENCH_SETTLE_SECONDS (6),
-# BENCH_PHASE_SECONDS (time allowed for each storm, default
-# max(30, 2 N / rate + 20)), BENCH_SIM_ARGS (more firmware-sim options),
-# BENCH_KEEP=1 to keep the temporary directory (logs, statistics).
+# BENCH_STORM_TIMEOUT_SECONDS (60 + 4 N / rate), BENCH_SIM_ARGS (more
+# firmware-sim options), BENCH_KEEP=1 to keep the temporary directory (logs,
+# statistics).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${EDGEHUB_BUILD_DIR:-$repo/build}"
 requested="${BENCH_DEVICES:-10000}"
 rate="${BENCH_CONNECT_RATE:-300}"
 steady_s="${BENCH_STEADY_SECONDS:-30}"
-storm_interval_ms="${BENCH_STORM_INTERVAL_MS:-10000}"
+storm_interval_ms="${BENCH_STORM_INTERVAL_MS:-30000}"
 stats_ms="${BENCH_STATS_INTERVAL_MS:-200}"
 settle_s="${BENCH_SETTLE_SECONDS:-6}"
 read -r -a sim_extra <<<"${BENCH_SIM_ARGS:-}"
@@ -69,6 +69,7 @@ bin="$build/bin"
 work="$(mktemp -d /tmp/edgehub-fleet.XXXXXX)"
 data="$work/data"
 hubd_pid=""
+register_pid=""
 sim_pid=""
 watcher_pid=""
 reader_pid=""
@@ -76,6 +77,7 @@ source "$repo/tests/perf/bench_lib.sh"  # log, stop_pid, stop_hub, free_port, st
 
 cleanup() {
   stop_pid "$reader_pid"
+  stop_pid "$register_pid"
   stop_pid "$sim_pid"
   stop_pid "$watcher_pid"
   stop_hub
@@ -106,14 +108,9 @@ if [[ "$open_files" != unlimited ]] && (( requested + 64 > open_files )); then
 fi
 log "$devices devices ($fits_note)"
 
-if [[ -z "${BENCH_PHASE_SECONDS:-}" ]]; then
-  if [[ "$rate" == 0 ]]; then phase_s=$((30 + devices / 100))
-  else phase_s=$((2 * devices / rate + 20)); (( phase_s < 30 )) && phase_s=30; fi
-else
-  phase_s="$BENCH_PHASE_SECONDS"
-fi
-warmup_s=$((storm_interval_ms / 1000 + 2))
-burst_s=$((warmup_s + steady_s + 3))
+if [[ -n "${BENCH_STORM_TIMEOUT_SECONDS:-}" ]]; then storm_timeout_s="$BENCH_STORM_TIMEOUT_SECONDS"
+elif [[ "$rate" == 0 ]]; then storm_timeout_s=$((60 + devices / 50))
+else storm_timeout_s=$((60 + 4 * devices / rate)); fi
 
 mqtt_port="$(free_port)"
 http_port="$(free_port)"
@@ -141,31 +138,8 @@ done
 registration_s="$(elapsed_since "$registration_started")"
 registration_sim_cpu="$(cpu_s "$register_pid")"
 stop_pid "$register_pid"
+register_pid=""
 log "registered $devices devices in $registration_s s"
-
-# --- the scenario: storms at one reading per storm interval, then 1 msg/s --
-cat >"$work/scenario.toml" <<TOML
-[[group]]
-name = "fleet"
-id_prefix = "fleet-"
-count = $devices
-interval = "${storm_interval_ms}ms"
-
-[[phase]]
-kind = "ramp"
-duration = "${phase_s}s"
-connect_rate = $rate
-
-[[phase]]
-kind = "reconnect_storm"
-duration = "${phase_s}s"
-connect_rate = $rate
-
-[[phase]]
-kind = "burst"
-duration = "${burst_s}s"
-interval = "1s"
-TOML
 
 sleep 1
 hubd_rss_before="$(rss_kb "$hubd_pid")"
@@ -203,10 +177,11 @@ PY
 watcher_pid=$!
 touch "$work/stamped.jsonl"
 
-log "connect storm: $devices devices at ${rate}/s (phases of $phase_s s, then $burst_s s at 1 msg/s)"
+log "connect storm: $devices devices at ${rate}/s (one message per $storm_interval_ms ms each)"
 sim_started="$(now)"
-"$bin/firmware-sim" --port "$mqtt_port" --cert-dir "$work/devices" --scenario "$work/scenario.toml" \
-  --connect-rate "${rate}/s" --stats-interval-ms "$stats_ms" --stats-json "$work/stats.jsonl" \
+"$bin/firmware-sim" --port "$mqtt_port" --cert-dir "$work/devices" --id-prefix fleet- \
+  --devices "$devices" --interval-ms "$storm_interval_ms" --connect-rate "${rate}/s" \
+  --stats-interval-ms "$stats_ms" --stats-json "$work/stats.jsonl" \
   --json --log-level warn "${sim_extra[@]}" >"$work/sim.out" 2>"$work/sim.err" &
 sim_pid=$!
 
@@ -235,11 +210,11 @@ wait_for_fleet() {
 at() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a + b }'; }
 
 connect_s=null; connected_line=""
-if connected_line="$(wait_for_fleet 0 "$(at "$sim_started" $((2 * phase_s - 5)))")"; then
+if connected_line="$(wait_for_fleet 0 "$(at "$sim_started" "$storm_timeout_s")")"; then
   connect_s="$(minus "$(jq -r .wall_s <<<"$connected_line")" "$sim_started")"
   log "all $devices connected after $connect_s s"
 else
-  log "not all connected within $((2 * phase_s - 5)) s: $(last_stats)"
+  log "not all connected within $storm_timeout_s s: $(last_stats)"
 fi
 sim_cpu_1="$(cpu_s "$sim_pid")"; hubd_cpu_1="$(cpu_s "$hubd_pid")"; broker_cpu_1="$(cpu_s "$broker_before")"
 connect_errors="$(jq -c '.errors_by_kind' <<<"${connected_line:-$(last_stats)}")"
@@ -266,12 +241,12 @@ if [[ "$connect_s" != null ]]; then
   done
   broker_back_s="$(elapsed_since "$killed_at")"
   log "new broker pid ${broker_after:-none} after $broker_back_s s"
-  if reconnected_line="$(DROP=1 wait_for_fleet "$killed_at" "$(at "$sim_started" $((2 * phase_s)))")"; then
+  if reconnected_line="$(DROP=1 wait_for_fleet "$killed_at" "$(at "$killed_at" "$storm_timeout_s")")"; then
     reconnect_s="$(minus "$(jq -r .wall_s <<<"$reconnected_line")" "$killed_at")"
     log "all $devices connected again $reconnect_s s after the kill"
   else
     reconnected_line="$(last_stats)"
-    log "not all reconnected before the steady phase: $reconnected_line"
+    log "not all reconnected within $storm_timeout_s s: $reconnected_line"
   fi
   reconnect_errors="$(jq -c --argjson before "$errors_before_kill" \
     '.errors_by_kind | with_entries(.value -= ($before[.key] // 0))' <<<"$reconnected_line")"
@@ -280,11 +255,31 @@ sim_cpu_3="$(cpu_s "$sim_pid")"; hubd_cpu_3="$(cpu_s "$hubd_pid")"; broker_cpu_3
 broker_rss_reconnected="$(rss_kb "$broker_after")"
 
 # --- 4. steady telemetry at 1 msg/s per device -------------------------------
-first_line="$(grep -m1 '"type":' "$work/stamped.jsonl")"
-stats_started="$(minus "$(jq -r .wall_s <<<"$first_line")" "$(jq -r .elapsed_s <<<"$first_line")")"
-window_start="$(at "$stats_started" $((2 * phase_s + warmup_s)))"
+log "steady phase: a job sets every device's interval to 1000 ms"
+job_s="$(python3 - "$http_port" "$token" "$storm_timeout_s" <<'PY'
+import json, sys, time, urllib.request
+port, token, timeout = sys.argv[1], sys.argv[2], float(sys.argv[3])
+def call(method, path, body=None):
+    request = urllib.request.Request("http://127.0.0.1:%s%s" % (port, path), method=method,
+                                     data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Authorization": "Bearer " + token,
+                                              "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        return json.load(answer)
+started = time.time()
+job = call("POST", "/api/v1/jobs", {"selector": {"id_pattern": "fleet-*"}, "name": "set-interval",
+                                    "payload": {"interval_ms": 1000}, "timeout_ms": 60000})
+while job["pending"] > 0 and time.time() - started < timeout:
+    time.sleep(0.2)
+    job = call("GET", "/api/v1/jobs/" + job["id"])
+print("job %s: %d of %d completed, %d failed, %d pending" % (job["id"], job["completed"], job["total"],
+      job["failed"], job["pending"]), file=sys.stderr)
+print("%.1f" % (time.time() - started) if job["pending"] == 0 and job["failed"] == 0 else "null")
+PY
+)"
+log "every device answered set-interval after $job_s s"
+window_start="$(at "$(now)" 2)"
 window_end="$(at "$window_start" "$steady_s")"
-log "steady phase: 1 msg/s per device; measuring from $(date -u -d "@$window_start" +%H:%M:%S) for $steady_s s"
 while awk -v d="$window_start" -v n="$(now)" 'BEGIN { exit !(n < d) }'; do sleep 0.05; done
 sim_cpu_4="$(cpu_s "$sim_pid")"; hubd_cpu_4="$(cpu_s "$hubd_pid")"; broker_cpu_4="$(cpu_s "$broker_after")"
 # The hub's side: a long-polling reader of the telemetry stream, as a live
@@ -334,6 +329,7 @@ steady_json="$(jq -cs --argjson from "$window_start" --argjson to "$window_end" 
     puback_p99_worst_ms: ([ $in[].puback_p99_ms ] | max) }' "$work/stamped.jsonl")"
 log "firmware-sim in the steady window: $steady_json"
 
+kill -TERM "$sim_pid"
 wait "$sim_pid" || log "firmware-sim exited with $?"
 sim_pid=""
 summary="$(tail -1 "$work/sim.out")"
@@ -346,7 +342,7 @@ per_device() { awk -v a="$1" -v b="${2:-0}" -v n="$devices" 'BEGIN { printf "%.2
 per_s() { [[ "$2" == null ]] && { echo null; return; }; awk -v n="$1" -v s="$2" 'BEGIN { printf "%.1f", n / s }'; }
 jq -nc --argjson devices "$devices" --argjson requested "$requested" --arg note "$fits_note" \
   --argjson rate "$rate" --argjson storm_interval_ms "$storm_interval_ms" --argjson stats_ms "$stats_ms" \
-  --argjson registration_s "$registration_s" \
+  --argjson registration_s "$registration_s" --argjson job_s "$job_s" \
   --argjson connect_s "$connect_s" --argjson connects_per_s "$(per_s "$devices" "$connect_s")" \
   --argjson connect_errors "$connect_errors" \
   --argjson reconnect_s "$reconnect_s" --argjson reconnects_per_s "$(per_s "$devices" "$reconnect_s")" \
@@ -372,7 +368,7 @@ jq -nc --argjson devices "$devices" --argjson requested "$requested" --arg note 
     reconnect_s: $reconnect_s, reconnects_per_s: $reconnects_per_s, broker_restarted_after_s: $broker_back_s,
     reconnect_errors_by_kind: $reconnect_errors,
     rss_kb: $rss, kb_per_device: $per_device,
-    steady_seconds: $steady_s, steady_acked_per_s: $steady.acked_per_s, steady_connected_min: $steady.connected_min,
+    steady_set_interval_job_s: $job_s, steady_seconds: $steady_s, steady_acked_per_s: $steady.acked_per_s, steady_connected_min: $steady.connected_min,
     steady_puback_p50_ms: $steady.puback_p50_ms, steady_puback_p99_ms: $steady.puback_p99_ms,
     steady_puback_p99_worst_ms: $steady.puback_p99_worst_ms,
     steady_stored_per_s: $reader.records_per_s,
