@@ -29,7 +29,8 @@
 #      p50/p99 (firmware-sim: publish -> PUBACK, per statistics interval: the
 #      median of the intervals' p50s, the median and the worst of their
 #      p99s), and from the hub's side a reader long-polling the telemetry
-#      stream through the REST API: records/s stored, and broker receipt ->
+#      stream through the REST API: records/s stored (the stream's
+#      next_offset) and read by it, and broker receipt ->
 #      readable latency p50/p99 (the record's received_at_ms, the broker
 #      plugin's clock in whole ms, to the moment the reader had the long
 #      poll's answer; the device's `ts` is not stored in the record,
@@ -301,7 +302,7 @@ def get(path):
     with urllib.request.urlopen(request, timeout=30) as answer:
         body = answer.read()
     return json.loads(body), time.time()
-position = get("/api/v1/streams/telemetry")[0]["next_offset"]
+position = first = get("/api/v1/streams/telemetry")[0]["next_offset"]
 started = time.time()
 latencies = []
 while time.time() - started < seconds:
@@ -310,10 +311,14 @@ while time.time() - started < seconds:
         latencies.append(seen * 1000 - record["received_at_ms"])
     position = page["next_offset"]
 elapsed = time.time() - started
+# What the hub stored meanwhile, by its own count (the reader may lag behind
+# it: then its latency includes the reader's own delay).
+stored = get("/api/v1/streams/telemetry")[0]["next_offset"] - first
 latencies.sort()
 def pct(p):
     return round(latencies[min(len(latencies) - 1, int(p * len(latencies)))], 1) if latencies else None
-print(json.dumps({"records": len(latencies), "records_per_s": round(len(latencies) / elapsed, 1),
+print(json.dumps({"stored_per_s": round(stored / elapsed, 1), "records": len(latencies),
+                  "records_per_s": round(len(latencies) / elapsed, 1),
                   "received_to_readable_p50_ms": pct(0.5), "received_to_readable_p99_ms": pct(0.99),
                   "received_to_readable_max_ms": latencies[-1] if latencies else None}))
 PY
@@ -379,7 +384,7 @@ jq -nc --argjson devices "$devices" --argjson requested "$requested" --arg note 
     steady_set_interval_job_s: $job_s, steady_seconds: $steady_s, steady_acked_per_s: $steady.acked_per_s, steady_connected_min: $steady.connected_min,
     steady_puback_p50_ms: $steady.puback_p50_ms, steady_puback_p99_ms: $steady.puback_p99_ms,
     steady_puback_p99_worst_ms: $steady.puback_p99_worst_ms,
-    steady_stored_per_s: $reader.records_per_s,
+    steady_stored_per_s: $reader.stored_per_s, steady_read_per_s: $reader.records_per_s,
     steady_received_to_readable_p50_ms: $reader.received_to_readable_p50_ms,
     steady_received_to_readable_p99_ms: $reader.received_to_readable_p99_ms,
     cpu_s: $cpu,
