@@ -101,14 +101,16 @@ cpu_s() {
 minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
 broker_pid() { cat "$data/broker/mosquitto.pid" 2>/dev/null || true; }
 
-# --- how many devices fit: firmware-sim holds one socket per device -------
+# --- how many devices fit: firmware-sim holds one socket per device, and so
+# does the broker (hubd raises the broker's limit to 65,536 only where it
+# may exceed the hard limit; otherwise the broker gets this same limit) ---
 ulimit -Sn "$(ulimit -Hn)" 2>/dev/null || true
 open_files="$(ulimit -Sn)"
 devices="$requested"
 fits_note="BENCH_DEVICES fits the open-files limit ($open_files)"
 if [[ "$open_files" != unlimited ]] && (( requested + 64 > open_files )); then
   devices=$((open_files - 64))
-  fits_note="lowered from $requested: firmware-sim's open-files limit is $open_files"
+  fits_note="lowered from $requested: the open-files limit (firmware-sim's, and the broker's unless hubd may raise it) is $open_files"
 fi
 log "$devices devices ($fits_note)"
 
