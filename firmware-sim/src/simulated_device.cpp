@@ -20,9 +20,14 @@ using device::hub::HubState;
 namespace {
 
 constexpr std::uint64_t kTickMs = 500;  // keepalive and timeouts need process() now and then
-constexpr std::size_t kReceiveBufferBytes = 8 * 1024;
+// Sized to what the protocol allows (docs/protocol.md), since a device's
+// buffers cost only the pages written (device_buffers.h): a command payload
+// or a desired document of up to 64 KiB (hubd --max-command-bytes,
+// --max-twin-bytes) with its topic and envelope; a report of up to 32 KiB
+// (--max-twin-report-bytes). The simulator's own answers are small.
+constexpr std::size_t kReceiveBufferBytes = 66 * 1024;
 constexpr std::size_t kResponseBufferBytes = 2 * 1024;
-constexpr std::size_t kReportBufferBytes = 4 * 1024;
+constexpr std::size_t kReportBufferBytes = 32 * 1024;
 constexpr std::size_t kReadingBytes = 128;  // sensor values without padding
 constexpr std::uint32_t kBackoffBaseMs = 500;
 constexpr std::uint32_t kBackoffCapMs = 30'000;
@@ -42,13 +47,14 @@ SimulatedDevice::SimulatedDevice(std::string id, const device::posix::TlsContext
       backoff_(device::RandomSource{&random_, &SimulatedDevice::next_random}, kBackoffBaseMs,
                kBackoffCapMs),
       started_ms_(steady_ms()),
-      send_buffer_(std::max(settings.payload_bytes, kReadingBytes) + kResponseBufferBytes +
-                   kReportBufferBytes + 1024),
-      receive_buffer_(kReceiveBufferBytes),
+      buffers_({.receive = kReceiveBufferBytes,
+                .send = std::max(settings.payload_bytes, kReadingBytes) +
+                        device::hub::kTelemetryEnvelopeOverhead + kResponseBufferBytes +
+                        kReportBufferBytes + 1024,
+                .response = kResponseBufferBytes,
+                .report = kReportBufferBytes}),
       telemetry_buffer_(std::max(settings.payload_bytes, kReadingBytes) +
                         device::hub::kTelemetryEnvelopeOverhead),
-      response_buffer_(kResponseBufferBytes),
-      report_buffer_(kReportBufferBytes),
       offline_storage_(device::reliability::OfflineBuffer::storage_size(
           settings.offline_buffer_messages, telemetry_buffer_.size())),
       sent_at_us_(settings.offline_buffer_messages),
@@ -62,14 +68,14 @@ SimulatedDevice::SimulatedDevice(std::string id, const device::posix::TlsContext
       next_attempt_ms_(first_attempt_ms),
       wakeup_ms_(first_attempt_ms) {
   device::hub::HubClientBuffers buffers;
-  buffers.mqtt = {send_buffer_.data(), send_buffer_.size(), receive_buffer_.data(),
-                  receive_buffer_.size()};
+  buffers.mqtt = {buffers_.send(), buffers_.sizes().send, buffers_.receive(),
+                  buffers_.sizes().receive};
   buffers.telemetry = telemetry_buffer_.data();
   buffers.telemetry_capacity = telemetry_buffer_.size();
-  buffers.response = response_buffer_.data();
-  buffers.response_capacity = response_buffer_.size();
-  buffers.report = report_buffer_.data();
-  buffers.report_capacity = report_buffer_.size();
+  buffers.response = buffers_.response();
+  buffers.response_capacity = buffers_.sizes().response;
+  buffers.report = buffers_.report();
+  buffers.report_capacity = buffers_.sizes().report;
   (void)offline_buffer_.open();  // fresh memory: "malformed" means "formatted, empty"
   buffers.offline = &offline_buffer_;
   device::hub::HubCallbacks callbacks;

@@ -24,6 +24,7 @@
 #include "ack_log.h"
 #include "busy_transport.h"
 #include "command_desk.h"
+#include "device_buffers.h"
 #include "connect_pacer.h"
 #include "edgehub/device/hub/hub_client.h"
 #include "edgehub/device/posix/tls_connection.h"
@@ -136,11 +137,9 @@ class SimulatedDevice final : private DeviceActions {
   device::reliability::Backoff backoff_;
   std::uint64_t started_ms_;
 
-  std::vector<std::uint8_t> send_buffer_;
-  std::vector<std::uint8_t> receive_buffer_;
+  // Receive, send, response, report: pages resident only once written.
+  DeviceBuffers buffers_;
   std::vector<char> telemetry_buffer_;
-  std::vector<char> response_buffer_;
-  std::vector<char> report_buffer_;
   std::vector<std::uint8_t> offline_storage_;
   // Steady-clock publish time (us) of each unacknowledged message, by seq
   // modulo the offline buffer's size: PUBACK latency.
