@@ -57,7 +57,13 @@ for _ in $(seq 1 150); do
   sleep 0.2
 done
 ((ready)) || fail "hubd not ready"
-grep -q "https://$hub_address:$http_port" "$work/hubd.log" || fail "hubd does not say it serves https on $hub_address"
+# The API answers a moment before hubd logs its ready line.
+said=0
+for _ in $(seq 1 50); do
+  if grep -q "https://$hub_address:$http_port" "$work/hubd.log"; then said=1; break; fi
+  sleep 0.1
+done
+((said)) || fail "hubd does not say it serves https on $hub_address"
 
 # A device on the site, connected and answering commands.
 "${admin[@]}" devices add op-dev-1 --out "$work/devices" >/dev/null || fail "devices add"

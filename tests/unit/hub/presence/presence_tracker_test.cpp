@@ -3,7 +3,9 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "edgehub/test/temp_directory.h"
 #include "streams/memory_stream_store.h"
@@ -40,6 +42,17 @@ constexpr auto kConnected = PresenceEvent::Kind::connected;
 constexpr auto kDisconnected = PresenceEvent::Kind::disconnected;
 
 // One event as a batch of its own (the position: its seq).
+// A presence.db as an older hubd left it: the version-1 table with one
+// connected device (boiler-1, broker run 100, connection 7), at user_version.
+void write_presence_table(const std::filesystem::path& file, int user_version) {
+  SQLite::Database old(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  old.exec(
+      "CREATE TABLE presence (device_id TEXT PRIMARY KEY, connected INTEGER NOT NULL, "
+      "last_seen_ms INTEGER NOT NULL, broker_run INTEGER NOT NULL, connection INTEGER NOT "
+      "NULL); INSERT INTO presence VALUES ('boiler-1', 1, 1234, 100, 7); PRAGMA user_version = " +
+      std::to_string(user_version));
+}
+
 Status apply(PresenceTracker& tracker, const PresenceEvent& event) {
   return tracker.apply_batch(std::span(&event, 1), event.seq);
 }
@@ -181,13 +194,7 @@ TEST_CASE("presence events are parsed strictly") {
 TEST_CASE("a presence.db written before schema versions were kept opens with its devices") {
   test::TempDirectory directory;
   const auto file = directory.path() / "presence.db";
-  {
-    SQLite::Database old(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    old.exec(
-        "CREATE TABLE presence (device_id TEXT PRIMARY KEY, connected INTEGER NOT NULL, "
-        "last_seen_ms INTEGER NOT NULL, broker_run INTEGER NOT NULL, connection INTEGER NOT "
-        "NULL); INSERT INTO presence VALUES ('boiler-1', 1, 1234, 100, 7)");
-  }
+  write_presence_table(file, 0);
   MemoryStreamStore streams;
   PresenceTracker tracker(file, streams);
   CHECK(tracker.is_connected("boiler-1"));
@@ -349,14 +356,7 @@ TEST_CASE("an empty batch records the inbox position only") {
 TEST_CASE("a version-1 presence.db opens with its devices and no inbox position") {
   test::TempDirectory directory;
   const auto file = directory.path() / "presence.db";
-  {
-    SQLite::Database old(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    old.exec(
-        "CREATE TABLE presence (device_id TEXT PRIMARY KEY, connected INTEGER NOT NULL, "
-        "last_seen_ms INTEGER NOT NULL, broker_run INTEGER NOT NULL, connection INTEGER NOT "
-        "NULL); INSERT INTO presence VALUES ('boiler-1', 1, 1234, 100, 7); "
-        "PRAGMA user_version = 1");
-  }
+  write_presence_table(file, 1);
   MemoryStreamStore streams;
   {
     PresenceTracker tracker(file, streams);
