@@ -35,14 +35,15 @@ SQLite::Database open_presence_database(const std::filesystem::path& file) {
   return std::move(database).value();
 }
 
+// seq: the plugin's sequence number of the event, so that a redelivered
+// event is stored once.
 NewRecord lifecycle_record(const DeviceConnection& state, const PresenceEvent& event,
-                           const char* what) {
+                           const char* what, std::uint64_t seq) {
   NewRecord record;
   record.stream = std::string(kLifecycleStream);
   record.received_at_ms = event.at_ms;
   record.device_id = state.device_id;
-  // The plugin's sequence number: a redelivered event is stored once.
-  record.seq = event.seq;
+  record.seq = seq;
   record.topic = std::string(kPresenceTopicPrefix) + state.device_id;
   record.payload = nlohmann::json{{"event", what},
                                   {"at_ms", event.at_ms},
@@ -197,8 +198,13 @@ PresenceTracker::Batch PresenceTracker::plan(std::span<const PresenceEvent> even
         end_if_earlier(touched->second);
         ++touched;
       }
+      // The ends the new run implies come just before the event that showed
+      // it: seq - 1, which no record of theirs can have (an earlier event of
+      // this run would have ended them already). With the event's own seq, a
+      // device whose connect showed the new run had its "disconnected" and
+      // "connected" share one (device, seq), and the second was dropped.
       for (DeviceConnection& changed : ended) {
-        batch.records.push_back(lifecycle_record(changed, event, "disconnected"));
+        batch.records.push_back(lifecycle_record(changed, event, "disconnected", event.seq - 1));
         batch.set(std::move(changed), true);
       }
       batch.latest_run = std::max(batch.latest_run, event.broker_run);
@@ -228,7 +234,7 @@ PresenceTracker::Batch PresenceTracker::plan(std::span<const PresenceEvent> even
       changed.commands_subscribed = false;
       changed.last_seen_ms = event.at_ms;
     }
-    batch.records.push_back(lifecycle_record(changed, event, to_string(event.kind)));
+    batch.records.push_back(lifecycle_record(changed, event, to_string(event.kind), event.seq));
     batch.set(std::move(changed), true);
   }
   return batch;

@@ -107,9 +107,15 @@ TEST_CASE("a broker restart disconnects every device of the earlier broker run")
     CHECK_FALSE(tracker.is_connected("d2"));
   }
   SUBCASE("seen first in a connect of the new run") {
-    REQUIRE(apply(tracker, event(kConnected, "d1", 1, 3, 200)).ok());
+    // A new run's numbers start at its start time in us, far above the
+    // earlier run's (presence_announcer.h).
+    REQUIRE(apply(tracker, event(kConnected, "d1", 1, 1000, 200)).ok());
     CHECK(tracker.is_connected("d1"));
     CHECK_FALSE(tracker.is_connected("d2"));
+    // d1's old connection ended and its new one began: both are recorded.
+    CHECK(lifecycle(streams) ==
+          std::vector<std::string>{"d1 connected", "d2 connected", "d1 disconnected",
+                                   "d2 disconnected", "d1 connected"});
   }
 }
 
