@@ -6,13 +6,17 @@
 # BENCH_ROUNDS rounds, with medians reported:
 #   1. raw: a bare libnats JetStream async publisher (js_PublishAsync, same
 #      pending window), payloads of the same size, no headers, no message id
-#   2. raw with identity: the same publisher sending what the destination
+#   2. raw with message id: the same, each message with only a Nats-Msg-Id
+#   3. raw with identity: the same publisher sending what the destination
 #      sends (six Edgehub-* headers and a Nats-Msg-Id), messages built before
 #      the clock starts: what the identity costs the engine
-#   3. export: the NATS destination (hub/exports/nats_destination.cpp) with
+#   4. export: the NATS destination (hub/exports/nats_destination.cpp) with
 #      records built in memory, in batches, retried from the first
 #      unacknowledged record as the export runner does (no hub yet)
-#   4. the end-to-end round (once): devices (ingest_bench's libmosquitto
+#   Each of 1-4 also reports the cluster's CPU per message (three nodes,
+#   user + system): raw / identity is the best rate ratio any publisher of
+#   the identity can reach while the cluster's CPU is the limit.
+#   5. the end-to-end round (once): devices (ingest_bench's libmosquitto
 #      publishers, QoS 1) -> mosquitto -> hubd -> telemetry stream -> export
 #      runner -> a second R3 cluster (build/bin/nats_cluster):
 #      a. BENCH_HUB_RECORDS (100000) records published into the stream with
@@ -24,7 +28,8 @@
 #         BENCH_STEADY_SECONDS (10), the export's lag sampled every 20 ms
 #         (about 500 samples, so that p99 is not simply the max): max lag
 #         in records, p50, p99 and max of the oldest unexported record's
-#         age (0 when the lag is 0)
+#         age (0 when the lag is 0), and the CPU each program and the
+#         whole machine used meanwhile
 #      The raw rate of step 1 is measured with records of the payload size
 #      the hub's records have (unless BENCH_PAYLOAD_BYTES is given), so the
 #      ratio compares like with like.
@@ -148,7 +153,33 @@ export_rate = state["position"] / elapsed
 print("hub export: %d records in %.2f s = %.0f records/s (failures %d)"
       % (state["position"], elapsed, export_rate, state["failures"]), file=sys.stderr)
 
+# CPU time (seconds) per program name, and the machine's busy and total
+# time, from /proc: where the cores went while the lag was measured.
+import os, resource
+TICK = os.sysconf("SC_CLK_TCK")
+WATCHED = ("nats-server", "mosquitto", "hubd", "ingest_bench")
+def cpu_by_program():
+    used = dict.fromkeys(WATCHED, 0.0)
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open("/proc/%s/stat" % pid) as stat:
+                line = stat.read()
+        except OSError:
+            continue
+        name = line[line.index("(") + 1:line.rindex(")")]
+        if name in used:
+            fields = line[line.rindex(")") + 2:].split()
+            used[name] += (int(fields[11]) + int(fields[12])) / TICK
+    return used
+def machine_times():
+    with open("/proc/stat") as stat:
+        values = [int(v) for v in stat.readline().split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return sum(values) - idle, sum(values)
+
 # Steady ingest at half the hub's rate; the lag sampled every 20 ms.
+cpu_before, (busy_before, total_before) = cpu_by_program(), machine_times()
+children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
 process = subprocess.Popen(publisher, stdout=subprocess.DEVNULL)
 lags, ages, times = [], [], []
 steady_start = time.monotonic()
@@ -161,6 +192,18 @@ while True:
     if not running:
         break
     time.sleep(0.02)
+steady_seconds = time.monotonic() - steady_start
+cpu_after, (busy_after, total_after) = cpu_by_program(), machine_times()
+# The publishers have exited by now: their CPU is that of this script's
+# waited-for children.
+children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu_before["ingest_bench"] = children_before.ru_utime + children_before.ru_stime
+cpu_after["ingest_bench"] = children_after.ru_utime + children_after.ru_stime
+cpu_percent = {name: round(100 * (cpu_after[name] - cpu_before[name]) / steady_seconds)
+               for name in WATCHED}
+machine_busy_percent = round(100 * (busy_after - busy_before) / max(1, total_after - total_before))
+print("CPU while steady (%% of one core): %s; machine busy %d%% of %d cores"
+      % (cpu_percent, machine_busy_percent, os.cpu_count()), file=sys.stderr)
 if process.returncode != 0:
     sys.exit("export.sh: the paced publishers failed")
 # When the worst sample was, and how many were over 100 ms: a start-up
@@ -180,7 +223,9 @@ print(json.dumps({"hub_records": records, "hub_payload_bytes": payload_bytes,
                   "lag_samples": len(ages), "lag_records_max_at_half_rate": max(lags),
                   "lag_ms_at_half_rate": ages[-1], "lag_ms_p99_at_half_rate": p99,
                   "lag_ms_p50_at_half_rate": p50, "lag_max_at_s": worst_at_s,
-                  "lag_samples_over_100ms": over_100ms}))
+                  "lag_samples_over_100ms": over_100ms,
+                  "steady_cpu_percent": cpu_percent,
+                  "steady_machine_busy_percent": machine_busy_percent}))
 PY
   )"
   hub_json="$(python3 -c 'import json,sys; h=json.loads(sys.argv[1]); h["hub_ingest_records_per_s"]=round(float(sys.argv[2])); h["half_rate"]=int(sys.argv[3]); print(json.dumps(h))' \
@@ -205,4 +250,8 @@ engine, hub = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 engine.update(hub)
 if "hub_export_records_per_s" in hub:
     engine["hub_ratio"] = round(hub["hub_export_records_per_s"] / engine["raw_jetstream_msgs_per_s"], 3)
+    # What the cluster alone needs to keep up at half rate (% of one core),
+    # at the CPU per message it spent in the export rounds.
+    engine["cluster_cpu_percent_needed_at_half_rate"] = round(
+        hub["half_rate"] * engine["cluster_cpu_us_per_msg_export"] / 1e4)
 print(json.dumps(engine))' "$engine_json" "$hub_json"

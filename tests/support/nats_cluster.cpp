@@ -15,6 +15,7 @@
 #include <deque>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -336,6 +337,25 @@ std::vector<NatsStoredMessage> NatsCluster::read_stream(std::chrono::millisecond
                              std::to_string(expected) + " messages from the stream in time");
   }
   return messages;
+}
+
+double NatsCluster::cpu_seconds() const {
+  double seconds = 0;
+  for (const Node& node : nodes_) {
+    if (node.pid <= 0) continue;
+    std::ifstream stat("/proc/" + std::to_string(node.pid) + "/stat");
+    std::string line;
+    if (!std::getline(stat, line) || line.rfind(')') == std::string::npos) continue;
+    // Fields after "(comm) ": state is the 1st, utime the 12th, stime the 13th.
+    std::istringstream fields(line.substr(line.rfind(')') + 2));
+    std::string field;
+    unsigned long long ticks = 0;
+    for (int i = 1; i <= 13 && fields >> field; ++i) {
+      if (i >= 12) ticks += std::stoull(field);
+    }
+    seconds += static_cast<double>(ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  }
+  return seconds;
 }
 
 std::string NatsCluster::log_tail(int node, std::size_t lines) const {

@@ -72,6 +72,10 @@ class NatsCluster {
   // throws if fewer than stream_messages() arrive within `timeout`.
   std::vector<NatsStoredMessage> read_stream(std::chrono::milliseconds timeout);
 
+  // CPU time (user + system, seconds) the running nodes have used so far,
+  // from /proc: what a benchmark divides by the messages it sent.
+  double cpu_seconds() const;
+
   // The last lines of a node's log, for a failing test's message.
   std::string log_tail(int node, std::size_t lines = 30) const;
 
