@@ -90,3 +90,15 @@ connect_simulated_devices() {
   log "$connected devices connected"
   [[ "$connected" -ge "$devices" ]] || { echo "only $connected of $devices devices connected" >&2; exit 1; }
 }
+
+# The whole machine's CPU time from /proc/stat, in ticks: "busy total" (busy
+# = everything but idle and iowait). machine_busy_percent_since takes an
+# earlier reading and prints how busy all cores together were since, in %
+# of all of them: what tells a benchmark that it measured a saturated machine.
+machine_ticks() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= NF; ++i) t += $i; print t - $5 - $6, t }' /proc/stat; }
+machine_busy_percent_since() {
+  local before_busy before_total
+  read -r before_busy before_total <<<"$1"
+  machine_ticks | awk -v b="$before_busy" -v t="$before_total" \
+    '{ printf "%d", ($2 > t) ? 100 * ($1 - b) / ($2 - t) : 0 }'
+}

@@ -17,7 +17,9 @@
 #   3. latency at half the hub's rate: publish -> visible in the stream (after
 #      one second of warm-up, which is reported apart; the reader long-polls),
 #      split at the broker's receive time; and the raw path's publish ->
-#      arrival at the same rate, for comparison
+#      arrival at the same rate, for comparison; for both, how busy the
+#      whole machine was meanwhile (% of all cores: a latency measured on a
+#      saturated machine is the machine's queue, whatever the path)
 #   4. replay: 1,000,000 records read through the REST API
 # The last line printed is one JSON object with every figure.
 #
@@ -170,10 +172,13 @@ raw_latency() {
   local rate=$1 seconds=$2
   local per_device; per_device="$(awk -v r="$rate" -v s="$seconds" -v d="$devices" 'BEGIN { n = int(r * (s + 1) / d); print (n < 1 ? 1 : n) }')"
   start_raw_path $((devices * per_device)) --latency-warmup-ms 1000
+  local ticks; ticks="$(machine_ticks)"
   "${publishers[@]}" publish "${common[@]}" --messages "$per_device" --rate "$rate" >/dev/null
   wait "$subscriber_pid"
+  raw_latency_busy="$(machine_busy_percent_since "$ticks")"
   stop_pid "$mosquitto_pid"; mosquitto_pid=""
   grep '^subscriber:' "$work/subscriber.out" >&2
+  log "raw path at $rate msg/s: machine busy $raw_latency_busy% of $(nproc) cores"
   tail -1 "$work/subscriber.out"
 }
 
@@ -205,10 +210,14 @@ if [[ -n "${BENCH_LATENCY_ONLY:-}" ]]; then
   raw_latency "$BENCH_LATENCY_ONLY" "${BENCH_LATENCY_SECONDS:-5}" >/dev/null
   start_hubd
   log "latency only, at $BENCH_LATENCY_ONLY msg/s"
+  hubd_cpu_before="$(cpu_seconds "$hubd_pid")"; broker_cpu_before="$(cpu_seconds "$(broker_pid)")"
+  ticks="$(machine_ticks)"
   /usr/bin/time -f "latency tool: %U user + %S system s, %e s elapsed" \
     "${publishers[@]}" latency "${common[@]}" "${rest[@]}" --rate "$BENCH_LATENCY_ONLY" \
     --seconds "${BENCH_LATENCY_SECONDS:-5}" | tail -2
-  log "CPU s: hubd $(cpu_seconds "$hubd_pid"), mosquitto $(cpu_seconds "$(broker_pid)"); hubd threads: $(thread_cpu "$hubd_pid")"
+  log "machine busy $(machine_busy_percent_since "$ticks")% of $(nproc) cores during the latency tool's run (raw path: $raw_latency_busy%)"
+  log "CPU s during it: hubd $(awk -v a="$(cpu_seconds "$hubd_pid")" -v b="$hubd_cpu_before" 'BEGIN { printf "%.2f", a - b }'), mosquitto $(awk -v a="$(cpu_seconds "$(broker_pid)")" -v b="$broker_cpu_before" 'BEGIN { printf "%.2f", a - b }')"
+  log "CPU s since start: hubd $(cpu_seconds "$hubd_pid"), mosquitto $(cpu_seconds "$(broker_pid)"); hubd threads: $(thread_cpu "$hubd_pid")"
   exit 0
 fi
 
@@ -240,8 +249,11 @@ start_hubd
 half_rate="$(awk -v r="$hub_rate" 'BEGIN { printf "%d", r / 2 }')"
 
 log "latency at $half_rate msg/s"
+ticks="$(machine_ticks)"
 latency_json="$("${publishers[@]}" latency "${common[@]}" "${rest[@]}" --rate "$half_rate" \
   --seconds 5 | tee /dev/stderr | tail -1)"
+latency_busy="$(machine_busy_percent_since "$ticks")"
+log "machine busy $latency_busy% of $(nproc) cores during the latency step"
 
 log "replay of $replay_count records through the REST API"
 replay_json="$("$bin/ingest_bench" replay "${rest[@]}" --stream replay --count "$replay_count" \
@@ -264,6 +276,7 @@ raw_latency_json="$(raw_latency "$half_rate" 5)"
   "latency_rate_msgs_per_s=$half_rate" \
   "raw_p50_ms=$(field "$raw_latency_json" raw_p50_ms)" \
   "raw_p99_ms=$(field "$raw_latency_json" raw_p99_ms)" \
+  "latency_machine_busy_pct=$latency_busy" "raw_latency_machine_busy_pct=$raw_latency_busy" \
   "replay_records_per_s=$(field "$replay_json" replay_records_per_s)" \
   "hub_cpu_us_per_msg=$hub_cpu_us" "raw_subscriber_cpu_us_per_msg=$raw_subscriber_cpu_us" \
   "hub_broker_cpu_us_per_msg=$hub_broker_cpu_us" "raw_broker_cpu_us_per_msg=$raw_broker_cpu_us" \
