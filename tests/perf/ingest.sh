@@ -175,10 +175,11 @@ raw_latency() {
   local ticks; ticks="$(machine_ticks)"
   "${publishers[@]}" publish "${common[@]}" --messages "$per_device" --rate "$rate" >/dev/null
   wait "$subscriber_pid"
-  raw_latency_busy="$(machine_busy_percent_since "$ticks")"
+  # In a file: the caller often runs this in a subshell, $(raw_latency ...).
+  machine_busy_percent_since "$ticks" >"$work/raw_latency_busy"
   stop_pid "$mosquitto_pid"; mosquitto_pid=""
   grep '^subscriber:' "$work/subscriber.out" >&2
-  log "raw path at $rate msg/s: machine busy $raw_latency_busy% of $(nproc) cores"
+  log "raw path at $rate msg/s: machine busy $(cat "$work/raw_latency_busy")% of $(nproc) cores"
   tail -1 "$work/subscriber.out"
 }
 
@@ -215,7 +216,7 @@ if [[ -n "${BENCH_LATENCY_ONLY:-}" ]]; then
   /usr/bin/time -f "latency tool: %U user + %S system s, %e s elapsed" \
     "${publishers[@]}" latency "${common[@]}" "${rest[@]}" --rate "$BENCH_LATENCY_ONLY" \
     --seconds "${BENCH_LATENCY_SECONDS:-5}" | tail -2
-  log "machine busy $(machine_busy_percent_since "$ticks")% of $(nproc) cores during the latency tool's run (raw path: $raw_latency_busy%)"
+  log "machine busy $(machine_busy_percent_since "$ticks")% of $(nproc) cores during the latency tool's run (raw path: $(cat "$work/raw_latency_busy")%)"
   log "CPU s during it: hubd $(awk -v a="$(cpu_seconds "$hubd_pid")" -v b="$hubd_cpu_before" 'BEGIN { printf "%.2f", a - b }'), mosquitto $(awk -v a="$(cpu_seconds "$(broker_pid)")" -v b="$broker_cpu_before" 'BEGIN { printf "%.2f", a - b }')"
   log "CPU s since start: hubd $(cpu_seconds "$hubd_pid"), mosquitto $(cpu_seconds "$(broker_pid)"); hubd threads: $(thread_cpu "$hubd_pid")"
   exit 0
@@ -276,7 +277,7 @@ raw_latency_json="$(raw_latency "$half_rate" 5)"
   "latency_rate_msgs_per_s=$half_rate" \
   "raw_p50_ms=$(field "$raw_latency_json" raw_p50_ms)" \
   "raw_p99_ms=$(field "$raw_latency_json" raw_p99_ms)" \
-  "latency_machine_busy_pct=$latency_busy" "raw_latency_machine_busy_pct=$raw_latency_busy" \
+  "latency_machine_busy_pct=$latency_busy" "raw_latency_machine_busy_pct=$(cat "$work/raw_latency_busy")" \
   "replay_records_per_s=$(field "$replay_json" replay_records_per_s)" \
   "hub_cpu_us_per_msg=$hub_cpu_us" "raw_subscriber_cpu_us_per_msg=$raw_subscriber_cpu_us" \
   "hub_broker_cpu_us_per_msg=$hub_broker_cpu_us" "raw_broker_cpu_us_per_msg=$raw_broker_cpu_us" \
