@@ -57,6 +57,8 @@ constexpr std::array kHealthRows{
               "Bytes of the journals on disk", "journal", "broker"},
     HealthRow{"hubd_journal_bytes", "edgehub_journal_bytes", MetricType::gauge,
               "Bytes of the journals on disk", "journal", "hubd"},
+    HealthRow{"presence_journal_bytes", "edgehub_journal_bytes", MetricType::gauge,
+              "Bytes of the journals on disk", "journal", "presence"},
     HealthRow{"broker_journal_segments", "edgehub_broker_journal_segments", MetricType::gauge,
               "Segment files of the broker journal"},
     HealthRow{"broker_journal_torn_tails", "edgehub_broker_journal_torn_tails_total",
@@ -197,6 +199,9 @@ std::vector<MetricFamily> HubMetrics::collect() const {
     std::map<std::string, std::uint64_t> counters = health.counters;
     if (!sources_.journal_dir.empty()) {
       counters["hubd_journal_bytes"] = bytes_of_files_in(sources_.journal_dir);
+    }
+    if (!sources_.presence_journal_dir.empty()) {
+      counters["presence_journal_bytes"] = bytes_of_files_in(sources_.presence_journal_dir);
     }
     for (MetricFamily& family : health_counter_families(counters))
       families.push_back(std::move(family));

@@ -30,6 +30,7 @@ struct HubMetricSources {
   std::function<TwinUpdateCounts()> twin_updates;
   std::filesystem::path data_dir;     // its *.db files (with -wal, -shm): database sizes
   std::filesystem::path journal_dir;  // hubd's own journal: the files directly in it
+  std::filesystem::path presence_journal_dir;  // the presence inbox's journal
   std::string version;
   std::chrono::system_clock::time_point started_at;
 };
@@ -57,7 +58,8 @@ class HubMetrics {
 };
 
 // The families read from the health endpoint's counters (by their key in
-// HealthReport::counters), plus "hubd_journal_bytes" when given. A key
+// HealthReport::counters), plus "hubd_journal_bytes" and
+// "presence_journal_bytes" when given. A key
 // without a row is not a metric (yet); a row without its key is left out.
 std::vector<MetricFamily> health_counter_families(
     const std::map<std::string, std::uint64_t>& counters);

@@ -211,6 +211,7 @@ void HubService::open_metrics() {
   sources.twin_updates = [this] { return twins_ ? twins_->update_counts() : TwinUpdateCounts{}; };
   sources.data_dir = layout_.root();
   sources.journal_dir = layout_.journal_dir();
+  sources.presence_journal_dir = layout_.presence_journal_dir();
   sources.version = EDGEHUB_VERSION;
   sources.started_at = std::chrono::system_clock::now();
   metrics_ = std::make_unique<HubMetrics>(std::move(sources));

@@ -42,6 +42,7 @@ TEST_CASE("health_counters_become_metrics_with_prometheus_names_and_types") {
                                                  {"ingest_backlog", 12},
                                                  {"broker_journal_bytes", 4096},
                                                  {"hubd_journal_bytes", 100},
+                                                 {"presence_journal_bytes", 50},
                                                  {"broker_restarts", 2},
                                                  {"some_future_counter", 9}});
   for (const MetricFamily& family : families) CHECK(check_metric_family(family).ok());
@@ -56,9 +57,10 @@ TEST_CASE("health_counters_become_metrics_with_prometheus_names_and_types") {
   REQUIRE(journals != nullptr);
   CHECK(value_of(*journals, "broker") == 4096);
   CHECK(value_of(*journals, "hubd") == 100);
+  CHECK(value_of(*journals, "presence") == 50);
   // Absent counters are left out; unknown ones are not guessed at.
   CHECK(find_family(families, "edgehub_telemetry_refused_total") == nullptr);
-  CHECK(families.size() == 5);  // the two journals share one
+  CHECK(families.size() == 5);  // the three journals share one
 }
 
 TEST_CASE("commands_by_state_has_every_state_and_limit_hits_every_limit_never_a_device") {
@@ -110,6 +112,10 @@ TEST_CASE("a_scrape_renders_every_family_once_with_the_hub_sources") {
   sources.twin_updates = [] { return TwinUpdateCounts{2, 3}; };
   sources.data_dir = dir.path();
   sources.journal_dir = dir.path() / "journal";
+  sources.presence_journal_dir = dir.path() / "journal" / "presence";
+  // A subdirectory of hubd's journal directory, counted apart from it.
+  std::filesystem::create_directories(sources.presence_journal_dir);
+  write_bytes(sources.presence_journal_dir / "00000001.journal", 7);
   sources.version = "1.2.3";
   sources.started_at = std::chrono::system_clock::now() - std::chrono::seconds(10);
   HubMetrics metrics(std::move(sources));
@@ -123,6 +129,7 @@ TEST_CASE("a_scrape_renders_every_family_once_with_the_hub_sources") {
         "edgehub_commands{state=\"sent\"} 1\n", "edgehub_twin_updates_total{side=\"reported\"} 3\n",
         "edgehub_database_bytes{database=\"commands\"} 10\n",
         "edgehub_journal_bytes{journal=\"hubd\"} 0\n",
+        "edgehub_journal_bytes{journal=\"presence\"} 7\n",
         "edgehub_device_limit_hits_total{limit=\"retained\"} 0\n",
         "edgehub_store_commit_duration_seconds_count 1\n",
         "edgehub_command_round_trip_seconds_bucket{le=\"0.001\"} 1\n"}) {
