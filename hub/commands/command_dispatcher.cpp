@@ -47,6 +47,47 @@ Result<CommandRecord> CommandDispatcher::submit(const CommandSubmission& submiss
   return submit_new(*valid, device->id);
 }
 
+Result<CommandDispatcher::QueuedForDevices> CommandDispatcher::queue_for_devices(
+    const CommandSubmission& submission, std::span<const DeviceRecord> devices) {
+  if (pending_.closed()) return hub_stopping();
+  QueuedForDevices result;
+  if (devices.empty()) return result;
+  CommandSubmission queued = submission;
+  queued.id.clear();
+  queued.queue = true;
+  queued.device_id = devices.front().id;
+  auto valid = validate_submission(queued, limits_.max_payload_bytes);
+  if (!valid) return valid.error();
+  const std::int64_t now = clock_.now_ms();
+  std::vector<CommandRecord> commands;
+  commands.reserve(devices.size());
+  for (const DeviceRecord& device : devices) {
+    if (Status target = check_command_target(device); !target) {
+      result.refused.push_back(device.id + ": " + target.error().message);
+      continue;
+    }
+    auto waiting = store_.count_queued(device.id);
+    if (!waiting) return waiting.error();
+    if (*waiting >= max_queued_per_device_) {
+      result.refused.push_back(device.id + ": " + std::to_string(*waiting) +
+                               " queued commands already (the limit per device)");
+      continue;
+    }
+    commands.push_back(new_command_record(*valid, new_command_id_(), device.id, now));
+    if (delivery_.can_reach(device.id)) result.reachable.push_back(device.id);
+  }
+  if (Status inserted = store_.insert_all(commands); !inserted) return inserted.error();
+  return result;
+}
+
+void CommandDispatcher::schedule_delivery(std::string_view device_id) {
+  if (delivery_scheduler_) {
+    delivery_scheduler_(device_id);
+  } else {
+    (void)deliver_queued(device_id);  // failed: stays queued for the next delivery
+  }
+}
+
 Result<CommandRecord> CommandDispatcher::submit_new(const CommandSubmission& submission,
                                                     const std::string& device_id) {
   const auto started = std::chrono::steady_clock::now();

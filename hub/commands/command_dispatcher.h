@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -75,6 +76,26 @@ class CommandDispatcher {
   //   timeout           no answer in time (the command is timed-out or expired)
   //   internal          the command store failed
   Result<CommandRecord> submit(const CommandSubmission& submission);
+
+  // A fleet job's commands (fleet_jobs.h): `submission` queued for every
+  // device in one transaction (its id and device_id are not used; each
+  // command gets a new id); never publishes nor waits, so that a job for a
+  // whole fleet is answered at once. A device that cannot take commands or
+  // whose queue is full is refused; the rest are stored or none is. Errors
+  // as submit()'s for the submission itself (the first device checks it).
+  struct QueuedForDevices {
+    std::vector<std::string> refused;    // "device: reason"
+    std::vector<std::string> reachable;  // connected and subscribed now: schedule_delivery
+  };
+  Result<QueuedForDevices> queue_for_devices(const CommandSubmission& submission,
+                                             std::span<const DeviceRecord> devices);
+  // Sends the device's queued commands soon: on the delivery scheduler when
+  // one is set (hubd: the command worker's thread), otherwise now.
+  void schedule_delivery(std::string_view device_id);
+  // Set before REST starts.
+  void set_delivery_scheduler(std::function<void(std::string_view)> scheduler) {
+    delivery_scheduler_ = std::move(scheduler);
+  }
 
   // A message on devices/<id>/responses (command_answers.h).
   Status on_response(std::string_view topic, std::string_view payload) {
@@ -136,6 +157,7 @@ class CommandDispatcher {
   std::size_t max_queued_per_device_;
   CommandRetention retention_;
   CommandLimits limits_;
+  std::function<void(std::string_view)> delivery_scheduler_;
   // Closed when the hub stops: that is the "stopping" every part checks.
   PendingCommands pending_;
   CommandDelivery delivery_;

@@ -13,6 +13,7 @@
 #include <initializer_list>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,8 @@ class CommandStore {
 
   // conflict if the id exists (the caller then looks the existing one up).
   virtual Status insert(const CommandRecord& command) = 0;
+  // Every command or none (one transaction): conflict if any id exists.
+  virtual Status insert_all(std::span<const CommandRecord> commands) = 0;
   // not_found if absent.
   virtual Result<CommandRecord> find(std::string_view id) const = 0;
   virtual Result<std::vector<CommandRecord>> list(const CommandQuery& query) const = 0;

@@ -3,6 +3,14 @@
 #include <spdlog/spdlog.h>
 
 namespace edgehub::hub {
+namespace {
+
+// How long one turn delivers before the rest of the ready devices wait for
+// the next turn: a fleet job makes thousands of devices ready at once, and
+// the sweep and devices that connect meanwhile do not wait for all of them.
+constexpr std::chrono::milliseconds kDeliveryTurn{200};
+
+}  // namespace
 
 CommandWorker::CommandWorker(CommandDispatcher& dispatcher,
                              std::chrono::milliseconds sweep_interval,
@@ -60,13 +68,16 @@ void CommandWorker::run() {
     }
     lock.unlock();
     std::set<std::string, std::less<>> failed;
-    for (const std::string& device : devices) {
-      if (Status delivered = dispatcher_.deliver_queued(device); !delivered) {
-        spdlog::warn("commands: cannot deliver the queued commands of '{}' yet: {}", device,
+    const auto turn_ends = std::chrono::steady_clock::now() + kDeliveryTurn;
+    auto next = devices.begin();
+    for (; next != devices.end() && std::chrono::steady_clock::now() < turn_ends; ++next) {
+      if (Status delivered = dispatcher_.deliver_queued(*next); !delivered) {
+        spdlog::warn("commands: cannot deliver the queued commands of '{}' yet: {}", *next,
                      delivered.error().message);
-        failed.insert(device);
+        failed.insert(*next);
       }
     }
+    std::set<std::string, std::less<>> next_turn(next, devices.end());
     if (connect_hook_) {
       for (const std::string& device : newly_connected) connect_hook_(device);
     }
@@ -86,6 +97,7 @@ void CommandWorker::run() {
     }
     lock.lock();
     retry_.merge(failed);
+    ready_.merge(next_turn);
   }
 }
 

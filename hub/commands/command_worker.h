@@ -31,8 +31,10 @@ class CommandWorker {
   void start();
   void stop();
   // The device can receive commands now (it subscribed to its command
-  // topic, or hubd restarted while it was connected): send its queued
-  // commands soon.
+  // topic, or hubd restarted while it was connected), or has new queued
+  // commands (a fleet job): send its queued commands soon. Many ready
+  // devices are delivered over several turns of at most 200 ms, each
+  // followed by the sweep when it is due.
   void device_ready(std::string_view device_id);
   // The device can receive its twin now (subscribed to devices/<id>/desired,
   // or hubd restarted while it was connected): run the connect hook soon.

@@ -68,33 +68,31 @@ Result<FleetJobs::Created> FleetJobs::create(const JobRequest& request) {
   }
   auto devices = registry_.list();
   if (!devices) return devices.error();
-  std::vector<std::string> selected;
-  for (const DeviceRecord& device : *devices) {
+  std::vector<DeviceRecord> selected;
+  for (DeviceRecord& device : *devices) {
     if (device.role != DeviceRole::device || device.status != DeviceStatus::enabled) continue;
     auto matches = selector_matches(request.selector, device);
     if (!matches) return matches.error();
-    if (*matches) selected.push_back(device.id);
+    if (*matches) selected.push_back(std::move(device));
   }
   if (selected.empty()) {
     return make_error(ErrorCode::not_found, "no enabled device matches the selector");
   }
   Created created;
   const std::string job_id = request.id.empty() ? new_job_id_() : request.id;
-  for (const std::string& device : selected) {
-    CommandSubmission submission;
-    submission.device_id = device;
-    submission.name = request.name;
-    submission.payload_json = request.payload_json;
-    submission.timeout = request.timeout;
-    submission.queue = true;
-    submission.ttl = request.ttl;
-    submission.job_id = job_id;
-    auto queued = commands_.submit(submission);
-    if (!queued) {
-      if (queued.error().code == ErrorCode::internal) return queued.error();
-      created.refused.push_back(device + ": " + queued.error().message);
-    }
-  }
+  CommandSubmission submission;
+  submission.name = request.name;
+  submission.payload_json = request.payload_json;
+  submission.timeout = request.timeout;
+  submission.queue = true;
+  submission.ttl = request.ttl;
+  submission.job_id = job_id;
+  // Every command stored in one transaction, then sent in the background:
+  // the answer does not wait for a publish per device.
+  auto queued = commands_.queue_for_devices(submission, selected);
+  if (!queued) return queued.error();
+  created.refused = std::move(queued->refused);
+  for (const std::string& device : queued->reachable) commands_.schedule_delivery(device);
   auto counted = progress(job_id);
   if (!counted) return counted.error();
   created.progress = *counted;

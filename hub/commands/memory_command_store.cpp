@@ -1,6 +1,7 @@
 #include "commands/memory_command_store.h"
 
 #include <algorithm>
+#include <set>
 
 namespace edgehub::hub {
 namespace {
@@ -36,6 +37,20 @@ Status MemoryCommandStore::insert(const CommandRecord& command) {
     return make_error(ErrorCode::conflict, "command '" + command.id + "' exists already");
   }
   commands_.emplace(command.id, Stored{next_insertion_++, command});
+  return ok_status();
+}
+
+Status MemoryCommandStore::insert_all(std::span<const CommandRecord> commands) {
+  std::lock_guard lock(mutex_);
+  std::set<std::string_view> ids;
+  for (const CommandRecord& command : commands) {
+    if (commands_.count(command.id) != 0 || !ids.insert(command.id).second) {
+      return make_error(ErrorCode::conflict, "command '" + command.id + "' exists already");
+    }
+  }
+  for (const CommandRecord& command : commands) {
+    commands_.emplace(command.id, Stored{next_insertion_++, command});
+  }
   return ok_status();
 }
 

@@ -16,6 +16,7 @@ namespace edgehub::hub {
 class MemoryCommandStore final : public CommandStore {
  public:
   Status insert(const CommandRecord& command) override;
+  Status insert_all(std::span<const CommandRecord> commands) override;
   Result<CommandRecord> find(std::string_view id) const override;
   Result<std::vector<CommandRecord>> list(const CommandQuery& query) const override;
   Result<bool> transition(std::string_view id, std::initializer_list<CommandState> from,

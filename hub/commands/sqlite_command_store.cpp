@@ -170,29 +170,50 @@ std::unique_ptr<SqliteCommandStore> SqliteCommandStore::open(const std::filesyst
   }
 }
 
+namespace {
+
+// Binds a command to the insert statement and runs it; conflict if the id exists.
+Status insert_row(SQLite::Statement& statement, const CommandRecord& command) {
+  StatementUse insert(statement);
+  insert->bind(1, command.id);
+  insert->bind(2, command.device_id);
+  insert->bind(3, command.name);
+  insert->bind(4, command.payload_json);
+  insert->bind(5, to_string(command.state));
+  insert->bind(6, static_cast<std::int64_t>(command.timeout_ms));
+  insert->bind(7, command.queued_by_operator ? 1 : 0);
+  insert->bind(8, command.created_at_ms);
+  insert->bind(9, command.expires_at_ms);
+  bind_optional(*insert, 10, command.sent_at_ms);
+  bind_optional(*insert, 11, command.deadline_ms);
+  bind_optional(*insert, 12, command.finished_at_ms);
+  bind_optional(*insert, 13, command.response_status);
+  bind_optional(*insert, 14, command.response_payload_json);
+  bind_optional(*insert, 15, command.responded_at_ms);
+  insert->bind(16, command.job_id);
+  if (insert->exec() == 0) {
+    return make_error(ErrorCode::conflict, "command '" + command.id + "' exists already");
+  }
+  return ok_status();
+}
+
+}  // namespace
+
 Status SqliteCommandStore::insert(const CommandRecord& command) {
   return internal_on_failure("insert", [&]() -> Status {
     std::lock_guard lock(impl_->mutex);
-    StatementUse insert(impl_->insert);
-    insert->bind(1, command.id);
-    insert->bind(2, command.device_id);
-    insert->bind(3, command.name);
-    insert->bind(4, command.payload_json);
-    insert->bind(5, to_string(command.state));
-    insert->bind(6, static_cast<std::int64_t>(command.timeout_ms));
-    insert->bind(7, command.queued_by_operator ? 1 : 0);
-    insert->bind(8, command.created_at_ms);
-    insert->bind(9, command.expires_at_ms);
-    bind_optional(*insert, 10, command.sent_at_ms);
-    bind_optional(*insert, 11, command.deadline_ms);
-    bind_optional(*insert, 12, command.finished_at_ms);
-    bind_optional(*insert, 13, command.response_status);
-    bind_optional(*insert, 14, command.response_payload_json);
-    bind_optional(*insert, 15, command.responded_at_ms);
-    insert->bind(16, command.job_id);
-    if (insert->exec() == 0) {
-      return make_error(ErrorCode::conflict, "command '" + command.id + "' exists already");
+    return insert_row(impl_->insert, command);
+  });
+}
+
+Status SqliteCommandStore::insert_all(std::span<const CommandRecord> commands) {
+  return internal_on_failure("insert", [&]() -> Status {
+    std::lock_guard lock(impl_->mutex);
+    SQLite::Transaction transaction(impl_->database);
+    for (const CommandRecord& command : commands) {
+      if (Status inserted = insert_row(impl_->insert, command); !inserted) return inserted;
     }
+    transaction.commit();
     return ok_status();
   });
 }

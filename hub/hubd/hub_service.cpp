@@ -335,6 +335,9 @@ void HubService::connect_broker() {
     metrics_->command_round_trip_seconds().observe(std::chrono::milliseconds(round_trip_ms));
   });
   command_worker_ = std::make_unique<CommandWorker>(*commands_);
+  // A fleet job's deliveries run on the worker, not on the REST thread.
+  commands_->set_delivery_scheduler(
+      [worker = command_worker_.get()](std::string_view device) { worker->device_ready(device); });
   twins_ = std::make_unique<TwinService>(*registry_, *twin_store_, *broker_, *presence_,
                                          *journaled_dead_letters_, clock_, twin_limits());
   command_worker_->set_connect_hook([this](const std::string& device) {

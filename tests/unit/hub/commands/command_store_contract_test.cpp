@@ -96,6 +96,30 @@ TEST_CASE_TEMPLATE("an id is inserted once; an unknown id is not found", Fixture
   CHECK(f.store->find("c-nope").error().code == ErrorCode::not_found);
 }
 
+TEST_CASE_TEMPLATE("insert_all stores every command or none of them", Fixture,
+                   COMMAND_STORE_FIXTURES) {
+  Fixture f;
+  const std::vector<CommandRecord> job = {queued_command("j-a", "boiler-1"),
+                                          queued_command("j-b", "boiler-2"),
+                                          queued_command("j-c", "pump-1")};
+  REQUIRE(f.store->insert_all(job).ok());
+  CHECK(f.store->find("j-b")->device_id == "boiler-2");
+  CHECK(f.store->count_queued("pump-1").value() == 1);
+
+  // One id that exists already: nothing of the batch is stored.
+  const std::vector<CommandRecord> clashing = {queued_command("k-a", "boiler-1"),
+                                               queued_command("j-c", "boiler-3"),
+                                               queued_command("k-c", "boiler-3")};
+  const Status refused = f.store->insert_all(clashing);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == ErrorCode::conflict);
+  CHECK(f.store->find("k-a").error().code == ErrorCode::not_found);
+  CHECK(f.store->find("k-c").error().code == ErrorCode::not_found);
+  CHECK(f.store->find("j-c")->device_id == "pump-1");
+  CHECK(f.store->count_queued("boiler-1").value() == 1);
+  CHECK(f.store->insert_all(std::vector<CommandRecord>{}).ok());
+}
+
 TEST_CASE_TEMPLATE("a transition happens only from the states the caller expects", Fixture,
                    COMMAND_STORE_FIXTURES) {
   Fixture f;

@@ -106,3 +106,55 @@ TEST_CASE_FIXTURE(Fleet, "devices can be selected by a registry tag; an empty se
   CHECK(jobs.create(request).error().code == ErrorCode::invalid_argument);
   CHECK(jobs.progress("j-404").error().code == ErrorCode::not_found);
 }
+
+TEST_CASE_FIXTURE(Fleet, "with a delivery scheduler a job is stored at once and sent by the "
+                         "scheduler; a device with a full queue is refused, the rest queued") {
+  presence.set("boiler-1", true);
+  presence.set("boiler-2", true);
+  std::vector<std::string> scheduled;
+  commands.set_delivery_scheduler(
+      [&](std::string_view device) { scheduled.emplace_back(device); });
+  // pump-1's queue is full (the limit is per device).
+  for (std::size_t i = 0; i < kDefaultMaxQueuedPerDevice; ++i) {
+    CommandSubmission filler;
+    filler.device_id = "pump-1";
+    filler.name = "ping";
+    filler.queue = true;
+    REQUIRE(commands.submit(filler).ok());
+  }
+  JobRequest request;
+  request.selector.tag = "site=north";  // boiler-1 and pump-1
+  request.name = "set-interval";
+  request.payload_json = R"({"interval_ms":1000})";
+  auto created = jobs.create(request);
+  REQUIRE(created.ok());
+  CHECK(created->progress.total == 2);
+  CHECK(created->progress.pending == 1);
+  CHECK(created->progress.failed == 1);
+  REQUIRE(created->refused.size() == 1);
+  CHECK(created->refused[0].find("pump-1: ") == 0);
+  CHECK(created->refused[0].find("limit per device") != std::string::npos);
+  // Nothing was published on the caller's thread; the reachable device is
+  // the scheduler's.
+  CHECK(broker.published().empty());
+  CHECK(scheduled == std::vector<std::string>{"boiler-1"});
+  REQUIRE(commands.deliver_queued("boiler-1").ok());
+  REQUIRE(broker.published().size() == 1);
+  const auto sent = protocol::parse_command(broker.published()[0].payload);
+  REQUIRE(sent.ok());
+  CHECK(sent->name == "set-interval");
+  auto progress = jobs.progress("j-1");
+  REQUIRE(progress.ok());
+  CHECK(progress->by_state.at("sent") == 1);
+}
+
+TEST_CASE_FIXTURE(Fleet, "a job whose payload is not JSON is refused as a whole, nothing stored") {
+  JobRequest request;
+  request.selector.id_pattern = "*";
+  request.name = "ping";
+  request.payload_json = "{not json";
+  auto created = jobs.create(request);
+  REQUIRE_FALSE(created.ok());
+  CHECK(created.error().code == ErrorCode::invalid_argument);
+  CHECK(jobs.progress("j-1").error().code == ErrorCode::not_found);
+}
