@@ -2,6 +2,8 @@
 # directory, or deploy/package.sh). What goes where:
 #   /usr/bin/hubd, hubctl, firmware-sim, edgehub-linux-device
 #   /usr/share/edgehub/backup.sh, restore.sh       online backup, restore
+#   /usr/share/edgehub/openapi.json                 the REST API (also GET /api/v1/openapi.json)
+#   /usr/share/edgehub/grafana-dashboard.json       the dashboard for GET /metrics
 #   /usr/lib/edgehub/libedgehub_mosquitto_auth.so   the broker plugin
 #   /usr/lib/systemd/system/edgehub-hubd.service    runs hubd as user edgehub
 #   /etc/edgehub/hubd.toml                          every hubd option, commented
@@ -15,6 +17,9 @@ install(TARGETS hubd hubctl firmware-sim edgehub-linux-device
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(PROGRAMS ${PROJECT_SOURCE_DIR}/deploy/backup.sh ${PROJECT_SOURCE_DIR}/deploy/restore.sh
         DESTINATION ${CMAKE_INSTALL_DATADIR}/edgehub)
+install(FILES ${PROJECT_SOURCE_DIR}/docs/openapi.json DESTINATION ${CMAKE_INSTALL_DATADIR}/edgehub)
+install(FILES ${PROJECT_SOURCE_DIR}/deploy/grafana/edgehub.json
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/edgehub RENAME grafana-dashboard.json)
 install(TARGETS edgehub_mosquitto_auth LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/edgehub)
 install(FILES ${EDGEHUB_PACKAGING_DIR}/edgehub-hubd.service
         DESTINATION lib/systemd/system)

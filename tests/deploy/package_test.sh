@@ -39,6 +39,7 @@ dpkg -i "$deb" >"$work/dpkg.log" 2>&1 || fail "dpkg -i: $(tail -20 "$work/dpkg.l
 
 for file in /usr/bin/hubd /usr/bin/hubctl /usr/bin/firmware-sim /usr/bin/edgehub-linux-device \
   /usr/share/edgehub/backup.sh /usr/share/edgehub/restore.sh \
+  /usr/share/edgehub/openapi.json /usr/share/edgehub/grafana-dashboard.json \
   /usr/lib/edgehub/libedgehub_mosquitto_auth.so /usr/lib/systemd/system/edgehub-hubd.service \
   /etc/edgehub/hubd.toml /etc/logrotate.d/edgehub /usr/lib/libedgehub_device_sdk.a /usr/lib/libedgehub_device_sdk_posix.a \
   /usr/include/edgehub/device/hub/hub_client.h /usr/include/edgehub/protocol/topics.h \
