@@ -1,6 +1,7 @@
 # Shared by the benchmarks that run a whole hub (source it; not a program):
 # logging, stopping processes, free ports, starting hubd in a work directory
-# and connecting a fleet of simulated devices to it.
+# and connecting a fleet of simulated devices to it, CPU time of a process
+# and of the whole machine.
 #
 # Expects: $bin (programs), $work (temporary directory), $data ($work/data).
 # Sets: hubd_pid, token (start_hubd); sim_pid (connect_simulated_devices).
@@ -15,11 +16,24 @@ stop_pid() {
   kill -KILL "$pid" 2>/dev/null || true
 }
 
+# The pid of the broker hubd started ("" when there is none).
+broker_pid() { cat "$data/broker/mosquitto.pid" 2>/dev/null || true; }
+
 # Stops hubd and the broker it started (it outlives a killed hubd by design).
 stop_hub() {
   stop_pid "${hubd_pid:-}"
-  if [[ -f "$data/broker/mosquitto.pid" ]]; then stop_pid "$(cat "$data/broker/mosquitto.pid")"; fi
+  stop_pid "$(broker_pid)"
 }
+
+# CPU seconds (user + system) in a /proc stat file: a process's (all its
+# threads) or a thread's; 0 if it is gone. The fields after "pid (name) ",
+# so that a name with spaces does not shift them.
+stat_cpu_seconds() {
+  [[ -r "$1" ]] || { echo 0; return; }
+  sed 's/^.*) //' "$1" | awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($12 + $13) / hz }'
+}
+cpu_seconds() { stat_cpu_seconds "/proc/$1/stat"; }
+minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
 
 free_port() {
   local port

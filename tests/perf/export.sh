@@ -14,8 +14,9 @@
 #      records built in memory, in batches, retried from the first
 #      unacknowledged record as the export runner does (no hub yet)
 #   Each of 1-4 also reports the cluster's CPU per message (three nodes,
-#   user + system): raw / identity is the best rate ratio any publisher of
-#   the identity can reach while the cluster's CPU is the limit.
+#   user + system): raw / identity (message id, export) is the best rate
+#   ratio any publisher of those messages can reach while the cluster's CPU
+#   is the limit.
 #   5. the end-to-end round (once): devices (ingest_bench's libmosquitto
 #      publishers, QoS 1) -> mosquitto -> hubd -> telemetry stream -> export
 #      runner -> a second R3 cluster (build/bin/nats_cluster):
@@ -157,9 +158,11 @@ print("hub export: %d records in %.2f s = %.0f records/s (failures %d)"
 # time, from /proc: where the cores went while the lag was measured.
 import os, resource
 TICK = os.sysconf("SC_CLK_TCK")
-WATCHED = ("nats-server", "mosquitto", "hubd", "ingest_bench")
+# The publishers are this script's child (ingest_bench): their CPU comes from
+# its rusage once they have exited; the servers' from /proc.
+SERVERS = ("nats-server", "mosquitto", "hubd")
 def cpu_by_program():
-    used = dict.fromkeys(WATCHED, 0.0)
+    used = dict.fromkeys(SERVERS, 0.0)
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             with open("/proc/%s/stat" % pid) as stat:
@@ -170,6 +173,8 @@ def cpu_by_program():
         if name in used:
             fields = line[line.rindex(")") + 2:].split()
             used[name] += (int(fields[11]) + int(fields[12])) / TICK
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used["ingest_bench"] = children.ru_utime + children.ru_stime
     return used
 def machine_times():
     with open("/proc/stat") as stat:
@@ -179,7 +184,6 @@ def machine_times():
 
 # Steady ingest at half the hub's rate; the lag sampled every 20 ms.
 cpu_before, (busy_before, total_before) = cpu_by_program(), machine_times()
-children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
 process = subprocess.Popen(publisher, stdout=subprocess.DEVNULL)
 lags, ages, times = [], [], []
 steady_start = time.monotonic()
@@ -194,13 +198,8 @@ while True:
     time.sleep(0.02)
 steady_seconds = time.monotonic() - steady_start
 cpu_after, (busy_after, total_after) = cpu_by_program(), machine_times()
-# The publishers have exited by now: their CPU is that of this script's
-# waited-for children.
-children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-cpu_before["ingest_bench"] = children_before.ru_utime + children_before.ru_stime
-cpu_after["ingest_bench"] = children_after.ru_utime + children_after.ru_stime
 cpu_percent = {name: round(100 * (cpu_after[name] - cpu_before[name]) / steady_seconds)
-               for name in WATCHED}
+               for name in cpu_after}
 machine_busy_percent = round(100 * (busy_after - busy_before) / max(1, total_after - total_before))
 print("CPU while steady (%% of one core): %s; machine busy %d%% of %d cores"
       % (cpu_percent, machine_busy_percent, os.cpu_count()), file=sys.stderr)

@@ -77,7 +77,7 @@ register_pid=""
 sim_pid=""
 watcher_pid=""
 reader_pid=""
-source "$repo/tests/perf/bench_lib.sh"  # log, stop_pid, stop_hub, free_port, start_hubd
+source "$repo/tests/perf/bench_lib.sh"  # log, stop_pid, stop_hub, free_port, start_hubd, cpu_seconds, minus, broker_pid
 
 cleanup() {
   stop_pid "$reader_pid"
@@ -92,14 +92,6 @@ trap cleanup EXIT
 now() { date +%s.%N | cut -c1-14; }  # wall clock, 1/1000 s
 elapsed_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
 rss_kb() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
-# CPU seconds (user + system) of a process and its threads; 0 if it is gone.
-# The fields after "pid (name) ", so that a name with spaces does not shift them.
-cpu_s() {
-  [[ -r "/proc/$1/stat" ]] || { echo 0; return; }
-  sed 's/^.*) //' "/proc/$1/stat" | awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($12 + $13) / hz }'
-}
-minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
-broker_pid() { cat "$data/broker/mosquitto.pid" 2>/dev/null || true; }
 
 # --- how many devices fit: firmware-sim holds one socket per device, and so
 # does the broker (hubd raises the broker's limit to 65,536 only where it
@@ -131,7 +123,7 @@ hub_url="http://127.0.0.1:$http_port"
 # as it says it simulates the fleet.
 closed_port="$(free_port)"
 log "registering $devices devices (firmware-sim --register)"
-hubd_cpu_registration="$(cpu_s "$hubd_pid")"
+hubd_cpu_registration="$(cpu_seconds "$hubd_pid")"
 registration_started="$(now)"
 "$bin/firmware-sim" --port "$closed_port" --cert-dir "$work/devices" --id-prefix fleet- \
   --devices "$devices" --register --hub "$hub_url" --data-dir "$data" --connect-rate 1/s \
@@ -142,7 +134,7 @@ until grep -q "simulating $devices devices" "$work/register.log"; do
   sleep 0.2
 done
 registration_s="$(elapsed_since "$registration_started")"
-registration_sim_cpu="$(cpu_s "$register_pid")"
+registration_sim_cpu="$(cpu_seconds "$register_pid")"
 stop_pid "$register_pid"
 register_pid=""
 log "registered $devices devices in $registration_s s"
@@ -151,7 +143,7 @@ sleep 1
 hubd_rss_before="$(rss_kb "$hubd_pid")"
 broker_before="$(broker_pid)"
 broker_rss_before="$(rss_kb "$broker_before")"
-hubd_cpu_0="$(cpu_s "$hubd_pid")"; broker_cpu_0="$(cpu_s "$broker_before")"
+hubd_cpu_0="$(cpu_seconds "$hubd_pid")"; broker_cpu_0="$(cpu_seconds "$broker_before")"
 
 # --- 1. connect storm ----------------------------------------------------
 # A reader stamps each statistics line with the wall clock as it appears.
@@ -222,7 +214,7 @@ if connected_line="$(wait_for_fleet 0 "$(at "$sim_started" "$storm_timeout_s")")
 else
   log "not all connected within $storm_timeout_s s: $(last_stats)"
 fi
-sim_cpu_1="$(cpu_s "$sim_pid")"; hubd_cpu_1="$(cpu_s "$hubd_pid")"; broker_cpu_1="$(cpu_s "$broker_before")"
+sim_cpu_1="$(cpu_seconds "$sim_pid")"; hubd_cpu_1="$(cpu_seconds "$hubd_pid")"; broker_cpu_1="$(cpu_seconds "$broker_before")"
 connect_errors="$(jq -c '.errors_by_kind' <<<"${connected_line:-$(last_stats)}")"
 
 # --- 2. memory -----------------------------------------------------------
@@ -232,7 +224,7 @@ log "RSS with $devices connected: firmware-sim $sim_rss kB, mosquitto $broker_rs
 
 # --- 3. reconnect storm --------------------------------------------------
 reconnect_s=null; broker_back_s=null; reconnect_errors=null
-sim_cpu_2="$(cpu_s "$sim_pid")"; hubd_cpu_2="$(cpu_s "$hubd_pid")"; broker_cpu_2="$(cpu_s "$broker_before")"
+sim_cpu_2="$(cpu_seconds "$sim_pid")"; hubd_cpu_2="$(cpu_seconds "$hubd_pid")"; broker_cpu_2="$(cpu_seconds "$broker_before")"
 broker_after="$broker_before"
 if [[ "$connect_s" != null ]]; then
   errors_before_kill="$(jq -c .errors_by_kind <<<"$(last_stats)")"
@@ -257,7 +249,7 @@ if [[ "$connect_s" != null ]]; then
   reconnect_errors="$(jq -c --argjson before "$errors_before_kill" \
     '.errors_by_kind | with_entries(.value -= ($before[.key] // 0))' <<<"$reconnected_line")"
 fi
-sim_cpu_3="$(cpu_s "$sim_pid")"; hubd_cpu_3="$(cpu_s "$hubd_pid")"; broker_cpu_3="$(cpu_s "$broker_after")"
+sim_cpu_3="$(cpu_seconds "$sim_pid")"; hubd_cpu_3="$(cpu_seconds "$hubd_pid")"; broker_cpu_3="$(cpu_seconds "$broker_after")"
 broker_rss_reconnected="$(rss_kb "$broker_after")"
 
 # --- 4. steady telemetry at 1 msg/s per device -------------------------------
@@ -292,7 +284,7 @@ log "steady phase: 1 msg/s per device, $warmup_s s of warm-up, then $steady_s s 
 window_start="$(at "$(now)" "$warmup_s")"
 window_end="$(at "$window_start" "$steady_s")"
 while awk -v d="$window_start" -v n="$(now)" 'BEGIN { exit !(n < d) }'; do sleep 0.05; done
-sim_cpu_4="$(cpu_s "$sim_pid")"; hubd_cpu_4="$(cpu_s "$hubd_pid")"; broker_cpu_4="$(cpu_s "$broker_after")"
+sim_cpu_4="$(cpu_seconds "$sim_pid")"; hubd_cpu_4="$(cpu_seconds "$hubd_pid")"; broker_cpu_4="$(cpu_seconds "$broker_after")"
 # The hub's side: a long-polling reader of the telemetry stream, as a live
 # consumer reads (tests/perf/ingest_bench.cpp's latency reader does the same).
 python3 - "$http_port" "$token" "$steady_s" >"$work/reader.json" <<'PY' &
@@ -326,7 +318,7 @@ print(json.dumps({"stored_per_s": round(stored / elapsed, 1), "records": len(lat
 PY
 reader_pid=$!
 while awk -v d="$window_end" -v n="$(now)" 'BEGIN { exit !(n < d) }'; do sleep 0.05; done
-sim_cpu_5="$(cpu_s "$sim_pid")"; hubd_cpu_5="$(cpu_s "$hubd_pid")"; broker_cpu_5="$(cpu_s "$broker_after")"
+sim_cpu_5="$(cpu_seconds "$sim_pid")"; hubd_cpu_5="$(cpu_seconds "$hubd_pid")"; broker_cpu_5="$(cpu_seconds "$broker_after")"
 sim_rss_steady="$(rss_kb "$sim_pid")"; hubd_rss_steady="$(rss_kb "$hubd_pid")"; broker_rss_steady="$(rss_kb "$broker_after")"
 wait "$reader_pid" || { echo "the stream reader failed" >&2; exit 1; }
 reader_pid=""

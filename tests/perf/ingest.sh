@@ -58,7 +58,7 @@ hubd_pid=""
 mosquitto_pid=""
 subscriber_pid=""
 
-source "$repo/tests/perf/bench_lib.sh"  # log, stop_pid
+source "$repo/tests/perf/bench_lib.sh"  # log, stop_pid, cpu_seconds, minus, broker_pid, machine_ticks
 
 cleanup() {
   stop_pid "$hubd_pid"
@@ -100,13 +100,6 @@ start_hubd() {
 
 stop_hubd() { stop_pid "$hubd_pid"; hubd_pid=""; }
 
-# CPU seconds (user + system) in a /proc stat file: a process's (all its
-# threads) or a thread's. The fields after "pid (name) ", so that a name with
-# spaces does not shift them.
-stat_cpu_seconds() {
-  sed 's/^.*) //' "$1" | awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($12 + $13) / hz }'
-}
-cpu_seconds() { stat_cpu_seconds "/proc/$1/stat"; }
 # Each thread's name and CPU seconds, one line, for the log.
 thread_cpu() {
   local task
@@ -114,7 +107,6 @@ thread_cpu() {
     printf '%s=%s ' "$(tr ' ' _ <"$task/comm")" "$(stat_cpu_seconds "$task/stat")"
   done
 }
-broker_pid() { cat "$data/broker/mosquitto.pid" 2>/dev/null || true; }
 
 field() { sed -E "s/.*\"$2\":([0-9.eE+-]+).*/\1/" <<<"$1"; }
 
@@ -217,7 +209,7 @@ if [[ -n "${BENCH_LATENCY_ONLY:-}" ]]; then
     "${publishers[@]}" latency "${common[@]}" "${rest[@]}" --rate "$BENCH_LATENCY_ONLY" \
     --seconds "${BENCH_LATENCY_SECONDS:-5}" | tail -2
   log "machine busy $(machine_busy_percent_since "$ticks")% of $(nproc) cores during the latency tool's run (raw path: $(cat "$work/raw_latency_busy")%)"
-  log "CPU s during it: hubd $(awk -v a="$(cpu_seconds "$hubd_pid")" -v b="$hubd_cpu_before" 'BEGIN { printf "%.2f", a - b }'), mosquitto $(awk -v a="$(cpu_seconds "$(broker_pid)")" -v b="$broker_cpu_before" 'BEGIN { printf "%.2f", a - b }')"
+  log "CPU s during it: hubd $(minus "$(cpu_seconds "$hubd_pid")" "$hubd_cpu_before"), mosquitto $(minus "$(cpu_seconds "$(broker_pid)")" "$broker_cpu_before")"
   log "CPU s since start: hubd $(cpu_seconds "$hubd_pid"), mosquitto $(cpu_seconds "$(broker_pid)"); hubd threads: $(thread_cpu "$hubd_pid")"
   exit 0
 fi

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -32,6 +33,7 @@ struct SlowBrokerHub {
       std::this_thread::sleep_for(10ms);
       std::lock_guard lock(mutex);
       topics.push_back(message.topic);
+      publishing_threads.insert(std::this_thread::get_id());
     });
   }
   void add(const std::string& id, bool reachable) {
@@ -61,6 +63,7 @@ struct SlowBrokerHub {
   FleetJobs jobs{registry, commands, [] { return std::string("j-1"); }};
   std::mutex mutex;
   std::vector<std::string> topics;  // in the order they were published
+  std::set<std::thread::id> publishing_threads;
 };
 
 }  // namespace
@@ -88,7 +91,7 @@ TEST_CASE("a fleet job is delivered in turns: a device that subscribes meanwhile
   const auto started = std::chrono::steady_clock::now();
   auto created = hub.jobs.create(request);
   REQUIRE(created.ok());
-  // The answer did not wait for the publishes.
+  // The answer did not wait for the publishes (60 x 10 ms).
   CHECK(std::chrono::steady_clock::now() - started < 300ms);
   CHECK(created->progress.total == kFleet);
 
@@ -108,6 +111,9 @@ TEST_CASE("a fleet job is delivered in turns: a device that subscribes meanwhile
   worker.stop();
   REQUIRE(hub.published() == kFleet + 1);
   std::lock_guard lock(hub.mutex);
+  // Every publish ran on the worker: the request did not wait for them.
+  CHECK(hub.publishing_threads.count(std::this_thread::get_id()) == 0);
+  CHECK(hub.publishing_threads.size() == 1);
   const auto late = std::find(hub.topics.begin(), hub.topics.end(), "devices/a-late/commands");
   REQUIRE(late != hub.topics.end());
   // At most one turn (200 ms, about 20 publishes) ahead of it, not the fleet.
